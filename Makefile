@@ -1,0 +1,66 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is a step of those.
+SHELL := /bin/bash
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+PYTEST := $(VENV)/bin/pytest
+
+.PHONY: run test lint test-sqlite test-postgresql install assets bench clean
+
+run: install
+	@mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) tracker seed-demo --if-empty
+	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Runs every test on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
+test: install
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgresql; \
+	 else echo "TEST_DATABASE_URL is not set: the PostgreSQL run is skipped (CI sets it)."; fi
+
+# Names that are never used or never defined (pyflakes' checks).
+lint:
+	$(VENV)/bin/ruff check --select F --output-format concise tracker tests bench config.py wsgi.py
+
+test-sqlite:
+	@echo "== Tests on SQLite =="
+	env -u TEST_DATABASE_URL $(PYTEST)
+
+test-postgresql:
+	@echo "== Tests on PostgreSQL ($$TEST_DATABASE_URL) =="
+	$(PYTEST)
+
+install: $(VENV)/.installed node_modules/.installed tracker/static/css/app.css
+
+# Browser tests drive Debian's chromium (never a downloaded browser); install it when missing.
+test: /usr/bin/chromium
+/usr/bin/chromium:
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update
+	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+tracker/static/css/app.css: node_modules/.installed assets/build.mjs $(wildcard assets/scss/*.scss assets/js/*.mjs assets/*.svg)
+	node assets/build.mjs
+
+assets:
+	node assets/build.mjs
+
+# Parsing speed, then national-scale load on SQLite and PostgreSQL; writes BENCHMARKS.md.
+bench: install
+	$(PYTHON) bench/parse_bench.py
+	$(PYTHON) bench/scale_bench.py
+
+clean:
+	rm -rf $(VENV) node_modules tracker/static .pytest_cache

@@ -1,0 +1,159 @@
+"""Configuration, read from environment variables.
+
+Every setting the tracker reads is listed here once, with its default and what it is for.
+`create_app(config_name)` picks one of the classes at the bottom: "development" (the default,
+what `make run` uses), "test" (the test suite) or "production" (gunicorn and the scheduler).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _flag(name: str, default: bool) -> bool:
+    """Read a yes/no environment variable ("1", "true", "yes", "on" mean yes)."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    # Hosting platforms still hand out "postgres://" URLs; SQLAlchemy wants psycopg 3 named.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def _database_url(default: str) -> str:
+    return normalise_database_url(os.environ.get("DATABASE_URL", default))
+
+
+class Config:
+    # DATABASE_URL: where the data lives. Default: an SQLite file in instance/.
+    # PostgreSQL in production, e.g. postgresql://tracker@db.internal/tracker (psycopg 3 is used).
+    SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite3'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # SECRET_KEY: signs session cookies, CSRF tokens and one-time sign-in links.
+    # Default: a fixed development value; production refuses to start without a real one.
+    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-secret-key-change-me")
+
+    # EMAIL_BACKEND: how email leaves: "smtp" (the default, through MAIL_SERVER) or "notify"
+    # (GOV.UK Notify, through NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID).
+    EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "smtp")
+    # NOTIFY_API_KEY: a GOV.UK Notify API key ("name-serviceid-secret"). Default none.
+    NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY") or None
+    # NOTIFY_TEMPLATE_ID: the Notify email template every email goes through. Make its subject
+    # `((subject))` and its body `((body))`; the tracker fills both in. Default none.
+    NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID") or None
+    # NOTIFY_BASE_URL: where the Notify API lives. Default the real service; tests point it at
+    # a local server.
+    NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+
+    # MAIL_SERVER / MAIL_PORT: the SMTP server reminders are sent through. Default localhost:25.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    # MAIL_USE_TLS: upgrade the SMTP connection with STARTTLS. Default off.
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS", False)
+    # MAIL_USERNAME / MAIL_PASSWORD: SMTP credentials, if the server needs them. Default none.
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    # MAIL_DEFAULT_SENDER: the From address of every email.
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "tracker@localhost")
+    # MAIL_TIMEOUT: seconds to wait for the SMTP server before counting a send as failed.
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+
+    # BASE_URL: the address people use to reach the tracker; links in emails start with it.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+
+    # TRACKER_TIMEZONE: calendar dates (deadlines, "today" for reminders) are in this zone.
+    TRACKER_TIMEZONE = os.environ.get("TRACKER_TIMEZONE", "Europe/London")
+
+    # SESSION_COOKIE_SECURE: send the session cookie over HTTPS only. On in production.
+    SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", False)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Flask-Login's "strong" protection drops the session if the browser's fingerprint changes.
+    SESSION_PROTECTION = "strong"
+    # SESSION_HOURS: how long a sign-in lasts without activity.
+    PERMANENT_SESSION_LIFETIME = int(os.environ.get("SESSION_HOURS", "8")) * 3600
+
+    # MAX_UPLOAD_MB: the largest report or evidence file accepted. Larger requests are refused
+    # before they are read.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
+
+    # MAX_EVIDENCE_MB: the largest evidence file accepted on an update.
+    MAX_EVIDENCE_BYTES = int(os.environ.get("MAX_EVIDENCE_MB", "10")) * 1024 * 1024
+
+    # PARTNER_LINK_DAYS: how long a link emailed to a partner without an account stays valid.
+    PARTNER_LINK_DAYS = int(os.environ.get("PARTNER_LINK_DAYS", "30"))
+
+    # UPLOAD_DIR: where original report files and evidence are kept, outside the web root.
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+
+    # REMINDER_HOUR: the hour (in TRACKER_TIMEZONE) the scheduler process runs reminders daily.
+    # A scheduler started later in the day than this runs the day's reminders at once if they
+    # have not run yet.
+    REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", "7"))
+    # OUTBOX_INTERVAL_MINUTES: how often the scheduler sends what is waiting in the outbox
+    # (retries, and emails a manager asked to resend). Default every 5 minutes.
+    OUTBOX_INTERVAL_MINUTES = int(os.environ.get("OUTBOX_INTERVAL_MINUTES", "5"))
+    # MAIL_RETRY_MINUTES: the wait after a send fails for a reason that may pass (the mail
+    # server is down, a mailbox is full); it doubles after each failure, up to 6 hours.
+    MAIL_RETRY_MINUTES = int(os.environ.get("MAIL_RETRY_MINUTES", "5"))
+    # MAIL_MAX_ATTEMPTS: tries before an email is marked failed and shown to managers
+    # (10 tries with the default wait is about a day).
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "10"))
+
+    # PROXY_COUNT: how many reverse proxies (e.g. nginx, a load balancer) stand in front of the
+    # app. Their X-Forwarded-* headers are trusted only this deep. Default 0: trust none.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
+    # SIGN_IN_LIMIT_PER_EMAIL / SIGN_IN_LIMIT_PER_ADDRESS: failed sign-ins allowed in 15 minutes
+    # for one email address, and from one client address, before sign-in is refused for a while.
+    SIGN_IN_LIMIT_PER_EMAIL = int(os.environ.get("SIGN_IN_LIMIT_PER_EMAIL", "5"))
+    SIGN_IN_LIMIT_PER_ADDRESS = int(os.environ.get("SIGN_IN_LIMIT_PER_ADDRESS", "50"))
+
+    # SIGN_IN_LINK_HOURS: how long a one-time sign-in link printed by `create-user` stays valid.
+    SIGN_IN_LINK_HOURS = int(os.environ.get("SIGN_IN_LINK_HOURS", "72"))
+
+    # SERVICE_NAME: shown in the header, page titles and emails.
+    SERVICE_NAME = os.environ.get("SERVICE_NAME", "Inspection recommendation tracker")
+
+    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session; the session itself expires
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False  # the Werkzeug debugger is never on by default; FLASK_DEBUG=1 turns it on
+
+
+class TestConfig(Config):
+    TESTING = True
+    # TEST_DATABASE_URL: the database the test suite runs against. Default: in-memory SQLite.
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
+    SECRET_KEY = "test-secret-key"
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_TIMEOUT = 5.0
+    BASE_URL = "http://127.0.0.1:5000"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}

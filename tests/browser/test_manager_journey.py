@@ -1,0 +1,46 @@
+import re
+from datetime import date, timedelta
+
+from playwright.sync_api import expect
+
+from tracker.extensions import db
+from tracker.models import AccessLevel
+from tests.browser.conftest import check_accessibility, screenshot
+from tests.factories import make_action, make_organisation, make_role, make_user
+
+
+def test_a_manager_opens_a_report_and_an_action_and_posts_an_update(app, live_server, page):
+    organisation = make_organisation("Northfield Youth Offending Service")
+    manager = make_user(organisation, AccessLevel.MANAGER, email="manager@northfield.example", name="Priya Shah")
+    head = make_role(organisation, "YOS Head of Service", holder=manager)
+    action = make_action(organisation, owners=[head], number="4", due_on=date.today() + timedelta(days=45),
+                         text="Managers check that plans to manage risk of harm to others are reviewed "
+                              "whenever a child's circumstances change")
+    db.session.commit()
+
+    page.goto(f"{live_server}/sign-in")
+    check_accessibility(page, "sign in")
+    page.get_by_label("Email address").fill(manager.email)
+    page.get_by_label("Password", exact=True).fill(manager.test_password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    check_accessibility(page, "dashboard")
+
+    page.get_by_role("link", name="Northfield Youth Offending Service").first.click()
+    page.get_by_role("link", name=action.recommendation.report.title).click()
+    page.get_by_role("link", name=re.compile("Managers check that plans")).click()
+    expect(page.get_by_role("heading", name="Recommendation 4")).to_be_visible()
+    check_accessibility(page, "action page")
+
+    page.get_by_label("Progress note").fill("New risk review checklist agreed with team managers.")
+    page.get_by_label("In progress").check()
+    page.get_by_role("button", name="Post update").click()
+
+    expect(page.get_by_text("Your update has been posted.")).to_be_visible()
+    history = page.locator(".app-history__item")
+    expect(history).to_have_count(1)
+    expect(history.first).to_contain_text("New risk review checklist agreed with team managers.")
+    expect(history.first).to_contain_text("Not started → In progress")
+    expect(page.locator("#audit + table")).to_contain_text("action.update_posted")
+    check_accessibility(page, "action page after an update")
+    screenshot(page, "action-page")

@@ -1,0 +1,20 @@
+"""Board packs and inspection evidence packs as files: PDF (fpdf2), Excel (openpyxl) and CSV.
+
+Each writer takes a value built by tracker/services/board.py and returns bytes; none of them
+queries the database, so the numbers on paper are the ones the dashboard shows.
+"""
+
+from __future__ import annotations
+
+from .csv import board_pack_csv
+from .pdf import board_pack_pdf, evidence_pack_pdf
+from .xlsx import board_pack_xlsx
+
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+WRITERS = {"pdf": board_pack_pdf, "xlsx": board_pack_xlsx, "csv": board_pack_csv}
+
+__all__ = ["MEDIA_TYPES", "WRITERS", "board_pack_csv", "board_pack_pdf", "board_pack_xlsx", "evidence_pack_pdf"]

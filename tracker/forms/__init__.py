@@ -1,0 +1,1 @@
+"""WTForms, one module per area, rendered with GOV.UK Frontend widgets."""

@@ -1,0 +1,42 @@
+"""Reading inspection reports: uploaded file in, a :class:`ParsedReport` value out.
+
+The package is pure (no Flask, no database) so the import screen, the ``flask tracker
+parse`` command and the tests all get the same answer from the same bytes.
+
+    read_report(data, filename)   bytes of a PDF/DOCX/HTML/Markdown/text file -> ParsedReport
+    extract_text(data, filename)  the same bytes -> the clean text that is parsed
+    parse_report(text)            text -> ParsedReport
+    match_owner(phrase, roles)    an owner phrase -> the key of the matching role, or None
+
+Everything that goes wrong surfaces as :class:`ReportReadError`, whose message can be
+shown to the user as it is.
+"""
+
+from __future__ import annotations
+
+from .errors import ReportReadError, only_report_read_errors
+from .extract import MAX_UPLOAD_BYTES, display_name, extract_text
+from .models import ParsedRecommendation, ParsedReport
+from .owners import match_owner
+from .parse import parse_clean_text, parse_report
+
+__all__ = [
+    "MAX_UPLOAD_BYTES",
+    "ParsedRecommendation",
+    "ParsedReport",
+    "ReportReadError",
+    "extract_text",
+    "match_owner",
+    "parse_report",
+    "read_report",
+]
+
+
+def read_report(data: bytes, filename: str) -> ParsedReport:
+    """Read an uploaded report: detect its type from its content, extract text, parse.
+
+    ``filename`` only appears in error messages; a PNG renamed "report.pdf" is refused
+    as a PNG. Raises ReportReadError, and nothing else, for any file it cannot use.
+    """
+    with only_report_read_errors(display_name(filename)):
+        return parse_clean_text(extract_text(data, filename))

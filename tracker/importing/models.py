@@ -1,0 +1,76 @@
+"""The values the parser returns: plain frozen dataclasses, no behaviour beyond JSON."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+NO_DEADLINE_STATED = "none stated; the default of 12 months applies"
+
+
+@dataclass(frozen=True)
+class ParsedRecommendation:
+    """One recommendation as the report prints it, before anyone has reviewed it."""
+
+    number: str
+    text: str
+    owners: tuple[str, ...]
+    owner_source: str  # "heading" | "brackets" | "addressee" | "none"
+    deadline_rule: str
+    deadline_months: int | None
+    warnings: tuple[str, ...] = ()
+    source_start: int | None = None
+    source_end: int | None = None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The recommendation as it appears in ``flask tracker parse --json``."""
+        return {
+            "number": self.number,
+            "owners": list(self.owners),
+            "owner_source": self.owner_source,
+            "text": self.text,
+            "deadline_rule": self.deadline_rule,
+        }
+
+
+@dataclass(frozen=True)
+class ParsedReport:
+    """Everything the importer takes from one report, plus the text it was read from."""
+
+    service: str | None
+    inspectorate: str | None
+    inspection_type: str | None
+    publication_date: datetime.date | None
+    date_precision: str | None  # "day" | "month" | None
+    overall_rating: str | None
+    ratings: dict[str, str]
+    deadline_rule: str
+    deadline_months: int | None
+    recommendations: tuple[ParsedRecommendation, ...]
+    warnings: tuple[str, ...]
+    text: str
+    recommendations_heading: str | None = None
+
+    def publication_date_text(self) -> str | None:
+        """``YYYY-MM-DD``, or ``YYYY-MM`` when the report only gives a month."""
+        if self.publication_date is None:
+            return None
+        if self.date_precision == "month":
+            return self.publication_date.strftime("%Y-%m")
+        return self.publication_date.isoformat()
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Exactly the object ``flask tracker parse --json`` prints (see DESIGN.md)."""
+        return {
+            "service": self.service,
+            "inspectorate": self.inspectorate,
+            "inspection_type": self.inspection_type,
+            "publication_date": self.publication_date_text(),
+            "date_precision": self.date_precision,
+            "overall_rating": self.overall_rating,
+            "ratings": dict(self.ratings),
+            "deadline_rule": self.deadline_rule,
+            "recommendations": [item.to_json_dict() for item in self.recommendations],
+            "warnings": list(self.warnings),
+        }

@@ -1,0 +1,170 @@
+"""Clean report text in, a ParsedReport out. Pure: no I/O, no Flask, no database.
+
+:mod:`.section` finds the recommendations and their context; this module decides each
+item's owners (brackets at the end of the item, else its owner heading, else the
+letter's addressee, else none, with a warning), its deadline, and the warnings, and
+gathers the report's other facts from :mod:`.metadata`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .cleaning import clean_text
+from .deadlines import report_deadline
+from .errors import only_report_read_errors
+from .lines import split_lines
+from .metadata import (
+    PublicationDate,
+    find_addressee_role,
+    find_inspectorate,
+    find_overall_rating,
+    find_publication_date,
+    find_ratings,
+    find_service,
+    find_title,
+)
+from .models import ParsedRecommendation, ParsedReport
+from .owners import has_role_word, split_owner_list
+from .section import SHORT_ITEM_WORDS, Item, Section, find_recommendations_section, sequence_value
+
+# "... in a timely manner (Chief Executive and the YOS Management Board)." The owners
+# close the item; brackets earlier in the sentence, like "(CAMHS)", are part of the text.
+_BRACKETS_AT_END = re.compile(r"\s*\((?P<owners>[^()]{2,200})\)\s*[.;,]?\s*$")
+# "... (lead responsibility in brackets):" in the section's introduction.
+_BRACKET_OWNERS_ANNOUNCED = re.compile(r"\bbrackets\b|\blead responsibility\b|\bresponsible\b", re.IGNORECASE)
+LONG_ITEM_WORDS = 250
+
+
+def parse_report(text: str) -> ParsedReport:
+    """Parse a report's text (any form: it is cleaned first) into a ParsedReport.
+
+    Raises ReportReadError when the text has no recommendations section, because a
+    report without recommendations cannot become an improvement plan and the user
+    should hear why rather than get an empty import.
+    """
+    with only_report_read_errors("The report text"):
+        return parse_clean_text(clean_text(text))
+
+
+def parse_clean_text(text: str) -> ParsedReport:
+    """Parse text that :func:`tracker.importing.cleaning.clean_text` has already cleaned."""
+    lines = split_lines(text)
+    section = find_recommendations_section(lines)
+    title = find_title(lines)
+    service = find_service(text, lines, title)
+    heading_index = lines.index(section.heading)
+    publication = find_publication_date(lines, heading_index)
+    report_rule, report_months = report_deadline(section.heading.text, section.intro, text)
+    addressee = find_addressee_role(lines[:heading_index], service)
+    bracket_owners_expected = _bracket_owners_expected(section)
+
+    recommendations = tuple(
+        _build_recommendation(item, position, report_rule, report_months, addressee, bracket_owners_expected)
+        for position, item in enumerate(section.items, start=1)
+    )
+    warnings = _report_warnings(publication, recommendations, section)
+    return ParsedReport(
+        service=service,
+        inspectorate=find_inspectorate(text),
+        inspection_type=title.inspection_type,
+        publication_date=publication.value if publication else None,
+        date_precision=publication.precision if publication else None,
+        overall_rating=find_overall_rating(lines),
+        ratings=find_ratings(lines),
+        deadline_rule=report_rule,
+        deadline_months=report_months,
+        recommendations=recommendations,
+        warnings=tuple(warnings),
+        text=text,
+        recommendations_heading=section.heading.text.rstrip(":"),
+    )
+
+
+# --- owners, deadlines and warnings ---------------------------------------------------
+
+
+def _bracket_owners_expected(section: Section) -> bool:
+    """Owners in brackets are expected when the intro says so or most items have them."""
+    if any(_BRACKET_OWNERS_ANNOUNCED.search(line) for line in section.intro):
+        return True
+    items = section.items
+    with_brackets = sum(1 for item in items if _BRACKETS_AT_END.search(item.text))
+    return len(items) >= 2 and with_brackets * 2 >= len(items)
+
+
+def _build_recommendation(
+    item: Item,
+    position: int,
+    report_rule: str,
+    report_months: int | None,
+    addressee: str | None,
+    bracket_owners_expected: bool,
+) -> ParsedRecommendation:
+    number = item.label if item.style not in ("bullet", "paragraph") else str(position)
+    text = item.text
+    owners: list[str] = []
+    source = "none"
+    brackets = _BRACKETS_AT_END.search(text)
+    if brackets and (bracket_owners_expected or has_role_word(brackets.group("owners"))):
+        owners = split_owner_list(brackets.group("owners"))
+        text = text[: brackets.start()].rstrip()
+        source = "brackets"
+    elif item.owner_heading:
+        owners, source = [item.owner_heading], "heading"
+    elif addressee:
+        owners, source = [addressee], "addressee"
+    rule, months = item.time_group if item.time_group else (report_rule, report_months)
+    warnings = _item_warnings(text, source)
+    return ParsedRecommendation(
+        number=number,
+        text=text,
+        owners=tuple(owners),
+        owner_source=source,
+        deadline_rule=rule,
+        deadline_months=months,
+        warnings=tuple(warnings),
+        source_start=item.start,
+        source_end=item.end,
+    )
+
+
+def _item_warnings(text: str, owner_source: str) -> list[str]:
+    warnings: list[str] = []
+    words = len(text.split())
+    if owner_source == "none":
+        warnings.append("no owner is named; assign one at review")
+    elif owner_source == "addressee":
+        warnings.append("the owner is the letter's addressee; check it")
+    if words < SHORT_ITEM_WORDS:
+        warnings.append(f"the text is only {words} word{'s' if words != 1 else ''} long; check it was read whole")
+    elif words > LONG_ITEM_WORDS:
+        warnings.append(f"the text is {words} words long; check it does not run into the next part of the report")
+    return warnings
+
+
+def _report_warnings(
+    publication: PublicationDate | None, recommendations: tuple[ParsedRecommendation, ...], section: Section
+) -> list[str]:
+    warnings: list[str] = []
+    if publication is None:
+        warnings.append("No publication date found; enter it before importing, because deadlines are counted from it.")
+    elif publication.precision == "month":
+        warnings.append(
+            f"The report gives only a month for its publication ({publication.as_written}); confirm the exact date."
+        )
+    warnings.extend(_numbering_warnings(section.items))
+    for recommendation in recommendations:
+        for warning in recommendation.warnings:
+            warnings.append(f"Recommendation {recommendation.number}: {warning}.")
+    return warnings
+
+
+def _numbering_warnings(items: list[Item]) -> list[str]:
+    warnings: list[str] = []
+    for previous, current in zip(items, items[1:]):
+        before = sequence_value(previous.label, previous.style)
+        after = sequence_value(current.label, current.style)
+        if before is not None and after is not None and after not in (before + 1, 1):
+            warnings.append(f"Numbering jumps from {previous.label} to {current.label}; check no recommendation was missed.")
+    return warnings

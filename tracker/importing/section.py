@@ -1,0 +1,337 @@
+"""Finding a report's recommendations section and splitting it into items.
+
+1. Find the heading ("Recommendations", "Areas requiring improvement", "What needs to
+   improve?", "Priority actions"...). A line that only *mentions* recommendations, or a
+   contents entry ("Recommendations ..... 8"), is not a heading; when several headings
+   match, the first one followed by real items wins.
+2. Walk the lines after it. Owner headings ("The YOS Head of Service should ensure
+   that:") and time groups ("Within three months") set the context for the items below
+   them; list items (numbers, roman numerals, letters, bullets, "Recommendation 3")
+   start recommendations; other lines continue the current item or, after a gap, end
+   the section.
+3. If the section has no list markers at all, its paragraphs are the recommendations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .cleaning import is_footnote_body, is_page_number, join_lines
+from .deadlines import DEADLINE_RULE, time_group
+from .errors import ReportReadError
+from .lines import TextLine, next_text_index
+from .markers import ListMarker, match_list_marker, roman_value
+
+_SECTION_HEADING = re.compile(
+    r"""^
+    (?:(?:\d{1,2}(?:\.\d{1,2})*\.?|section\s+\d+:?|part\s+\d+:?|chapter\s+\d+:?)\s+)?   # "4." / "Section 3:"
+    (?:
+        (?:our\s+|key\s+|main\s+|summary\s+of\s+)?recommendations?(?:\s+for\s+improvement)?
+      | areas?\s+(?:requiring|for|needing)\s+(?:improvement|priority\s+action|development|action)
+      | areas?\s+(?:that\s+)?(?:require|requires|need|needs)\s+(?:to\s+)?improve(?:ment)?
+      | what\s+needs\s+to\s+improve(?:\s+further)?
+      | what\s+(?:the\s+)?[\w' ]{2,40}?\s+needs?\s+to\s+(?:do\s+to\s+)?improve
+      | priority\s+actions?
+      | actions?\s+required
+    )
+    \s*[?:.]?$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# "The Chair of the YOS Management Board should ensure that:", "Barking and Dagenham YOS
+# should:", "The YJB must make sure that:". The verb tail is a short fixed list so that
+# sentences such as "Improvement work should focus on ... this report:" never match.
+_OWNER_HEADING = re.compile(
+    r"""^
+    (?i:we\s+recommend\s+that\s+)?
+    (?P<owner>(?:the\s+|[A-Z(]).{1,120}?)
+    \s+(?i:should|must|needs?\s+to|will\s+need\s+to|is\s+required\s+to|are\s+required\s+to)
+    (?i:\s+(?:ensure|make\s+sure|work\s+with\s+partners\s+to|take\s+action\s+to|act\s+to|now))?
+    (?i:\s+that)?
+    (?i:\s+the\s+following)?
+    \s*:?$""",
+    re.VERBOSE,
+)
+# "Recommendation 3: The council should ..." or "Recommendation 3" above its paragraph,
+# as HMICFRS, CQC and Ofsted's joint inspections number them.
+_NAMED_RECOMMENDATION = re.compile(r"^recommendation\s+(?P<label>\d{1,3})\s*(?:[:.–-]\s*)?(?P<rest>.*)$", re.IGNORECASE)
+# "Recommendations for the Youth Justice Board:"
+_OWNER_FOR_HEADING = re.compile(r"^(?:recommendations?\s+)?(?:for|to)\s+(?P<owner>(?:the\s+)?[A-Z].{1,100}?):$")
+
+# Paragraphs that introduce a section rather than recommend something.
+_INTRODUCTION = re.compile(r"\brecommend|\bfollowing\b|\bpost-inspection\b|\bwe have made\b|\bpublication\b", re.IGNORECASE)
+
+MAX_INTRO_PARAGRAPHS = 12
+SHORT_ITEM_WORDS = 4
+
+
+@dataclass
+class Item:
+    """A recommendation being assembled while the section is read."""
+
+    label: str
+    style: str
+    parts: list[str]
+    start: int
+    end: int
+    owner_heading: str | None
+    time_group: tuple[str, int] | None
+    awaiting_text: bool = False  # "Recommendation 2" on a line of its own; text follows
+
+    @property
+    def text(self) -> str:
+        return " ".join(join_lines(self.parts).split())
+
+
+@dataclass
+class Section:
+    """What reading one candidate section produced."""
+
+    heading: TextLine
+    items: list[Item] = field(default_factory=list)
+    intro: list[str] = field(default_factory=list)
+    end_index: int = 0  # the line where reading stopped
+
+
+# --- finding the section ---------------------------------------------------------------
+
+
+def find_recommendations_section(lines: list[TextLine]) -> Section:
+    headings = [index for index, line in enumerate(lines) if _SECTION_HEADING.match(line.text)]
+    first_with_items: Section | None = None
+    read_up_to = -1
+    for index in headings:
+        if index < read_up_to:
+            continue  # already read as part of the section before it
+        section = _read_section(lines, index)
+        read_up_to = section.end_index
+        if section.items and _mean_words(section.items) >= SHORT_ITEM_WORDS:
+            return section
+        if section.items and first_with_items is None:
+            first_with_items = section
+    if first_with_items is not None:
+        return first_with_items
+    if headings:
+        raise ReportReadError(
+            f"No recommendations section found: the heading \"{lines[headings[0]].text}\" is not followed by any recommendations"
+        )
+    raise ReportReadError(
+        "No recommendations section found: the report has no heading such as \"Recommendations\", "
+        "\"Areas requiring improvement\" or \"What needs to improve?\""
+    )
+
+
+def _mean_words(items: list[Item]) -> float:
+    return sum(len(item.text.split()) for item in items) / len(items)
+
+
+# --- reading a section -----------------------------------------------------------------
+
+
+@dataclass
+class _Reader:
+    """The state while walking the lines of one section."""
+
+    lines: list[TextLine]
+    section: Section
+    owner_heading: str | None = None
+    time_group: tuple[str, int] | None = None
+    style: str | None = None
+    after_gap: bool = False
+    restart_allowed: bool = True
+    plain_blocks: list[list[tuple[TextLine, str | None, tuple[str, int] | None]]] = field(default_factory=list)
+
+
+def _read_section(lines: list[TextLine], heading_index: int) -> Section:
+    reader = _Reader(lines=lines, section=Section(heading=lines[heading_index]))
+    index = heading_index + 1
+    while index < len(lines):
+        if not _read_line(reader, index):
+            break
+        index += 1
+    reader.section.end_index = index
+    if not reader.section.items:
+        _paragraphs_as_items(reader)
+    return reader.section
+
+
+def _read_line(reader: _Reader, index: int) -> bool:
+    """Handle one line; return False when the section has ended."""
+    line = reader.lines[index]
+    items = reader.section.items
+    if line.is_blank:
+        reader.after_gap = True
+        return True
+    if is_footnote_body(line.text) or is_page_number(line.text):
+        return True
+    if _SECTION_HEADING.match(line.text):
+        return not items and not reader.plain_blocks
+    if owner := _owner_heading(line.text):
+        reader.owner_heading = owner
+        reader.restart_allowed = True
+        reader.after_gap = True
+        return True
+    if group := time_group(line.text):
+        reader.time_group = group
+        reader.restart_allowed = True
+        reader.after_gap = True
+        return True
+    if named := _NAMED_RECOMMENDATION.match(line.text):
+        rest = named.group("rest").strip()
+        marker = ListMarker(label=named.group("label"), style="decimal", text_start=named.start("rest"))
+        keep_going = _read_list_item(reader, line, marker)
+        if keep_going and not rest and reader.section.items:
+            reader.section.items[-1].awaiting_text = True
+        return keep_going
+    marker = match_list_marker(line.text)
+    if marker and line.text[marker.text_start :].strip():
+        return _read_list_item(reader, line, marker)
+    return _read_plain_line(reader, index)
+
+
+def _read_list_item(reader: _Reader, line: TextLine, marker: ListMarker) -> bool:
+    items = reader.section.items
+    style = _resolve_style(marker, reader.style, items)
+    if reader.style is None:
+        reader.style = style
+    elif style != reader.style:
+        if not items:
+            return True
+        items[-1].parts.append(line.text)  # a sub-point ("a. ...") of the current item
+        items[-1].end = line.end
+        reader.after_gap = False
+        return True
+    if items and not reader.restart_allowed and not _continues_sequence(items[-1], marker.label, style):
+        return False  # numbering starts again: a different list
+    items.append(
+        Item(
+            label=marker.label,
+            style=style,
+            parts=[part for part in [line.text[marker.text_start :].strip()] if part],
+            start=line.start,
+            end=line.end,
+            owner_heading=reader.owner_heading,
+            time_group=reader.time_group,
+        )
+    )
+    reader.after_gap = False
+    reader.restart_allowed = False
+    return True
+
+
+def _read_plain_line(reader: _Reader, index: int) -> bool:
+    line = reader.lines[index]
+    items = reader.section.items
+    if not items:
+        return _read_intro_line(reader, line)
+    current = items[-1]
+    if current.awaiting_text or not reader.after_gap or _continues_mid_sentence(current, line.text) or _paragraph_inside_item(reader, index):
+        current.parts.append(line.text)
+        current.end = line.end
+        current.awaiting_text = False
+        reader.after_gap = False
+        return True
+    return False
+
+
+def _read_intro_line(reader: _Reader, line: TextLine) -> bool:
+    """Lines between the heading and the first item: intro text or unnumbered items."""
+    if _looks_like_heading(line.text):
+        return False
+    entry = (line, reader.owner_heading, reader.time_group)
+    if reader.after_gap or not reader.plain_blocks:
+        if len(reader.plain_blocks) >= MAX_INTRO_PARAGRAPHS:
+            return False
+        reader.plain_blocks.append([entry])
+    else:
+        reader.plain_blocks[-1].append(entry)
+    reader.section.intro.append(line.text)
+    reader.after_gap = False
+    return True
+
+
+def _paragraphs_as_items(reader: _Reader) -> None:
+    """A section with no list markers: each paragraph that is not an intro is an item."""
+    for block in reader.plain_blocks:
+        text = " ".join(line.text for line, _, _ in block)
+        if text.endswith(":") or _INTRODUCTION.search(text) or DEADLINE_RULE.search(text):
+            continue
+        if not (text.endswith((".", ";")) or len(text.split()) >= 12):
+            continue
+        first, owner, group = block[0]
+        reader.section.items.append(
+            Item(label="", style="paragraph", parts=[text], start=first.start, end=block[-1][0].end, owner_heading=owner, time_group=group)
+        )
+
+
+def _resolve_style(marker: ListMarker, current: str | None, items: list[Item]) -> str:
+    """Decide whether a lone "i", "v" or "x" is a roman numeral or a letter."""
+    if marker.style != "roman-or-letter":
+        return marker.style
+    if current in ("roman", "letter"):
+        if current == "letter" and items and not _continues_sequence(items[-1], marker.label, "letter"):
+            return "roman"
+        return current
+    return "roman" if marker.label.lower() == "i" else "letter"
+
+
+def sequence_value(label: str, style: str) -> int | None:
+    if style == "decimal":
+        return int(label.split(".")[0])
+    if style == "roman":
+        return roman_value(label)
+    if style == "letter" and len(label) == 1:
+        return ord(label.lower()) - ord("a") + 1
+    return None
+
+
+def _continues_sequence(previous: Item, label: str, style: str) -> bool:
+    """True when ``label`` can follow the previous item in the same list."""
+    if style in ("bullet", "paragraph"):
+        return True
+    before = sequence_value(previous.label, previous.style)
+    after = sequence_value(label, style)
+    if before is None or after is None:
+        return True
+    return after > before
+
+
+def _continues_mid_sentence(item: Item, text: str) -> bool:
+    last = item.parts[-1] if item.parts else ""
+    return text[:1].islower() and last[-1:] not in ".!?:;"
+
+
+def _paragraph_inside_item(reader: _Reader, index: int) -> bool:
+    """A paragraph after a gap belongs to the item if the list carries on right after it."""
+    line = reader.lines[index]
+    if _looks_like_heading(line.text):
+        return False
+    following = next_text_index(reader.lines, index + 1)
+    if following is None:
+        return False
+    if named := _NAMED_RECOMMENDATION.match(reader.lines[following].text):
+        return _continues_sequence(reader.section.items[-1], named.group("label"), "decimal")
+    marker = match_list_marker(reader.lines[following].text)
+    if marker is None or reader.style is None:
+        return False
+    style = _resolve_style(marker, reader.style, reader.section.items)
+    return style == reader.style and _continues_sequence(reader.section.items[-1], marker.label, style)
+
+
+def _looks_like_heading(text: str) -> bool:
+    """A short line without closing punctuation: the title of the next part."""
+    words = text.split()
+    return 0 < len(words) <= 12 and text[-1] not in ".,;:" and not text[0].islower() and "\t" not in text
+
+
+def _owner_heading(text: str) -> str | None:
+    if not text.endswith(":") and not re.search(r"\b(?:should|must|that)$", text, re.IGNORECASE):
+        return None
+    match = _OWNER_HEADING.match(text) or _OWNER_FOR_HEADING.match(text)
+    if not match:
+        return None
+    owner = match.group("owner").strip(" ,")
+    if len(owner.split()) > 14 or re.search(r"\b(?:should|must|will|this|these|we|it)\b", owner, re.IGNORECASE):
+        return None
+    return owner

@@ -1,0 +1,21 @@
+"""The domain model, one module per concept. Importing this package registers every table."""
+
+from .access import ApiToken, PartnerLink, SignInAttempt
+from .action import (
+    Action, ActionOwner, DeadlineChange, DeadlineChangeStatus, Evidence, Flag, Status, Update, UpdateRevision,
+)
+from .audit import AuditEvent
+from .board import BoardMeeting
+from .notification import Notification, NotificationStatus
+from .organisation import AccessLevel, Membership, Organisation
+from .report import DatePrecision, OwnerSource, Recommendation, Report
+from .role import Contact, Role, RoleAlias, RoleTenure
+from .types import utc_now
+from .user import User
+
+__all__ = [
+    "AccessLevel", "Action", "ActionOwner", "ApiToken", "Evidence", "PartnerLink", "SignInAttempt", "UpdateRevision", "AuditEvent", "BoardMeeting", "Contact",
+    "DatePrecision", "DeadlineChange", "DeadlineChangeStatus", "Flag", "Membership",
+    "Notification", "NotificationStatus", "Organisation", "OwnerSource", "Recommendation",
+    "Report", "Role", "RoleAlias", "RoleTenure", "Status", "Update", "User", "utc_now",
+]

@@ -1,0 +1,97 @@
+"""Signing in: passwords, one-time sign-in links, and signing out everywhere."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from functools import cache
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from ..models import User, utc_now
+from . import audit
+from .organisations import user_by_email
+
+
+@cache
+def _unknown_user_hash() -> str:
+    """A hash to check when the email is unknown, so a wrong email takes as long as a wrong
+    password and sign-in timing does not reveal who has an account."""
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = user_by_email(email)
+    if user is None or not user.active:
+        check_password_hash(_unknown_user_hash(), password)
+        return None
+    if not user.check_password(password):
+        audit.record("user.sign_in_failed", user, actor=user.email, organisation_id=None)
+        return None
+    user.last_signed_in_at = utc_now()
+    audit.record("user.signed_in", user, actor=user, organisation_id=None)
+    return user
+
+
+def _link_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="sign-in-link")
+
+
+def make_sign_in_link(user: User) -> str:
+    """A link that signs the user in once. Using it (or any sign-in change) voids it."""
+    token = _link_serializer().dumps({"user": user.id, "session": user.session_token})
+    return f"{current_app.config['BASE_URL']}/sign-in/{token}"
+
+
+def user_for_sign_in_link(token: str, *, max_age_hours: int) -> User | None:
+    try:
+        payload = _link_serializer().loads(token, max_age=max_age_hours * 3600)
+    except BadSignature:
+        return None
+    if not isinstance(payload, dict):
+        return None
+    user = db.session.get(User, payload.get("user")) if isinstance(payload.get("user"), int) else None
+    if user is None or not user.active or not secrets.compare_digest(user.session_token, str(payload.get("session"))):
+        return None
+    user.session_token = secrets.token_hex(16)  # single use
+    audit.record("user.signed_in_with_link", user, actor=user, organisation_id=None)
+    return user
+
+
+def change_password(user: User, password: str) -> None:
+    """Set a new password and sign the user out of every other session."""
+    user.set_password(password)
+    user.session_token = secrets.token_hex(16)
+    audit.record("user.password_changed", user, actor=user, organisation_id=None)
+
+
+def create_api_token(user: User, *, name: str = "", actor: str | User) -> str:
+    """A new bearer token for /api/v1. Only its hash is stored; this is the one time it is seen."""
+    from ..models import ApiToken
+
+    token = "trk_" + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user=user, name=name, token_sha256=hashlib.sha256(token.encode()).hexdigest()))
+    db.session.flush()
+    audit.record("api_token.created", user, actor=actor, organisation_id=None, after={"name": name})
+    return token
+
+
+def user_for_api_token(token: str) -> User | None:
+    from sqlalchemy import select
+
+    from ..models import ApiToken
+
+    api_token = db.session.scalar(
+        select(ApiToken).filter_by(token_sha256=hashlib.sha256(token.encode()).hexdigest())
+    )
+    if api_token is None or api_token.revoked_at is not None or not api_token.user.active:
+        return None
+    now = utc_now()
+    # Recorded at most hourly, so reading the API does not write on every request.
+    if api_token.last_used_at is None or now - api_token.last_used_at > timedelta(hours=1):
+        api_token.last_used_at = now
+    return api_token.user

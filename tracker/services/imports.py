@@ -1,0 +1,145 @@
+"""The import journey between upload and save: the uploaded bytes are staged on disk under a
+signed token (nothing goes in the database until the manager confirms), and the reviewed
+items are plain values the review screen edits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from ..importing import ParsedRecommendation, ParsedReport, read_report
+from . import ServiceError, files
+
+STAGED_FOR_HOURS = 24
+
+
+class StagedUploadMissing(ServiceError):
+    pass
+
+
+@dataclass(frozen=True)
+class StagedUpload:
+    token: str
+    filename: str
+    sha256: str
+    data: bytes
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="staged-import")
+
+
+def _staging_path(sha256: str) -> Path:
+    return files.path_of(f"staging/{sha256}")
+
+
+def stage(data: bytes, filename: str) -> StagedUpload:
+    """Keep the uploaded bytes for the review step; the token says which bytes, signed."""
+    kept = files.store("staging", data)
+    token = _serializer().dumps({"sha256": kept.sha256, "filename": filename[:200]})
+    return StagedUpload(token, filename[:200], kept.sha256, data)
+
+
+def load_staged(token: str) -> StagedUpload:
+    try:
+        payload = _serializer().loads(token, max_age=STAGED_FOR_HOURS * 3600)
+        path = _staging_path(str(payload["sha256"]))
+        data = path.read_bytes()
+    except (BadSignature, KeyError, TypeError, OSError) as error:
+        raise StagedUploadMissing("The upload has expired or could not be found. Upload the report again.") from error
+    if hashlib.sha256(data).hexdigest() != payload["sha256"]:
+        raise StagedUploadMissing("The upload has changed on disk. Upload the report again.")
+    return StagedUpload(token, str(payload["filename"]), payload["sha256"], data)
+
+
+def forget_old_staged(now: float | None = None) -> int:
+    """Delete staged uploads older than their token can be (the review was abandoned)."""
+    import time
+
+    cutoff = (now or time.time()) - STAGED_FOR_HOURS * 3600
+    folder = files.path_of("staging")
+    removed = 0
+    for path in folder.glob("*") if folder.is_dir() else []:
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def read_staged(staged: StagedUpload) -> ParsedReport:
+    """Parse the staged bytes (again: parsing is fast and pure, so nothing else is kept)."""
+    return read_report(staged.data, staged.filename)
+
+
+@dataclass(frozen=True)
+class ImportItem:
+    """One recommendation as the manager confirmed it at review."""
+
+    number: str
+    text: str
+    owners: tuple[str, ...]
+    owner_source: str = "none"
+    deadline_rule: str | None = None
+    deadline_months: int | None = None
+    due_on: date | None = None  # set when the manager typed a deadline for this item
+    reported_owners: tuple[str, ...] = ()  # the owners as the report gave them
+
+    @classmethod
+    def from_parsed(cls, item: ParsedRecommendation) -> ImportItem:
+        return cls(number=item.number, text=item.text, owners=tuple(item.owners), owner_source=item.owner_source,
+                   deadline_rule=item.deadline_rule, deadline_months=item.deadline_months,
+                   reported_owners=tuple(item.owners))
+
+    def with_owners(self, owners: tuple[str, ...]) -> ImportItem:
+        """The item with the owners the manager confirmed; where they came from follows."""
+        if not owners:
+            source = "none"
+        elif owners == self.reported_owners and self.owner_source in {"heading", "brackets", "addressee"}:
+            source = self.owner_source
+        else:
+            source = "review"
+        return replace(self, owners=owners, owner_source=source)
+
+
+def split_item(items: list[ImportItem], index: int) -> list[ImportItem]:
+    """Split an item at the first line break in its text (the manager puts one where it divides)."""
+    item = items[index]
+    first, separator, rest = item.text.strip().partition("\n")
+    if not separator or not rest.strip():
+        raise ServiceError(f"To split item {item.number}, put a line break in its text where it should divide.")
+    second = replace(item, number=f"{item.number}b", text=rest.strip())
+    return [*items[:index], replace(item, text=first.strip()), second, *items[index + 1:]]
+
+
+def merge_with_next(items: list[ImportItem], index: int) -> list[ImportItem]:
+    if index + 1 >= len(items):
+        raise ServiceError("The last item has nothing after it to merge with.")
+    item, following = items[index], items[index + 1]
+    owners = tuple(dict.fromkeys([*item.owners, *following.owners]))
+    merged = replace(item, text=f"{item.text.strip()} {following.text.strip()}", owners=owners)
+    return [*items[:index], merged, *items[index + 2:]]
+
+
+def delete_item(items: list[ImportItem], index: int) -> list[ImportItem]:
+    return [*items[:index], *items[index + 1:]]
+
+
+def add_item(items: list[ImportItem]) -> list[ImportItem]:
+    return [*items, ImportItem(number=str(len(items) + 1), text="", owners=(), owner_source="none")]
+
+
+def validate_items(items: list[ImportItem]) -> None:
+    if not items:
+        raise ServiceError("Keep at least one recommendation, or cancel the import.")
+    for position, item in enumerate(items, start=1):
+        if not item.text.strip():
+            raise ServiceError(f"Item {position} has no text. Enter it or delete the item.")
+        if not item.number.strip():
+            raise ServiceError(f"Item {position} has no number. Enter the number the report prints.")
+

@@ -1,0 +1,246 @@
+"""Read-side queries for pages: always limited to what the signed-in user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from .. import permissions
+from ..extensions import db
+from ..models import (
+    Action, ActionOwner, AuditEvent, DeadlineChange, Flag, Organisation, Recommendation, Report, Role, Status, Update,
+)
+from .actions import AMBER_NOT_STARTED_DAYS
+
+OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS)
+DASHBOARD_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """The first few actions of a list, most urgent first, and how many there are in all."""
+
+    items: list[Action]
+    total: int
+
+
+def _visible(statement: Select, column) -> Select:
+    organisation_ids = permissions.visible_organisation_ids()
+    return statement if organisation_ids is None else statement.where(column.in_(organisation_ids))
+
+
+def _shortlist(statement: Select) -> Shortlist:
+    statement = _visible(statement, Action.organisation_id)
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    items = list(db.session.scalars(statement.options(
+        selectinload(Action.recommendation).selectinload(Recommendation.report),
+        selectinload(Action.owners).selectinload(ActionOwner.role).selectinload(Role.holder),
+        selectinload(Action.organisation),
+    ).order_by(Action.due_on, Action.id).limit(DASHBOARD_LIMIT)))
+    return Shortlist(items, total)
+
+
+def visible_organisations() -> list[Organisation]:
+    return list(db.session.scalars(_visible(select(Organisation), Organisation.id).order_by(Organisation.name)))
+
+
+def my_open_actions() -> Shortlist:
+    role_ids = permissions.roles_held_by_current_user()
+    if not role_ids:
+        return Shortlist([], 0)
+    return _shortlist(
+        select(Action).where(
+            Action.status.in_(OPEN),
+            Action.id.in_(select(ActionOwner.action_id).where(ActionOwner.role_id.in_(role_ids))),
+        )
+    )
+
+
+def overdue_actions(today: date) -> Shortlist:
+    return _shortlist(select(Action).where(Action.status.in_(OPEN), Action.due_on < today))
+
+
+def actions_due_soon(today: date, *, days: int) -> Shortlist:
+    return _shortlist(
+        select(Action).where(Action.status.in_(OPEN), Action.due_on >= today,
+                             Action.due_on <= today + timedelta(days=days))
+    )
+
+
+def organisation_reports(organisation: Organisation) -> list[Report]:
+    return list(db.session.scalars(
+        select(Report).filter_by(organisation_id=organisation.id)
+        .order_by(Report.publication_date.desc(), Report.id.desc())
+    ))
+
+
+def recommendation_counts(reports: list[Report]) -> dict[int, int]:
+    """Recommendations per report, in one grouped query."""
+    if not reports:
+        return {}
+    rows = db.session.execute(
+        select(Recommendation.report_id, func.count(Recommendation.id))
+        .where(Recommendation.report_id.in_([report.id for report in reports]))
+        .group_by(Recommendation.report_id)
+    )
+    return dict(rows.all())
+
+
+def action_history(action: Action) -> list[Update]:
+    """The action's updates, newest first, with everything the history shows loaded up front."""
+    return list(db.session.scalars(
+        select(Update).filter_by(action_id=action.id)
+        .options(selectinload(Update.author), selectinload(Update.author_contact),
+                 selectinload(Update.evidence), selectinload(Update.revisions))
+        .order_by(Update.created_at.desc(), Update.id.desc())
+    ))
+
+
+def action_for_page(action_id: int) -> Action | None:
+    """An action with its owners, recommendation (and sibling steps) and deadline changes."""
+    return db.session.scalar(
+        select(Action).where(Action.id == action_id).execution_options(populate_existing=True).options(
+            selectinload(Action.owners).selectinload(ActionOwner.role).options(
+                selectinload(Role.holder), selectinload(Role.deputy)),
+            selectinload(Action.recommendation).selectinload(Recommendation.actions),
+            selectinload(Action.recommendation).selectinload(Recommendation.report),
+            selectinload(Action.deadline_changes).selectinload(DeadlineChange.requested_by),
+            selectinload(Action.organisation),
+        )
+    )
+
+
+def report_actions(report: Report) -> list[Action]:
+    return list(db.session.scalars(
+        select(Action).join(Recommendation).where(Recommendation.report_id == report.id)
+        .options(selectinload(Action.owners).selectinload(ActionOwner.role).selectinload(Role.holder),
+                 selectinload(Action.recommendation))
+        .order_by(Recommendation.position, Action.id)
+    ))
+
+
+def audit_events(organisation: Organisation, *, limit: int = 200) -> list[AuditEvent]:
+    return list(db.session.scalars(
+        select(AuditEvent).filter_by(organisation_id=organisation.id)
+        .options(selectinload(AuditEvent.actor))
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(limit)
+    ))
+
+
+def action_audit_events(action: Action) -> list[AuditEvent]:
+    return list(db.session.scalars(
+        select(AuditEvent).filter_by(subject_type="Action", subject_id=action.id)
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    ))
+
+
+# --- Filtered action lists (the organisation's action list and the API) -----------------
+
+PER_PAGE = 25
+RAG_COLOURS = ("red", "amber", "green", "grey")
+
+
+@dataclass(frozen=True)
+class ActionFilters:
+    status: Status | None = None
+    owner: int | None = None        # role id
+    report: int | None = None       # report id
+    overdue: bool = False
+    due_within: int | None = None   # days from today
+    rag: str | None = None
+    search: str = ""
+
+    @property
+    def active(self) -> bool:
+        return any((self.status, self.owner, self.report, self.overdue, self.due_within is not None,
+                    self.rag, self.search))
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Action]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def rag_colour_sql(today: date) -> ColumnElement[str]:
+    """The colour of services.actions.rag_for, as SQL, rule for rule in the same order (tests
+    compare the two for every kind of action). A CASE also sidesteps NULL: an unflagged action
+    simply falls through to the next rule."""
+    return case(
+        (Action.status.in_((Status.COMPLETED, Status.VERIFIED)), "green"),
+        (Action.status == Status.WITHDRAWN, "grey"),
+        (Action.due_on < today, "red"),
+        (Action.flag == Flag.BLOCKED, "red"),
+        (Action.flag == Flag.AT_RISK, "amber"),
+        (Action.due_on == today, "amber"),
+        (and_(Action.status == Status.NOT_STARTED,
+              Action.due_on <= today + timedelta(days=AMBER_NOT_STARTED_DAYS)), "amber"),
+        else_="green",
+    )
+
+
+def rag_condition(colour: str, today: date) -> ColumnElement[bool]:
+    """Actions of one RAG colour, for filtering lists."""
+    return rag_colour_sql(today) == colour
+
+
+def filter_actions(statement: Select, filters: ActionFilters, today: date) -> Select:
+    if filters.status is not None:
+        statement = statement.where(Action.status == filters.status)
+    if filters.owner is not None:
+        statement = statement.where(Action.id.in_(select(ActionOwner.action_id).where(ActionOwner.role_id == filters.owner)))
+    if filters.report is not None:
+        statement = statement.where(Action.recommendation_id.in_(
+            select(Recommendation.id).where(Recommendation.report_id == filters.report)))
+    if filters.overdue:
+        statement = statement.where(Action.status.in_(OPEN), Action.due_on < today)
+    if filters.due_within is not None:
+        statement = statement.where(Action.status.in_(OPEN), Action.due_on >= today,
+                                    Action.due_on <= today + timedelta(days=filters.due_within))
+    if filters.rag in RAG_COLOURS:
+        statement = statement.where(rag_condition(filters.rag, today))
+    if filters.search.strip():
+        term = filters.search.strip().lower()
+        statement = statement.where(or_(
+            Action.recommendation_id.in_(select(Recommendation.id).where(
+                func.lower(Recommendation.text).contains(term, autoescape=True))),
+            func.lower(Action.title).contains(term, autoescape=True),
+            Action.id.in_(select(Update.action_id).where(func.lower(Update.note).contains(term, autoescape=True))),
+        ))
+    return statement
+
+
+def action_page(organisation_ids: list[int] | None, filters: ActionFilters, today: date, *, page: int = 1,
+                per_page: int = PER_PAGE) -> Page:
+    """One page of actions matching `filters`, in deadline order, with what the list shows
+    loaded in a fixed number of queries whatever the page size."""
+    statement = filter_actions(select(Action), filters, today)
+    if organisation_ids is not None:
+        statement = statement.where(Action.organisation_id.in_(organisation_ids))
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    page = max(1, page)
+    items = list(db.session.scalars(
+        statement.options(
+            selectinload(Action.recommendation).selectinload(Recommendation.report),
+            selectinload(Action.owners).selectinload(ActionOwner.role).selectinload(Role.holder),
+            selectinload(Action.organisation),
+        ).order_by(Action.due_on, Action.id).limit(per_page).offset((page - 1) * per_page)
+    ))
+    return Page(items, total, page, per_page)
+
+
+def organisation_roles(organisation: Organisation) -> list[Role]:
+    return list(db.session.scalars(
+        select(Role).filter_by(organisation_id=organisation.id)
+        .options(selectinload(Role.holder), selectinload(Role.deputy), selectinload(Role.aliases))
+        .order_by(Role.name)
+    ))

@@ -1,0 +1,64 @@
+"""Jinja filters and globals shared by every template."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, g
+
+from . import clock, permissions
+from .services.actions import Rag, rag_for
+
+RAG_TAG_CLASSES = {"red": "govuk-tag--red", "amber": "govuk-tag--orange",
+                   "green": "govuk-tag--green", "grey": "govuk-tag--grey"}
+STATUS_TAG_CLASSES = {"not_started": "govuk-tag--grey", "in_progress": "govuk-tag--blue",
+                      "completed": "govuk-tag--teal", "verified": "govuk-tag--green",
+                      "withdrawn": "govuk-tag--grey"}
+
+
+def format_date(value: date | None) -> str:
+    return value.strftime("%-d %B %Y") if value else "Not set"
+
+
+def format_datetime(value: datetime | None) -> str:
+    """A UTC timestamp shown in the service's time zone: "3 March 2026 at 2:05pm"."""
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"]))
+    return local.strftime("%-d %B %Y at %-I:%M") + local.strftime("%p").lower()
+
+
+def rag(action) -> Rag:
+    """The action's RAG rating as of today (today is read once per request)."""
+    if "today" not in g:
+        g.today = clock.today()
+    return rag_for(action, g.today)
+
+
+def format_published(report) -> str:
+    """When a report was published: the day, or only the month while the day is unconfirmed."""
+    if report.publication_date is None:
+        return "Not stated"
+    if not report.publication_date_confirmed:
+        return report.publication_date.strftime("%B %Y") + " (day not confirmed)"
+    return format_date(report.publication_date)
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(format_date, "date")
+    app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(format_published, "published")
+    app.add_template_global(RAG_TAG_CLASSES, "rag_tag_classes")
+    app.add_template_global(STATUS_TAG_CLASSES, "status_tag_classes")
+    app.add_template_global(permissions.can, "can")
+    app.add_template_global(permissions.Capability, "Capability")
+    app.add_template_global(rag, "rag")
+
+    @app.context_processor
+    def page_context() -> dict:
+        return {
+            "today": clock.today(),
+            "service_name": current_app.config["SERVICE_NAME"],
+            "csp_nonce": g.get("csp_nonce", ""),
+        }

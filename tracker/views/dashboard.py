@@ -1,0 +1,20 @@
+from flask import Blueprint, render_template
+
+from .. import clock
+from ..permissions import signed_in
+from ..services import queries
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.get("/")
+@signed_in
+def index():
+    today = clock.today()
+    return render_template(
+        "dashboard/index.html",
+        organisations=queries.visible_organisations(),
+        my_actions=queries.my_open_actions(),
+        overdue=queries.overdue_actions(today),
+        due_soon=queries.actions_due_soon(today, days=30),
+    )

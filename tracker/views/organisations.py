@@ -1,0 +1,57 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from ..forms.roles import RoleHolderForm
+from ..models import Organisation, Role
+from ..permissions import Capability, for_organisation
+from ..services import ServiceError, queries
+from ..services import organisations as organisation_service
+
+bp = Blueprint("organisations", __name__, url_prefix="/organisations")
+
+
+@bp.get("/<slug>")
+@for_organisation(Capability.VIEW)
+def show(organisation: Organisation):
+    return redirect(url_for("reports.index", slug=organisation.slug))
+
+
+@bp.get("/<slug>/audit")
+@for_organisation(Capability.VIEW_AUDIT)
+def audit(organisation: Organisation):
+    return render_template("organisations/audit.html", organisation=organisation,
+                           events=queries.audit_events(organisation))
+
+
+@bp.get("/<slug>/roles")
+@for_organisation(Capability.VIEW)
+def roles(organisation: Organisation):
+    return render_template("organisations/roles.html", organisation=organisation,
+                           roles=queries.organisation_roles(organisation))
+
+
+@bp.route("/<slug>/roles/<int:role_id>", methods=["GET", "POST"])
+@for_organisation(Capability.MANAGE_ROLES)
+def edit_role(organisation: Organisation, role_id: int):
+    role = db.session.get(Role, role_id)
+    if role is None or role.organisation_id != organisation.id:
+        abort(404)
+    form = RoleHolderForm(formdata=request.form if request.method == "POST" else None,
+                          email=role.holder.email if role.holder else None,
+                          name=role.holder.name if role.holder else None,
+                          deputy_email=role.deputy.email if role.deputy else None)
+    if form.validate_on_submit():
+        try:
+            organisation_service.set_role_holder(organisation, role.name, form.email.data, name=form.name.data or None,
+                                                 actor=current_user)
+            organisation_service.set_role_deputy(organisation, role, form.deputy_email.data or None, actor=current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Saved. Actions owned by {role.name} now go to {role.holder.name}.", "success")
+            return redirect(url_for("organisations.roles", slug=organisation.slug))
+    return render_template("organisations/edit_role.html", organisation=organisation, role=role, form=form), \
+        400 if form.errors else 200
