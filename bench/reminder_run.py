@@ -43,7 +43,7 @@ def main() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller = Controller(sink, hostname="127.0.0.1", port=port, server_hostname="localhost")
     controller.start()
     app = create_app("development", MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
     results = []

@@ -230,7 +230,7 @@ def smtp_server(app: Flask) -> Iterator[RecordingHandler]:
 
     handler = RecordingHandler()
     port = _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller = Controller(handler, hostname="127.0.0.1", port=port, server_hostname="localhost")
     controller.start()
     previous = app.config["MAIL_PORT"], app.config["MAIL_SERVER"]
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)

@@ -10,6 +10,7 @@ Nothing here touches the database: callers send only after their transaction has
 
 from __future__ import annotations
 
+import functools
 import smtplib
 import socket
 from email.message import EmailMessage
@@ -47,6 +48,16 @@ def send_email(*, to: str, subject: str, text: str, html: str, reference: str | 
     raise EmailError(f"Unknown EMAIL_BACKEND {backend!r}: use smtp or notify", transient=True, service_unavailable=True)
 
 
+@functools.cache
+def _ehlo_name() -> str:
+    """This machine's name for EHLO, looked up once per process.
+
+    smtplib otherwise calls socket.getfqdn() for every connection, and a reverse DNS lookup
+    can take seconds where the resolver is slow or unreachable.
+    """
+    return socket.getfqdn()
+
+
 def _sender_domain() -> str:
     return current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2] or "localhost"
 
@@ -66,7 +77,8 @@ def _send_smtp(*, to: str, subject: str, text: str, html: str, reference: str | 
     config = current_app.config
     message = _build_message(to=to, subject=subject, text=text, html=html, reference=reference)
     try:
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], local_hostname=_ehlo_name(),
+                          timeout=config["MAIL_TIMEOUT"]) as smtp:
             if config["MAIL_USE_TLS"]:
                 smtp.starttls()
             if config["MAIL_USERNAME"]:

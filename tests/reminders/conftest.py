@@ -35,14 +35,16 @@ class GatedHandler(RecordingHandler):
     """An SMTP server that records each message as it arrives and can hold its reply.
 
     `hold_from`: messages with this arrival number (1-based) or later wait, unanswered, until
-    `release()`; `arrived` is set when the first of them comes in. A message is recorded
+    `release()` (or `hold_for` seconds); `arrived` is set when the first of them comes in. A message is recorded
     *before* it is held, like a real server that has the message but has not said so yet:
     a sender killed at that moment never learns that it went.
     """
 
-    def __init__(self, hold_from: int | None = None, refuse: dict[str, str] | None = None) -> None:
+    def __init__(self, hold_from: int | None = None, refuse: dict[str, str] | None = None,
+                 hold_for: float = 20) -> None:
         super().__init__()
         self.hold_from = hold_from
+        self.hold_for = hold_for
         self.refuse = refuse or {}
         self.arrived = threading.Event()
         self.released = threading.Event()
@@ -65,7 +67,7 @@ class GatedHandler(RecordingHandler):
             reply = await super().handle_DATA(server, session, envelope)
             if self.hold_from is not None and len(self.messages) >= self.hold_from:
                 self.arrived.set()
-                deadline = time.monotonic() + 20
+                deadline = time.monotonic() + self.hold_for
                 while not self.released.is_set() and time.monotonic() < deadline:
                     await asyncio.sleep(0.01)
             return reply
@@ -84,7 +86,7 @@ def gated_smtp(app: Flask) -> Iterator:
     def start(**options) -> GatedHandler:
         handler = GatedHandler(**options)
         port = _free_port()
-        controller = Controller(handler, hostname="127.0.0.1", port=port)
+        controller = Controller(handler, hostname="127.0.0.1", port=port, server_hostname="localhost")
         controller.start()
         controllers.append((controller, handler))
         app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
@@ -177,13 +179,14 @@ def processes() -> Iterator[list[Process]]:
         process.stop()
 
 
-def wait_until(condition, timeout: float = 20, message: str = "condition") -> None:
+def wait_until(condition, timeout: float = 20, message: str = "condition", details=None) -> None:
+    """Poll `condition` until it holds; on timeout fail, with what `details()` says if given."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
         time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {message}")
+    raise AssertionError(f"timed out waiting for {message}" + (f"\n{details()}" if details else ""))
 
 
 def is_postgresql() -> bool:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.models import Notification, NotificationStatus
 from tracker.models.notification import SchedulerRun
+from tracker.services import reminders
 from tests.factories import make_action, make_organisation, make_role
 from tests.reminders.conftest import (
     FLASK, REPO, Process, command_env, notification_id, received_per_notification, send_reminders_command,
@@ -82,21 +83,51 @@ def test_a_run_killed_mid_way_loses_nothing_and_repeats_only_the_email_in_flight
     assert copies[0] == copies[1]
 
 
-def test_two_send_reminders_at_once_never_take_the_same_email(app, database_url, gated_smtp, processes):
+def test_two_senders_at_once_never_take_the_same_email(app, database_url, gated_smtp, processes):
     skip_unless_postgresql("Two senders at once")
     make_reminders(6)
-    smtp = gated_smtp(hold_from=1)  # hold every email until both senders are sending
-    env = command_env(database_url, smtp.port)
+    # The day's emails are already queued, so the senders only deliver. (A run that queues
+    # while another is sending may wait, in its INSERT, for the email in flight to finish; the
+    # gate below would hold that forever. The next test covers two runs queueing at once.)
+    assert reminders.queue_reminders(RUN_DAY).queued == 6
+    db.session.commit()
+    # Hold every email until both senders are sending. Each sender waits longer for the
+    # server's reply than the server holds, so neither gives up on an email and moves on: two
+    # emails in flight can only be the two senders, each holding a different row (SKIP LOCKED).
+    smtp = gated_smtp(hold_from=1, hold_for=90)
+    env = command_env(database_url, smtp.port, MAIL_TIMEOUT="120")
     senders = [Process(send_reminders_command(RUN_DAY), env) for _ in range(2)]
     processes.extend(senders)
-    # Both senders are mid-send at once, each holding a different row: SKIP LOCKED at work.
-    wait_until(lambda: smtp.in_flight == 2, timeout=30, message="two senders sending at once")
+
+    def what_happened() -> str:
+        outputs = "\n".join(f"sender {number} (exit {sender.popen.poll()}):\n{sender.output}"
+                             for number, sender in enumerate(senders, 1))
+        rows = [(row.id, row.status.value, row.attempts) for row in outbox_rows()]
+        return f"{smtp.in_flight} in flight, {len(smtp.messages)} received; outbox {rows}\n{outputs}"
+
+    wait_until(lambda: smtp.in_flight == 2, timeout=60, message="two senders sending at once", details=what_happened)
     smtp.release()
-    assert [sender.finish() for sender in senders] == [0, 0], [sender.output for sender in senders]
+    assert [sender.finish() for sender in senders] == [0, 0], what_happened()
+    assert smtp.most_in_flight == 2, what_happened()
     counts = received_per_notification(smtp)
-    assert sorted(counts.values()) == [1] * 6 and set(counts) == {row.id for row in outbox_rows()}
-    queued = sorted(int(sender.output.split("Queued ")[1].split(",")[0]) for sender in senders)
-    assert queued == [0, 6]  # the key made the second run's inserts do nothing
+    assert sorted(counts.values()) == [1] * 6 and set(counts) == {row.id for row in outbox_rows()}, what_happened()
+    assert all("Queued 0," in sender.output for sender in senders), what_happened()
+
+
+def test_two_runs_queueing_at_once_queue_each_email_once(app, database_url, gated_smtp, processes):
+    skip_unless_postgresql("Two runs at once")
+    make_reminders(6)
+    smtp = gated_smtp()
+    env = command_env(database_url, smtp.port)
+    runs = [Process(send_reminders_command(RUN_DAY), env) for _ in range(2)]
+    processes.extend(runs)
+    assert [run.finish(timeout=60) for run in runs] == [0, 0], [run.output for run in runs]
+    queued = sorted(int(run.output.split("Queued ")[1].split(",")[0]) for run in runs)
+    assert sum(queued) == 6, [run.output for run in runs]  # the outbox key made the other inserts do nothing
+    rows = outbox_rows()
+    assert len(rows) == 6 and all(row.status is NotificationStatus.SENT for row in rows)
+    counts = received_per_notification(smtp)
+    assert sorted(counts.values()) == [1] * 6 and set(counts) == {row.id for row in rows}
 
 
 def london_today() -> date:
