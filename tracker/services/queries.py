@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import permissions
 from ..extensions import db
@@ -32,42 +32,55 @@ def _visible(statement: Select, column) -> Select:
     return statement if organisation_ids is None else statement.where(column.in_(organisation_ids))
 
 
-def _shortlist(statement: Select) -> Shortlist:
-    statement = _visible(statement, Action.organisation_id)
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
-    items = list(db.session.scalars(statement.options(
-        selectinload(Action.recommendation).selectinload(Recommendation.report),
-        selectinload(Action.owners).selectinload(ActionOwner.role).selectinload(Role.holder),
-        selectinload(Action.organisation),
-    ).order_by(Action.due_on, Action.id).limit(DASHBOARD_LIMIT)))
-    return Shortlist(items, total)
+def actions_for_list(action_ids: list[int]) -> list[Action]:
+    """The actions with these ids, in this order, with everything an action table shows: the
+    recommendation, organisation, and owner roles with their holders. Two statements, whatever
+    the number of actions."""
+    if not action_ids:
+        return []
+    loaded = {action.id: action for action in db.session.scalars(
+        select(Action).where(Action.id.in_(action_ids)).options(
+            joinedload(Action.recommendation, innerjoin=True),
+            joinedload(Action.organisation, innerjoin=True),
+            selectinload(Action.owners).joinedload(ActionOwner.role, innerjoin=True).joinedload(Role.holder),
+        ))}
+    return [loaded[action_id] for action_id in action_ids if action_id in loaded]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    my_actions: Shortlist
+    overdue: Shortlist
+    due_soon: Shortlist
+
+
+def dashboard(today: date, *, due_within: int = 30) -> Dashboard:
+    """The dashboard's three lists of open actions the user may see: those owned by a role they
+    hold, the overdue, and those due within `due_within` days; each the most urgent few and a
+    total. One statement counts all three; each non-empty list then takes its ids, and one
+    loader fills in every action shown."""
+    role_ids = permissions.roles_held_by_current_user()
+    lists = {
+        "my_actions": Action.id.in_(select(ActionOwner.action_id).where(ActionOwner.role_id.in_(role_ids)))
+        if role_ids else None,
+        "overdue": Action.due_on < today,
+        "due_soon": and_(Action.due_on >= today, Action.due_on <= today + timedelta(days=due_within)),
+    }
+    conditions = {name: condition for name, condition in lists.items() if condition is not None}
+    totals = dict(zip(conditions, db.session.execute(_visible(
+        select(*(func.count().filter(condition) for condition in conditions.values()))
+        .where(Action.status.in_(OPEN)), Action.organisation_id)).one()))
+    ids = {name: list(db.session.scalars(_visible(
+        select(Action.id).where(Action.status.in_(OPEN), condition), Action.organisation_id)
+        .order_by(Action.due_on, Action.id).limit(DASHBOARD_LIMIT)))
+        for name, condition in conditions.items() if totals[name]}
+    loaded = {action.id: action for action in actions_for_list([i for chosen in ids.values() for i in chosen])}
+    return Dashboard(**{name: Shortlist([loaded[i] for i in ids.get(name, []) if i in loaded], totals.get(name, 0))
+                        for name in lists})
 
 
 def visible_organisations() -> list[Organisation]:
     return list(db.session.scalars(_visible(select(Organisation), Organisation.id).order_by(Organisation.name)))
-
-
-def my_open_actions() -> Shortlist:
-    role_ids = permissions.roles_held_by_current_user()
-    if not role_ids:
-        return Shortlist([], 0)
-    return _shortlist(
-        select(Action).where(
-            Action.status.in_(OPEN),
-            Action.id.in_(select(ActionOwner.action_id).where(ActionOwner.role_id.in_(role_ids))),
-        )
-    )
-
-
-def overdue_actions(today: date) -> Shortlist:
-    return _shortlist(select(Action).where(Action.status.in_(OPEN), Action.due_on < today))
-
-
-def actions_due_soon(today: date, *, days: int) -> Shortlist:
-    return _shortlist(
-        select(Action).where(Action.status.in_(OPEN), Action.due_on >= today,
-                             Action.due_on <= today + timedelta(days=days))
-    )
 
 
 def organisation_reports(organisation: Organisation) -> list[Report]:
@@ -93,22 +106,24 @@ def action_history(action: Action) -> list[Update]:
     """The action's updates, newest first, with everything the history shows loaded up front."""
     return list(db.session.scalars(
         select(Update).filter_by(action_id=action.id)
-        .options(selectinload(Update.author), selectinload(Update.author_contact),
+        .options(joinedload(Update.author), joinedload(Update.author_contact),
                  selectinload(Update.evidence), selectinload(Update.revisions))
         .order_by(Update.created_at.desc(), Update.id.desc())
     ))
 
 
 def action_for_page(action_id: int) -> Action | None:
-    """An action with its owners, recommendation (and sibling steps) and deadline changes."""
+    """An action with what its page shows: organisation, recommendation and report, the
+    recommendation's other steps, owner roles with holders and deputies, and deadline changes
+    with who asked. Four statements."""
     return db.session.scalar(
-        select(Action).where(Action.id == action_id).execution_options(populate_existing=True).options(
-            selectinload(Action.owners).selectinload(ActionOwner.role).options(
-                selectinload(Role.holder), selectinload(Role.deputy)),
-            selectinload(Action.recommendation).selectinload(Recommendation.actions),
-            selectinload(Action.recommendation).selectinload(Recommendation.report),
-            selectinload(Action.deadline_changes).selectinload(DeadlineChange.requested_by),
-            selectinload(Action.organisation),
+        select(Action).where(Action.id == action_id).options(
+            joinedload(Action.organisation, innerjoin=True),
+            joinedload(Action.recommendation, innerjoin=True).options(
+                joinedload(Recommendation.report, innerjoin=True), selectinload(Recommendation.actions)),
+            selectinload(Action.owners).joinedload(ActionOwner.role, innerjoin=True).options(
+                joinedload(Role.holder), joinedload(Role.deputy)),
+            selectinload(Action.deadline_changes).joinedload(DeadlineChange.requested_by),
         )
     )
 
@@ -228,14 +243,9 @@ def action_page(organisation_ids: list[int] | None, filters: ActionFilters, toda
         statement = statement.where(Action.organisation_id.in_(organisation_ids))
     total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
     page = max(1, page)
-    items = list(db.session.scalars(
-        statement.options(
-            selectinload(Action.recommendation).selectinload(Recommendation.report),
-            selectinload(Action.owners).selectinload(ActionOwner.role).selectinload(Role.holder),
-            selectinload(Action.organisation),
-        ).order_by(Action.due_on, Action.id).limit(per_page).offset((page - 1) * per_page)
-    ))
-    return Page(items, total, page, per_page)
+    ids = list(db.session.scalars(statement.with_only_columns(Action.id)
+                                  .order_by(Action.due_on, Action.id).limit(per_page).offset((page - 1) * per_page)))
+    return Page(actions_for_list(ids), total, page, per_page)
 
 
 def organisation_roles(organisation: Organisation) -> list[Role]:

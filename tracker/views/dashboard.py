@@ -14,7 +14,5 @@ def index():
     return render_template(
         "dashboard/index.html",
         organisations=queries.visible_organisations(),
-        my_actions=queries.my_open_actions(),
-        overdue=queries.overdue_actions(today),
-        due_soon=queries.actions_due_soon(today, days=30),
+        lists=queries.dashboard(today, due_within=30),
     )
