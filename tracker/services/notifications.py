@@ -56,15 +56,20 @@ class DeliveryResult:
 # --- Queueing --------------------------------------------------------------------------------
 
 
-def queue(values: dict) -> int | None:
-    """INSERT ... ON CONFLICT (key) DO NOTHING; the new row's id, or None if the key was there."""
+def queue(emails: list[dict]) -> dict[str, int]:
+    """Put emails in the outbox: INSERT ... ON CONFLICT (key) DO NOTHING, as few statements
+    as the database allows. Returns the new rows' ids by key; a key already in the outbox
+    (queued by another run, perhaps a moment ago) is left alone and not in the result."""
+    if not emails:
+        return {}
     dialect = db.session.get_bind().dialect.name
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
     now = utc_now()
-    row = {"status": NotificationStatus.PENDING, "attempts": 0, "next_attempt_at": now, "created_at": now, **values}
-    statement = (insert(Notification).values(**row).on_conflict_do_nothing(index_elements=["key"])
-                 .returning(Notification.id))
-    return db.session.execute(statement).scalar()
+    rows = [{"status": NotificationStatus.PENDING, "attempts": 0, "next_attempt_at": now, "created_at": now, **values}
+            for values in emails]
+    statement = (insert(Notification).on_conflict_do_nothing(index_elements=["key"])
+                 .returning(Notification.key, Notification.id))
+    return {key: notification_id for key, notification_id in db.session.execute(statement, rows)}
 
 
 def existing_keys(keys: list[str]) -> set[str]:

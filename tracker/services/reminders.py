@@ -517,30 +517,33 @@ class RunResult:
                 + (f", {self.cancelled} no longer needed" if self.cancelled else ""))
 
 
+QUEUE_BATCH = 500  # emails rendered and inserted at a time: few statements, bounded memory
+
+
 def queue_reminders(today: date, *, actor: Actor = "scheduler") -> RunResult:
     """Put every email due on `today` in the outbox; keys already there are left alone. Flushes."""
     plan = plan_reminders(today)
     result = RunResult(skipped=plan.unaddressed)
-    already_queued = notifications.existing_keys([email.key for email in plan.emails])
+    emails = plan.emails
+    already_queued = notifications.existing_keys([email.key for email in emails])
+    to_queue = [email for email in emails if email.key not in already_queued]
+    result.skipped += len(emails) - len(to_queue)
     queued: dict[int, list[int]] = defaultdict(list)
     organisations: dict[int, Organisation] = {}
-    for email in plan.emails:
-        if email.key in already_queued:
-            result.skipped += 1
-            continue
-        if isinstance(email, PlannedDigest):
-            values = render_digest(email, today)
-            organisation = email.organisation
-        else:
-            values = render_reminder(email, today)
-            organisation = email.action.organisation
-        notification_id = notifications.queue(values)
-        if notification_id is None:  # queued by another run since we looked
-            result.skipped += 1
-            continue
-        result.queued += 1
-        queued[organisation.id].append(notification_id)
-        organisations[organisation.id] = organisation
+    for start in range(0, len(to_queue), QUEUE_BATCH):
+        batch = to_queue[start:start + QUEUE_BATCH]
+        new_ids = notifications.queue([
+            render_digest(email, today) if isinstance(email, PlannedDigest) else render_reminder(email, today)
+            for email in batch])
+        for email in batch:
+            organisation = email.organisation if isinstance(email, PlannedDigest) else email.action.organisation
+            notification_id = new_ids.pop(email.key, None)
+            if notification_id is None:  # queued by another run since we looked
+                result.skipped += 1
+                continue
+            result.queued += 1
+            queued[organisation.id].append(notification_id)
+            organisations[organisation.id] = organisation
     for organisation_id, notification_ids in queued.items():
         audit.record("reminders.queued", organisations[organisation_id], actor=actor, organisation_id=organisation_id,
                      after={"date": today.isoformat(), "count": len(notification_ids),
