@@ -44,3 +44,33 @@ def test_a_manager_opens_a_report_and_an_action_and_posts_an_update(app, live_se
     expect(page.locator("#audit + table")).to_contain_text("action.update_posted")
     check_accessibility(page, "action page after an update")
     screenshot(page, "action-page")
+
+
+def test_a_manager_moves_actions_to_another_role_from_the_action_list(app, live_server, page):
+    organisation = make_organisation("Northfield Youth Offending Service")
+    manager = make_user(organisation, AccessLevel.MANAGER, email="manager@northfield.example", name="Priya Shah")
+    old = make_role(organisation, "Head of Early Help", holder=manager)
+    new = make_role(organisation, "Head of Targeted Youth Support")
+    due = date.today() + timedelta(days=60)
+    moving = make_action(organisation, owners=[old], number="1", due_on=due, text="Waiting lists for interventions are reviewed monthly")
+    staying = make_action(organisation, owners=[old], number="2", due_on=due + timedelta(days=1),
+                          text="Case records show the child's voice in every plan")
+    db.session.commit()
+
+    page.goto(f"{live_server}/sign-in")
+    page.get_by_label("Email address").fill(manager.email)
+    page.get_by_label("Password", exact=True).fill(manager.test_password)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server}/organisations/{organisation.slug}/actions")
+    expect(page.get_by_role("heading", name="Move actions to another role")).to_be_visible()
+    check_accessibility(page, "action list")
+
+    page.get_by_label("Move actions from").select_option(value=str(old.id))
+    page.get_by_label("to", exact=True).select_option(value=str(new.id))
+    page.get_by_role("group", name="Actions to move").get_by_label(re.compile(r"^1\. Waiting lists")).check()
+    page.get_by_role("button", name="Move the chosen actions").click()
+    expect(page.get_by_text(f"Moved 1 action to {new.name}.")).to_be_visible()
+
+    db.session.expire_all()
+    assert [role.name for role in db.session.get(type(moving), moving.id).owner_roles] == [new.name]
+    assert [role.name for role in db.session.get(type(staying), staying.id).owner_roles] == [old.name]
