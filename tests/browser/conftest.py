@@ -49,6 +49,17 @@ def page(browser):
     context.close()
 
 
+def sign_in(page, live_server: str, user) -> None:
+    """Sign in through the sign-in page, as a person would, and land on the dashboard."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server}/sign-in")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password", exact=True).fill(user.test_password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+
+
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

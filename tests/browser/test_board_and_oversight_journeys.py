@@ -5,16 +5,8 @@ from playwright.sync_api import expect
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action, DeadlineChangeStatus, Status
 from tracker.services.actions import post_update, request_deadline_change
-from tests.browser.conftest import check_accessibility, screenshot
+from tests.browser.conftest import check_accessibility, screenshot, sign_in
 from tests.factories import make_action, make_organisation, make_report, make_role, make_user
-
-
-def _sign_in(page, live_server, user) -> None:
-    page.goto(f"{live_server}/sign-in")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(user.test_password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
 
 def test_a_board_member_approves_a_deadline_change_and_signs_off_an_action(app, live_server, page):
@@ -34,7 +26,7 @@ def test_a_board_member_approves_a_deadline_change_and_signs_off_an_action(app, 
                 new_status=Status.COMPLETED, links=["https://intranet.example/risk-audit"], expected_version=1)
     db.session.commit()
 
-    _sign_in(page, live_server, chair)
+    sign_in(page, live_server, chair)
     page.goto(f"{live_server}/organisations/{organisation.slug}/board/next-meeting")
     expect(page.get_by_role("heading", name="For the board to decide")).to_be_visible()
     check_accessibility(page, "next board meeting")
@@ -75,7 +67,7 @@ def test_an_oversight_user_searches_recurring_themes(app, live_server, page):
                        email="analyst@yjb.example")
     db.session.commit()
 
-    _sign_in(page, live_server, viewer)
+    sign_in(page, live_server, viewer)
     page.get_by_role("link", name="Themes").click()
     expect(page.get_by_role("heading", name="Recurring themes across reports")).to_be_visible()
     check_accessibility(page, "themes")

@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action, Report
-from tests.browser.conftest import check_accessibility, screenshot
+from tests.browser.conftest import check_accessibility, screenshot, sign_in
 from tests.factories import make_organisation, make_user
 from tests.importing.report_builders import Block, layout_report
 from tests.web.test_reports import REPORT_TEXT
@@ -35,10 +35,7 @@ def test_a_manager_imports_a_pdf_and_confirms_the_review(app, live_server, page,
     report_file = tmp_path / "westford-ilacs.pdf"
     report_file.write_bytes(_ofsted_style_pdf())
 
-    page.goto(f"{live_server}/sign-in")
-    page.get_by_label("Email address").fill(manager.email)
-    page.get_by_label("Password", exact=True).fill(manager.test_password)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, manager)
     page.goto(f"{live_server}/organisations/{organisation.slug}/reports")
     check_accessibility(page, "reports")
     page.get_by_role("link", name="Import a report").click()
@@ -75,10 +72,7 @@ def test_a_manager_imports_pasted_text(app, live_server, page, tmp_path):
     organisation = make_organisation("Eastbrook YOS")
     manager = make_user(organisation, AccessLevel.MANAGER, email="manager@eastbrook.example")
     db.session.commit()
-    page.goto(f"{live_server}/sign-in")
-    page.get_by_label("Email address").fill(manager.email)
-    page.get_by_label("Password", exact=True).fill(manager.test_password)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, manager)
     page.goto(f"{live_server}/organisations/{organisation.slug}/reports/paste")
     page.get_by_label("Report text").fill(REPORT_TEXT)
     page.get_by_role("button", name="Read recommendations").click()

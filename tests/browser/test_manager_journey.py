@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from tracker.extensions import db
 from tracker.models import AccessLevel
-from tests.browser.conftest import check_accessibility, screenshot
+from tests.browser.conftest import check_accessibility, screenshot, sign_in
 from tests.factories import make_action, make_organisation, make_role, make_user
 
 
@@ -57,10 +57,7 @@ def test_a_manager_moves_actions_to_another_role_from_the_action_list(app, live_
                           text="Case records show the child's voice in every plan")
     db.session.commit()
 
-    page.goto(f"{live_server}/sign-in")
-    page.get_by_label("Email address").fill(manager.email)
-    page.get_by_label("Password", exact=True).fill(manager.test_password)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, manager)
     page.goto(f"{live_server}/organisations/{organisation.slug}/actions")
     expect(page.get_by_role("heading", name="Move actions to another role")).to_be_visible()
     check_accessibility(page, "action list")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
@@ -59,14 +59,12 @@ def dashboard(today: date, *, due_within: int = 30) -> Dashboard:
     hold, the overdue, and those due within `due_within` days; each the most urgent few and a
     total. One statement counts all three; each non-empty list then takes its ids, and one
     loader fills in every action shown."""
-    role_ids = permissions.roles_held_by_current_user()
-    lists = {
-        "my_actions": Action.id.in_(select(ActionOwner.action_id).where(ActionOwner.role_id.in_(role_ids)))
-        if role_ids else None,
+    conditions = {
         "overdue": Action.due_on < today,
         "due_soon": and_(Action.due_on >= today, Action.due_on <= today + timedelta(days=due_within)),
     }
-    conditions = {name: condition for name, condition in lists.items() if condition is not None}
+    if role_ids := permissions.roles_held_by_current_user():
+        conditions["my_actions"] = Action.id.in_(select(ActionOwner.action_id).where(ActionOwner.role_id.in_(role_ids)))
     totals = dict(zip(conditions, db.session.execute(_visible(
         select(*(func.count().filter(condition) for condition in conditions.values()))
         .where(Action.status.in_(OPEN)), Action.organisation_id)).one()))
@@ -75,8 +73,8 @@ def dashboard(today: date, *, due_within: int = 30) -> Dashboard:
         .order_by(Action.due_on, Action.id).limit(DASHBOARD_LIMIT)))
         for name, condition in conditions.items() if totals[name]}
     loaded = {action.id: action for action in actions_for_list([i for chosen in ids.values() for i in chosen])}
-    return Dashboard(**{name: Shortlist([loaded[i] for i in ids.get(name, []) if i in loaded], totals.get(name, 0))
-                        for name in lists})
+    return Dashboard(**{field.name: Shortlist([loaded[i] for i in ids.get(field.name, []) if i in loaded],
+                                              totals.get(field.name, 0)) for field in fields(Dashboard)})
 
 
 def visible_organisations() -> list[Organisation]:

@@ -208,6 +208,10 @@ class PlannedReminder:
     recipient: Recipient
     policy: Policy
 
+    @property
+    def organisation(self) -> Organisation:
+        return self.action.organisation
+
 
 @dataclass
 class PlannedDigest:
@@ -536,14 +540,13 @@ def queue_reminders(today: date, *, actor: Actor = "scheduler") -> RunResult:
             render_digest(email, today) if isinstance(email, PlannedDigest) else render_reminder(email, today)
             for email in batch])
         for email in batch:
-            organisation = email.organisation if isinstance(email, PlannedDigest) else email.action.organisation
             notification_id = new_ids.pop(email.key, None)
             if notification_id is None:  # queued by another run since we looked
                 result.skipped += 1
                 continue
             result.queued += 1
-            queued[organisation.id].append(notification_id)
-            organisations[organisation.id] = organisation
+            queued[email.organisation.id].append(notification_id)
+            organisations[email.organisation.id] = email.organisation
     for organisation_id, notification_ids in queued.items():
         audit.record("reminders.queued", organisations[organisation_id], actor=actor, organisation_id=organisation_id,
                      after={"date": today.isoformat(), "count": len(notification_ids),
