@@ -129,6 +129,20 @@ class Config:
     # SERVICE_NAME: shown in the header, page titles and emails.
     SERVICE_NAME = os.environ.get("SERVICE_NAME", "Inspection recommendation tracker")
 
+    # CACHE_TYPE: where rendered pages are kept between requests (tracker/page_cache.py). A page is
+    # kept under the change counters of the organisations it shows, so a change is seen at once.
+    # "SimpleCache" (default): each worker process keeps its own, in memory. "RedisCache" with
+    # CACHE_REDIS_URL (e.g. redis://127.0.0.1:6379/0): one cache shared by every worker.
+    # "NullCache": keep nothing, render every page every time.
+    CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
+    # CACHE_SECONDS: how long a kept page may be served at most. Changes made through the
+    # tracker are seen at once; this bounds how long a change made straight in the database
+    # (or a partner link passing its expiry time) can go unseen.
+    CACHE_DEFAULT_TIMEOUT = int(os.environ.get("CACHE_SECONDS", "300"))
+    # CACHE_PAGES: how many pages each worker keeps at most (SimpleCache).
+    CACHE_THRESHOLD = int(os.environ.get("CACHE_PAGES", "2000"))
+
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session; the session itself expires
 
 

@@ -25,6 +25,8 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
+from tests.change_guard import ChangeGuard
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
@@ -73,7 +75,9 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     with application.app_context():
         _reset_schema(db)
         upgrade()
+        CHANGE_GUARD.attach(db.engine)
         yield application
+        CHANGE_GUARD.detach(db.engine)
         db.session.remove()
 
 
@@ -85,18 +89,40 @@ def _reset_schema(db) -> None:
             connection.execute(text("CREATE SCHEMA public"))
 
 
+CHANGE_GUARD = ChangeGuard()
+
+
 @pytest.fixture(autouse=True)
 def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
+    CHANGE_GUARD.problems.clear()
     yield
     if "app" not in request.fixturenames:
         return
-    from tracker.extensions import db
+    problems = list(CHANGE_GUARD.problems)
+    from tracker.extensions import cache, db
 
     db.session.rollback()
     db.session.remove()
     with db.engine.begin() as connection:
         for table in reversed(db.metadata.sorted_tables):
             connection.execute(table.delete())
+    # The next test starts ids and change counters from the beginning again, as a new
+    # database would; pages kept from this one would match its keys.
+    cache.clear()
+    assert not problems, "Kept pages would go stale:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def no_page_cache(app: Flask) -> Iterator[None]:
+    """Render every page every time (as CACHE_TYPE=NullCache does), for tests that measure rendering."""
+    from cachelib import NullCache
+
+    from tracker.extensions import cache
+
+    kept = app.extensions["cache"][cache]
+    app.extensions["cache"][cache] = NullCache()
+    yield
+    app.extensions["cache"][cache] = kept
 
 
 class IsolatedClient(FlaskClient):

@@ -89,6 +89,12 @@ def access_level(organisation_id: int) -> AccessLevel | None:
     return level
 
 
+def access_fingerprint() -> tuple:
+    """Everything about the signed-in user that decides what a page shows them: who they are
+    and their access level in each organisation (the page cache keys on it)."""
+    return current_user.id, tuple(sorted((organisation_id, level.value) for organisation_id, level in _memberships().items()))
+
+
 def visible_organisation_ids() -> list[int] | None:
     """Organisation ids the user may read; None means all of them (oversight)."""
     if has_oversight():

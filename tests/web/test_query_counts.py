@@ -39,7 +39,8 @@ def _count(client_request, endpoint, **values) -> int:
     return len(statements)
 
 
-def test_queries_per_page_do_not_grow_with_the_data(client_request, app, travel):
+def test_queries_per_page_do_not_grow_with_the_data(client_request, app, travel, no_page_cache):
+    """Counted as rendered, not as kept (tests/web/test_page_cache.py counts kept pages)."""
     travel("2026-03-01")
     organisation = make_organisation(slug="growing")
     manager = make_user(organisation, AccessLevel.MANAGER)

@@ -4,7 +4,7 @@ from .access import ApiToken, PartnerLink, SignInAttempt
 from .action import (
     Action, ActionOwner, DeadlineChange, DeadlineChangeStatus, Evidence, Flag, Status, Update, UpdateRevision,
 )
-from .audit import AuditEvent
+from .audit import AuditEvent, DataVersion
 from .board import BoardMeeting
 from .notification import Notification, NotificationStatus
 from .organisation import AccessLevel, Membership, Organisation
@@ -14,7 +14,7 @@ from .types import utc_now
 from .user import User
 
 __all__ = [
-    "AccessLevel", "Action", "ActionOwner", "ApiToken", "Evidence", "PartnerLink", "SignInAttempt", "UpdateRevision", "AuditEvent", "BoardMeeting", "Contact",
+    "AccessLevel", "Action", "ActionOwner", "ApiToken", "Evidence", "PartnerLink", "SignInAttempt", "UpdateRevision", "AuditEvent", "BoardMeeting", "DataVersion", "Contact",
     "DatePrecision", "DeadlineChange", "DeadlineChangeStatus", "Flag", "Membership",
     "Notification", "NotificationStatus", "Organisation", "OwnerSource", "Recommendation",
     "Report", "Role", "RoleAlias", "RoleTenure", "Status", "Update", "User", "utc_now",

@@ -37,3 +37,21 @@ class AuditEvent(db.Model):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     actor: Mapped[User | None] = relationship()
+
+
+class DataVersion(db.Model):
+    """A counter per organisation that goes up with every audited change to its data, in the
+    same transaction. Rendered pages are cached under the counters of the organisations they
+    show (see tracker/page_cache.py), so a change makes every page that shows it render afresh.
+
+    A counter rather than the latest audit event id: ids are handed out when a transaction
+    inserts, not when it commits, so a later id can be visible before an earlier one. The
+    counter's row is locked until the change commits, so a reader never sees the new number
+    before the data it stands for."""
+
+    __tablename__ = "data_versions"
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(default=0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import page_cache
 from ..extensions import db
 from ..models import AuditEvent, User
 
@@ -31,4 +32,5 @@ def record(
         after=after,
     )
     db.session.add(audit_event)
+    page_cache.note_change(organisation_id)
     return audit_event

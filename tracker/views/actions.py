@@ -12,6 +12,7 @@ from ..models import (
     Action, DeadlineChange, DeadlineChangeStatus, Evidence, Organisation, PartnerLink, Recommendation, Role, Status,
     Update,
 )
+from ..page_cache import cached_page
 from ..permissions import (
     Capability, can, for_action, for_deadline_change, for_evidence, for_organisation, for_recommendation, for_update,
 )
@@ -79,6 +80,7 @@ def filters_from_request() -> ActionFilters:
 
 @bp.get("/organisations/<slug>/actions")
 @for_organisation(Capability.VIEW)
+@cached_page(scope=lambda organisation: [organisation.id])
 def index(organisation: Organisation):
     filters = filters_from_request()
     page = queries.action_page([organisation.id], filters, clock.today(), page=_int_arg("page", 1, 100_000) or 1)
@@ -124,6 +126,7 @@ def reassign(organisation: Organisation):
 
 @bp.get("/actions/<int:action_id>")
 @for_action(Capability.VIEW)
+@cached_page(scope=lambda action: [action.organisation_id])
 def show(action: Action):
     return _render_action(action)
 

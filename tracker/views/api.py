@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from .. import clock, permissions
 from ..extensions import csrf, db
+from ..page_cache import cached_page
 from ..models import Action, Organisation, Report, Status
 from ..permissions import Capability, api_token_required
 from ..services import ServiceError, queries
@@ -86,6 +87,7 @@ def _int(name: str, default: int, minimum: int, maximum: int) -> int:
 
 @bp.get("/actions")
 @api_token_required
+@cached_page(scope=lambda: permissions.visible_organisation_ids())
 def list_actions():
     status = request.args.get("status")
     if status is not None and status not in Status._value2member_map_:

@@ -1,7 +1,8 @@
 from flask import Blueprint, render_template
 
 from .. import clock
-from ..permissions import signed_in
+from ..page_cache import cached_page
+from ..permissions import signed_in, visible_organisation_ids
 from ..services import queries
 
 bp = Blueprint("dashboard", __name__)
@@ -9,6 +10,7 @@ bp = Blueprint("dashboard", __name__)
 
 @bp.get("/")
 @signed_in
+@cached_page(scope=visible_organisation_ids)
 def index():
     today = clock.today()
     return render_template(

@@ -1,0 +1,132 @@
+"""Rendered pages kept between requests, keyed on the data they show.
+
+The busiest pages (the dashboard, an organisation's action list, an action page and the API's
+action list) are read far more often than the data behind them changes, and most of their cost
+is Python turning rows into HTML or JSON. So a page is kept once rendered, under a key made of:
+
+- its address (path and query string);
+- who is asking: their user id and their access level in each organisation, so a page never
+  reaches someone who would see it differently (the permission check still runs first, every time);
+- today's date, because overdue, due soon and RAG ratings change with it;
+- the change counters (`DataVersion`) of the organisations the page shows.
+
+Every audited change adds one to its organisation's counter in the same transaction
+(`note_change`, called by `services.audit.record`), so the first request after a change finds
+no page under the new key and renders afresh. Nothing is ever invalidated by hand; pages no one
+asks for again age out (CACHE_DEFAULT_TIMEOUT, CACHE_THRESHOLD).
+
+Never kept: anything but a GET answered 200, and a page shown while flash messages wait (they
+are shown once). The parts of a page that belong to one request, the CSRF token and the CSP
+nonce, are kept as placeholders and filled in for each request, so one session's token never
+reaches another's page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import current_app, g, request, session
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import event, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from . import clock
+from .extensions import cache, db
+from .models import DataVersion
+
+_CHANGED = "changed_organisations"
+# Placeholders for the per-request parts. A NUL character never comes from data: every request
+# carrying one is refused, and PostgreSQL cannot store one.
+_CSRF_TOKEN = "\x00csrf-token\x00"
+_CSP_NONCE = "\x00csp-nonce\x00"
+
+
+def note_change(organisation_id: int | None) -> None:
+    """Mark an organisation's data as changed by the current transaction; its counter goes up
+    when the transaction commits."""
+    if organisation_id is not None:
+        db.session.info.setdefault(_CHANGED, set()).add(organisation_id)
+
+
+@event.listens_for(Session, "before_commit")
+def _count_changes(session: Session) -> None:
+    """One statement per commit, locking the counters in id order so two transactions changing
+    the same organisations cannot deadlock on them. (A transaction that rolls back keeps its
+    marks until the session's next commit or its end: at worst one page renders afresh.)"""
+    changed = session.info.pop(_CHANGED, None)
+    if not changed:
+        return
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name]
+    statement = insert(DataVersion).values(
+        [{"organisation_id": organisation_id, "version": 1} for organisation_id in sorted(changed)]
+    )
+    session.execute(statement.on_conflict_do_update(
+        index_elements=[DataVersion.organisation_id], set_={"version": DataVersion.version + 1}
+    ))
+
+
+def data_version(organisation_ids: list[int] | None) -> int:
+    """A number that changes whenever the data of any of these organisations changes (None:
+    every organisation). Counters only go up, so their sum does too."""
+    statement = select(func.coalesce(func.sum(DataVersion.version), 0))
+    if organisation_ids is not None:
+        if not organisation_ids:
+            return 0
+        statement = statement.where(DataVersion.organisation_id.in_(organisation_ids))
+    return db.session.scalar(statement)
+
+
+def _key(organisation_ids: list[int] | None) -> str:
+    from .permissions import access_fingerprint
+
+    parts = (request.full_path, access_fingerprint(), clock.today().isoformat(), data_version(organisation_ids))
+    return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def cached_page(scope: Callable[..., list[int] | None]) -> Callable:
+    """Serve the view's page from the cache while nothing it shows has changed.
+
+    Goes inside the permission decorator, so the check runs on every request. `scope` receives
+    the view's arguments and names the organisations whose data the page shows (None: all).
+    """
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapped(**kwargs: Any) -> Any:
+            if request.method != "GET" or "_flashes" in session or current_user.is_anonymous:
+                return view(**kwargs)
+            key = _key(scope(**kwargs))
+            kept = cache.get(key)
+            if kept is not None:
+                body, mimetype = kept
+                return current_app.response_class(_fill_in(body), mimetype=mimetype)
+            # Objects loaded before the counters were read (by the permission check) may be older
+            # than them; reload everything so the page is at least as new as its key.
+            db.session.expire_all()
+            response = current_app.make_response(view(**kwargs))
+            if response.status_code == 200 and not response.direct_passthrough:
+                cache.set(key, (_blank_out(response.get_data(as_text=True)), response.mimetype))
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+def _blank_out(body: str) -> str:
+    if token := g.get(current_app.config["WTF_CSRF_FIELD_NAME"]):
+        body = body.replace(token, _CSRF_TOKEN)
+    if nonce := g.get("csp_nonce"):
+        body = body.replace(nonce, _CSP_NONCE)
+    return body
+
+
+def _fill_in(body: str) -> str:
+    if _CSRF_TOKEN in body:
+        body = body.replace(_CSRF_TOKEN, generate_csrf())
+    return body.replace(_CSP_NONCE, g.csp_nonce)
