@@ -140,8 +140,8 @@ class Config:
     # tracker are seen at once; this bounds how long a change made straight in the database
     # (or a partner link passing its expiry time) can go unseen.
     CACHE_DEFAULT_TIMEOUT = int(os.environ.get("CACHE_SECONDS", "300"))
-    # CACHE_PAGES: how many pages each worker keeps at most (SimpleCache).
-    CACHE_THRESHOLD = int(os.environ.get("CACHE_PAGES", "2000"))
+    # CACHE_PAGES: how many pages each worker keeps at most (SimpleCache); pages are 5–50 KB.
+    CACHE_THRESHOLD = int(os.environ.get("CACHE_PAGES", "1000"))
 
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session; the session itself expires
 

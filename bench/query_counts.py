@@ -1,4 +1,5 @@
-"""How many SQL statements each page runs, counted in-process against a given database.
+"""How many SQL statements each page runs, counted in-process against a given database: when
+rendered afresh, and when served from the page cache (tracker/page_cache.py).
 
     DATABASE_URL=... python bench/query_counts.py EMAIL PASSWORD SLUG ACTION_ID
 """
@@ -55,11 +56,15 @@ def count_queries(app, email: str, password: str, token: str | None, paths: dict
 
 
 def main() -> None:
+    """Statements per page rendered afresh (no page cache) and served from the page cache."""
     from tracker import create_app
 
     email, password, slug, action_id, token = sys.argv[1:6]
-    app = create_app("development")
-    print(json.dumps(count_queries(app, email, password, token, pages(slug, int(action_id)))))
+    paths = pages(slug, int(action_id))
+    print(json.dumps({
+        "rendered": count_queries(create_app("development", CACHE_TYPE="NullCache"), email, password, token, paths),
+        "kept": count_queries(create_app("development"), email, password, token, paths),
+    }))
 
 
 if __name__ == "__main__":
