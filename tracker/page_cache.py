@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from . import clock
 from .extensions import cache, db
 from .models import DataVersion
+from .permissions import access_fingerprint
 
 _CHANGED = "changed_organisations"
 # Placeholders for the per-request parts. A NUL character never comes from data: every request
@@ -82,8 +83,6 @@ def data_version(organisation_ids: list[int] | None) -> int:
 
 
 def _key(organisation_ids: list[int] | None) -> str:
-    from .permissions import access_fingerprint
-
     parts = (request.full_path, access_fingerprint(), clock.today().isoformat(), data_version(organisation_ids))
     return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 

@@ -8,6 +8,8 @@ and the change counters, against a dozen for a page rendered afresh.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -24,18 +26,25 @@ from tests.factories import make_action, make_organisation, make_role, make_user
 KEPT_PAGE_STATEMENTS = 6
 
 
-def _statements(client_request: ClientRequest, endpoint: str, **values) -> tuple[int, str]:
-    """GET a page; the number of SQL statements it ran and its text."""
-    counted = []
+@contextmanager
+def _counting_statements() -> Iterator[list[str]]:
+    """The SQL statements run inside the block."""
+    counted: list[str] = []
 
     def count(*args):
         counted.append(args[2])
 
     event.listen(db.engine, "before_cursor_execute", count)
     try:
-        response = client_request.client.get(client_request.url(endpoint, **values))
+        yield counted
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
+
+
+def _statements(client_request: ClientRequest, endpoint: str, **values) -> tuple[int, str]:
+    """GET a page; the number of SQL statements it ran and its text."""
+    with _counting_statements() as counted:
+        response = client_request.client.get(client_request.url(endpoint, **values))
     assert response.status_code == 200, response.status_code
     return len(counted), response.get_data(as_text=True)
 
@@ -102,21 +111,12 @@ def test_the_api_keeps_its_action_list_too(client, setting, app):
     db.session.commit()
     headers = {"Authorization": f"Bearer {token}"}
     path = f"/api/v1/actions?organisation={organisation.slug}"
-    counted = []
-
-    def count(*args):
-        counted.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with _counting_statements() as rendered:
         first = client.get(path, headers=headers).get_json()
-        rendered = len(counted)
-        counted.clear()
+    with _counting_statements() as kept:
         second = client.get(path, headers=headers).get_json()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert first == second and first["total"] == 1
-    assert len(counted) < rendered
+    assert len(kept) < len(rendered)
 
 
 CHANGES = {

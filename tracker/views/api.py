@@ -87,7 +87,7 @@ def _int(name: str, default: int, minimum: int, maximum: int) -> int:
 
 @bp.get("/actions")
 @api_token_required
-@cached_page(scope=lambda: permissions.visible_organisation_ids())
+@cached_page(scope=permissions.visible_organisation_ids)
 def list_actions():
     status = request.args.get("status")
     if status is not None and status not in Status._value2member_map_:
