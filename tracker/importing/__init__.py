@@ -14,16 +14,18 @@ shown to the user as it is.
 
 from __future__ import annotations
 
-from .errors import ReportReadError, only_report_read_errors
+from .errors import NoRecommendationsFound, ReportReadError, only_report_read_errors
 from .extract import MAX_UPLOAD_BYTES, display_name, extract_text
-from .models import ParsedRecommendation, ParsedReport
+from .models import ParsedRecommendation, ParsedReport, ParsedSection
 from .owners import match_owner
 from .parse import parse_clean_text, parse_report
 
 __all__ = [
     "MAX_UPLOAD_BYTES",
+    "NoRecommendationsFound",
     "ParsedRecommendation",
     "ParsedReport",
+    "ParsedSection",
     "ReportReadError",
     "extract_text",
     "match_owner",

@@ -25,6 +25,18 @@ class ReportReadError(Exception):
         super().__init__(one_line)
 
 
+class NoRecommendationsFound(ReportReadError):
+    """The file was read, but no recommendations section was found in it.
+
+    ``text`` is the clean text that was read, so the review screen can still open with the
+    text on one side and let the manager make items by hand: never a dead end.
+    """
+
+    def __init__(self, message: str, text: str = "") -> None:
+        super().__init__(message)
+        self.text = text
+
+
 @contextmanager
 def only_report_read_errors(subject: str) -> Iterator[None]:
     """Let only ReportReadError out of the public entry points.

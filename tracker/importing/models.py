@@ -22,6 +22,15 @@ class ParsedRecommendation:
     warnings: tuple[str, ...] = ()
     source_start: int | None = None
     source_end: int | None = None
+    # Where the item came from and why, for the review screen: the page it starts on (PDFs),
+    # the headings above it ("What needs to improve? › Within three months"), the group it
+    # sits in (a theme, a time group or an owner heading), and a sentence each saying why its
+    # owners and its deadline were chosen.
+    source_page: int | None = None
+    source_heading: str | None = None
+    group: str | None = None
+    owner_reason: str = ""
+    deadline_reason: str = ""
 
     def to_json_dict(self) -> dict[str, Any]:
         """The recommendation as it appears in ``flask tracker parse --json``."""
@@ -32,6 +41,23 @@ class ParsedRecommendation:
             "text": self.text,
             "deadline_rule": self.deadline_rule,
         }
+
+
+@dataclass(frozen=True)
+class ParsedSection:
+    """One recommendations section as found, so the review screen can say what was read.
+
+    ``groups`` pairs each group heading inside the section (owner, time group or theme) with
+    the number of items found under it. ``partial`` is true when the section could only be
+    read in part, and ``note`` then says what was left unread.
+    """
+
+    heading: str
+    page: int | None
+    item_count: int
+    groups: tuple[tuple[str, int], ...] = ()
+    partial: bool = False
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +77,7 @@ class ParsedReport:
     warnings: tuple[str, ...]
     text: str
     recommendations_heading: str | None = None
+    sections: tuple[ParsedSection, ...] = ()
 
     def publication_date_text(self) -> str | None:
         """``YYYY-MM-DD``, or ``YYYY-MM`` when the report only gives a month."""
