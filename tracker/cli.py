@@ -246,3 +246,6 @@ def board_pack(slug: str, file_format: str, out: Path) -> None:
     except OSError as error:
         _fail(f"Cannot write {out}: {error.strerror}")
     click.echo(f"Wrote the board pack ({file_format}) for {organisation.name} to {out}.")
+
+
+from . import plan_commands  # noqa: E402,F401  (registers import-plan and export-plan on `tracker`)

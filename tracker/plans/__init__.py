@@ -7,8 +7,8 @@ from .build import Plan, PlanMappingError, PlanRecommendation, PlanRow, read_pla
 from .columns import KINDS, Column
 from .dates import DateReading, read_date
 from .errors import PlanReadError
-from .sheets import MAX_ROWS, read_workbook
+from .sheets import MAX_FILE_BYTES, MAX_ROWS, read_workbook
 from .statuses import read_status
 
-__all__ = ["KINDS", "MAX_ROWS", "Column", "DateReading", "Plan", "PlanMappingError", "PlanReadError",
+__all__ = ["KINDS", "MAX_FILE_BYTES", "MAX_ROWS", "Column", "DateReading", "Plan", "PlanMappingError", "PlanReadError",
            "PlanRecommendation", "PlanRow", "read_date", "read_plan", "read_status", "read_workbook"]

@@ -21,6 +21,7 @@ from .errors import PlanReadError
 # once, before any row is interpreted (documented in README.md, "Importing an existing plan").
 MAX_ROWS = 5000
 MAX_COLUMNS = 60
+MAX_FILE_BYTES = 10 * 1024 * 1024  # a 5,000-row plan with long updates is well under this
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
@@ -118,9 +119,38 @@ def _xlsx_extras(archive: zipfile.ZipFile, path: str) -> tuple[list[tuple[int, i
     uncalculated = set()
     if b"<f" in xml:
         for column, row, inner in CELL_RE.findall(xml):
-            if inner and re.search(rb"<(?:\w+:)?f[\s>/]", inner) and not re.search(rb"<(?:\w+:)?v[\s>]", inner):
+            has_value = re.search(rb"<(?:\w+:)?v(?:\s[^>]*)?>[^<]", inner or b"")
+            if inner and re.search(rb"<(?:\w+:)?f[\s>/]", inner) and not has_value:
                 uncalculated.add((int(row) - 1, _column_number(column)))
     return ranges, uncalculated
+
+
+SHEET_RE = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]+)"')
+RELATION_RE = re.compile(rb'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"')
+RELATION_RE_REVERSED = re.compile(rb'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"')
+
+
+def _refuse_long_sheets(archive: zipfile.ZipFile, sheet_name: str | None) -> None:
+    """Count the rows in the chosen sheet's XML before openpyxl reads anything, so a huge
+    workbook is refused in a moment rather than after reading every cell's text."""
+    try:
+        sheets = [(name.decode(), rid) for name, rid in SHEET_RE.findall(archive.read("xl/workbook.xml"))]
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return
+    targets = dict(RELATION_RE.findall(rels)) | {rid: target for target, rid in RELATION_RE_REVERSED.findall(rels)}
+    names = [name for name, _ in sheets]
+    if not names:
+        return
+    chosen = sheet_name if sheet_name in names else preferred_sheet(names)
+    target = targets.get(dict(sheets)[chosen], b"").decode().lstrip("/")
+    path = target if target.startswith("xl/") else f"xl/{target}"
+    try:
+        xml = archive.read(path)
+    except KeyError:
+        return
+    if xml.count(b"<row ") + xml.count(b"<row>") > MAX_ROWS + 50:
+        raise _too_many_rows(chosen)
 
 
 def _read_xlsx(data: bytes, sheet_name: str | None) -> Workbook:
@@ -135,6 +165,7 @@ def _read_xlsx(data: bytes, sheet_name: str | None) -> Workbook:
         kind = "a Word document" if "word/document.xml" in names else (
             "a PowerPoint file" if "ppt/presentation.xml" in names else "a ZIP file")
         raise PlanReadError(f"The file is {kind}, not a spreadsheet. Upload the plan as .xlsx, .xls or .csv.")
+    _refuse_long_sheets(archive, sheet_name)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for damaged parts
@@ -249,6 +280,9 @@ def read_workbook(data: bytes, sheet_name: str | None = None) -> Workbook:
     """Read one sheet (`sheet_name`, or the first) of a workbook whose type is read from its bytes."""
     if not data.strip():
         raise PlanReadError("The file is empty.")
+    if len(data) > MAX_FILE_BYTES:
+        raise PlanReadError(f"The file is larger than {MAX_FILE_BYTES // 1048576} MB, the limit for a plan. "
+                            "Delete unused sheets and rows, and upload it again.")
     if data.startswith(ZIP_MAGIC):
         return _read_xlsx(data, sheet_name)
     if data.startswith(OLE2_MAGIC):

@@ -1,0 +1,269 @@
+"""Importing an existing action plan: a preview of what will be created, then one save.
+
+The preview adds to the pure reading (tracker/plans) what only the database knows: which
+owners are existing roles, which report recommendations the rows belong to, each step's
+deadline limit, and whether this plan was imported before. Saving refuses the whole plan while
+any row has a problem, unless the manager chose to skip those rows. The caller commits."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import (
+    Action, ActionOwner, AuditEvent, DatePrecision, Flag, Organisation, OwnerSource, Recommendation, Report, Role,
+    Status, Update, User, utc_now,
+)
+from ..plans import Plan, PlanRecommendation, PlanRow, read_plan
+from .. import clock
+from . import ServiceError, audit
+from .actions import recommendation_due_on
+from .audit import Actor
+from .organisations import find_or_create_role, role_name_from_phrase
+
+IMPORTED_EVENT = "plan.imported"
+STATUS_ORDER = ["not_started", "in_progress", "completed", "verified"]
+
+
+@dataclass(frozen=True)
+class OwnerMatch:
+    phrase: str
+    role: Role | None  # None: a new role will be created
+    name: str
+
+
+@dataclass
+class Preview:
+    organisation: Organisation
+    plan: Plan
+    filename: str
+    sha256: str
+    report: Report | None
+    owners: dict[str, OwnerMatch] = field(default_factory=dict)
+    matches: dict[str, Recommendation] = field(default_factory=dict)  # plan number -> report's recommendation
+    due_on: dict[str, date] = field(default_factory=dict)  # plan number -> recommendation deadline
+    step_due_on: dict[int, date] = field(default_factory=dict)  # row line -> deadline used
+    imported_before: str | None = None
+
+    @property
+    def new_roles(self) -> list[str]:
+        return sorted({match.name for match in self.owners.values() if match.role is None})
+
+    @property
+    def refused_rows(self) -> list[PlanRow]:
+        return self.plan.refused_rows
+
+    @property
+    def kept_recommendations(self) -> list[PlanRecommendation]:
+        return [item for item in self.plan.recommendations if any(not row.refused for row in item.rows)]
+
+
+def _similar(first: str, second: str) -> float:
+    def words(text: str) -> str:
+        return " ".join(re.findall(r"[a-z0-9]+", text.lower()))[:400]
+    return difflib.SequenceMatcher(None, words(first), words(second)).ratio()
+
+
+def _link(preview: Preview, item: PlanRecommendation) -> None:
+    assert preview.report is not None
+    by_number = {recommendation.number.lower().rstrip("."): recommendation
+                 for recommendation in preview.report.recommendations}
+    match = by_number.get(item.number.lower().rstrip("."))
+    if match is not None and _similar(match.text, item.text) < 0.5:
+        best = max(preview.report.recommendations, key=lambda other: _similar(other.text, item.text))
+        if _similar(best.text, item.text) >= 0.8:
+            match = best
+        else:
+            item.rows[0].notes.append(f"The report's recommendation {match.number} is worded differently; "
+                                      "the report's wording is kept.")
+    if match is None:
+        best = max(preview.report.recommendations, key=lambda other: _similar(other.text, item.text), default=None)
+        match = best if best is not None and _similar(best.text, item.text) >= 0.8 else None
+    if match is None:
+        for row in item.rows:
+            row.problems.append(f"Recommendation {item.number} is not in the report \u201c{preview.report.title}\u201d. "
+                                "Correct its number or text, keep the plan standalone, or skip this row.")
+        return
+    if match.number != item.number:
+        item.rows[0].notes.append(f"Matched to the report's recommendation {match.number} by its text.")
+    preview.matches[item.number] = match
+
+
+def _deadlines(preview: Preview, item: PlanRecommendation) -> None:
+    own = item.own_row
+    if item.number in preview.matches:
+        due_on = recommendation_due_on(preview.matches[item.number])
+        if own is not None and own.deadline is not None and own.deadline != due_on:
+            own.notes.append(f"The report's deadline ({due_on:%-d %B %Y}) is kept for the recommendation.")
+    else:
+        candidates = [row.deadline for row in item.steps if row.deadline is not None]
+        due_on = own.deadline if own is not None and own.deadline else max(candidates, default=None)
+        if due_on is None:
+            for row in item.rows:
+                row.problems.append("No deadline is given for this recommendation or its steps. Enter one.")
+            return
+    preview.due_on[item.number] = due_on
+    for row in item.steps:
+        if row.deadline is None:
+            row.notes.append(f"No deadline: it takes its recommendation's, {due_on:%-d %B %Y}.")
+        elif row.deadline > due_on:
+            row.problems.append(f"The deadline is later than the recommendation's ({due_on:%-d %B %Y}). "
+                                "A step must finish by then.")
+        preview.step_due_on[row.line] = row.deadline or due_on
+
+
+def _imported_before(organisation: Organisation, sha256: str, fingerprint: str) -> str | None:
+    events = db.session.scalars(select(AuditEvent).filter_by(organisation_id=organisation.id, event=IMPORTED_EVENT)
+                                .order_by(AuditEvent.id)).all()
+    for event in events:
+        after = event.after or {}
+        if after.get("sha256") == sha256 or after.get("fingerprint") == fingerprint:
+            when = event.occurred_at.astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"]))
+            return (f"This plan was already imported on {when:%-d %B %Y} (from \u201c{after.get('filename')}\u201d). "
+                    "Importing it again would create every action twice.")
+    return None
+
+
+def preview_plan(organisation: Organisation, data: bytes, filename: str, today: date, *, sheet: str | None = None,
+                 mapping: dict[int, str] | None = None, fixes: dict[tuple[int, str], str] | None = None,
+                 report: Report | None = None) -> Preview:
+    """What saving would create. Raises PlanReadError when the file or the mapping cannot be used."""
+    if report is not None and report.organisation_id != organisation.id:
+        raise ServiceError("That report belongs to another organisation.")
+    plan = read_plan(data, today, sheet=sheet, mapping=mapping, fixes=fixes)
+    preview = Preview(organisation, plan, filename, hashlib.sha256(data).hexdigest(), report)
+    roles = db.session.scalars(select(Role).filter_by(organisation_id=organisation.id)).all()
+    from ..importing import match_owner
+
+    for row in plan.rows:
+        for phrase in row.owners:
+            if phrase not in preview.owners:
+                role = match_owner(phrase, [(role, role.names) for role in roles])
+                preview.owners[phrase] = OwnerMatch(phrase, role, role.name if role else role_name_from_phrase(phrase))
+    for item in plan.recommendations:
+        if report is not None:
+            _link(preview, item)
+        _deadlines(preview, item)
+    preview.imported_before = _imported_before(organisation, preview.sha256, plan.fingerprint())
+    return preview
+
+
+# --- Saving ---------------------------------------------------------------------------------
+
+
+def _owners_of(action: Action, phrases: tuple[str, ...], roles: dict[str, Role]) -> None:
+    seen: set[int] = set()
+    for phrase in phrases:
+        role = roles[phrase]
+        if role.id not in seen:
+            action.owners.append(ActionOwner(role=role, is_lead=not seen))
+            seen.add(role.id)
+
+
+def _first_update(action: Action, status: str, flag: str | None, note: str | None, on: date | None,
+                  actor: Actor, today: date) -> None:
+    """The plan's latest progress as the action's first update, dated when the plan says."""
+    if status == "not_started" and not note and flag is None:
+        return
+    zone = ZoneInfo(current_app.config["TRACKER_TIMEZONE"])
+    when = (datetime.combine(on, time(12), zone).astimezone(ZoneInfo("UTC")) if on and on < today else utc_now())
+    action.status = Status(status)
+    action.flag = Flag(flag) if flag else None
+    action.flag_reason = "Marked at risk or blocked on the imported plan." if flag else None
+    if action.status in (Status.COMPLETED, Status.VERIFIED):
+        action.completed_at = when
+    if action.status is Status.VERIFIED:
+        action.verified_at = when
+    action.last_update_at = when
+    action.updates.append(Update(
+        author=actor if isinstance(actor, User) else None, created_at=when,
+        note=note or "Status recorded on the imported plan.", status_before=Status.NOT_STARTED,
+        status_after=action.status, flag_after=action.flag, flag_reason=action.flag_reason, links=[]))
+
+
+def _derived_status(rows: list[PlanRow]) -> str:
+    statuses = [row.status for row in rows]
+    if statuses and all(status in ("completed", "verified") for status in statuses):
+        return "completed"
+    return "in_progress" if any(status != "not_started" for status in statuses) else "not_started"
+
+
+def save_plan(preview: Preview, *, actor: Actor, skip_refused: bool = False) -> Report:
+    """Create the recommendations, steps, owners and first updates the preview shows, in the
+    current transaction. Returns the report the plan belongs to (new when standalone)."""
+    organisation, plan = preview.organisation, preview.plan
+    if preview.imported_before:
+        raise ServiceError(preview.imported_before)
+    refused = preview.refused_rows
+    if refused and not skip_refused:
+        lines = ", ".join(str(row.line) for row in refused[:10])
+        raise ServiceError(f"{len(refused)} row{'s' if len(refused) != 1 else ''} cannot be imported (row {lines}). "
+                           "Fix them, or choose to skip them. Nothing has been saved.")
+    items = preview.kept_recommendations
+    if not items:
+        raise ServiceError("No row of the plan can be imported. Nothing has been saved.")
+    today = clock.today()
+    kept_rows = [row for item in items for row in item.rows if not row.refused]
+    roles = {phrase: find_or_create_role(organisation, phrase, actor=actor)
+             for row in kept_rows for phrase in row.owners}
+    report = preview.report
+    if report is None:
+        report = Report(organisation=organisation, title=f"Action plan: {preview.filename}"[:300],
+                        inspection_type="Imported action plan", publication_date=None,
+                        date_precision=DatePrecision.DAY, publication_date_confirmed=True,
+                        source_filename=preview.filename[:300], source_sha256=preview.sha256,
+                        extracted_text="", imported_by=actor if isinstance(actor, User) else None)
+        db.session.add(report)
+    position = len(report.recommendations)
+    steps = 0
+    for item in items:
+        own = item.own_row if item.own_row is not None and not item.own_row.refused else None
+        step_rows = [row for row in item.steps if not row.refused]
+        recommendation = preview.matches.get(item.number)
+        if recommendation is None:
+            position += 1
+            owners = own.owners if own and own.owners else tuple(dict.fromkeys(
+                phrase for row in step_rows for phrase in row.owners))
+            recommendation = Recommendation(report=report, position=position, number=item.number, text=item.text,
+                                            owner_phrases=list(owners),
+                                            owner_source=OwnerSource.REVIEW if owners else OwnerSource.NONE)
+            due_on = preview.due_on[item.number]
+            main = Action(organisation=organisation, recommendation=recommendation, due_on=due_on,
+                          original_due_on=own.original_deadline if own and own.original_deadline else due_on)
+            _owners_of(main, owners, roles)
+            db.session.add(main)
+            if own is not None:
+                _first_update(main, own.status, own.flag, own.update, own.update_on, actor, today)
+            else:
+                _first_update(main, _derived_status(step_rows), None, None, None, actor, today)
+        elif own is not None:
+            main = next((action for action in recommendation.actions if action.title is None), None)
+            if main is not None and not main.owners:
+                _owners_of(main, own.owners, roles)
+            if main is not None and main.status is Status.NOT_STARTED and not main.updates:
+                _first_update(main, own.status, own.flag, own.update, own.update_on, actor, today)
+                main.version += 1
+        for row in step_rows:
+            due_on = preview.step_due_on[row.line]
+            step = Action(organisation=organisation, recommendation=recommendation, title=row.step, due_on=due_on,
+                          original_due_on=row.original_deadline or due_on,
+                          created_by=actor if isinstance(actor, User) else None)
+            _owners_of(step, row.owners, roles)
+            _first_update(step, row.status, row.flag, row.update, row.update_on, actor, today)
+            db.session.add(step)
+            steps += 1
+    db.session.flush()
+    audit.record(IMPORTED_EVENT, report, actor=actor, organisation_id=organisation.id,
+                 after={"filename": preview.filename, "sha256": preview.sha256, "fingerprint": plan.fingerprint(),
+                        "sheet": plan.sheet_name, "recommendations": len(items), "steps": steps,
+                        "skipped_rows": [row.line for row in refused], "linked_to_report": preview.report is not None,
+                        "new_roles": preview.new_roles})
+    return report
