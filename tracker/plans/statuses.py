@@ -74,6 +74,7 @@ def read_flag(value: object) -> StatusReading:
     if value is None or not str(value).strip() or normalise(str(value)) in {"none", "no"}:
         return StatusReading()
     word = normalise(str(value))
-    if word in FLAG_WORDS:
-        return StatusReading(flag=FLAG_WORDS[word])
+    for name, flag in FLAG_WORDS.items():  # "At risk: the reason", as the board pack writes it
+        if word == name or word.startswith(name + " "):
+            return StatusReading(flag=flag)
     return StatusReading(problem=f"\u201c{value}\u201d is not a flag: use At risk or Blocked, or leave it blank.")
