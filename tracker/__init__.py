@@ -109,10 +109,10 @@ def configure_templates(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .views import actions, api, auth, board, dashboard, health, notifications, organisations, pages, partner, reports
+    from .views import actions, api, auth, board, dashboard, health, notifications, organisations, pages, partner, plans, reports
 
     for blueprint in (auth.bp, dashboard.bp, organisations.bp, reports.bp, actions.bp, partner.bp, api.bp,
-                      notifications.bp, board.bp, board.themes_bp, board.calendar_bp, health.bp, pages.bp):
+                      notifications.bp, board.bp, board.themes_bp, board.calendar_bp, health.bp, pages.bp, plans.bp):
         app.register_blueprint(blueprint)
 
 

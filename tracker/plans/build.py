@@ -173,17 +173,20 @@ def read_plan(data: bytes, today: date, *, sheet: str | None = None, mapping: di
     current: PlanRecommendation | None = None
     for index in range(header_index + 1, len(rows)):
         line, values = index + 1, rows[index]
+        fixed: set[str] = set()
         cells: dict[str, Value] = {kind: values[column] if column < len(values) else None
                                    for kind, column in by_kind.items()}
         for (fix_line, kind), text in fixes.items():
-            if fix_line == line and kind in by_kind:
+            if fix_line == line and kind in by_kind and text.strip() != _text(cells[kind]):
                 cells[kind] = text.strip() or None
-        if all(value is None for value in cells.values()):
+                fixed.add(kind)
+        if all(value is None for value in cells.values()) and not fixed:
             continue
         row = _read_row(line, cells, today, "status" in by_kind)
+        row.notes += [f"{KINDS[kind]} changed by you." for kind in sorted(fixed)]
         row.problems += [f"{KINDS[kind]}: the cell is a formula that Excel has not calculated. Open the file in "
                          "Excel and save it, or type the value here." for kind, column in by_kind.items()
-                         if (index, column) in workbook.sheet.uncalculated and (line, kind) not in fixes]
+                         if (index, column) in workbook.sheet.uncalculated and kind not in fixed]
         if "recommendation" not in by_kind:  # a plain list of actions: each is its own recommendation
             row.recommendation, row.step = row.step or "", None
         if not row.number and not row.recommendation:
