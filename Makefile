@@ -57,10 +57,12 @@ tracker/static/css/app.css: node_modules/.installed assets/build.mjs $(wildcard 
 assets:
 	node assets/build.mjs
 
-# Parsing speed, then national-scale load on SQLite and PostgreSQL; writes BENCHMARKS.md.
+# Parsing speed, then national-scale load on SQLite and PostgreSQL (writes BENCHMARKS.md), then the
+# preview of a 2,000-row plan (adds its own section).
 bench: install
 	$(PYTHON) bench/parse_bench.py
 	$(PYTHON) bench/scale_bench.py
+	$(PYTHON) bench/plan_bench.py
 
 clean:
 	rm -rf $(VENV) node_modules tracker/static .pytest_cache

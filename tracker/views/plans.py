@@ -117,7 +117,8 @@ def preview(organisation: Organisation):
             problem = str(error)
         else:
             db.session.commit()
-            flash(f"Imported the plan: {len(result.kept_recommendations)} recommendations.", "success")
+            count = len(result.kept_recommendations)
+            flash(f"Imported the plan: {count} recommendation{'s' if count != 1 else ''}.", "success")
             return redirect(url_for("reports.show", report_id=report.id))
     return render_template("plans/preview.html", organisation=organisation, staged=staged, preview=result,
                            kinds=KINDS, fixable=FIXABLE, fixes=fixes, fix_list=[(line, kind, value) for (line, kind), value in fixes.items()],
