@@ -89,3 +89,24 @@ def test_the_plan_export_downloads_a_workbook_the_importer_reads(client_request,
     assert exported.status_code == 200 and exported.data[:2] == b"PK"
     reports = client_request.get("reports.index", slug=organisation.slug)
     assert reports.find("a", string="Import an existing plan")
+
+
+def test_columns_nobody_can_guess_are_chosen_on_the_columns_page(client_request, app, travel):
+    travel("2026-03-20")
+    organisation = make_organisation()
+    user = make_user(organisation, AccessLevel.MANAGER)
+    db.session.commit()
+    client_request.login(user)
+    data = rows_workbook([["Item", "Lead", "Deadline"], ["Audit", "Head of Service", "31/03/2026"]])
+    response = _upload(client_request, organisation, data)
+    token = parse_qs(urlparse(response.headers["Location"]).query)["upload"][0]
+    page = client_request.get("plans.mapping", _expected_status=400, slug=organisation.slug, upload=token)
+    assert "Choose the column that holds the recommendations" in page.select_one(".govuk-error-summary").text
+    values = {**_form_values(page.select("form")[-1]), "col-0": "recommendation", "col-1": "deadline",
+              "operation": "check"}
+    response = client_request.client.post(client_request.url("plans.preview", slug=organisation.slug),
+                                          data={**values, "csrf_token": client_request.csrf_token()})
+    assert response.status_code == 302 and "col-1=deadline" in response.headers["Location"]
+    values["col-1"] = "owner"
+    page = client_request.post("plans.preview", values, _expected_status=200, slug=organisation.slug)
+    assert "Recommendation 1" in page.text and "Head of Service (new role)" in page.text

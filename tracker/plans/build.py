@@ -27,6 +27,8 @@ NO_OWNER = {"no owner assigned", "tbc", "n/a", "na", "none", "-"}
 class PlanMappingError(PlanReadError):
     """The chosen column mapping cannot be used (the manager changes it on the mapping screen)."""
 
+    layout: Plan | None = None
+
 
 @dataclass
 class PlanRow:
@@ -165,9 +167,13 @@ def read_plan(data: bytes, today: date, *, sheet: str | None = None, mapping: di
     if mapping:
         columns = [Column(column.index, column.heading, mapping.get(column.index, column.kind), "Chosen by you.")
                    if column.index in mapping else column for column in columns]
-    by_kind = _check_mapping(columns)
-    fixes = fixes or {}
     plan = Plan(workbook.kind, workbook.sheet_names, workbook.sheet.name, header_index + 1, columns, [], [])
+    try:
+        by_kind = _check_mapping(columns)
+    except PlanMappingError as error:
+        error.layout = plan  # the sheet and its columns, for the mapping screen to show again
+        raise
+    fixes = fixes or {}
     recommendations: dict[str, PlanRecommendation] = {}
     seen: dict[tuple, int] = {}
     current: PlanRecommendation | None = None

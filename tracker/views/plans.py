@@ -86,13 +86,13 @@ def mapping(organisation: Organisation):
     staged, preview, response = _load(organisation, request.args)
     if response is not None:
         return response
-    problem = str(preview) if isinstance(preview, PlanMappingError) else None
-    if problem:  # show the guesses again so the manager can put the mapping right
-        values = MultiDict([(key, value) for key, value in request.args.items(multi=True)
-                            if not key.startswith("col-")])
-        _, preview, _ = _load(organisation, values)
-    return render_template("plans/mapping.html", organisation=organisation, staged=staged, preview=preview,
-                           kinds=KINDS, reports=queries.organisation_reports(organisation), problem=problem)
+    if isinstance(preview, PlanMappingError):  # show the columns again so the manager can put them right
+        problem, plan, report = str(preview), preview.layout, None
+    else:
+        problem, plan, report = None, preview.plan, preview.report
+    return render_template("plans/mapping.html", organisation=organisation, staged=staged, plan=plan,
+                           linked_report=report, kinds=KINDS, reports=queries.organisation_reports(organisation),
+                           problem=problem), 400 if problem else 200
 
 
 @bp.post("/organisations/<slug>/plans/preview")
