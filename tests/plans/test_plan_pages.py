@@ -110,3 +110,18 @@ def test_columns_nobody_can_guess_are_chosen_on_the_columns_page(client_request,
     values["col-1"] = "owner"
     page = client_request.post("plans.preview", values, _expected_status=200, slug=organisation.slug)
     assert "Recommendation 1" in page.text and "Head of Service (new role)" in page.text
+
+
+def test_choosing_a_sheet_without_a_plan_says_so_and_keeps_the_upload(client_request, app, travel):
+    travel("2026-03-20")
+    organisation = make_organisation()
+    user = make_user(organisation, AccessLevel.MANAGER)
+    db.session.commit()
+    client_request.login(user)
+    response = _upload(client_request, organisation, title_block_plan())
+    token = parse_qs(urlparse(response.headers["Location"]).query)["upload"][0]
+    page = client_request.get("plans.mapping", slug=organisation.slug, upload=token)
+    assert [option["value"] for option in page.select("select[name=sheet] option")] == ["Improvement plan", "Notes"]
+    page = client_request.get("plans.mapping", _follow=True, slug=organisation.slug, upload=token, sheet="Notes")
+    assert "No header row was found" in page.text
+    assert page.select_one("h1").text == "Check what each column holds"

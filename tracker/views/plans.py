@@ -75,6 +75,11 @@ def _load(organisation: Organisation, values: MultiDict):
     except PlanMappingError as error:
         return staged, error, None
     except PlanReadError as error:
+        if sheet is not None:  # that sheet is not a plan: stay on the upload, with the other sheets
+            flash(str(error), "error")
+            values = MultiDict([(key, value) for key, value in values.items(multi=True)
+                                if key in ("upload", "report")])
+            return None, None, redirect(url_for("plans.mapping", slug=organisation.slug, **values.to_dict()))
         flash(str(error), "error")
         return None, None, redirect(url_for("plans.upload", slug=organisation.slug))
 
