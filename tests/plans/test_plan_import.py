@@ -177,3 +177,22 @@ def test_the_import_plan_command_exits_2_for_an_unusable_file(runner, app, tmp_p
     result = runner.invoke(args=["tracker", "import-plan", str(refused), "--org", "north"])
     assert result.exit_code == 1 and "PROBLEM" in result.output and "--skip-refused" in result.output
     assert _count(Action) == 0
+
+
+def test_the_import_plan_command_links_to_a_report(runner, app, tmp_path, today):
+    organisation = make_organisation(slug="north")
+    report = make_report(organisation)
+    make_action(organisation, report=report, number="1", due_on=date(2026, 6, 30),
+                text="Improve the quality of assessments of risk of harm to others")
+    other = make_report(make_organisation(slug="south"))
+    db.session.commit()
+    plan = tmp_path / "plan.csv"
+    plan.write_text("Rec;Action;Owner;Deadline;Status\n1;Audit assessments;Head of Service;Q1 2026/27;Complete\n",
+                    encoding="cp1252")
+    refused = runner.invoke(args=["tracker", "import-plan", str(plan), "--org", "north", "--report", str(other.id)])
+    assert refused.exit_code == 1 and "is not one of" in refused.output
+    result = runner.invoke(args=["tracker", "import-plan", str(plan), "--org", "north", "--report", str(report.id)])
+    assert result.exit_code == 0, result.output
+    step = db.session.scalar(select(Action).where(Action.title == "Audit assessments"))
+    assert step.recommendation.report_id == report.id and step.status is Status.COMPLETED
+    assert step.due_on == date(2026, 6, 30) and [role.name for role in step.owner_roles] == ["Head of Service"]

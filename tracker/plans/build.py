@@ -193,8 +193,8 @@ def read_plan(data: bytes, today: date, *, sheet: str | None = None, mapping: di
         row.problems += [f"{KINDS[kind]}: the cell is a formula that Excel has not calculated. Open the file in "
                          "Excel and save it, or type the value here." for kind, column in by_kind.items()
                          if (index, column) in workbook.sheet.uncalculated and kind not in fixed]
-        if "recommendation" not in by_kind:  # a plain list of actions: each is its own recommendation
-            row.recommendation, row.step = row.step or "", None
+        if "recommendation" not in by_kind and "number" not in by_kind:
+            row.recommendation, row.step = row.step or "", None  # a plain list: each is its own recommendation
         if not row.number and not row.recommendation:
             if current is None:
                 row.problems.append("No recommendation is given on this row or above it.")
@@ -204,9 +204,9 @@ def read_plan(data: bytes, today: date, *, sheet: str | None = None, mapping: di
         elif not row.recommendation:
             if current is not None and row.number == current.number:
                 row.recommendation = current.text
-            elif row.number in recommendations:
-                row.recommendation = recommendations[row.number].text
-            else:
+            elif row.number.lower().rstrip(".") in recommendations:
+                row.recommendation = recommendations[row.number.lower().rstrip(".")].text
+            elif "recommendation" in by_kind:
                 row.problems.append(f"Recommendation {row.number} has no text.")
         elif not row.number:
             if not (match := LEADING_NUMBER.match(row.recommendation)) or "number" in by_kind:

@@ -77,7 +77,7 @@ def _link(preview: Preview, item: PlanRecommendation) -> None:
     by_number = {recommendation.number.lower().rstrip("."): recommendation
                  for recommendation in preview.report.recommendations}
     match = by_number.get(item.number.lower().rstrip("."))
-    if match is not None and _similar(match.text, item.text) < 0.5:
+    if match is not None and item.text and _similar(match.text, item.text) < 0.5:
         best = max(preview.report.recommendations, key=lambda other: _similar(other.text, item.text))
         if _similar(best.text, item.text) >= 0.8:
             match = best
@@ -86,7 +86,7 @@ def _link(preview: Preview, item: PlanRecommendation) -> None:
                                       "the report's wording is kept.")
     if match is None:
         best = max(preview.report.recommendations, key=lambda other: _similar(other.text, item.text), default=None)
-        match = best if best is not None and _similar(best.text, item.text) >= 0.8 else None
+        match = best if item.text and best is not None and _similar(best.text, item.text) >= 0.8 else None
     if match is None:
         for row in item.rows:
             row.problems.append(f"Recommendation {item.number} is not in the report \u201c{preview.report.title}\u201d. "
@@ -151,6 +151,10 @@ def preview_plan(organisation: Organisation, data: bytes, filename: str, today: 
     for item in plan.recommendations:
         if report is not None:
             _link(preview, item)
+        elif not item.text:
+            for row in item.rows:
+                row.problems.append(f"Recommendation {item.number} has no text. Choose the column that holds it, "
+                                    "or link the plan to the imported report.")
         _deadlines(preview, item)
     preview.imported_before = _imported_before(organisation, preview.sha256, plan.fingerprint())
     return preview
