@@ -125,3 +125,19 @@ def test_choosing_a_sheet_without_a_plan_says_so_and_keeps_the_upload(client_req
     page = client_request.get("plans.mapping", _follow=True, slug=organisation.slug, upload=token, sheet="Notes")
     assert "No header row was found" in page.text
     assert page.select_one("h1").text == "Check what each column holds"
+
+
+def test_forged_form_values_are_ignored_not_errors(client_request, app, travel):
+    travel("2026-03-20")
+    organisation = make_organisation()
+    user = make_user(organisation, AccessLevel.MANAGER)
+    db.session.commit()
+    client_request.login(user)
+    token = parse_qs(urlparse(_upload(client_request, organisation, PLAN).headers["Location"]).query)["upload"][0]
+    page = client_request.post("plans.preview", {"upload": token, "col-\u00b2": "step", "fix-\u00b2-deadline": "x",
+                                                 "report": "\u00b2", "col-2": "nonsense", "operation": "check"},
+                               _expected_status=200, slug=organisation.slug)
+    assert page.select_one("h1").text == "Check the plan before saving"
+    client_request.post("plans.preview", {"upload": "forged", "operation": "save"}, slug=organisation.slug,
+                        _expected_redirect=client_request.url("plans.upload", slug=organisation.slug))
+    client_request.get("plans.export", slug=organisation.slug, report="\u00b2")

@@ -85,7 +85,7 @@ def read_date(value: object, today: date, *, not_after_today: bool = False) -> D
                             not_after_today=not_after_today)
         return DateReading(problem=f"\u201c{value}\u201d is a number, not a date.")
     text = re.sub(r"\s+", " ", str(value).strip().lower()).rstrip(".")
-    if text.isdigit() and 20000 <= int(text) <= 80000:
+    if text.isascii() and text.isdigit() and 20000 <= int(text) <= 80000:
         return read_date(int(text), today, not_after_today=not_after_today)
     note = None
     reading: DateReading | date | None = None

@@ -3,7 +3,6 @@ row (no step) followed by its steps, UK dates as real dates, statuses in words."
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from datetime import date
@@ -45,13 +44,3 @@ def plan_xlsx(title: str, rows: Iterable[ExportRow]) -> bytes:
     workbook.save(output)
     return output.getvalue()
 
-
-def plan_csv(rows: Iterable[ExportRow]) -> bytes:
-    output = io.StringIO()
-    writer = csv.writer(output)
-    writer.writerow(HEADINGS)
-    for values in rows:
-        writer.writerow([value.strftime("%d/%m/%Y") if isinstance(value, date) else
-                         ("'" + value if isinstance(value, str) and value[:1] in "=+-@" else value)
-                         for value in values])
-    return output.getvalue().encode("utf-8-sig")

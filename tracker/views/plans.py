@@ -45,17 +45,21 @@ def upload(organisation: Organisation):
     return render_template("plans/upload.html", organisation=organisation, form=form), 400 if form.errors else 200
 
 
+def _is_number(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) < 10
+
+
 def _choices(values: MultiDict) -> tuple[str | None, dict[int, str], dict[tuple[int, str], str], Report | None]:
     sheet = values.get("sheet") or None
     mapping = {int(key[4:]): value for key, value in values.items()
-               if key.startswith("col-") and key[4:].isdigit() and value in KINDS}
+               if key.startswith("col-") and _is_number(key[4:]) and value in KINDS}
     fixes = {}
     for key, value in values.items():
         parts = key.split("-", 2)
-        if len(parts) == 3 and parts[0] == "fix" and parts[1].isdigit() and parts[2] in KINDS:
+        if len(parts) == 3 and parts[0] == "fix" and _is_number(parts[1]) and parts[2] in KINDS:
             fixes[(int(parts[1]), parts[2])] = value[:5000]
     report_id = values.get("report", "")
-    report = db.session.get(Report, int(report_id)) if report_id.isdigit() else None
+    report = db.session.get(Report, int(report_id)) if _is_number(report_id) else None
     return sheet, mapping, fixes, report
 
 
@@ -137,7 +141,7 @@ def preview(organisation: Organisation):
 def export(organisation: Organisation):
     """The plan in the shape the importer reads back (one report's, with ?report=ID)."""
     report_id = request.args.get("report", "")
-    report = db.session.get(Report, int(report_id)) if report_id.isdigit() else None
+    report = db.session.get(Report, int(report_id)) if _is_number(report_id) else None
     if report is not None and report.organisation_id != organisation.id:
         report = None
     content = plan_xlsx(f"{organisation.name}: action plan", plan_rows(organisation, report))

@@ -1,0 +1,25 @@
+"""The plan reader is pure: no Flask, no database, nothing from the rest of the app."""
+
+import ast
+from pathlib import Path
+
+import tracker.plans
+
+PACKAGE = Path(tracker.plans.__file__).resolve().parent
+FORBIDDEN = {"flask", "flask_sqlalchemy", "flask_login", "flask_wtf", "sqlalchemy", "werkzeug", "psycopg", "requests"}
+
+
+def test_the_plans_package_uses_no_web_or_database_libraries():
+    for path in PACKAGE.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                # relative imports stay inside the package: "from .dates import" has level 1
+                assert node.level in (0, 1), f"{path.name} imports from outside tracker/plans"
+                modules = [node.module or ""] if node.level == 0 else []
+            else:
+                continue
+            for module in modules:
+                assert module.split(".")[0] not in FORBIDDEN, f"{path.name} imports {module}"
+                assert not module.startswith("tracker") or module.startswith("tracker.plans"), path.name
