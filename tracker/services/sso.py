@@ -29,6 +29,8 @@ from .organisations import user_by_email
 
 STATE_MINUTES = 10
 SCOPES = "openid email profile"
+NOT_STARTED_HERE = ("This sign-in answer does not match a sign-in started in this browser, or it was already used. "
+                    "Start again from the sign-in page.")
 
 
 class SignInRefused(ServiceError):
@@ -67,14 +69,15 @@ def finish_sign_in(started_at: float | None) -> User:
 
     `started_at` is when this browser started the sign-in (kept in its session).
     """
-    if started_at is None or not isinstance(started_at, (int, float)) or time.time() - started_at > STATE_MINUTES * 60:
+    if not isinstance(started_at, (int, float)):
+        raise SignInRefused(NOT_STARTED_HERE)
+    if time.time() - started_at > STATE_MINUTES * 60:
         raise SignInRefused(f"This sign-in has expired: finish signing in within {STATE_MINUTES} minutes of starting. "
                             "Start again from the sign-in page.")
     try:
         token = client().authorize_access_token(leeway=60)
     except MismatchingStateError:
-        raise SignInRefused("This sign-in answer does not match a sign-in started in this browser, or it was "
-                            "already used. Start again from the sign-in page.") from None
+        raise SignInRefused(NOT_STARTED_HERE) from None
     except OAuthError as error:
         raise SignInRefused(f"The sign-in service refused: {error.description or error.error}. "
                             "Start again from the sign-in page.") from None
