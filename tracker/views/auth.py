@@ -39,6 +39,12 @@ def hold_session_protection() -> None:
 def no_store_when_signed_in(response):
     if request.endpoint == "static":
         return response
+    issuer = current_app.config["OIDC_ISSUER"]
+    policy = response.headers.get("Content-Security-Policy", "")
+    if issuer and "form-action 'self'" in policy:
+        # The single sign-on button is a form whose answer redirects to the provider.
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(issuer))
+        response.headers["Content-Security-Policy"] = policy.replace("form-action 'self'", f"form-action 'self' {origin}")
     if "_user_id" in session or request.blueprint == "api" or g.get("_login_user") is not None \
             or request.blueprint == "partner":
         response.headers["Cache-Control"] = "no-store"
