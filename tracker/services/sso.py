@@ -106,6 +106,9 @@ def finish_sign_in(started_at: float | None) -> User:
     subject = f"{current_app.config['OIDC_ISSUER']}|{claims.get('sub')}"
     if user.sso_subject is not None and user.sso_subject != subject:
         raise SignInRefused("This email address is linked to a different single sign-on account. Ask your administrator.")
+    holder = db.session.scalar(select(User.id).where(User.sso_subject == subject))
+    if holder is not None and holder != user.id:
+        raise SignInRefused("This single sign-on account is linked to another person here. Ask your administrator.")
     first = user.sso_subject is None
     user.sso_subject = subject
     user.last_signed_in_at = utc_now()
