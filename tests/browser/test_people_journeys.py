@@ -179,3 +179,23 @@ def test_a_partner_link_sent_from_the_action_page_and_used(app, live_server, pag
     partner.get_by_role("button", name="Post update").click()
     expect(partner.get_by_text("Thank you. Your update has been posted.")).to_be_visible()
     assert db.session.scalars(select(Update)).one().author_contact_id == health.id
+
+
+def test_api_tokens_on_the_account_page(app, live_server, page):
+    user = make_user(make_organisation())
+    db.session.commit()
+    sign_in(page, live_server, user)
+    page.goto(f"{live_server}/account")
+    check_accessibility(page, "account page")
+    page.get_by_label("What is the token for?").fill("Nightly export")
+    page.get_by_label("Expires after").select_option(label="30 days")
+    page.get_by_role("button", name="Create token").click()
+    expect(page.get_by_role("heading", name="Your new API token")).to_be_visible()
+    check_accessibility(page, "token created")
+    assert page.locator("code.app-token").inner_text().startswith("trk_")
+    page.get_by_role("link", name="Back to your account").click()
+    expect(page.get_by_role("cell", name="Nightly export", exact=True)).to_be_visible()
+    check_accessibility(page, "account page with a token")
+    page.get_by_role("button", name="Revoke the token for Nightly export").click()
+    expect(page.get_by_text("The token “Nightly export” no longer works.")).to_be_visible()
+    expect(page.get_by_text("You have no API tokens.")).to_be_visible()
