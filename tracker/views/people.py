@@ -37,11 +37,15 @@ def invite(organisation: Organisation):
         actor = current_user._get_current_object()
         try:
             level = people.parse_level(form.level.data)
+        except ServiceError as error:
+            form.level.errors.append(str(error))
+            return render_template("people/invite.html", organisation=organisation, form=form), 400
+        try:
             user = people.invite(organisation, form.email.data, name=form.name.data or "", level=level, actor=actor)
             notification_id = invitations.queue_invitation(user, organisation, invited_by=actor, access_label=level.label)
         except ServiceError as error:
             db.session.rollback()
-            (form.level if "access level" in str(error) else form.email).errors.append(str(error))
+            form.email.errors.append(str(error))
         else:
             db.session.commit()
             result = outgoing.send_now([notification_id])
