@@ -205,3 +205,30 @@ def test_expired_tokens_stay_refused(app, travel):
     assert accounts.user_for_api_token(token + "x") is None
     travel("2026-01-01T18:00:00")
     assert accounts.user_for_api_token(token).id == user.id
+
+
+def test_someone_without_a_password_needs_a_fresh_sign_in_to_choose_one(client_request, app, travel):
+    travel("2026-08-01T09:00:00")
+    user = make_user(make_organisation())
+    user.password_hash = None
+    db.session.commit()
+    with app.test_request_context():
+        path = accounts.make_sign_in_link(user).removeprefix(app.config["BASE_URL"])
+    assert client_request.client.get(path).status_code == 302
+    client_request.user = user
+    travel("2026-08-01T09:11:00")  # more than 10 minutes after signing in
+    page = client_request.post("auth.account", _expected_status=400,
+                               data={"password": "chosen too late", "confirm": "chosen too late"})
+    assert "Sign out and sign in again, then change your password" in page.text
+    db.session.expire_all()
+    assert db.session.get(User, user.id).password_hash is None
+    db.session.refresh(user)
+    with app.test_request_context():
+        path = accounts.make_sign_in_link(user).removeprefix(app.config["BASE_URL"])
+    client_request.logout()
+    assert client_request.client.get(path).status_code == 302
+    client_request.user = user
+    travel("2026-08-01T09:15:00")  # four minutes after this sign-in
+    client_request.post("auth.account", data={"password": "chosen in good time", "confirm": "chosen in good time"})
+    db.session.expire_all()
+    assert db.session.get(User, user.id).check_password("chosen in good time")
