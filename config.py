@@ -126,6 +126,24 @@ class Config:
     # SIGN_IN_LINK_HOURS: how long a one-time sign-in link printed by `create-user` stays valid.
     SIGN_IN_LINK_HOURS = int(os.environ.get("SIGN_IN_LINK_HOURS", "72"))
 
+    # INVITATION_DAYS: how long the link in an invitation to the tracker stays valid.
+    INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
+    # PASSWORD_RESET_MINUTES: how long a "forgot your password" link stays valid.
+    PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
+    # PASSWORD_SIGN_IN: allow signing in with a password. Turn off ("0") when everyone signs in
+    # with single sign-on. Default on.
+    PASSWORD_SIGN_IN = _flag("PASSWORD_SIGN_IN", True)
+    # OIDC_ISSUER: the OpenID Connect issuer for single sign-on, e.g.
+    # https://login.microsoftonline.com/<tenant id>/v2.0 (Microsoft Entra ID) or
+    # https://accounts.google.com. Default none: single sign-on is off.
+    OIDC_ISSUER = (os.environ.get("OIDC_ISSUER") or "").rstrip("/") or None
+    # OIDC_CLIENT_ID / OIDC_CLIENT_SECRET: the tracker's registration with that issuer.
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID") or None
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET") or None
+    # OIDC_PROVIDER_NAME: what the sign-in button calls the accounts, e.g. "Leicester City Council".
+    OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your organisation")
+    # Which email domains each organisation accepts is set per organisation on its People page.
+
     # SERVICE_NAME: shown in the header, page titles and emails.
     SERVICE_NAME = os.environ.get("SERVICE_NAME", "Inspection recommendation tracker")
 

@@ -110,9 +110,11 @@ def configure_templates(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .views import actions, api, auth, board, dashboard, health, notifications, organisations, pages, partner, plans, reports
+    from .views import partner_links, people, sso
 
     for blueprint in (auth.bp, dashboard.bp, organisations.bp, reports.bp, actions.bp, partner.bp, api.bp,
-                      notifications.bp, board.bp, board.themes_bp, board.calendar_bp, health.bp, pages.bp, plans.bp):
+                      notifications.bp, board.bp, board.themes_bp, board.calendar_bp, health.bp, pages.bp, plans.bp,
+                      people.bp, sso.bp, partner_links.bp):
         app.register_blueprint(blueprint)
 
 

@@ -82,14 +82,49 @@ def create_user(email: str, slug: str, access: str, name: str | None) -> None:
 @tracker.command("create-token")
 @click.argument("email")
 @click.option("--name", default="", help="What the token is for, e.g. the system that uses it.")
-def create_token(email: str, name: str) -> None:
+@click.option("--days", default=accounts.DEFAULT_TOKEN_DAYS, show_default=True, type=int,
+              help="How many days the token works for.")
+def create_token(email: str, name: str, days: int) -> None:
     """Print a new API token for a user (shown once; only its hash is kept)."""
     user = organisations.user_by_email(email)
     if user is None:
         _fail(f"There is no user with the email address {email!r}.")
-    token = accounts.create_api_token(user, name=name, actor=CLI_ACTOR)
+    try:
+        token = accounts.create_api_token(user, name=name, actor=CLI_ACTOR, days=days)
+    except ServiceError as error:
+        _fail(str(error))
     db.session.commit()
     click.echo(token)
+
+
+@tracker.command("list-tokens")
+@click.argument("email")
+def list_tokens(email: str) -> None:
+    """List a user's API tokens that still work: id, name, expiry and last use."""
+    user = organisations.user_by_email(email)
+    if user is None:
+        _fail(f"There is no user with the email address {email!r}.")
+    tokens = accounts.api_tokens_of(user)
+    for api_token in tokens:
+        expires = api_token.expires_at.strftime("%Y-%m-%d %H:%M UTC") if api_token.expires_at else "never"
+        used = api_token.last_used_at.strftime("%Y-%m-%d %H:%M UTC") if api_token.last_used_at else "never"
+        click.echo(f"{api_token.id}\t{api_token.name or '(no name)'}\texpires {expires}\tlast used {used}")
+    if not tokens:
+        click.echo(f"{user.email} has no API tokens that work.")
+
+
+@tracker.command("revoke-token")
+@click.argument("token_id", type=int)
+def revoke_token(token_id: int) -> None:
+    """Stop an API token working (its id is shown by list-tokens)."""
+    from .models import ApiToken
+
+    api_token = db.session.get(ApiToken, token_id)
+    if api_token is None:
+        _fail(f"There is no API token with the id {token_id}.")
+    accounts.revoke_api_token(api_token, actor=CLI_ACTOR)
+    db.session.commit()
+    click.echo(f"Token {token_id} ({api_token.name or 'no name'}) of {api_token.user.email} no longer works.")
 
 
 @tracker.command("set-role-holder")

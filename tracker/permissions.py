@@ -40,6 +40,7 @@ class Capability(enum.StrEnum):
     VIEW_BOARD = "view board"                      # board dashboard, meetings, board and evidence packs
     RECORD_MEETING = "record meeting"              # record a board meeting and its decisions
     MANAGE_NOTIFICATIONS = "manage notifications"  # reminder policy, the outbox, resending emails
+    MANAGE_PEOPLE = "manage people"                # invite, change access, remove; single sign-on domains
 
 
 EVERY_LEVEL = frozenset(AccessLevel)
@@ -61,6 +62,7 @@ LEVELS_FOR: dict[Capability, frozenset[AccessLevel]] = {
     Capability.VIEW_BOARD: STAFF | {AccessLevel.BOARD, AccessLevel.OVERSIGHT},
     Capability.RECORD_MEETING: STAFF | {AccessLevel.BOARD},
     Capability.MANAGE_NOTIFICATIONS: STAFF,
+    Capability.MANAGE_PEOPLE: frozenset({AccessLevel.ADMIN}),
 }
 OWNER_NEEDS_ROLE = frozenset({Capability.POST_UPDATE, Capability.REQUEST_DEADLINE_CHANGE})
 

@@ -140,6 +140,9 @@ def test_the_email_says_why_it_came_and_where_to_change_settings(runner, app):
     if importlib.util.find_spec("tracker.services.partner_links") is not None:
         # Partners without an account get a signed link to update the action without signing in.
         assert f"Post an update (no sign-in needed): http://127.0.0.1:5000/partner/actions/{action.id}/" in partner_text
+        # "See the action" must not lead a partner to a sign-in page they cannot use.
+        assert f"See the action and its history: http://127.0.0.1:5000/partner/actions/{action.id}/" in partner_text
+        assert f"5000/actions/{action.id}" not in partner_text
     else:
         assert "no sign-in needed" not in partner_text
 

@@ -90,7 +90,8 @@ def test_changing_the_password_signs_out_other_sessions(client_request, app):
     other_browser.post("/sign-in", data={"email": user.email, "password": user.test_password, "csrf_token": token})
     assert other_browser.get("/").status_code == 200
     client_request.login(user)
-    client_request.post("auth.account", data={"password": "a brand new password", "confirm": "a brand new password"},
+    client_request.post("auth.account", data={"current_password": user.test_password,
+                                              "password": "a brand new password", "confirm": "a brand new password"},
                         _expected_redirect="/")
     assert other_browser.get("/").status_code == 302
     client_request.get("dashboard.index")

@@ -1,14 +1,16 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import EmailField, StringField, SubmitField
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional
+
+from ..services.email_addresses import EmailAddress
 
 
 class RoleHolderForm(FlaskForm):
     email = EmailField("Holder's email address", widget=GovTextInput(),
                        validators=[InputRequired("Enter the email address of the person who holds the role"),
-                                   Email("Enter an email address in the correct format, like name@example.org")])
+                                   EmailAddress()])
     name = StringField("Holder's name", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
     deputy_email = EmailField("Deputy's email address (optional)", widget=GovTextInput(),
-                              validators=[Optional(), Email("Enter the deputy's email address in the correct format")])
+                              validators=[Optional(), EmailAddress("Enter the deputy's email address in the correct format")])
     submit = SubmitField("Save", widget=GovSubmitInput())

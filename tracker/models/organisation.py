@@ -43,6 +43,9 @@ class Organisation(db.Model):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # Email domains whose single sign-on accounts may sign in here, e.g. "leicester.gov.uk",
+    # separated by spaces. None or empty: single sign-on is not accepted for this organisation.
+    sso_email_domains: Mapped[str | None] = mapped_column(String(500))
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan"

@@ -29,6 +29,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "issuer|subject" from the first single sign-on; later sign-ins must name the same account.
+    sso_subject: Mapped[str | None] = mapped_column(String(400), unique=True)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

@@ -69,15 +69,53 @@ def change_password(user: User, password: str) -> None:
     audit.record("user.password_changed", user, actor=user, organisation_id=None)
 
 
-def create_api_token(user: User, *, name: str = "", actor: str | User) -> str:
-    """A new bearer token for /api/v1. Only its hash is stored; this is the one time it is seen."""
+def sign_out_everywhere(user: User) -> None:
+    """End every session the user has, in every browser: the session identifier includes
+    `session_token`, so a cookie copied before this no longer opens any page."""
+    user.session_token = secrets.token_hex(16)
+    audit.record("user.signed_out", user, actor=user, organisation_id=None)
+
+
+DEFAULT_TOKEN_DAYS = 90
+LONGEST_TOKEN_DAYS = 366
+
+
+def create_api_token(user: User, *, name: str = "", actor: str | User, days: int = DEFAULT_TOKEN_DAYS) -> str:
+    """A new bearer token for /api/v1 that expires after `days`. Only its hash is stored; this
+    is the one time it is seen."""
+    from ..models import ApiToken
+    from . import ServiceError
+
+    if not 1 <= days <= LONGEST_TOKEN_DAYS:
+        raise ServiceError(f"A token lasts from 1 to {LONGEST_TOKEN_DAYS} days.")
+    token = "trk_" + secrets.token_urlsafe(32)
+    expires_at = utc_now() + timedelta(days=days)
+    db.session.add(ApiToken(user=user, name=name.strip()[:200], expires_at=expires_at,
+                            token_sha256=hashlib.sha256(token.encode()).hexdigest()))
+    db.session.flush()
+    audit.record("api_token.created", user, actor=actor, organisation_id=None,
+                 after={"name": name, "expires_at": expires_at.isoformat()})
+    return token
+
+
+def api_tokens_of(user: User) -> list:
+    """The user's tokens that still work, newest first."""
+    from sqlalchemy import or_, select
+
     from ..models import ApiToken
 
-    token = "trk_" + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, name=name, token_sha256=hashlib.sha256(token.encode()).hexdigest()))
-    db.session.flush()
-    audit.record("api_token.created", user, actor=actor, organisation_id=None, after={"name": name})
-    return token
+    return list(db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
+                               or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > utc_now()))
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    ))
+
+
+def revoke_api_token(api_token, *, actor: str | User) -> None:
+    if api_token.revoked_at is None:
+        api_token.revoked_at = utc_now()
+        audit.record("api_token.revoked", api_token.user, actor=actor, organisation_id=None,
+                     after={"token_id": api_token.id, "name": api_token.name})
 
 
 def user_for_api_token(token: str) -> User | None:
@@ -91,6 +129,8 @@ def user_for_api_token(token: str) -> User | None:
     if api_token is None or api_token.revoked_at is not None or not api_token.user.active:
         return None
     now = utc_now()
+    if api_token.expires_at is not None and api_token.expires_at <= now:
+        return None
     # Recorded at most hourly, so reading the API does not write on every request.
     if api_token.last_used_at is None or now - api_token.last_used_at > timedelta(hours=1):
         api_token.last_used_at = now

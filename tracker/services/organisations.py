@@ -47,9 +47,9 @@ def add_user(
     name: str | None = None, password: str | None = None,
 ) -> User:
     """Create the user if new, and give them `access` to `organisation`."""
-    email = email.strip().lower()
-    if "@" not in email:
-        raise ServiceError(f"{email!r} is not an email address.")
+    from .email_addresses import normalise_email
+
+    email = normalise_email(email)
     if password is not None and len(password) < 12:
         raise ServiceError("Passwords must be at least 12 characters long.")
     user = user_by_email(email)

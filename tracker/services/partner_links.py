@@ -32,13 +32,14 @@ def holds_action(contact: Contact, action: Action) -> bool:
     return any(contact.id in (role.holder_id, role.deputy_id) for role in action.owner_roles)
 
 
-def create_link(action: Action, contact: Contact, *, now: datetime | None = None) -> PartnerLink:
+def create_link(action: Action, contact: Contact, *, now: datetime | None = None,
+                actor: User | str = "reminders") -> PartnerLink:
     now = now or utc_now()
     link = PartnerLink(action=action, contact=contact, nonce=secrets.token_urlsafe(24), created_at=now,
                        expires_at=now + timedelta(days=current_app.config["PARTNER_LINK_DAYS"]))
     db.session.add(link)
     db.session.flush()
-    audit.record("partner_link.created", link, actor="reminders", organisation_id=action.organisation_id,
+    audit.record("partner_link.created", link, actor=actor, organisation_id=action.organisation_id,
                  after={"action_id": action.id, "contact": contact.email, "expires_at": link.expires_at.isoformat()})
     return link
 
@@ -105,3 +106,53 @@ def active_links(action: Action) -> list[PartnerLink]:
         select(PartnerLink).where(PartnerLink.action_id == action.id, PartnerLink.revoked_at.is_(None),
                                   PartnerLink.expires_at > utc_now()).order_by(PartnerLink.id)
     ))
+
+
+# --- Sent by a manager from the action page ---------------------------------------------------
+
+
+def contacts_without_accounts(action: Action) -> list[Contact]:
+    """Who may be sent a link for this action: holders and deputies of its owner roles who
+    have no account (people with an account sign in instead)."""
+    contacts: list[Contact] = []
+    for role in action.owner_roles:
+        for contact in (role.holder, role.deputy):
+            if contact is not None and contact.user_id is None and contact not in contacts:
+                contacts.append(contact)
+    return contacts
+
+
+def send_link(action: Action, contact_id: int, *, by: User) -> tuple[PartnerLink, int | None]:
+    """A new link for `contact_id`, emailed to them. The caller commits, then sends the email."""
+    contact = next((contact for contact in contacts_without_accounts(action) if contact.id == contact_id), None)
+    if contact is None:
+        raise PartnerLinkInvalid("Choose someone who holds one of this action's roles and has no account")
+    if action.status.is_closed:
+        raise PartnerLinkInvalid(f"This action is {action.status.label.lower()}, so it no longer needs updates")
+    link = create_link(action, contact, actor=by)
+    return link, _queue_link_email(link, by=by)
+
+
+def resend(link: PartnerLink, *, by: User) -> int | None:
+    if link.revoked_at is not None or link.expires_at <= utc_now() or not holds_action(link.contact, link.action):
+        raise PartnerLinkInvalid("This link no longer works: send a new one instead")
+    return _queue_link_email(link, by=by)
+
+
+def _queue_link_email(link: PartnerLink, *, by: User) -> int | None:
+    from . import outgoing
+
+    action = link.action
+    recommendation = action.recommendation
+    report = recommendation.report
+    organisation = action.organisation
+    audit.record("partner_link.sent", link, actor=by, organisation_id=organisation.id,
+                 after={"action_id": action.id, "contact": link.contact.email})
+    return outgoing.queue_email(
+        key=f"partner-link:{link.id}:{secrets.token_hex(8)}", kind="partner_link", recipient=link.contact.email,
+        organisation_id=organisation.id, template="partner_link",
+        subject=f"{organisation.name}: please update recommendation {recommendation.number}",
+        name=link.contact.name, organisation_name=organisation.name, report_title=report.title,
+        recommendation_number=recommendation.number, recommendation_text=recommendation.text,
+        action=action, sent_by=by.name, link=url_for_link(link), expires_at=link.expires_at,
+    )

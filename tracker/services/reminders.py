@@ -385,9 +385,11 @@ def _quoted_list(names: tuple[str, ...]) -> str:
 
 def _links(action: Action, recipient: Recipient) -> dict:
     base = current_app.config["BASE_URL"]
+    link = partner_link(action, recipient.contact)
     return {
-        "action_url": f"{base}/actions/{action.id}",
-        "partner_link": partner_link(action, recipient.contact),
+        # A partner without an account cannot sign in: "See the action" opens their partner page.
+        "action_url": link or f"{base}/actions/{action.id}",
+        "partner_link": link,
         "settings_url": f"{base}/account/notifications" if recipient.contact.user_id else None,
     }
 

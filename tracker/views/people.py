@@ -1,0 +1,125 @@
+"""An organisation's People page, for its administrators: who has access, invite, change
+access, remove (handing roles over), and which email domains may use single sign-on."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from ..forms.people import ChangeLevelForm, InviteForm, SsoDomainsForm
+from ..models import Organisation
+from ..permissions import Capability, for_organisation
+from ..services import ServiceError, invitations, outgoing, people
+
+bp = Blueprint("people", __name__, url_prefix="/organisations")
+
+
+def _person(organisation: Organisation, user_id: int) -> people.Person:
+    person = next((person for person in people.people_in(organisation) if person.user.id == user_id), None)
+    if person is None:
+        abort(404)
+    return person
+
+
+@bp.get("/<slug>/people")
+@for_organisation(Capability.MANAGE_PEOPLE)
+def index(organisation: Organisation):
+    return render_template("people/index.html", organisation=organisation, people=people.people_in(organisation),
+                           domains_form=SsoDomainsForm(domains=organisation.sso_email_domains or ""))
+
+
+@bp.route("/<slug>/people/invite", methods=["GET", "POST"])
+@for_organisation(Capability.MANAGE_PEOPLE)
+def invite(organisation: Organisation):
+    form = InviteForm()
+    if form.validate_on_submit():
+        actor = current_user._get_current_object()
+        try:
+            level = people.parse_level(form.level.data)
+        except ServiceError as error:
+            form.level.errors.append(str(error))
+            return render_template("people/invite.html", organisation=organisation, form=form), 400
+        try:
+            user = people.invite(organisation, form.email.data, name=form.name.data or "", level=level, actor=actor)
+            notification_id = invitations.queue_invitation(user, organisation, invited_by=actor, access_label=level.label)
+        except ServiceError as error:
+            db.session.rollback()
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            result = outgoing.send_now([notification_id])
+            sent = "sent" if result.sent else "queued: it will be sent as soon as the mail server answers"
+            flash(f"{user.email} has been invited as {level.label.lower()}. The invitation email was {sent}.", "success")
+            return redirect(url_for("people.index", slug=organisation.slug))
+    return render_template("people/invite.html", organisation=organisation, form=form), 400 if form.errors else 200
+
+
+@bp.route("/<slug>/people/<int:user_id>/access", methods=["GET", "POST"])
+@for_organisation(Capability.MANAGE_PEOPLE)
+def change_access(organisation: Organisation, user_id: int):
+    person = _person(organisation, user_id)
+    form = ChangeLevelForm(formdata=request.form if request.method == "POST" else None,
+                           level=person.membership.access_level.value)
+    if form.validate_on_submit():
+        try:
+            level = people.parse_level(form.level.data)
+            people.change_level(organisation, person.membership, level, actor=current_user._get_current_object())
+        except ServiceError as error:
+            db.session.rollback()
+            form.level.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"{person.user.email} now has {level.label.lower()} access.", "success")
+            return redirect(url_for("people.index", slug=organisation.slug))
+    return render_template("people/change_access.html", organisation=organisation, person=person,
+                           form=form), 400 if form.errors else 200
+
+
+@bp.route("/<slug>/people/<int:user_id>/remove", methods=["GET", "POST"])
+@for_organisation(Capability.MANAGE_PEOPLE)
+def remove(organisation: Organisation, user_id: int):
+    person = _person(organisation, user_id)
+    others = [other for other in people.people_in(organisation) if other.user.id != user_id]
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        # CSRFProtect has already checked the token (it guards every POST).
+        handovers: dict[int, int | None] = {}
+        for role in person.roles:
+            choice = request.form.get(f"role-{role.id}", "")
+            if choice == "unheld":
+                handovers[role.id] = None
+            elif choice.isdigit() and any(other.user.id == int(choice) for other in others):
+                handovers[role.id] = int(choice)
+            else:
+                errors[f"role-{role.id}"] = f"Choose who takes over {role.name}, or leave it unheld"
+        if not errors:
+            try:
+                people.remove(organisation, person.membership, handovers, actor=current_user._get_current_object())
+            except ServiceError as error:
+                db.session.rollback()
+                errors["remove"] = str(error)
+            else:
+                db.session.commit()
+                flash(f"{person.user.email} no longer has access to {organisation.name}.", "success")
+                return redirect(url_for("people.index", slug=organisation.slug))
+    return render_template("people/remove.html", organisation=organisation, person=person, others=others,
+                           errors=errors, chosen=request.form), 400 if errors else 200
+
+
+@bp.post("/<slug>/people/sso-domains")
+@for_organisation(Capability.MANAGE_PEOPLE)
+def sso_domains(organisation: Organisation):
+    form = SsoDomainsForm()
+    if form.validate_on_submit():
+        try:
+            people.set_sso_domains(organisation, form.domains.data or "", actor=current_user._get_current_object())
+        except ServiceError as error:
+            db.session.rollback()
+            flash(f"The domains were not saved: {error}", "error")
+        else:
+            db.session.commit()
+            flash("The single sign-on domains have been saved.", "success")
+    else:
+        flash("The domains were not saved: use 500 characters or fewer.", "error")
+    return redirect(url_for("people.index", slug=organisation.slug) + "#sso")
