@@ -15,7 +15,9 @@ from fpdf.fonts import FontFace
 
 from ..models import Recommendation, Report, Status
 from ..services.actions import rag_for
-from ..services.board import BoardPack, MeetingChanges, local_date, owners_text
+from ..clock import local_date
+from ..services.board_pack import BoardPack, owners_text
+from ..services.meetings import MeetingChanges
 from .chart import SERIES, progress_chart
 from .text import latin1
 
