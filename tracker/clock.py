@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import Flask, current_app
 
 
-def local_zone() -> ZoneInfo:
-    """The service's time zone (TRACKER_TIMEZONE)."""
-    return ZoneInfo(current_app.config["TRACKER_TIMEZONE"])
+def local_zone(app: Flask | None = None) -> ZoneInfo:
+    """The service's time zone (TRACKER_TIMEZONE), of `app` or the current one."""
+    return ZoneInfo((app or current_app).config["TRACKER_TIMEZONE"])
 
 
 def today() -> date:

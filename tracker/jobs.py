@@ -26,7 +26,6 @@ import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 from sqlalchemy import func, select
@@ -147,7 +146,7 @@ def _record(job_id: str, **values) -> None:
 
 def reminders_missed_today(app: Flask, now: datetime) -> bool:
     """True if today's reminder hour has passed and today's run has not succeeded yet."""
-    zone = ZoneInfo(app.config["TRACKER_TIMEZONE"])
+    zone = clock.local_zone(app)
     local_now = now.astimezone(zone)
     if local_now.hour < app.config["REMINDER_HOUR"]:
         return False
@@ -172,7 +171,7 @@ def build_scheduler(app: Flask):
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
 
-    zone = ZoneInfo(app.config["TRACKER_TIMEZONE"])
+    zone = clock.local_zone(app)
     now = datetime.now(zone)
     interval = app.config["OUTBOX_INTERVAL_MINUTES"]
     scheduler = BlockingScheduler(timezone=zone)

@@ -6,16 +6,15 @@ page numbers on every page, table headings repeated after a page break.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from flask import current_app
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from ..models import Recommendation, Report, Status
-from ..services.actions import rag_for
-from ..clock import local_date
+from ..services.rag import rag_for
+from ..clock import local_date, local_time
 from ..services.board_pack import BoardPack, owners_text
 from ..services.meetings import MeetingChanges
 from .chart import SERIES, progress_chart
@@ -26,7 +25,6 @@ STATUS_COLOURS = {
     Status.VERIFIED: (0, 112, 60), Status.COMPLETED: (40, 161, 151), Status.IN_PROGRESS: (29, 112, 184),
     Status.NOT_STARTED: (177, 180, 182), Status.WITHDRAWN: (80, 90, 95),
 }
-RAG_COLOURS = {"red": (212, 53, 28), "amber": (244, 119, 56), "green": (0, 112, 60), "grey": (80, 90, 95)}
 HEADINGS = FontFace(emphasis="BOLD", fill_color=(243, 242, 241))
 # A table row must fit on one page, so long text is shortened in tables (never in the
 # evidence pack's running text, which flows across pages).
@@ -40,10 +38,6 @@ def _short(text: str, limit: int = CELL_LIMIT) -> str:
 
 def _day(value: date | None) -> str:
     return value.strftime("%-d %b %Y") if value else "Not set"
-
-
-def _local(moment: datetime) -> datetime:
-    return moment.astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"]))
 
 
 class _Document(FPDF):
@@ -338,7 +332,7 @@ def _evidence_for(document: _Document, recommendation: Recommendation, today: da
         for update in reversed(action.updates):  # oldest first: the story in order
             moved = (f": {update.status_before.label} to {update.status_after.label.lower()}"
                      if update.status_before is not update.status_after else "")
-            document.paragraph(f"{_local(update.created_at).strftime('%-d %b %Y %H:%M')}, {update.author_name}{moved}",
+            document.paragraph(f"{local_time(update.created_at).strftime('%-d %b %Y %H:%M')}, {update.author_name}{moved}",
                                size=9, style="B")
             if update.note:
                 document.paragraph(update.note, size=9)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import ClassVar, TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -24,6 +24,12 @@ class Status(enum.StrEnum):
     VERIFIED = "verified"
     WITHDRAWN = "withdrawn"
 
+    # The sets every layer counts and filters by, defined once (set just below the class).
+    OPEN: ClassVar[tuple[Status, ...]]      # work still to do: reminders, overdue, due soon
+    DONE: ClassVar[tuple[Status, ...]]      # done, whether or not the board has signed it off
+    CLOSED: ClassVar[tuple[Status, ...]]    # no reminders, never overdue
+    FINISHED: ClassVar[tuple[Status, ...]]  # nothing more for anyone to do: verified or withdrawn
+
     @property
     def label(self) -> str:
         return self.value.replace("_", " ").capitalize()
@@ -31,7 +37,13 @@ class Status(enum.StrEnum):
     @property
     def is_closed(self) -> bool:
         """Closed actions get no reminders and are never overdue."""
-        return self in (Status.COMPLETED, Status.VERIFIED, Status.WITHDRAWN)
+        return self in Status.CLOSED
+
+
+Status.OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS)
+Status.DONE = (Status.COMPLETED, Status.VERIFIED)
+Status.CLOSED = (Status.COMPLETED, Status.VERIFIED, Status.WITHDRAWN)
+Status.FINISHED = (Status.VERIFIED, Status.WITHDRAWN)
 
 
 class Flag(enum.StrEnum):

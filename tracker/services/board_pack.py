@@ -13,7 +13,7 @@ from ..clock import local_date
 from ..extensions import db
 from ..models import Action, ActionOwner, Organisation, Recommendation, Report, Role, Status, Update
 from ..models.board import BoardMeeting
-from .actions import Rag, days_overdue, rag_for
+from .rag import Rag, days_overdue, rag_for
 from .board_summary import BoardSummary, ProgressPoint, board_summary, progress_over_time
 from .meetings import MeetingChanges, changes_since_last_meeting
 

@@ -18,17 +18,14 @@ from sqlalchemy.orm import selectinload
 from ..clock import end_of_day
 from ..extensions import db
 from ..models import Action, ActionOwner, Organisation, Recommendation, Report, Role, Status, Update
-from .queries import rag_colour_sql
+from .rag import RAG_COLOURS, rag_colour_sql
 
-OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS)
-DONE = (Status.COMPLETED, Status.VERIFIED)
-RAG_COLOURS = ("red", "amber", "green", "grey")
 DUE_SOON_DAYS = (30, 90)
 
 
 def _deadline_band_sql(today: date):
     """"overdue", "30" (due in the next 30 days), "90" (in 31 to 90 days) or "later"/closed."""
-    is_open = Action.status.in_(OPEN)
+    is_open = Action.status.in_(Status.OPEN)
     return case(
         (and_(is_open, Action.due_on < today), "overdue"),
         (and_(is_open, Action.due_on <= today + timedelta(days=DUE_SOON_DAYS[0])), "30"),
@@ -51,7 +48,7 @@ class ReportProgress:
 
     @property
     def done(self) -> int:
-        return sum(self.by_status[status] for status in DONE)
+        return sum(self.by_status[status] for status in Status.DONE)
 
     @property
     def counted(self) -> int:
@@ -93,11 +90,11 @@ class BoardSummary:
 
     @property
     def done(self) -> int:
-        return sum(self.by_status[status] for status in DONE)
+        return sum(self.by_status[status] for status in Status.DONE)
 
     @property
     def open(self) -> int:
-        return sum(self.by_status[status] for status in OPEN)
+        return sum(self.by_status[status] for status in Status.OPEN)
 
     def as_rows(self) -> list[tuple[str, int]]:
         """Every figure with its label, in the order the pack prints them."""
@@ -138,7 +135,7 @@ def board_summary(organisation: Organisation, today: date) -> BoardSummary:
 
 
 def _owner_loads(organisation: Organisation, today: date) -> list[OwnerLoad]:
-    is_open = Action.status.in_(OPEN)
+    is_open = Action.status.in_(Status.OPEN)
     per_owner = (
         select(ActionOwner.role_id.label("role_id"), case((is_open, 1), else_=0).label("open"),
                case((and_(is_open, Action.due_on < today), 1), else_=0).label("overdue"))
@@ -161,7 +158,7 @@ def _owner_loads(organisation: Organisation, today: date) -> list[OwnerLoad]:
 def _report_progress(organisation: Organisation, today: date) -> list[ReportProgress]:
     per_action = (
         select(Recommendation.report_id.label("report_id"), Action.status.label("status"),
-               case((and_(Action.status.in_(OPEN), Action.due_on < today), 1), else_=0).label("overdue"))
+               case((and_(Action.status.in_(Status.OPEN), Action.due_on < today), 1), else_=0).label("overdue"))
         .join(Recommendation, Recommendation.id == Action.recommendation_id)
         .where(Action.organisation_id == organisation.id)
         .subquery()
@@ -192,7 +189,7 @@ class ProgressPoint:
 
     @property
     def done(self) -> int:
-        return sum(self.by_status[status] for status in DONE)
+        return sum(self.by_status[status] for status in Status.DONE)
 
     @property
     def counted(self) -> int:

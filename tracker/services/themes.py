@@ -114,14 +114,13 @@ def classify(text: str) -> list[Theme]:
 
 # --- Recommendations across reports: search and recurring themes -------------------------
 
-FINISHED = (Status.VERIFIED, Status.WITHDRAWN)
 SEARCH_LIMIT = 300
 
 
 def _not_verified_sql():
     """A recommendation is outstanding until every one of its actions is verified or withdrawn."""
     return Recommendation.id.in_(
-        select(Action.recommendation_id).where(Action.status.not_in(FINISHED)))
+        select(Action.recommendation_id).where(Action.status.not_in(Status.FINISHED)))
 
 
 def _visible(statement, organisation_ids: list[int] | None):
@@ -271,7 +270,7 @@ def search_recommendations(
             group = groups[report.organisation_id] = OrganisationRecommendations(report.organisation, None, [], [])
         item = FoundRecommendation(
             recommendation, matched_keywords(recommendation.text),
-            outstanding=any(action.status not in FINISHED for action in recommendation.actions))
+            outstanding=any(action.status not in Status.FINISHED for action in recommendation.actions))
         if report.id in latest_ids:
             group.latest.append(item)
         else:

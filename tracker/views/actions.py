@@ -17,6 +17,7 @@ from ..permissions import (
     Capability, can, for_action, for_deadline_change, for_evidence, for_organisation, for_recommendation, for_update,
 )
 from ..services.queries import ActionFilters
+from ..services.rag import RAG_COLOURS
 from ..services import ServiceError, actions as action_service, evidence as evidence_service, partner_links, queries
 from ..services.evidence import EvidenceFile
 
@@ -73,7 +74,7 @@ def filters_from_request() -> ActionFilters:
         owner=_int_arg("owner", 1, 2**31 - 1), report=_int_arg("report", 1, 2**31 - 1),
         overdue=request.args.get("overdue") in {"1", "yes", "true"},
         due_within=_int_arg("due_within", 0, 3650),
-        rag=rag if rag in queries.RAG_COLOURS else None,
+        rag=rag if rag in RAG_COLOURS else None,
         search=request.args.get("q", "")[:200],
     )
 

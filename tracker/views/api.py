@@ -10,6 +10,7 @@ from ..extensions import csrf, db
 from ..page_cache import cached_page
 from ..models import Action, Organisation, Report, Status
 from ..permissions import Capability, api_token_required
+from ..services.rag import is_overdue, rag_for
 from ..services import ServiceError, queries
 from ..services import actions as action_service
 from ..services.actions import StaleVersion
@@ -36,7 +37,7 @@ def _error(status: int, message: str, **extra):
 
 
 def _action_json(action: Action, today, *, detail: bool = False) -> dict:
-    rag = action_service.rag_for(action, today)
+    rag = rag_for(action, today)
     data = {
         "id": action.id,
         "organisation": action.organisation.slug,
@@ -50,7 +51,7 @@ def _action_json(action: Action, today, *, detail: bool = False) -> dict:
         "flag_reason": action.flag_reason,
         "due_on": action.due_on.isoformat(),
         "original_due_on": action.original_due_on.isoformat(),
-        "overdue": action_service.is_overdue(action, today),
+        "overdue": is_overdue(action, today),
         "rag": rag.colour,
         "rag_reason": rag.reason,
         "version": action.version,

@@ -6,7 +6,7 @@ from ..forms.notifications import NotificationSettingsForm, ReminderPolicyForm, 
 from ..models import Organisation
 from ..models.notification import ReminderFrequency
 from ..permissions import Capability, for_organisation, signed_in
-from ..services import ServiceError, notifications, reminders
+from ..services import ServiceError, notifications, reminder_policy
 
 bp = Blueprint("notifications", __name__)
 
@@ -58,7 +58,7 @@ def policy(organisation: Organisation):
     form = ReminderPolicyForm()
     if form.validate_on_submit():
         try:
-            reminders.save_policy(organisation, form.to_policy(), actor=current_user)
+            reminder_policy.save_policy(organisation, form.to_policy(), actor=current_user)
         except ServiceError as error:
             db.session.rollback()
             form.days_before.errors.append(str(error))
@@ -67,6 +67,6 @@ def policy(organisation: Organisation):
             flash("The reminder settings have been saved. The next reminder run uses them.", "success")
             return redirect(url_for("notifications.policy", slug=organisation.slug))
     elif not form.is_submitted():
-        form.fill_from(reminders.policy_for(organisation))
+        form.fill_from(reminder_policy.policy_for(organisation))
     return render_template("notifications/policy.html", organisation=organisation, form=form,
-                           default=reminders.DEFAULT_POLICY), 400 if form.errors else 200
+                           default=reminder_policy.DEFAULT_POLICY), 400 if form.errors else 200
