@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
+import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from flask import Flask, g, render_template
@@ -80,15 +83,53 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
         cursor.close()
 
 
-class TestableStrictUndefined(ChainableUndefined):
-    """Strict where it matters: printing a missing value is an error.
+def _package_dir(name: str) -> str:
+    return str(Path(importlib.util.find_spec(name).origin).parent)
 
-    GOV.UK Frontend's macros test optional parameters (`{% if params.classes %}`), so a missing
-    value may be tested, defaulted or chained; only rendering one raises, as StrictUndefined would.
+
+# Templates that test optional top-level names by design (GOV.UK Frontend's page template asks
+# `{% if htmlClasses %}`); Jinja's own frames are skipped to find the template asking.
+_LENIENT_TEMPLATES = tuple(_package_dir(name) for name in ("govuk_frontend_jinja", "govuk_frontend_wtf"))
+_JINJA = _package_dir("jinja2")
+
+
+def _asked_by_our_template() -> bool:
+    frame = sys._getframe(1)
+    while frame is not None and (frame.f_code.co_filename == __file__ or frame.f_code.co_filename.startswith(_JINJA)):
+        frame = frame.f_back
+    return frame is None or not frame.f_code.co_filename.startswith(_LENIENT_TEMPLATES)
+
+
+class TestableStrictUndefined(ChainableUndefined):
+    """Strict where it matters, as GOV.UK Notify's NotifyJinjaUndefined is.
+
+    Printing a missing value is an error. In this project's templates so is testing or looping
+    over a missing *name* (`{% if organisaton %}`, `{% for action in actons %}`) or a missing
+    attribute of an object (`{% if action.stauts %}`): those are misspellings. A missing key of a
+    mapping may be tested, defaulted or chained, because that is how optional parameters are
+    passed to macros (`{% if params.classes %}`); GOV.UK Frontend's own templates keep Jinja's
+    usual leniency.
     """
 
+    __slots__ = ()
     __str__ = ChainableUndefined._fail_with_undefined_error
     __html__ = ChainableUndefined._fail_with_undefined_error
+
+    def _check(self) -> None:
+        if not isinstance(self._undefined_obj, Mapping) and _asked_by_our_template():
+            self._fail_with_undefined_error()
+
+    def __bool__(self) -> bool:
+        self._check()
+        return False
+
+    def __iter__(self):
+        self._check()
+        return iter(())
+
+    def __len__(self) -> int:
+        self._check()
+        return 0
 
 
 def configure_templates(app: Flask) -> None:

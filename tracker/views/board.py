@@ -6,18 +6,18 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, render_template, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from .. import clock
 from ..boardpack import MEDIA_TYPES, WRITERS, evidence_pack_pdf
 from ..boardpack.chart import SERIES, progress_chart
-from ..extensions import db
 from ..forms.board import MeetingForm
 from ..models import Organisation, Report
 from ..permissions import Capability, for_organisation, for_report
-from ..services import ServiceError, board_pack, board_summary, evidence_pack as evidence, meetings as meeting_service
+from ..services import board_pack, board_summary, evidence_pack as evidence, meetings as meeting_service
+from .submitting import submit
 
 bp = Blueprint("board", __name__)
 
@@ -76,21 +76,15 @@ def meetings(organisation: Organisation):
 @for_organisation(Capability.RECORD_MEETING)
 def record_meeting(organisation: Organisation):
     form = MeetingForm()
-    if form.validate_on_submit():
-        try:
-            meeting = meeting_service.record_meeting(
-                organisation, held_on=form.held_on.data, attendees=form.attendees.data or "",
-                notes=form.notes.data or "", decisions=form.decisions.data or "", recorded_by=current_user,
-                today=clock.today())
-        except ServiceError as error:
-            db.session.rollback()
-            form.held_on.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"The meeting on {meeting.held_on.strftime('%-d %B %Y')} has been recorded.", "success")
-            return redirect(url_for("board.meeting", slug=organisation.slug, meeting_id=meeting.id))
-    status = 400 if form.errors else 200
-    return render_template("board/record_meeting.html", organisation=organisation, form=form), status
+    return submit(
+        form, lambda: meeting_service.record_meeting(
+            organisation, held_on=form.held_on.data, attendees=form.attendees.data or "",
+            notes=form.notes.data or "", decisions=form.decisions.data or "", recorded_by=current_user,
+            today=clock.today()),
+        error_field=form.held_on,
+        success=lambda meeting: f"The meeting on {meeting.held_on.strftime('%-d %B %Y')} has been recorded.",
+        then=lambda meeting: url_for("board.meeting", slug=organisation.slug, meeting_id=meeting.id),
+        page=lambda: render_template("board/record_meeting.html", organisation=organisation, form=form))
 
 
 @bp.get("/organisations/<slug>/board/meetings/<int:meeting_id>")
