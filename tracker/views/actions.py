@@ -20,7 +20,7 @@ from ..services.queries import ActionFilters
 from ..services.rag import RAG_COLOURS
 from ..services import actions as action_service, evidence as evidence_service, partner_links, queries
 from ..services.evidence import EvidenceFile
-from .submitting import submit, submit_button
+from .shared import submit, submit_button
 
 bp = Blueprint("actions", __name__)
 

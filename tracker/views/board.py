@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Blueprint, Response, render_template, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
@@ -17,7 +17,7 @@ from ..forms.board import MeetingForm
 from ..models import Organisation, Report
 from ..permissions import Capability, for_organisation, for_report
 from ..services import board_pack, board_summary, evidence_pack as evidence, meetings as meeting_service
-from .submitting import submit
+from .shared import or_404, submit
 
 bp = Blueprint("board", __name__)
 
@@ -90,9 +90,7 @@ def record_meeting(organisation: Organisation):
 @bp.get("/organisations/<slug>/board/meetings/<int:meeting_id>")
 @for_organisation(Capability.VIEW_BOARD)
 def meeting(organisation: Organisation, meeting_id: int):
-    found = meeting_service.meeting_in(organisation, meeting_id)
-    if found is None:
-        abort(404)
+    found = or_404(meeting_service.meeting_in(organisation, meeting_id))
     previous = meeting_service.previous_meeting(found)
     changes = meeting_service.changes_between(organisation, previous.held_on if previous else None, found.held_on)
     return render_template("board/meeting.html", organisation=organisation, meeting=found, previous=previous,

@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_login import current_user
 
 from ..forms.notifications import NotificationSettingsForm, ReminderPolicyForm, ResendForm
@@ -6,7 +6,7 @@ from ..models import Organisation
 from ..models.notification import ReminderFrequency
 from ..permissions import Capability, for_organisation, signed_in
 from ..services import notifications, reminder_policy
-from .submitting import submit, submit_button
+from .shared import or_404, submit, submit_button
 
 bp = Blueprint("notifications", __name__)
 
@@ -35,9 +35,7 @@ def outbox(organisation: Organisation):
 @bp.post("/organisations/<slug>/emails/<int:notification_id>/resend")
 @for_organisation(Capability.MANAGE_NOTIFICATIONS)
 def resend(organisation: Organisation, notification_id: int):
-    notification = notifications.notification_in(organisation, notification_id)
-    if notification is None:
-        abort(404)
+    notification = or_404(notifications.notification_in(organisation, notification_id))
     return submit_button(ResendForm(), lambda: notifications.resend(notification, actor=current_user),
                          success=f"The email to {notification.recipient} will be sent again within a few minutes.",
                          then=url_for("notifications.outbox", slug=organisation.slug))

@@ -1,12 +1,13 @@
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from ..extensions import db
 from ..forms.roles import RoleHolderForm
 from ..models import Organisation, Role
 from ..permissions import Capability, for_organisation
 from ..services import queries
-from .submitting import submit
+from .shared import or_404, submit
 from ..services import organisations as organisation_service
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
@@ -35,9 +36,7 @@ def roles(organisation: Organisation):
 @bp.route("/<slug>/roles/<int:role_id>", methods=["GET", "POST"])
 @for_organisation(Capability.MANAGE_ROLES)
 def edit_role(organisation: Organisation, role_id: int):
-    role = db.session.get(Role, role_id)
-    if role is None or role.organisation_id != organisation.id:
-        abort(404)
+    role = or_404(db.session.scalar(select(Role).filter_by(id=role_id, organisation_id=organisation.id)))
     form = RoleHolderForm(formdata=request.form if request.method == "POST" else None,
                           email=role.holder.email if role.holder else None,
                           name=role.holder.name if role.holder else None,

@@ -1,12 +1,15 @@
-"""The one shape every form page shares: validate, make the change through a service, commit,
-say so and redirect; or roll back and show the form again, with the reason, answering 400."""
+"""Shapes views share, written once.
+
+`submit`: validate a form, make the change through a service, commit, say so and redirect; or
+roll back and show the form again, with the reason, answering 400. `or_404`: an object looked up
+within what the user may see, or 404."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import flash, redirect
+from flask import abort, flash, redirect
 from flask_wtf import FlaskForm
 from wtforms import Field
 
@@ -57,3 +60,10 @@ def submit_button(form: FlaskForm, change: Callable[[], T], *, success: str | Ca
     elif form.errors:
         flash(next(iter(form.errors.values()))[0], "error")
     return redirect(then)
+
+
+def or_404(found: T | None) -> T:
+    """The object a lookup found (within the organisation in hand), or 404 Not Found."""
+    if found is None:
+        abort(404)
+    return found
