@@ -49,6 +49,9 @@ def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  registers every table with the metadata
 
     db.init_app(app)
+    from .services import files
+
+    files.check_config(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     cache.init_app(app)

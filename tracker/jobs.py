@@ -34,7 +34,7 @@ from . import clock
 from .extensions import db
 from .models import utc_now
 from .models.notification import SchedulerRun
-from .services import imports, notifications, reminders, throttling
+from .services import files, imports, notifications, reminders, throttling
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,7 @@ def housekeeping(app: Flask) -> str | None:
 
     def tidy() -> str:
         staged = imports.forget_old_staged()
+        files.forget_older_than("staging", utc_now() - timedelta(hours=imports.STAGED_FOR_HOURS))
         windows = throttling.forget_old()
         db.session.commit()
         return f"Deleted {staged} staged uploads and {windows} old sign-in counts."
