@@ -9,7 +9,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from flask import Flask, g, render_template
+from flask import Flask, g, jsonify, render_template, request
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from config import CONFIGS
 
 from .extensions import cache, csrf, db, login_manager, migrate
+from .inputs import IdConverter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +28,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     `overrides` replace settings after the configuration is loaded (tests use them).
     """
     app = Flask(__name__, instance_path=str(ROOT / "instance"), template_folder=None)
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     load_config(app, config_name or os.environ.get("TRACKER_CONFIG", "development"), overrides)
     register_extensions(app)
     configure_templates(app)
@@ -168,6 +170,13 @@ def register_error_handlers(app: Flask) -> None:
 
     def render_error(status: int, template: str):
         def handler(error):
+            if request.path.startswith("/api/"):  # API clients read JSON, whatever went wrong
+                description = getattr(error, "description", None)
+                message = description if status != 500 and isinstance(description, str) else {
+                    413: "The request is too large.", 500: "Something went wrong on our side."}.get(status, "Refused.")
+                response = jsonify(error=template.replace(" ", "_"), message=message)
+                response.status_code = status
+                return response
             return render_template(f"errors/{template}.html", error=error), status
         return handler
 
@@ -196,6 +205,7 @@ def register_security_headers(app: Flask) -> None:
         values = [request.path, *request.args.values()]
         if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
             values.extend(request.form.values())
+            values.extend(file.filename or "" for _, file in request.files.items(multi=True))
         if any("\x00" in value for value in values):
             abort(400, "Text cannot contain NUL characters.")
 

@@ -40,6 +40,10 @@ def _day(value: date | None) -> str:
     return value.strftime("%-d %b %Y") if value else "Not set"
 
 
+CELL_PADDING = 1.2
+CELL_LINES = 24  # a table row of this many lines still fits a landscape page with its headings
+
+
 class _Document(FPDF):
     def __init__(self, *, title: str, footer: str, orientation: str = "L") -> None:
         super().__init__(orientation=orientation, unit="mm", format="A4")
@@ -76,15 +80,26 @@ class _Document(FPDF):
     def table_of(self, headings: list[str], rows: list[list[str]], widths: tuple[float, ...], size: int = 9,
                  numeric_columns: tuple[int, ...] = (), width: float | None = None) -> None:
         self.set_font(FONT, size=size)
+        total = width or self.epw
+        inner = [total * share / sum(widths) - 2 * CELL_PADDING for share in widths]
         with self.table(col_widths=widths, text_align="LEFT", line_height=size * 0.45, headings_style=HEADINGS,
-                        padding=1.2, repeat_headings=1, align="LEFT", width=width or self.epw) as table:
+                        padding=CELL_PADDING, repeat_headings=1, align="LEFT", width=total) as table:
             table.row([latin1(heading) for heading in headings])
             for values in rows:
                 row = table.row()
                 for index, value in enumerate(values):
-                    row.cell(latin1(value), align="RIGHT" if index in numeric_columns else None)
+                    row.cell(self.fitted(latin1(value), inner[index], size * 0.45),
+                             align="RIGHT" if index in numeric_columns else None)
         self.ln(3)
         self.set_font(FONT, size=10)
+
+    def fitted(self, text: str, width: float, line_height: float) -> str:
+        """`text` wrapped to the cell's width (long words are broken) and cut, with an ellipsis,
+        to at most CELL_LINES lines, so no row is ever taller than a page."""
+        lines = self.multi_cell(max(width, 1), line_height, text, dry_run=True, output="LINES")
+        if len(lines) <= CELL_LINES:
+            return text
+        return "\n".join(line.rstrip() for line in lines[:CELL_LINES - 1]) + "\n..."
 
     def swatch(self, x: float, y: float, colour: tuple[int, int, int], size: float = 3.5) -> None:
         self.set_fill_color(*colour)

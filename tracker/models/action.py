@@ -187,6 +187,11 @@ class Update(db.Model):
             return self.author_contact.name
         return "Unknown"
 
+    @property
+    def records_board_decision(self) -> bool:
+        """A sign-off or a withdrawal: the record of a board decision, locked once made."""
+        return self.status_after is not self.status_before and self.status_after in Status.FINISHED
+
 
 class DeadlineChange(db.Model):
     """A request to move an action's deadline, decided by the board. The original stays."""

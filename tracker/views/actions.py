@@ -4,6 +4,7 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import clock
 from ..extensions import db
+from ..inputs import MAX_ID, whole_number
 from ..forms.actions import (
     DeadlineChangeForm, DecisionForm, EditUpdateForm, OwnersForm, PlanStepForm, ReassignForm, UpdateForm,
     VerifyForm, WithdrawForm, role_choices,
@@ -60,10 +61,10 @@ def _render_action(action: Action, status: int = 200, **forms):
 
 
 def _int_arg(name: str, minimum: int = 0, maximum: int = 10_000) -> int | None:
-    value = request.args.get(name, "").strip()
-    if not value.isdigit():
+    value = whole_number(request.args.get(name))
+    if value is None:
         return None
-    return min(max(int(value), minimum), maximum)
+    return min(max(value, minimum), maximum)
 
 
 def filters_from_request() -> ActionFilters:
@@ -72,7 +73,7 @@ def filters_from_request() -> ActionFilters:
     rag = request.args.get("rag", "")
     return ActionFilters(
         status=Status(status) if status in Status._value2member_map_ else None,
-        owner=_int_arg("owner", 1, 2**31 - 1), report=_int_arg("report", 1, 2**31 - 1),
+        owner=_int_arg("owner", 1, MAX_ID), report=_int_arg("report", 1, MAX_ID),
         overdue=request.args.get("overdue") in {"1", "yes", "true"},
         due_within=_int_arg("due_within", 0, 3650),
         rag=rag if rag in RAG_COLOURS else None,
@@ -252,7 +253,7 @@ def add_step(recommendation: Recommendation):
 @bp.route("/updates/<int:update_id>/edit", methods=["GET", "POST"])
 @for_update(Capability.POST_UPDATE)
 def edit_update(update: Update):
-    if update.author_id != current_user.id:
+    if update.author_id != current_user.id or update.records_board_decision:
         abort(403)
     form = EditUpdateForm(formdata=request.form if request.method == "POST" else None,
                           note=update.note, links="\n".join(update.links))
