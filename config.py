@@ -99,6 +99,11 @@ class Config:
 
     # UPLOAD_DIR: where original report files and evidence are kept, outside the web root.
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    # FILE_STORE: where kept files (reports, evidence, staged imports) live. "database" keeps
+    # their bytes in the database, which every web server behind a load balancer shares (it
+    # needs PostgreSQL; UPLOAD_DIR then holds only each server's local copies). "disk" keeps
+    # them in UPLOAD_DIR only, for one server. Default: "database" on PostgreSQL, else "disk".
+    FILE_STORE = os.environ.get("FILE_STORE", "")
 
     # REMINDER_HOUR: the hour (in TRACKER_TIMEZONE) the scheduler process runs reminders daily.
     # A scheduler started later in the day than this runs the day's reminders at once if they

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
+import sys
+from collections.abc import Mapping
 from pathlib import Path
 
-from flask import Flask, g, render_template
+from flask import Flask, g, jsonify, render_template, request
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -14,6 +17,7 @@ from sqlalchemy.engine import Engine
 from config import CONFIGS
 
 from .extensions import cache, csrf, db, login_manager, migrate
+from .inputs import IdConverter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +28,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     `overrides` replace settings after the configuration is loaded (tests use them).
     """
     app = Flask(__name__, instance_path=str(ROOT / "instance"), template_folder=None)
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     load_config(app, config_name or os.environ.get("TRACKER_CONFIG", "development"), overrides)
     register_extensions(app)
     configure_templates(app)
@@ -46,6 +51,9 @@ def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  registers every table with the metadata
 
     db.init_app(app)
+    from .services import files
+
+    files.check_config(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     cache.init_app(app)
@@ -80,15 +88,53 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
         cursor.close()
 
 
-class TestableStrictUndefined(ChainableUndefined):
-    """Strict where it matters: printing a missing value is an error.
+def _package_dir(name: str) -> str:
+    return str(Path(importlib.util.find_spec(name).origin).parent)
 
-    GOV.UK Frontend's macros test optional parameters (`{% if params.classes %}`), so a missing
-    value may be tested, defaulted or chained; only rendering one raises, as StrictUndefined would.
+
+# Templates that test optional top-level names by design (GOV.UK Frontend's page template asks
+# `{% if htmlClasses %}`); Jinja's own frames are skipped to find the template asking.
+_LENIENT_TEMPLATES = tuple(_package_dir(name) for name in ("govuk_frontend_jinja", "govuk_frontend_wtf"))
+_JINJA = _package_dir("jinja2")
+
+
+def _asked_by_our_template() -> bool:
+    frame = sys._getframe(1)
+    while frame is not None and (frame.f_code.co_filename == __file__ or frame.f_code.co_filename.startswith(_JINJA)):
+        frame = frame.f_back
+    return frame is None or not frame.f_code.co_filename.startswith(_LENIENT_TEMPLATES)
+
+
+class TestableStrictUndefined(ChainableUndefined):
+    """Strict where it matters, as GOV.UK Notify's NotifyJinjaUndefined is.
+
+    Printing a missing value is an error. In this project's templates so is testing or looping
+    over a missing *name* (`{% if organisaton %}`, `{% for action in actons %}`) or a missing
+    attribute of an object (`{% if action.stauts %}`): those are misspellings. A missing key of a
+    mapping may be tested, defaulted or chained, because that is how optional parameters are
+    passed to macros (`{% if params.classes %}`); GOV.UK Frontend's own templates keep Jinja's
+    usual leniency.
     """
 
+    __slots__ = ()
     __str__ = ChainableUndefined._fail_with_undefined_error
     __html__ = ChainableUndefined._fail_with_undefined_error
+
+    def _check(self) -> None:
+        if not isinstance(self._undefined_obj, Mapping) and _asked_by_our_template():
+            self._fail_with_undefined_error()
+
+    def __bool__(self) -> bool:
+        self._check()
+        return False
+
+    def __iter__(self):
+        self._check()
+        return iter(())
+
+    def __len__(self) -> int:
+        self._check()
+        return 0
 
 
 def configure_templates(app: Flask) -> None:
@@ -109,11 +155,13 @@ def configure_templates(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .views import actions, api, auth, board, dashboard, health, notifications, organisations, pages, partner, plans, reports
-    from .views import partner_links, people, sso
+    from .views import (
+        actions, api, auth, board, calendar, dashboard, health, notifications, organisations, pages, partner,
+        partner_links, people, plans, reports, sso, themes,
+    )
 
     for blueprint in (auth.bp, dashboard.bp, organisations.bp, reports.bp, actions.bp, partner.bp, api.bp,
-                      notifications.bp, board.bp, board.themes_bp, board.calendar_bp, health.bp, pages.bp, plans.bp,
+                      notifications.bp, board.bp, themes.bp, calendar.bp, health.bp, pages.bp, plans.bp,
                       people.bp, sso.bp, partner_links.bp):
         app.register_blueprint(blueprint)
 
@@ -123,6 +171,13 @@ def register_error_handlers(app: Flask) -> None:
 
     def render_error(status: int, template: str):
         def handler(error):
+            if request.path.startswith("/api/"):  # API clients read JSON, whatever went wrong
+                description = getattr(error, "description", None)
+                message = description if status != 500 and isinstance(description, str) else {
+                    413: "The request is too large.", 500: "Something went wrong on our side."}.get(status, "Refused.")
+                response = jsonify(error=template.replace(" ", "_"), message=message)
+                response.status_code = status
+                return response
             return render_template(f"errors/{template}.html", error=error), status
         return handler
 
@@ -151,6 +206,7 @@ def register_security_headers(app: Flask) -> None:
         values = [request.path, *request.args.values()]
         if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
             values.extend(request.form.values())
+            values.extend(file.filename or "" for _, file in request.files.items(multi=True))
         if any("\x00" in value for value in values):
             abort(400, "Text cannot contain NUL characters.")
 

@@ -18,6 +18,8 @@ from email.utils import make_msgid
 
 from flask import current_app
 
+from .inputs import one_line
+
 
 class EmailError(Exception):
     """A send failed.
@@ -66,7 +68,7 @@ def _build_message(*, to: str, subject: str, text: str, html: str, reference: st
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
-    message["Subject"] = subject
+    message["Subject"] = one_line(subject)  # a line break would be refused as header injection
     message["Message-ID"] = f"<{reference}@{_sender_domain()}>" if reference else make_msgid(domain=_sender_domain())
     message.set_content(text)
     message.add_alternative(html, subtype="html")
@@ -118,7 +120,7 @@ def _send_notify(*, to: str, subject: str, text: str, reference: str | None) -> 
     try:
         response = client.send_email_notification(
             email_address=to, template_id=config["NOTIFY_TEMPLATE_ID"],
-            personalisation={"subject": subject, "body": text}, reference=reference,
+            personalisation={"subject": one_line(subject), "body": text}, reference=reference,
         )
     except APIError as error:
         status = error.status_code

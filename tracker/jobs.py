@@ -26,7 +26,6 @@ import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 from sqlalchemy import func, select
@@ -35,7 +34,7 @@ from . import clock
 from .extensions import db
 from .models import utc_now
 from .models.notification import SchedulerRun
-from .services import imports, notifications, reminders, throttling
+from .services import files, imports, notifications, reminders, throttling
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +59,7 @@ def housekeeping(app: Flask) -> str | None:
 
     def tidy() -> str:
         staged = imports.forget_old_staged()
+        files.forget_older_than("staging", utc_now() - timedelta(hours=imports.STAGED_FOR_HOURS))
         windows = throttling.forget_old()
         db.session.commit()
         return f"Deleted {staged} staged uploads and {windows} old sign-in counts."
@@ -147,7 +147,7 @@ def _record(job_id: str, **values) -> None:
 
 def reminders_missed_today(app: Flask, now: datetime) -> bool:
     """True if today's reminder hour has passed and today's run has not succeeded yet."""
-    zone = ZoneInfo(app.config["TRACKER_TIMEZONE"])
+    zone = clock.local_zone(app)
     local_now = now.astimezone(zone)
     if local_now.hour < app.config["REMINDER_HOUR"]:
         return False
@@ -172,7 +172,7 @@ def build_scheduler(app: Flask):
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
 
-    zone = ZoneInfo(app.config["TRACKER_TIMEZONE"])
+    zone = clock.local_zone(app)
     now = datetime.now(zone)
     interval = app.config["OUTBOX_INTERVAL_MINUTES"]
     scheduler = BlockingScheduler(timezone=zone)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, g
+from flask import abort, g, jsonify, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -23,6 +23,9 @@ from .extensions import db
 from .models import (
     AccessLevel, Action, Contact, DeadlineChange, Evidence, Membership, Organisation, Recommendation, Report, Role, Update,
 )
+from .services.accounts import user_for_api_token
+from .services.calendar import user_for_token
+from .services.partner_links import PartnerLinkInvalid, resolve
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -222,8 +225,6 @@ def for_partner_link(view: View) -> View:
 
     The view receives `link=` (a PartnerLink that may be used now) or `refusal=` (why not).
     """
-    from .services.partner_links import PartnerLinkInvalid, resolve
-
     @wraps(view)
     def wrapped(action_id: int, token: str, **kwargs: Any) -> Any:
         try:
@@ -238,8 +239,6 @@ def for_partner_link(view: View) -> View:
 def for_calendar_token(view: View) -> View:
     """For the calendar feed address: the token in the URL instead of a sign-in (calendar apps
     cannot sign in). The view receives `user=`. An unknown or revoked token answers 404."""
-    from .services.calendar import user_for_token
-
     @wraps(view)
     def wrapped(token: str, **kwargs: Any) -> Any:
         user = user_for_token(token)
@@ -257,10 +256,6 @@ def api_token_required(view: View) -> View:
     The token's user becomes `current_user` for this request only; nothing is stored in the
     session.
     """
-    from flask import jsonify, request
-
-    from .services.accounts import user_for_api_token
-
     @wraps(view)
     def wrapped(**kwargs: Any) -> Any:
         scheme, _, token = (request.headers.get("Authorization") or "").partition(" ")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g
 
 from . import clock, permissions
-from .services.actions import Rag, rag_for
+from .services.rag import Rag, rag_for
 
 RAG_TAG_CLASSES = {"red": "govuk-tag--red", "amber": "govuk-tag--orange",
                    "green": "govuk-tag--green", "grey": "govuk-tag--grey"}
@@ -25,7 +24,7 @@ def format_datetime(value: datetime | None) -> str:
     """A UTC timestamp shown in the service's time zone: "3 March 2026 at 2:05pm"."""
     if value is None:
         return ""
-    local = value.astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"]))
+    local = clock.local_time(value)
     return local.strftime("%-d %B %Y at %-I:%M") + local.strftime("%p").lower()
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, Notification, NotificationStatus
 from tracker.models.notification import NotificationPreference, ReminderFrequency, ReminderPolicy, SchedulerRun
-from tracker.services.reminders import Policy, policy_for
+from tracker.services.reminder_policy import Policy, policy_for
 from tests.conftest import normalise_whitespace
 from tests.factories import make_organisation, make_user
 

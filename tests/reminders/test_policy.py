@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracker.models import Status
-from tracker.services.reminders import (
+from tracker.services.reminder_policy import (
     DEFAULT_POLICY, ActionFacts, Audience, DueReminder, Policy, digest_day, reminder_due, reminders_due,
 )
 

@@ -11,7 +11,8 @@ from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, Notification, NotificationStatus, Status
 from tracker.models.notification import ReminderFrequency
 from tracker.services import notifications, organisations
-from tracker.services.reminders import Policy, save_policy, send_reminders
+from tracker.services.reminder_policy import Policy, save_policy
+from tracker.services.reminders import send_reminders
 from tests.factories import make_action, make_organisation, make_role, make_user
 from tests.reminders.conftest import received
 

@@ -206,7 +206,7 @@ def test_rag_in_sql_agrees_with_rag_in_python(app):
     blocked = make_action(organisation, due_on=date(2027, 1, 1))
     blocked.flag, blocked.flag_reason = Flag.BLOCKED, "y"
     db.session.flush()
-    from tracker.services.actions import rag_for
+    from tracker.services.rag import rag_for
 
     for colour in queries.RAG_COLOURS:
         in_sql = set(db.session.scalars(db.select(type(flagged).id).where(queries.rag_condition(colour, TODAY))))

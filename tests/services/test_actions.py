@@ -4,7 +4,8 @@ import pytest
 
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, Flag, Status
-from tracker.services.actions import InvalidUpdate, StaleVersion, is_overdue, post_update, rag_for
+from tracker.services.actions import InvalidUpdate, StaleVersion, post_update
+from tracker.services.rag import is_overdue, rag_for
 from tests.factories import make_action, make_organisation, make_user
 
 

@@ -6,16 +6,17 @@ page numbers on every page, table headings repeated after a page break.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from flask import current_app
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from ..models import Recommendation, Report, Status
-from ..services.actions import rag_for
-from ..services.board import BoardPack, MeetingChanges, local_date, owners_text
+from ..services.rag import rag_for
+from ..clock import local_date, local_time
+from ..services.board_pack import BoardPack, owners_text
+from ..services.meetings import MeetingChanges
 from .chart import SERIES, progress_chart
 from .text import latin1
 
@@ -24,7 +25,6 @@ STATUS_COLOURS = {
     Status.VERIFIED: (0, 112, 60), Status.COMPLETED: (40, 161, 151), Status.IN_PROGRESS: (29, 112, 184),
     Status.NOT_STARTED: (177, 180, 182), Status.WITHDRAWN: (80, 90, 95),
 }
-RAG_COLOURS = {"red": (212, 53, 28), "amber": (244, 119, 56), "green": (0, 112, 60), "grey": (80, 90, 95)}
 HEADINGS = FontFace(emphasis="BOLD", fill_color=(243, 242, 241))
 # A table row must fit on one page, so long text is shortened in tables (never in the
 # evidence pack's running text, which flows across pages).
@@ -40,8 +40,8 @@ def _day(value: date | None) -> str:
     return value.strftime("%-d %b %Y") if value else "Not set"
 
 
-def _local(moment: datetime) -> datetime:
-    return moment.astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"]))
+CELL_PADDING = 1.2
+CELL_LINES = 24  # a table row of this many lines still fits a landscape page with its headings
 
 
 class _Document(FPDF):
@@ -80,15 +80,26 @@ class _Document(FPDF):
     def table_of(self, headings: list[str], rows: list[list[str]], widths: tuple[float, ...], size: int = 9,
                  numeric_columns: tuple[int, ...] = (), width: float | None = None) -> None:
         self.set_font(FONT, size=size)
+        total = width or self.epw
+        inner = [total * share / sum(widths) - 2 * CELL_PADDING for share in widths]
         with self.table(col_widths=widths, text_align="LEFT", line_height=size * 0.45, headings_style=HEADINGS,
-                        padding=1.2, repeat_headings=1, align="LEFT", width=width or self.epw) as table:
+                        padding=CELL_PADDING, repeat_headings=1, align="LEFT", width=total) as table:
             table.row([latin1(heading) for heading in headings])
             for values in rows:
                 row = table.row()
                 for index, value in enumerate(values):
-                    row.cell(latin1(value), align="RIGHT" if index in numeric_columns else None)
+                    row.cell(self.fitted(latin1(value), inner[index], size * 0.45),
+                             align="RIGHT" if index in numeric_columns else None)
         self.ln(3)
         self.set_font(FONT, size=10)
+
+    def fitted(self, text: str, width: float, line_height: float) -> str:
+        """`text` wrapped to the cell's width (long words are broken) and cut, with an ellipsis,
+        to at most CELL_LINES lines, so no row is ever taller than a page."""
+        lines = self.multi_cell(max(width, 1), line_height, text, dry_run=True, output="LINES")
+        if len(lines) <= CELL_LINES:
+            return text
+        return "\n".join(line.rstrip() for line in lines[:CELL_LINES - 1]) + "\n..."
 
     def swatch(self, x: float, y: float, colour: tuple[int, int, int], size: float = 3.5) -> None:
         self.set_fill_color(*colour)
@@ -336,7 +347,7 @@ def _evidence_for(document: _Document, recommendation: Recommendation, today: da
         for update in reversed(action.updates):  # oldest first: the story in order
             moved = (f": {update.status_before.label} to {update.status_after.label.lower()}"
                      if update.status_before is not update.status_after else "")
-            document.paragraph(f"{_local(update.created_at).strftime('%-d %b %Y %H:%M')}, {update.author_name}{moved}",
+            document.paragraph(f"{local_time(update.created_at).strftime('%-d %b %Y %H:%M')}, {update.author_name}{moved}",
                                size=9, style="B")
             if update.note:
                 document.paragraph(update.note, size=9)

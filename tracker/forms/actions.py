@@ -9,6 +9,7 @@ from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, S
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from ..inputs import MAX_ID, whole_number
 from ..models import Action, Flag, Role, Status
 from ..services.actions import KEEP, NEXT_STATUSES
 from .fields import DayMonthYearField
@@ -23,10 +24,8 @@ class VersionedForm(FlaskForm):
 
     @property
     def expected_version(self) -> int:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return -1
+        version = whole_number(self.version.data)
+        return version if version is not None and version <= MAX_ID else -1
 
 
 class UpdateForm(VersionedForm):

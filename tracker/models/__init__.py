@@ -10,6 +10,7 @@ from .notification import Notification, NotificationStatus
 from .organisation import AccessLevel, Membership, Organisation
 from .report import DatePrecision, OwnerSource, Recommendation, Report
 from .role import Contact, Role, RoleAlias, RoleTenure
+from .file_content import FileContent
 from .types import utc_now
 from .user import User
 
@@ -17,5 +18,5 @@ __all__ = [
     "AccessLevel", "Action", "ActionOwner", "ApiToken", "Evidence", "PartnerLink", "SignInAttempt", "UpdateRevision", "AuditEvent", "BoardMeeting", "DataVersion", "Contact",
     "DatePrecision", "DeadlineChange", "DeadlineChangeStatus", "Flag", "Membership",
     "Notification", "NotificationStatus", "Organisation", "OwnerSource", "Recommendation",
-    "Report", "Role", "RoleAlias", "RoleTenure", "Status", "Update", "User", "utc_now",
+    "Report", "Role", "RoleAlias", "RoleTenure", "FileContent", "Status", "Update", "User", "utc_now",
 ]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import ClassVar, TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -24,6 +24,12 @@ class Status(enum.StrEnum):
     VERIFIED = "verified"
     WITHDRAWN = "withdrawn"
 
+    # The sets every layer counts and filters by, defined once (set just below the class).
+    OPEN: ClassVar[tuple[Status, ...]]      # work still to do: reminders, overdue, due soon
+    DONE: ClassVar[tuple[Status, ...]]      # done, whether or not the board has signed it off
+    CLOSED: ClassVar[tuple[Status, ...]]    # no reminders, never overdue
+    FINISHED: ClassVar[tuple[Status, ...]]  # nothing more for anyone to do: verified or withdrawn
+
     @property
     def label(self) -> str:
         return self.value.replace("_", " ").capitalize()
@@ -31,7 +37,13 @@ class Status(enum.StrEnum):
     @property
     def is_closed(self) -> bool:
         """Closed actions get no reminders and are never overdue."""
-        return self in (Status.COMPLETED, Status.VERIFIED, Status.WITHDRAWN)
+        return self in Status.CLOSED
+
+
+Status.OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS)
+Status.DONE = (Status.COMPLETED, Status.VERIFIED)
+Status.CLOSED = (Status.COMPLETED, Status.VERIFIED, Status.WITHDRAWN)
+Status.FINISHED = (Status.VERIFIED, Status.WITHDRAWN)
 
 
 class Flag(enum.StrEnum):
@@ -55,6 +67,7 @@ class ActionOwner(db.Model):
     """A role that owns an action; one owner of each action is the lead."""
 
     __tablename__ = "action_owners"
+    __shown_in__ = "action_id"
 
     action_id: Mapped[int] = mapped_column(
         ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True
@@ -137,6 +150,7 @@ class Update(db.Model):
     """A progress update on an action: a note, and the status it moved from and to."""
 
     __tablename__ = "updates"
+    __shown_in__ = "action_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
@@ -173,11 +187,17 @@ class Update(db.Model):
             return self.author_contact.name
         return "Unknown"
 
+    @property
+    def records_board_decision(self) -> bool:
+        """A sign-off or a withdrawal: the record of a board decision, locked once made."""
+        return self.status_after is not self.status_before and self.status_after in Status.FINISHED
+
 
 class DeadlineChange(db.Model):
     """A request to move an action's deadline, decided by the board. The original stays."""
 
     __tablename__ = "deadline_changes"
+    __shown_in__ = "action_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
@@ -202,6 +222,7 @@ class UpdateRevision(db.Model):
     """An update's earlier wording: edits are kept, never silently changed."""
 
     __tablename__ = "update_revisions"
+    __shown_in__ = "update_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     update_id: Mapped[int] = mapped_column(ForeignKey("updates.id", ondelete="CASCADE"), index=True)
@@ -218,6 +239,7 @@ class Evidence(db.Model):
     """A file attached to an update, stored under UPLOAD_DIR (outside the web root) by its hash."""
 
     __tablename__ = "evidence"
+    __shown_in__ = "action_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     update_id: Mapped[int] = mapped_column(ForeignKey("updates.id", ondelete="CASCADE"), index=True)

@@ -1,5 +1,5 @@
 """The action workflow: progress updates, flags, evidence, sign-off, withdrawal, deadline
-changes, plan steps and owners. RAG and overdue are derived here, never stored.
+changes, plan steps and owners. (RAG and overdue are derived in services/rag.py, never stored.)
 
 Every change to an action goes through `_claim`: a single conditional UPDATE that bumps the
 action's version only if it still has the version the person saw. Two people acting at once
@@ -44,61 +44,6 @@ class StaleVersion(ServiceError):
 
 class InvalidUpdate(ServiceError):
     pass
-
-
-@dataclass(frozen=True)
-class Rag:
-    colour: str  # "red", "amber", "green" or "grey"
-    reason: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.colour.capitalize()}: {self.reason}"
-
-
-def days_overdue(action: Action, today: date) -> int:
-    """Days past the deadline for an open action; 0 when not overdue. Never stored."""
-    if action.status.is_closed or today <= action.due_on:
-        return 0
-    return (today - action.due_on).days
-
-
-def is_overdue(action: Action, today: date) -> bool:
-    return days_overdue(action, today) > 0
-
-
-def _days(count: int) -> str:
-    return f"{count} day" if count == 1 else f"{count} days"
-
-
-AMBER_NOT_STARTED_DAYS = 90
-
-
-def rag_for(action: Action, today: date) -> Rag:
-    """Red, amber or green, with the reason a board member would want to read.
-
-    `services.queries.rag_condition` states the same rules in SQL for filtering; keep the two
-    in step (a test checks them against each other).
-    """
-    if action.status is Status.VERIFIED:
-        return Rag("green", "verified by the board")
-    if action.status is Status.COMPLETED:
-        return Rag("green", "completed, awaiting board sign-off")
-    if action.status is Status.WITHDRAWN:
-        return Rag("grey", "withdrawn")
-    overdue = days_overdue(action, today)
-    if overdue:
-        return Rag("red", f"{_days(overdue)} overdue")
-    if action.flag is Flag.BLOCKED:
-        return Rag("red", f"blocked: {action.flag_reason}")
-    if action.flag is Flag.AT_RISK:
-        return Rag("amber", f"at risk: {action.flag_reason}")
-    days_left = (action.due_on - today).days
-    if days_left == 0:
-        return Rag("amber", "due today")
-    if action.status is Status.NOT_STARTED and days_left <= AMBER_NOT_STARTED_DAYS:
-        return Rag("amber", f"not started, due in {_days(days_left)}")
-    return Rag("green", f"on track, due in {_days(days_left)}")
 
 
 # --- The version claim -------------------------------------------------------------------
@@ -224,6 +169,8 @@ def edit_update(update: Update, *, editor: User, note: str, links: list[str]) ->
     """Change an update's wording; the earlier wording is kept as a revision, never lost."""
     if update.author_id != editor.id:
         raise InvalidUpdate("Only the person who posted an update can edit it.")
+    if update.records_board_decision:
+        raise InvalidUpdate("This update records a board decision, so it cannot be changed.")
     note, links = note.strip(), _clean_links(links)
     if note == update.note and links == update.links:
         raise InvalidUpdate("Nothing was changed.")

@@ -22,7 +22,6 @@ from ..models import Action, ActionOwner, Contact, Membership, Recommendation, R
 from ..models.board import CalendarFeed
 from . import audit
 
-OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS)
 
 
 def _hash(token: str) -> str:
@@ -86,7 +85,7 @@ def deadlines_for(user: User) -> list[Action]:
     )
     return list(db.session.scalars(
         select(Action)
-        .where(Action.status.in_(OPEN),
+        .where(Action.status.in_(Status.OPEN),
                Action.id.in_(select(ActionOwner.action_id).where(ActionOwner.role_id.in_(held_roles))))
         .options(selectinload(Action.recommendation).selectinload(Recommendation.report),
                  selectinload(Action.organisation))

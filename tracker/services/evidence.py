@@ -35,6 +35,19 @@ OFFICE_TYPES = {
 }
 
 
+FILENAME_LIMIT = 255  # Evidence.filename's column
+
+
+def _shortened(name: str, limit: int) -> str:
+    """A file name cut to `limit` characters, keeping its extension."""
+    if len(name) <= limit:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or len(extension) > 16:
+        return name[:limit]
+    return stem[:limit - len(extension) - 1] + "." + extension
+
+
 def detect_media_type(data: bytes) -> str | None:
     """What the bytes are, from their content; None for anything not accepted as evidence."""
     if data.startswith(b"%PDF-"):
@@ -70,7 +83,7 @@ def check_files(files: list[EvidenceFile]) -> list[tuple[EvidenceFile, str]]:
     limit = current_app.config["MAX_EVIDENCE_BYTES"]
     checked = []
     for file in files:
-        name = file.filename or "file"
+        name = _shortened(file.filename or "file", 80)
         if not file.data:
             raise EvidenceRejected(f"{name} is empty.")
         if len(file.data) > limit:
@@ -90,7 +103,8 @@ def attach(update: Update, checked: list[tuple[EvidenceFile, str]]) -> list[Evid
     for file, media_type in checked:
         kept = files.store("evidence", file.data)
         evidence = Evidence(update=update, action_id=update.action_id,
-                            filename=secure_filename(file.filename or "") or f"evidence-{kept.sha256[:8]}",
+                            filename=_shortened(secure_filename(file.filename or ""), FILENAME_LIMIT)
+                            or f"evidence-{kept.sha256[:8]}",
                             media_type=media_type, size_bytes=len(file.data), sha256=kept.sha256,
                             stored_path=kept.relative_path)
         db.session.add(evidence)

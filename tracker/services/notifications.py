@@ -38,6 +38,7 @@ from ..models.notification import (
 )
 from . import ServiceError, audit
 from .audit import Actor
+from .reminder_plan import reason_not_needed
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +102,6 @@ def deliver_pending(*, today: date | None = None, actor: Actor = "scheduler", li
     one that no longer applies on that day is cancelled instead of sent. `limit` caps how many
     emails one call takes (the rest wait, pending, for the next sweep).
     """
-    from .reminders import reason_not_needed  # reminders queue into this module; import late
-
     today = today or clock.today()
     db.session.commit()
     result = DeliveryResult()

@@ -5,17 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import permissions
 from ..extensions import db
 from ..models import (
-    Action, ActionOwner, AuditEvent, DeadlineChange, Flag, Organisation, Recommendation, Report, Role, Status, Update,
+    Action, ActionOwner, AuditEvent, DeadlineChange, Organisation, Recommendation, Report, Role, Status, Update,
 )
-from .actions import AMBER_NOT_STARTED_DAYS
+from .rag import RAG_COLOURS, rag_condition
 
-OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS)
 DASHBOARD_LIMIT = 10
 
 
@@ -67,9 +66,9 @@ def dashboard(today: date, *, due_within: int = 30) -> Dashboard:
         conditions["my_actions"] = Action.id.in_(select(ActionOwner.action_id).where(ActionOwner.role_id.in_(role_ids)))
     totals = dict(zip(conditions, db.session.execute(_visible(
         select(*(func.count().filter(condition) for condition in conditions.values()))
-        .where(Action.status.in_(OPEN)), Action.organisation_id)).one()))
+        .where(Action.status.in_(Status.OPEN)), Action.organisation_id)).one()))
     ids = {name: list(db.session.scalars(_visible(
-        select(Action.id).where(Action.status.in_(OPEN), condition), Action.organisation_id)
+        select(Action.id).where(Action.status.in_(Status.OPEN), condition), Action.organisation_id)
         .order_by(Action.due_on, Action.id).limit(DASHBOARD_LIMIT)))
         for name, condition in conditions.items() if totals[name]}
     loaded = {action.id: action for action in actions_for_list([i for chosen in ids.values() for i in chosen])}
@@ -153,7 +152,6 @@ def action_audit_events(action: Action) -> list[AuditEvent]:
 # --- Filtered action lists (the organisation's action list and the API) -----------------
 
 PER_PAGE = 25
-RAG_COLOURS = ("red", "amber", "green", "grey")
 
 
 @dataclass(frozen=True)
@@ -184,28 +182,6 @@ class Page:
         return max(1, -(-self.total // self.per_page))
 
 
-def rag_colour_sql(today: date) -> ColumnElement[str]:
-    """The colour of services.actions.rag_for, as SQL, rule for rule in the same order (tests
-    compare the two for every kind of action). A CASE also sidesteps NULL: an unflagged action
-    simply falls through to the next rule."""
-    return case(
-        (Action.status.in_((Status.COMPLETED, Status.VERIFIED)), "green"),
-        (Action.status == Status.WITHDRAWN, "grey"),
-        (Action.due_on < today, "red"),
-        (Action.flag == Flag.BLOCKED, "red"),
-        (Action.flag == Flag.AT_RISK, "amber"),
-        (Action.due_on == today, "amber"),
-        (and_(Action.status == Status.NOT_STARTED,
-              Action.due_on <= today + timedelta(days=AMBER_NOT_STARTED_DAYS)), "amber"),
-        else_="green",
-    )
-
-
-def rag_condition(colour: str, today: date) -> ColumnElement[bool]:
-    """Actions of one RAG colour, for filtering lists."""
-    return rag_colour_sql(today) == colour
-
-
 def filter_actions(statement: Select, filters: ActionFilters, today: date) -> Select:
     if filters.status is not None:
         statement = statement.where(Action.status == filters.status)
@@ -215,9 +191,9 @@ def filter_actions(statement: Select, filters: ActionFilters, today: date) -> Se
         statement = statement.where(Action.recommendation_id.in_(
             select(Recommendation.id).where(Recommendation.report_id == filters.report)))
     if filters.overdue:
-        statement = statement.where(Action.status.in_(OPEN), Action.due_on < today)
+        statement = statement.where(Action.status.in_(Status.OPEN), Action.due_on < today)
     if filters.due_within is not None:
-        statement = statement.where(Action.status.in_(OPEN), Action.due_on >= today,
+        statement = statement.where(Action.status.in_(Status.OPEN), Action.due_on >= today,
                                     Action.due_on <= today + timedelta(days=filters.due_within))
     if filters.rag in RAG_COLOURS:
         statement = statement.where(rag_condition(filters.rag, today))

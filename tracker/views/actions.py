@@ -4,6 +4,7 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import clock
 from ..extensions import db
+from ..inputs import MAX_ID, whole_number
 from ..forms.actions import (
     DeadlineChangeForm, DecisionForm, EditUpdateForm, OwnersForm, PlanStepForm, ReassignForm, UpdateForm,
     VerifyForm, WithdrawForm, role_choices,
@@ -17,8 +18,10 @@ from ..permissions import (
     Capability, can, for_action, for_deadline_change, for_evidence, for_organisation, for_recommendation, for_update,
 )
 from ..services.queries import ActionFilters
-from ..services import ServiceError, actions as action_service, evidence as evidence_service, partner_links, queries
+from ..services.rag import RAG_COLOURS
+from ..services import actions as action_service, evidence as evidence_service, partner_links, queries
 from ..services.evidence import EvidenceFile
+from .shared import submit, submit_button
 
 bp = Blueprint("actions", __name__)
 
@@ -58,10 +61,10 @@ def _render_action(action: Action, status: int = 200, **forms):
 
 
 def _int_arg(name: str, minimum: int = 0, maximum: int = 10_000) -> int | None:
-    value = request.args.get(name, "").strip()
-    if not value.isdigit():
+    value = whole_number(request.args.get(name))
+    if value is None:
         return None
-    return min(max(int(value), minimum), maximum)
+    return min(max(value, minimum), maximum)
 
 
 def filters_from_request() -> ActionFilters:
@@ -70,10 +73,10 @@ def filters_from_request() -> ActionFilters:
     rag = request.args.get("rag", "")
     return ActionFilters(
         status=Status(status) if status in Status._value2member_map_ else None,
-        owner=_int_arg("owner", 1, 2**31 - 1), report=_int_arg("report", 1, 2**31 - 1),
+        owner=_int_arg("owner", 1, MAX_ID), report=_int_arg("report", 1, MAX_ID),
         overdue=request.args.get("overdue") in {"1", "yes", "true"},
         due_within=_int_arg("due_within", 0, 3650),
-        rag=rag if rag in queries.RAG_COLOURS else None,
+        rag=rag if rag in RAG_COLOURS else None,
         search=request.args.get("q", "")[:200],
     )
 
@@ -109,19 +112,11 @@ def reassign(organisation: Organisation):
                                                              if id_.isdigit()])
     form = ReassignForm()
     _reassign_choices(form, list(roles.values()), chosen)
-    if form.validate_on_submit():
-        try:
-            moved = action_service.reassign_actions(chosen, from_role=roles[form.from_role.data],
-                                                    to_role=roles[form.to_role.data], by=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(f"Moved {moved} action{'s' if moved != 1 else ''} to {roles[form.to_role.data].name}.", "success")
-    else:
-        flash(next(iter(form.errors.values()))[0], "error")
-    return redirect(url_for("actions.index", slug=organisation.slug))
+    return submit_button(
+        form, lambda: action_service.reassign_actions(chosen, from_role=roles[form.from_role.data],
+                                                      to_role=roles[form.to_role.data], by=current_user),
+        success=lambda moved: f"Moved {moved} action{'s' if moved != 1 else ''} to {roles[form.to_role.data].name}.",
+        then=url_for("actions.index", slug=organisation.slug))
 
 
 @bp.get("/actions/<int:action_id>")
@@ -137,21 +132,14 @@ def _uploaded_files() -> list[EvidenceFile]:
 
 def _submit_on_action_page(action: Action, form, form_name: str, change, *, error_field, success: str,
                            anchor: str = ""):
-    """The shape every form on the action page shares: validate, make the change through a
-    service, commit and say so; or keep the form, with the reason, on the action page."""
-    if form.validate_on_submit():
-        try:
-            change()
-        except ServiceError as error:
-            db.session.rollback()
-            error_field.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(success, "success")
-            return redirect(url_for("actions.show", action_id=action.id) + anchor)
-    if hasattr(form, "version"):
-        form.version.data = action.version
-    return _render_action(action, 400, **{form_name: form})
+    """A form on the action page: on a refusal the form stays, with the reason, on the action page."""
+    def page():
+        if hasattr(form, "version"):
+            form.version.data = action.version
+        return _render_action(action, **{form_name: form})[0]
+
+    return submit(form, change, error_field=error_field, success=success,
+                  then=url_for("actions.show", action_id=action.id) + anchor, page=page)
 
 
 @bp.post("/actions/<int:action_id>/updates")
@@ -235,19 +223,13 @@ def owners(action: Action):
                       version=action.version, owners=[str(role.id) for role in action.owner_roles],
                       lead=str(action.lead_role.id) if action.lead_role else None)
     roles = _owner_form_choices(form, _roles_for(action.organisation))
-    if form.validate_on_submit():
-        try:
-            action_service.set_owners(action, owners=[roles[id_] for id_ in form.owners.data], lead=roles.get(form.lead.data),
-                                      by=current_user, expected_version=form.expected_version)
-        except ServiceError as error:
-            db.session.rollback()
-            form.owners.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("Owners saved.", "success")
-            return redirect(url_for("actions.show", action_id=action.id))
-    return render_template("actions/owners.html", action=action, organisation=action.organisation, form=form), \
-        400 if form.errors else 200
+    return submit(
+        form, lambda: action_service.set_owners(action, owners=[roles[id_] for id_ in form.owners.data],
+                                                lead=roles.get(form.lead.data), by=current_user,
+                                                expected_version=form.expected_version),
+        error_field=form.owners, success="Owners saved.", then=url_for("actions.show", action_id=action.id),
+        page=lambda: render_template("actions/owners.html", action=action, organisation=action.organisation,
+                                     form=form))
 
 
 @bp.route("/recommendations/<int:recommendation_id>/steps/new", methods=["GET", "POST"])
@@ -256,44 +238,32 @@ def add_step(recommendation: Recommendation):
     organisation = recommendation.report.organisation
     form = PlanStepForm()
     roles = _owner_form_choices(form, _roles_for(organisation))
-    if form.validate_on_submit():
-        try:
-            step = action_service.add_plan_step(recommendation, title=form.title.data,
-                                                owners=[roles[id_] for id_ in form.owners.data],
-                                                lead=roles.get(form.lead.data), due_on=form.due_on.data,
-                                                created_by=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            form.due_on.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("Step added to the improvement plan.", "success")
-            return redirect(url_for("actions.show", action_id=step.id))
-    return render_template("actions/add_step.html", recommendation=recommendation, organisation=organisation,
-                           form=form, limit=action_service.recommendation_due_on(recommendation)), \
-        400 if form.errors else 200
+    return submit(
+        form, lambda: action_service.add_plan_step(recommendation, title=form.title.data,
+                                                   owners=[roles[id_] for id_ in form.owners.data],
+                                                   lead=roles.get(form.lead.data), due_on=form.due_on.data,
+                                                   created_by=current_user),
+        error_field=form.due_on, success="Step added to the improvement plan.",
+        then=lambda step: url_for("actions.show", action_id=step.id),
+        page=lambda: render_template("actions/add_step.html", recommendation=recommendation,
+                                     organisation=organisation, form=form,
+                                     limit=action_service.recommendation_due_on(recommendation)))
 
 
 @bp.route("/updates/<int:update_id>/edit", methods=["GET", "POST"])
 @for_update(Capability.POST_UPDATE)
 def edit_update(update: Update):
-    if update.author_id != current_user.id:
+    if update.author_id != current_user.id or update.records_board_decision:
         abort(403)
     form = EditUpdateForm(formdata=request.form if request.method == "POST" else None,
                           note=update.note, links="\n".join(update.links))
-    if form.validate_on_submit():
-        try:
-            action_service.edit_update(update, editor=current_user, note=form.note.data or "",
-                                       links=(form.links.data or "").split())
-        except ServiceError as error:
-            db.session.rollback()
-            form.note.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("Your update has been changed. The earlier wording is kept in its history.", "success")
-            return redirect(url_for("actions.show", action_id=update.action_id) + "#history")
-    return render_template("actions/edit_update.html", update=update, action=update.action,
-                           organisation=update.action.organisation, form=form), 400 if form.errors else 200
+    return submit(
+        form, lambda: action_service.edit_update(update, editor=current_user, note=form.note.data or "",
+                                                 links=(form.links.data or "").split()),
+        error_field=form.note, success="Your update has been changed. The earlier wording is kept in its history.",
+        then=url_for("actions.show", action_id=update.action_id) + "#history",
+        page=lambda: render_template("actions/edit_update.html", update=update, action=update.action,
+                                     organisation=update.action.organisation, form=form))
 
 
 @bp.get("/evidence/<int:evidence_id>")

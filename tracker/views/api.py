@@ -10,6 +10,8 @@ from ..extensions import csrf, db
 from ..page_cache import cached_page
 from ..models import Action, Organisation, Report, Status
 from ..permissions import Capability, api_token_required
+from ..inputs import MAX_ID, storable, whole_number
+from ..services.rag import is_overdue, rag_for
 from ..services import ServiceError, queries
 from ..services import actions as action_service
 from ..services.actions import StaleVersion
@@ -36,7 +38,7 @@ def _error(status: int, message: str, **extra):
 
 
 def _action_json(action: Action, today, *, detail: bool = False) -> dict:
-    rag = action_service.rag_for(action, today)
+    rag = rag_for(action, today)
     data = {
         "id": action.id,
         "organisation": action.organisation.slug,
@@ -50,7 +52,7 @@ def _action_json(action: Action, today, *, detail: bool = False) -> dict:
         "flag_reason": action.flag_reason,
         "due_on": action.due_on.isoformat(),
         "original_due_on": action.original_due_on.isoformat(),
-        "overdue": action_service.is_overdue(action, today),
+        "overdue": is_overdue(action, today),
         "rag": rag.colour,
         "rag_reason": rag.reason,
         "version": action.version,
@@ -80,9 +82,10 @@ def _int(name: str, default: int, minimum: int, maximum: int) -> int:
     value = request.args.get(name)
     if value is None:
         return default
-    if not value.isdigit():
+    number = whole_number(value)
+    if number is None:
         abort(400, f"{name} must be a whole number.")
-    return min(max(int(value), minimum), maximum)
+    return min(max(number, minimum), maximum)
 
 
 @bp.get("/actions")
@@ -93,9 +96,10 @@ def list_actions():
     if status is not None and status not in Status._value2member_map_:
         abort(400, f"status must be one of {', '.join(s.value for s in Status)}.")
     owner = request.args.get("owner")
-    if owner is not None and not owner.isdigit():
+    owner_id = whole_number(owner)
+    if owner is not None and (owner_id is None or owner_id > MAX_ID):
         abort(400, "owner must be a role id.")
-    filters = ActionFilters(status=Status(status) if status else None, owner=int(owner) if owner else None,
+    filters = ActionFilters(status=Status(status) if status else None, owner=owner_id,
                             overdue=request.args.get("overdue") in {"1", "true", "yes"})
     today = clock.today()
     page = queries.action_page(_visible_ids(request.args.get("organisation")), filters, today,
@@ -123,14 +127,18 @@ def post_update(action_id: int):
     action = _visible_action(action_id)
     if not permissions.can(Capability.POST_UPDATE, action.organisation_id, action):
         abort(403, "You may not post updates on this action.")
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        return _error(400, "The JSON is nested too deeply.")
     if not isinstance(body, dict):
         return _error(400, "Send a JSON object with note, status and version.")
     version, note, status = body.get("version"), body.get("note", ""), body.get("status")
-    if not isinstance(version, int) or isinstance(version, bool):
+    if not isinstance(version, int) or isinstance(version, bool) or not 0 <= version <= MAX_ID:
         return _error(400, "version must be the action's version number, as last read.")
-    if not isinstance(note, str) or len(note) > 10_000 or "\x00" in note:
-        return _error(400, "note must be text of at most 10,000 characters, without NUL characters.")
+    if not isinstance(note, str) or len(note) > 10_000 or not storable(note):
+        return _error(400, "note must be text of at most 10,000 characters, without NUL characters or lone "
+                           "surrogates.")
     if status is not None and (not isinstance(status, str) or status not in Status._value2member_map_):
         return _error(400, f"status must be one of {', '.join(s.value for s in Status)}.")
     try:

@@ -1,12 +1,12 @@
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_login import current_user
 
-from ..extensions import db
 from ..forms.notifications import NotificationSettingsForm, ReminderPolicyForm, ResendForm
 from ..models import Organisation
 from ..models.notification import ReminderFrequency
 from ..permissions import Capability, for_organisation, signed_in
-from ..services import ServiceError, notifications, reminders
+from ..services import notifications, reminder_policy
+from .shared import or_404, submit, submit_button
 
 bp = Blueprint("notifications", __name__)
 
@@ -17,13 +17,11 @@ def settings():
     preference = notifications.preference_for(current_user)
     form = NotificationSettingsForm(data={"frequency": preference.frequency.value,
                                           "digest_weekday": preference.digest_weekday})
-    if form.validate_on_submit():
-        notifications.save_preference(current_user, frequency=ReminderFrequency(form.frequency.data),
-                                      digest_weekday=form.digest_weekday.data, actor=current_user)
-        db.session.commit()
-        flash("Your reminder settings have been saved.", "success")
-        return redirect(url_for("notifications.settings"))
-    return render_template("notifications/settings.html", form=form), 400 if form.errors else 200
+    return submit(
+        form, lambda: notifications.save_preference(current_user, frequency=ReminderFrequency(form.frequency.data),
+                                                    digest_weekday=form.digest_weekday.data, actor=current_user),
+        error_field=form.frequency, success="Your reminder settings have been saved.",
+        then=url_for("notifications.settings"), page=lambda: render_template("notifications/settings.html", form=form))
 
 
 @bp.get("/organisations/<slug>/emails")
@@ -37,36 +35,22 @@ def outbox(organisation: Organisation):
 @bp.post("/organisations/<slug>/emails/<int:notification_id>/resend")
 @for_organisation(Capability.MANAGE_NOTIFICATIONS)
 def resend(organisation: Organisation, notification_id: int):
-    notification = notifications.notification_in(organisation, notification_id)
-    if notification is None:
-        abort(404)
-    if ResendForm().validate_on_submit():
-        try:
-            notifications.resend(notification, actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(f"The email to {notification.recipient} will be sent again within a few minutes.", "success")
-    return redirect(url_for("notifications.outbox", slug=organisation.slug))
+    notification = or_404(notifications.notification_in(organisation, notification_id))
+    return submit_button(ResendForm(), lambda: notifications.resend(notification, actor=current_user),
+                         success=f"The email to {notification.recipient} will be sent again within a few minutes.",
+                         then=url_for("notifications.outbox", slug=organisation.slug))
 
 
 @bp.route("/organisations/<slug>/reminder-settings", methods=["GET", "POST"])
 @for_organisation(Capability.MANAGE_NOTIFICATIONS)
 def policy(organisation: Organisation):
     form = ReminderPolicyForm()
-    if form.validate_on_submit():
-        try:
-            reminders.save_policy(organisation, form.to_policy(), actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            form.days_before.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("The reminder settings have been saved. The next reminder run uses them.", "success")
-            return redirect(url_for("notifications.policy", slug=organisation.slug))
-    elif not form.is_submitted():
-        form.fill_from(reminders.policy_for(organisation))
-    return render_template("notifications/policy.html", organisation=organisation, form=form,
-                           default=reminders.DEFAULT_POLICY), 400 if form.errors else 200
+    if not form.is_submitted():
+        form.fill_from(reminder_policy.policy_for(organisation))
+    return submit(
+        form, lambda: reminder_policy.save_policy(organisation, form.to_policy(), actor=current_user),
+        error_field=form.days_before,
+        success="The reminder settings have been saved. The next reminder run uses them.",
+        then=url_for("notifications.policy", slug=organisation.slug),
+        page=lambda: render_template("notifications/policy.html", organisation=organisation, form=form,
+                                     default=reminder_policy.DEFAULT_POLICY))

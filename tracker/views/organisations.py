@@ -1,11 +1,13 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from ..extensions import db
 from ..forms.roles import RoleHolderForm
 from ..models import Organisation, Role
 from ..permissions import Capability, for_organisation
-from ..services import ServiceError, queries
+from ..services import queries
+from .shared import or_404, submit
 from ..services import organisations as organisation_service
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
@@ -34,24 +36,19 @@ def roles(organisation: Organisation):
 @bp.route("/<slug>/roles/<int:role_id>", methods=["GET", "POST"])
 @for_organisation(Capability.MANAGE_ROLES)
 def edit_role(organisation: Organisation, role_id: int):
-    role = db.session.get(Role, role_id)
-    if role is None or role.organisation_id != organisation.id:
-        abort(404)
+    role = or_404(db.session.scalar(select(Role).filter_by(id=role_id, organisation_id=organisation.id)))
     form = RoleHolderForm(formdata=request.form if request.method == "POST" else None,
                           email=role.holder.email if role.holder else None,
                           name=role.holder.name if role.holder else None,
                           deputy_email=role.deputy.email if role.deputy else None)
-    if form.validate_on_submit():
-        try:
-            organisation_service.set_role_holder(organisation, role.name, form.email.data, name=form.name.data or None,
-                                                 actor=current_user)
-            organisation_service.set_role_deputy(organisation, role, form.deputy_email.data or None, actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            form.email.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"Saved. Actions owned by {role.name} now go to {role.holder.name}.", "success")
-            return redirect(url_for("organisations.roles", slug=organisation.slug))
-    return render_template("organisations/edit_role.html", organisation=organisation, role=role, form=form), \
-        400 if form.errors else 200
+
+    def save() -> None:
+        organisation_service.set_role_holder(organisation, role.name, form.email.data, name=form.name.data or None,
+                                             actor=current_user)
+        organisation_service.set_role_deputy(organisation, role, form.deputy_email.data or None, actor=current_user)
+
+    return submit(
+        form, save, error_field=form.email,
+        success=lambda _: f"Saved. Actions owned by {role.name} now go to {role.holder.name}.",
+        then=url_for("organisations.roles", slug=organisation.slug),
+        page=lambda: render_template("organisations/edit_role.html", organisation=organisation, role=role, form=form))
