@@ -278,8 +278,8 @@ def suggest_role(phrase: str, roles: Iterable[Any]) -> tuple[Any, bool] | None:
     """The existing role an owner phrase means, and whether the match is exact.
 
     Exact matching (names and aliases, see :func:`match_owner`) comes first. Otherwise a role
-    is offered when the phrase's words are all in one role's name or alias ("Head of Service"
-    in "YOS Head of Service"), or the phrase is a near spelling of one. Only a single candidate
+    is offered when the phrase's words (two or more) are all in one role's name or alias
+    ("Head of Service" in "YOS Head of Service"), or the phrase is a near spelling of one. Only a single candidate
     is offered: two would be a guess.
     """
     roles = list(roles)
@@ -295,7 +295,7 @@ def suggest_role(phrase: str, roles: Iterable[Any]) -> tuple[Any, bool] | None:
         for name in role.names:
             tokens = _tokens(name)
             close = difflib.SequenceMatcher(None, normalised, " ".join(sorted(tokens))).ratio() >= 0.85
-            if tokens and (wanted <= tokens or close):
+            if tokens and ((len(wanted) > 1 and wanted <= tokens) or close):
                 candidates.append(role)
                 break
     return (candidates[0], False) if len(candidates) == 1 else None
