@@ -7,9 +7,9 @@ import pytest
 
 from tracker.extensions import db
 from tracker.importing import ParsedRecommendation, ParsedReport, ParsedSection
-from tracker.models import Action, Report, Role
-from tests.factories import make_role
-from tests.web.test_reports import REPORT_TEXT, _paste, _review, manager_of  # noqa: F401 - fixture
+from tracker.models import AccessLevel, Action, Report, Role
+from tests.factories import make_organisation, make_role, make_user
+from tests.web.test_reports import REPORT_TEXT, _paste, _review
 
 HEADER = REPORT_TEXT.split("The Chair of the YOS Management Board should")[0]
 
@@ -18,6 +18,16 @@ def numbered_report(count: int, owner_heading: str = "The YOS Head of Service sh
     items = "\n".join(f"{number}. case records for group {number} are checked by a manager every month"
                       for number in range(1, count + 1))
     return f"{HEADER}{owner_heading}\n\n{items}\n\nContents\n\nForeword\t1\n"
+
+
+@pytest.fixture
+def manager_of(app, tmp_path, travel):
+    travel("2025-06-02")  # the pasted report's deadlines (March 2026) are still ahead
+    app.config["UPLOAD_DIR"] = str(tmp_path)
+    organisation = make_organisation("Eastbrook YOS")
+    manager = make_user(organisation, AccessLevel.MANAGER)
+    db.session.commit()
+    return organisation, manager
 
 
 def _ids(page) -> set[str]:
