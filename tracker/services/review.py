@@ -220,7 +220,8 @@ def deadline_rule_text(months: int) -> str:
 
 
 def apply_to_selected(items: list[ImportItem], choices: ReviewChoices) -> list[ImportItem]:
-    """Give every selected item the same owners and/or the same deadline rule or date."""
+    """Give every selected item the same owners and/or the same deadline rule or date, then clear
+    the selection, so the next change starts from nothing selected."""
     if not any(item.selected for item in items):
         raise ServiceError("Select the items to change first: tick “Select” on each of them.")
     owners = tuple(owner.strip() for owner in choices.bulk_owners.split(";") if owner.strip())
@@ -240,6 +241,7 @@ def apply_to_selected(items: list[ImportItem], choices: ReviewChoices) -> list[I
                 item = replace(item, deadline_rule=deadline_rule_text(months), deadline_months=months, due_on=None)
             elif choices.bulk_deadline == "date":
                 item = replace(item, due_on=choices.bulk_due_on)
+            item = replace(item, selected=False)
         changed.append(item)
     return changed
 

@@ -166,12 +166,14 @@ def review(organisation: Organisation):
             items = review_items.apply_operation(items, operation, choices, queries.organisation_roles(organisation),
                                                  today())
             _fill_items(form, items)
-            return _render_review(organisation, form, source, staged)
+            if not request.form.get("checking"):
+                return _render_review(organisation, form, source, staged)
+            # The checks were on screen: keep them current, so "Save anyway" stays beside them.
         if problems := review_items.blocking_problems(items):
             return _render_review(organisation, form, source, staged, 400, checks=_mark(form, problems))
         to_confirm = review_items.problems_to_confirm(items, choices, queries.organisation_roles(organisation),
                                                       today())
-        if to_confirm and operation != "confirm-anyway":
+        if to_confirm and operation != "confirm-anyway" or operation not in {"confirm", "confirm-anyway"}:
             return _render_review(organisation, form, source, staged, checks=_mark(form, to_confirm),
                                   past_deadlines=any(problem.field == "due_on" for problem in to_confirm))
         reviewed = replace(source.parsed, service=form.service.data or None,
