@@ -63,6 +63,11 @@ def test_a_misread_report_is_fixed_with_the_bulk_tools_without_a_reload(app, liv
         "Children in care who offend are discussed jointly with social care.")
     expect(page.get_by_label("Number as printed (item 2)")).to_have_value("1b")
     _no_reload(page)
+    # The passage of the item being edited is marked in the report's text beside it.
+    page.get_by_label("Recommendation (item 3)").focus()
+    expect(page.locator("#source-current")).to_contain_text("Item 3: its passage is marked")
+    expect(page.locator("#source-1")).to_have_class("app-source-passage app-source-passage--current")
+    expect(page.locator("#source-0")).to_have_class("app-source-passage")
 
     # Keeping the place: the item acted on is still on screen, and focus stays near it.
     page.get_by_role("button", name="Merge with next (item 3)").scroll_into_view_if_needed()
@@ -117,6 +122,7 @@ def test_a_report_with_no_section_is_made_into_items_by_hand(app, live_server, p
         "Plans for children are reviewed every three months.")
 
     # Select a passage of the report's text, then add it as an item.
+    expect(page.get_by_role("button", name="Add the selected text as an item")).to_be_hidden()
     page.evaluate("""() => {
         const text = document.getElementById('source-text');
         const start = text.textContent.indexOf('Managers should');
