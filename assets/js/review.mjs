@@ -36,22 +36,22 @@ async function submitInPlace(form, button) {
       method: "POST",
       body,
       credentials: "same-origin",
+      redirect: "manual",
       headers: { "X-Requested-With": "fetch" },
     });
   } catch (error) {
-    button.disabled = false;
-    form.dataset.plain = "true"; // the request failed: fall back to an ordinary post
-    form.requestSubmit(button);
-    return;
+    response = null;
   }
-  if (response.redirected || !(response.headers.get("Content-Type") || "").includes("text/html")) {
-    window.location.assign(response.url);
-    return;
-  }
-  const page = new DOMParser().parseFromString(await response.text(), "text/html");
-  const fresh = page.getElementById("review-screen");
+  const isPage = response && response.type !== "opaqueredirect" &&
+    (response.headers.get("Content-Type") || "").includes("text/html");
+  const page = isPage ? new DOMParser().parseFromString(await response.text(), "text/html") : null;
+  const fresh = page && page.getElementById("review-screen");
   if (!fresh) {
-    window.location.assign(response.url);
+    // A redirect (the upload expired), a failed request or another page: post the form as
+    // usual, so the browser shows whatever the server says, messages included.
+    button.disabled = false;
+    form.dataset.plain = "true";
+    form.requestSubmit(button);
     return;
   }
   document.title = page.title;

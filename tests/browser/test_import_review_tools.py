@@ -99,7 +99,7 @@ def test_a_misread_report_is_fixed_with_the_bulk_tools_without_a_reload(app, liv
     page.get_by_role("button", name="Save report and create actions").click()
     expect(page.get_by_text("Saved: 4 recommendations, each with an action.")).to_be_visible()
     actions = db.session.query(Action).join(Action.recommendation).order_by(Action.id).all()
-    assert [action.recommendation.number for action in actions] == ["1", "1b", "2", "2b"]
+    assert [action.recommendation.number for action in actions] == ["1", "1b", "2", "3"]
     three, twelve = date(PUBLISHED.year + (PUBLISHED.month + 2) // 12, (PUBLISHED.month + 2) % 12 + 1, 1), None
     assert [action.due_on.replace(day=1) for action in actions[:3]] == [three] * 3
     assert actions[3].due_on.year == PUBLISHED.year + 1 and twelve is None

@@ -61,6 +61,16 @@ def test_split_numbers_the_pieces_and_merge_keeps_the_break_so_it_splits_again()
         apply_operation(items, "split:1", PUBLISHED)
 
 
+def test_a_merged_item_split_again_gets_its_numbers_and_sources_back():
+    items = [_item("3", "Plans are reviewed.", origin=(2,)), _item("4", "Staff are trained.", origin=(3,))]
+    choices = replace(PUBLISHED, parsed_numbers=("1", "2", "3", "4"))
+    merged = apply_operation(items, "merge:0", choices)
+    assert merged[0].origin == (2, 3)
+    again = apply_operation(merged, "split:0", choices)
+    assert [(item.number, item.text, item.origin) for item in again] == [
+        ("3", "Plans are reviewed.", (2,)), ("4", "Staff are trained.", (3,))]
+
+
 @pytest.mark.parametrize("operation", ["split:\u00b2", "merge:9", "delete:-1", "split:", "frobnicate", "use-role:x"])
 def test_an_operation_on_no_item_is_a_clear_error(operation):
     with pytest.raises(ServiceError):

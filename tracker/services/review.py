@@ -117,6 +117,7 @@ class ReviewChoices:
     publication_date: date | None = None
     month_only: bool = False
     default_months: int | None = None
+    parsed_numbers: tuple[str, ...] = ()  # the numbers the report printed, by parsed index
 
 
 def apply_operation(items: list[ImportItem], operation: str, choices: ReviewChoices,
@@ -130,10 +131,8 @@ def apply_operation(items: list[ImportItem], operation: str, choices: ReviewChoi
         index = ascii_number(argument)
         if index is None or not 0 <= index < len(items):
             raise ServiceError("That item is no longer in the list.")
-        if name == "split":
-            return split_item(items, index, by_sentence=False)
-        if name == "split-sentences":
-            return split_item(items, index, by_sentence=True)
+        if name in {"split", "split-sentences"}:
+            return split_item(items, index, by_sentence=name == "split-sentences", numbers=choices.parsed_numbers)
         if name == "merge":
             return merge_with_next(items, index)
         if name == "delete":
@@ -172,8 +171,13 @@ def split_parts(text: str, *, by_sentence: bool) -> list[str]:
     return [part.strip() for part in parts if part.strip()]
 
 
-def split_item(items: list[ImportItem], index: int, *, by_sentence: bool) -> list[ImportItem]:
-    """Split an item at each line or bullet (or each sentence); the first piece keeps the number."""
+def split_item(items: list[ImportItem], index: int, *, by_sentence: bool,
+               numbers: Sequence[str] = ()) -> list[ImportItem]:
+    """Split an item at each line or bullet (or each sentence); the first piece keeps the number.
+
+    An item merged from several parsed items that splits back into as many pieces gets their
+    numbers and sources back; otherwise the pieces are numbered 4, 4b, 4c.
+    """
     item = items[index]
     parts = split_parts(item.text, by_sentence=by_sentence)
     if len(parts) < 2:
@@ -184,6 +188,9 @@ def split_item(items: list[ImportItem], index: int, *, by_sentence: bool) -> lis
         raise ServiceError(f"A review can hold at most {MAX_ITEMS} items.")
     pieces = [replace(item, text=part, number=_piece_number(item.number, position), selected=False)
               for position, part in enumerate(parts)]
+    if len(item.origin) == len(parts) > 1 and all(origin < len(numbers) for origin in item.origin):
+        pieces = [replace(piece, origin=(origin,), number=piece.number if position == 0 else numbers[origin])
+                  for position, (piece, origin) in enumerate(zip(pieces, item.origin))]
     return [*items[:index], *pieces, *items[index + 1:]]
 
 

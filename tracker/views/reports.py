@@ -94,6 +94,7 @@ def _choices(form: ReviewForm, parsed: ParsedReport) -> ReviewChoices:
         new_item_text=form.new_item_text.data or "", count_from=form.count_from.data,
         publication_date=published or parsed.publication_date,
         month_only=published is None and parsed.date_precision == "month", default_months=parsed.deadline_months,
+        parsed_numbers=tuple(item.number for item in parsed.recommendations),
     )
 
 
