@@ -105,6 +105,28 @@ def test_an_existing_role_is_offered_instead_of_a_second_one(client_request, man
     assert [role.name for role in db.session.query(Role)] == ["YOS Head of Service"]
 
 
+@pytest.mark.parametrize("operation, changes, field", [
+    ("bulk", {"bulk_owners": "Police"}, "bulk_owners"),
+    ("bulk", {"items-0-selected": "y", "bulk_deadline": "months"}, "bulk_months"),
+    ("bulk", {"items-0-selected": "y", "bulk_deadline": "date"}, "bulk_due_on-day"),
+    ("add-text", {"new_item_text": "  "}, "new_item_text"),
+    ("count-from", {"count_from": ["", "", ""]}, "count_from-day"),
+])
+def test_a_tool_used_wrongly_links_to_its_field_and_changes_nothing(client_request, manager_of, operation, changes,
+                                                                     field):
+    organisation, manager = manager_of
+    client_request.login(manager)
+    review = _paste(client_request, organisation)
+    page = _review(client_request, organisation, review, operation, expected=400, **changes)
+    link = page.select_one(".govuk-error-summary a")
+    assert link["href"] == f"#{field}" and page.select_one(f"#{field}")
+    group = page.select_one(f"#{field}").find_parent(class_="govuk-form-group--error")
+    assert group is not None and link.text in group.select_one(".govuk-error-message").text
+    assert [area.text for area in page.select("textarea[name$='-text']")][:4] == [
+        area.text for area in review.select("textarea[name$='-text']")][:4]
+    assert not page.select("button[value='confirm-anyway']")
+
+
 @pytest.mark.parametrize("changes", [
     {"operation": "split:\u00b2"},
     {"items-0-deadline_months": "\u00b2"},

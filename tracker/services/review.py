@@ -33,6 +33,14 @@ _INLINE_BULLET = re.compile(rf"\s+(?={_BULLET}\s)")
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[\"\u201c(]?[A-Z0-9])")
 
 
+class ReviewProblem(ServiceError):
+    """An operation that cannot apply, with the form field it is about (so the screen marks it)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 # --- Reading the report for review -------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -142,7 +150,8 @@ def apply_operation(items: list[ImportItem], operation: str, choices: ReviewChoi
         return add_item(items, "")
     if name == "add-text":
         if not choices.new_item_text.strip():
-            raise ServiceError("Select some of the report's text, or type the item's text, then add it as an item.")
+            raise ReviewProblem("Select some of the report's text, or type the item's text, then add it as an item.",
+                                "new_item_text")
         return add_item(items, choices.new_item_text)
     if name == "bulk":
         return apply_to_selected(items, choices)
@@ -230,15 +239,15 @@ def apply_to_selected(items: list[ImportItem], choices: ReviewChoices) -> list[I
     """Give every selected item the same owners and/or the same deadline rule or date, then clear
     the selection, so the next change starts from nothing selected."""
     if not any(item.selected for item in items):
-        raise ServiceError("Select the items to change first: tick “Select” on each of them.")
+        raise ReviewProblem("Select the items to change first: tick “Select” on each of them.", "bulk_owners")
     owners = tuple(owner.strip() for owner in choices.bulk_owners.split(";") if owner.strip())
     months = {"12": 12, "3": 3, "months": choices.bulk_months}.get(choices.bulk_deadline)
     if choices.bulk_deadline == "months" and (months is None or not 0 < months <= MAX_MONTHS):
-        raise ServiceError(f"Enter a number of months from 1 to {MAX_MONTHS}.")
+        raise ReviewProblem(f"Enter a number of months from 1 to {MAX_MONTHS}.", "bulk_months")
     if choices.bulk_deadline == "date" and choices.bulk_due_on is None:
-        raise ServiceError("Enter the deadline date for the selected items.")
+        raise ReviewProblem("Enter the deadline date for the selected items.", "bulk_due_on")
     if not owners and choices.bulk_deadline == "keep":
-        raise ServiceError("Enter owners, or choose a deadline, for the selected items.")
+        raise ReviewProblem("Enter owners, or choose a deadline, for the selected items.", "bulk_owners")
     changed = []
     for item in items:
         if item.selected:
@@ -266,7 +275,7 @@ def due_on(item: ImportItem, choices: ReviewChoices) -> date | None:
 def count_past_deadlines_from(items: list[ImportItem], choices: ReviewChoices, today: date) -> list[ImportItem]:
     """Items whose deadline has already passed get it counted from ``choices.count_from`` instead."""
     if choices.count_from is None:
-        raise ServiceError("Enter the date to count the deadlines from.")
+        raise ReviewProblem("Enter the date to count the deadlines from.", "count_from")
     changed = []
     for item in items:
         deadline = due_on(item, choices)

@@ -13,7 +13,7 @@ from ..permissions import Capability, for_organisation, for_report
 from ..services import ServiceError, imports, queries
 from ..services import review as review_items
 from ..services.imports import ImportItem, StagedUpload
-from ..services.review import ReviewChoices, ReviewSource
+from ..services.review import ReviewChoices, ReviewProblem, ReviewSource
 from ..services.review_passages import source_passages
 from ..services.reports import DuplicateReport, existing_import, import_report
 
@@ -113,7 +113,7 @@ def _mark(form: ReviewForm, problems: list[review_items.Problem]) -> list[dict]:
 
 def _render_review(organisation: Organisation, form: ReviewForm, source: ReviewSource, staged: StagedUpload,
                    status: int = 200, problem: str | None = None, checks: list[dict] | None = None,
-                   past_deadlines: bool = False):
+                   past_deadlines: bool = False, title: str = "Check before saving"):
     roles = queries.organisation_roles(organisation)
     items = _items_from(form)
     owner_matches = {}
@@ -121,14 +121,15 @@ def _render_review(organisation: Organisation, form: ReviewForm, source: ReviewS
         for phrase in item.owners:
             match = review_items.suggest_role(phrase, roles)
             owner_matches[phrase] = (match[0].name, match[1]) if match else None
-    if past_deadlines and form.count_from.data is None:
+    if past_deadlines and form.count_from.data is None and not form.count_from.errors:
         form.count_from.data, form.count_from.raw_data = today(), None
-    return _compact(render_template("reports/review.html", organisation=organisation, form=form, parsed=source.parsed,
-                           no_section=source.no_section, staged=staged,
-                           existing=existing_import(organisation, staged.data), owner_matches=owner_matches,
-                           roles=roles, problem=problem,
-                           near_roles=any(match and not match[1] for match in owner_matches.values()), checks=checks or [], past_deadlines=past_deadlines,
-                           passages=source_passages(source.parsed))), status
+    page = render_template(
+        "reports/review.html", organisation=organisation, form=form, parsed=source.parsed,
+        no_section=source.no_section, staged=staged, existing=existing_import(organisation, staged.data),
+        owner_matches=owner_matches, roles=roles, problem=problem, checks=checks or [], checks_title=title,
+        near_roles=any(match and not match[1] for match in owner_matches.values()), past_deadlines=past_deadlines,
+        passages=source_passages(source.parsed))
+    return _compact(page), status
 
 
 _KEEP_AS_IS = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.DOTALL)
@@ -187,6 +188,15 @@ def review(organisation: Organisation):
         db.session.rollback()
         flash(str(error), "info")
         return redirect(url_for("reports.show", report_id=error.report.id))
+    except ReviewProblem as error:
+        if error.field is None:
+            return _render_review(organisation, form, source, staged, 400, problem=str(error))
+        field = getattr(form, error.field)
+        field.errors = [*field.errors, str(error)]
+        anchor = f"{field.id}-day" if field.type == "DayMonthYearField" else field.id
+        return _render_review(organisation, form, source, staged, 400,
+                              checks=[{"text": str(error), "href": f"#{anchor}"}], title="There is a problem",
+                              past_deadlines=error.field == "count_from")
     except ServiceError as error:
         db.session.rollback()
         return _render_review(organisation, form, source, staged, 400, problem=str(error))
