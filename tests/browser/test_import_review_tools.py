@@ -203,3 +203,26 @@ def test_the_review_reflows_at_320_pixels(app, live_server, page, tmp_path):
     width = page.evaluate("document.documentElement.scrollWidth")
     screenshot(page, "import-review-320")
     assert width <= 320, f"the review page scrolls sideways at 320px ({width}px wide)"
+
+
+def test_forty_items_are_changed_in_place_quickly(app, live_server, page, tmp_path, capsys):
+    from tests.web.test_import_review import numbered_report
+
+    _start(app, live_server, page, tmp_path, numbered_report(40), name="Fortyshire YJS")
+    expect(page.get_by_role("heading", name="40 recommendations")).to_be_visible()
+    for item in range(1, 41, 4):
+        page.get_by_label(f"Select item {item}", exact=True).check()
+    page.get_by_label("Owners for the selected items").fill("Chair of the Management Board")
+    page.get_by_label("3 months from publication").check()
+    started = page.evaluate("performance.now()")
+    page.get_by_role("button", name="Apply to selected items").click()
+    expect(page.get_by_label("Owners (item 37)", exact=True)).to_have_value("Chair of the Management Board")
+    elapsed = page.evaluate("performance.now()") - started
+    page.locator("#item-30").scroll_into_view_if_needed()
+    page.get_by_role("button", name="Delete item 30", exact=True).click()
+    expect(page.get_by_role("heading", name="39 recommendations")).to_be_visible()
+    expect(page.locator("#item-29")).to_be_in_viewport()
+    _no_reload(page)
+    with capsys.disabled():
+        print(f"\nbulk change of 10 of 40 items, in place: {elapsed:.0f} ms")
+    assert elapsed < 5000
