@@ -169,7 +169,7 @@ def test_the_checks_before_saving(app, live_server, page, tmp_path):
         page.get_by_role("button", name="Count past deadlines from this date").click()  # today, by default
         expect(page.locator(".govuk-error-summary")).to_contain_text("Item 2 has no owner")
         expect(page.locator(".govuk-error-summary")).not_to_contain_text("has already passed")
-    page.get_by_role("button", name="Save anyway").click()
+    page.get_by_role("button", name="Save anyway with these items as they are").click()  # beside the summary
     expect(page.get_by_text("Saved: 4 recommendations, each with an action.")).to_be_visible()
     assert all(action.due_on >= date.today() for action in db.session.query(Action))
 
@@ -188,7 +188,7 @@ def test_an_existing_role_is_matched_instead_of_duplicated(app, live_server, pag
     expect(page.locator("#items-0-owners-hint")).to_contain_text("matches your role YOS Head of Service")
     check_accessibility(page, "role matched")
     page.get_by_role("button", name="Save report and create actions").click()
-    page.get_by_role("button", name="Save anyway").click()  # items 2 and 3 have no owner: confirmed
+    page.get_by_role("button", name="Save anyway", exact=True).click()  # items 2 and 3 have no owner: confirmed
     expect(page.get_by_text("Saved: 3 recommendations, each with an action.")).to_be_visible()
     roles = db.session.query(Role).filter_by(organisation_id=organisation.id).all()
     assert [role.name for role in roles] == ["YOS Head of Service"]

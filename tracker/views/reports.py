@@ -127,6 +127,7 @@ def _render_review(organisation: Organisation, form: ReviewForm, source: ReviewS
         "reports/review.html", organisation=organisation, form=form, parsed=source.parsed,
         no_section=source.no_section, staged=staged, existing=existing_import(organisation, staged.data),
         owner_matches=owner_matches, roles=roles, problem=problem, checks=checks or [], checks_title=title,
+        checks_can_save=status == 200,
         near_roles=any(match and not match[1] for match in owner_matches.values()), past_deadlines=past_deadlines,
         passages=source_passages(source.parsed))
     return _compact(page), status
