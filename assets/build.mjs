@@ -20,6 +20,8 @@ const css = compile(join(root, "assets", "scss", "app.scss"), {
 writeFileSync(join(out, "css", "app.css"), css.css);
 
 cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "js", "govuk-frontend.min.js"));
-cpSync(join(root, "assets", "js", "app.mjs"), join(out, "js", "app.mjs"));
+for (const script of ["app.mjs", "review.mjs"]) {
+  cpSync(join(root, "assets", "js", script), join(out, "js", script));
+}
 cpSync(join(root, "assets", "favicon.svg"), join(out, "favicon.svg"));
 console.log("assets built in tracker/static/");

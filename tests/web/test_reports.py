@@ -43,7 +43,8 @@ Foreword	1
 
 
 @pytest.fixture
-def manager_of(app, tmp_path):
+def manager_of(app, tmp_path, travel):
+    travel("2025-06-02")  # the report's deadlines (March 2026) are still ahead, so saving needs no confirmation
     app.config["UPLOAD_DIR"] = str(tmp_path)
     organisation = make_organisation("Eastbrook YOS")
     manager = make_user(organisation, AccessLevel.MANAGER)
@@ -62,6 +63,8 @@ def _review_data(page) -> dict:
     data: dict[str, list[str]] = {}
     for field in form.select("input[name], textarea[name]"):
         if field.get("type") == "submit" or field.name == "button":
+            continue
+        if field.get("type") in ("checkbox", "radio") and not field.has_attr("checked"):
             continue
         value = field.text if field.name == "textarea" else field.get("value", "")
         data.setdefault(field["name"], []).append(value)
@@ -122,7 +125,7 @@ def test_split_merge_delete_and_add_before_saving(client_request, manager_of):
     review = _paste(client_request, organisation)
     review = _review(client_request, organisation, review, "merge:0", expected=200)
     assert len(review.select("input[name$='-number']")) == 3
-    assert "at each meeting children in care" in review.select_one("textarea[name='items-0-text']").text
+    assert "at each meeting\nchildren in care" in review.select_one("textarea[name='items-0-text']").text
     review = _review(client_request, organisation, review, "split:0", expected=200,
                      **{"items-0-text": "the Board hears from every partner agency\nchildren in care are discussed"})
     texts = [area.text.strip() for area in review.select("textarea[name$='-text']")]
@@ -165,11 +168,16 @@ def test_uploading_a_file_and_the_same_file_again(client_request, manager_of):
     for name, content, message in [
         ("empty.pdf", b"", "empty"),
         ("picture.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "PNG"),
-        ("letter.txt", b"Dear colleague,\n\nThank you for your time.\n", "recommendations"),
     ]:
         page = upload(name, content, expected=400)
         assert re.search(message, page.select_one(".govuk-error-summary").text, re.IGNORECASE), name
     assert db.session.query(Report).count() == 1
+
+    # Text that was read but has no recommendations section still opens the review, text alone.
+    page = upload("letter.txt", b"Dear colleague,\n\nThank you for your time.\n")
+    assert "recommendations" in page.select_one("#no-section").text
+    assert "Thank you for your time." in page.select_one("#source-text").text
+    assert page.select("textarea[name^='items-']") == [] and page.select_one("textarea[name='new_item_text']")
 
 
 def test_a_tampered_or_expired_upload_token_is_refused(client_request, manager_of):

@@ -1,15 +1,33 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovDateInput, GovFileInput, GovSubmitInput, GovTextArea, GovTextInput,
+    GovCheckboxInput, GovDateInput, GovFileInput, GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput,
 )
-from wtforms import FieldList, Form, FormField, HiddenField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import (
+    BooleanField, FieldList, SelectChoice, Form, FormField, HiddenField, RadioField, StringField, SubmitField, TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from .fields import DayMonthYearField
 
 MAX_PASTED_CHARACTERS = 2_000_000
-MAX_ITEMS = 300
+MAX_ITEMS = 1000  # the review's limit (services.review.MAX_ITEMS); reports rarely pass 60
+ASCII_NUMBER = r"^[0-9]{0,3}\Z"  # not \d: "²" is a digit to Python but not to int()
+
+
+class ItemList(FieldList):
+    """A FieldList that ignores field names whose index is not plain ASCII digits.
+
+    WTForms reads "items-²-text" as index "²" (``isdigit``) and then ``int()`` fails: a 500.
+    """
+
+    def _extract_indices(self, prefix, formdata):
+        offset = len(prefix) + 1
+        for key in formdata:
+            if key.startswith(prefix):
+                index = key[offset:].split("-", 1)[0]
+                if index.isascii() and index.isdigit() and len(index) <= 6:
+                    yield int(index)
 
 
 class UploadReportForm(FlaskForm):
@@ -36,10 +54,12 @@ class ReviewItemForm(Form):
     text = TextAreaField("Text", widget=GovTextArea(), validators=[Length(max=20_000)])
     owners = StringField("Owners", widget=GovTextInput(), validators=[Length(max=1000)])
     due_on = DayMonthYearField("Deadline", widget=GovDateInput(), validators=[Optional()])
+    selected = BooleanField("Select", widget=GovCheckboxInput())
     owner_source = HiddenField()
     reported_owners = HiddenField()
-    deadline_rule = HiddenField()
-    deadline_months = HiddenField()
+    deadline_rule = HiddenField(validators=[Length(max=200)])
+    deadline_months = HiddenField(validators=[Regexp(ASCII_NUMBER, message="The deadline rule is not a number of months")])
+    origin = HiddenField(validators=[Regexp(r"^[0-9,]{0,200}\Z", message="The item's source is not valid")])
 
 
 class ReviewForm(FlaskForm):
@@ -51,5 +71,24 @@ class ReviewForm(FlaskForm):
     inspection_type = StringField("Inspection", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
     overall_rating = StringField("Overall rating", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
     published = DayMonthYearField("Publication date", widget=GovDateInput(), validators=[Optional()])
-    items = FieldList(FormField(ReviewItemForm), min_entries=0, max_entries=MAX_ITEMS)
+    items = ItemList(FormField(ReviewItemForm), min_entries=0, max_entries=MAX_ITEMS)
+    # Bulk changes to the selected items.
+    bulk_owners = StringField("Owners for the selected items", widget=GovTextInput(),
+                              validators=[Optional(), Length(max=1000)])
+    bulk_deadline = RadioField("Deadline for the selected items", widget=GovRadioInput(), default="keep", choices=[
+        SelectChoice("keep", "Leave their deadlines as they are"),
+        SelectChoice("12", "12 months from publication"),
+        SelectChoice("3", "3 months from publication"),
+        SelectChoice("months", "Another number of months from publication"),
+        SelectChoice("date", "A date"),
+    ])
+    bulk_months = StringField("Number of months (when you choose another number)", widget=GovTextInput(),
+                              validators=[Optional(), Regexp(ASCII_NUMBER, message="Enter the number of months "
+                                                                                   "in figures, like 6")])
+    bulk_due_on = DayMonthYearField("Date (when you choose a date)", widget=GovDateInput(), validators=[Optional()])
+    # An item added by hand, or from text selected in the report.
+    new_item_text = TextAreaField("Text of the new item", widget=GovTextArea(),
+                                  validators=[Optional(), Length(max=20_000)])
+    # Deadlines that have passed can be counted from another date instead.
+    count_from = DayMonthYearField("Count past deadlines from", widget=GovDateInput(), validators=[Optional()])
     submit = SubmitField("Save report and create actions", widget=GovSubmitInput())

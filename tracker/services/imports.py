@@ -89,6 +89,8 @@ class ImportItem:
     deadline_months: int | None = None
     due_on: date | None = None  # set when the manager typed a deadline for this item
     reported_owners: tuple[str, ...] = ()  # the owners as the report gave them
+    origin: tuple[int, ...] = ()  # which parsed recommendations it came from (their index), for the source text
+    selected: bool = False  # ticked at review for a bulk change; not saved
 
     @classmethod
     def from_parsed(cls, item: ParsedRecommendation) -> ImportItem:
@@ -105,41 +107,3 @@ class ImportItem:
         else:
             source = "review"
         return replace(self, owners=owners, owner_source=source)
-
-
-def split_item(items: list[ImportItem], index: int) -> list[ImportItem]:
-    """Split an item at the first line break in its text (the manager puts one where it divides)."""
-    item = items[index]
-    first, separator, rest = item.text.strip().partition("\n")
-    if not separator or not rest.strip():
-        raise ServiceError(f"To split item {item.number}, put a line break in its text where it should divide.")
-    second = replace(item, number=f"{item.number}b", text=rest.strip())
-    return [*items[:index], replace(item, text=first.strip()), second, *items[index + 1:]]
-
-
-def merge_with_next(items: list[ImportItem], index: int) -> list[ImportItem]:
-    if index + 1 >= len(items):
-        raise ServiceError("The last item has nothing after it to merge with.")
-    item, following = items[index], items[index + 1]
-    owners = tuple(dict.fromkeys([*item.owners, *following.owners]))
-    merged = replace(item, text=f"{item.text.strip()} {following.text.strip()}", owners=owners)
-    return [*items[:index], merged, *items[index + 2:]]
-
-
-def delete_item(items: list[ImportItem], index: int) -> list[ImportItem]:
-    return [*items[:index], *items[index + 1:]]
-
-
-def add_item(items: list[ImportItem]) -> list[ImportItem]:
-    return [*items, ImportItem(number=str(len(items) + 1), text="", owners=(), owner_source="none")]
-
-
-def validate_items(items: list[ImportItem]) -> None:
-    if not items:
-        raise ServiceError("Keep at least one recommendation, or cancel the import.")
-    for position, item in enumerate(items, start=1):
-        if not item.text.strip():
-            raise ServiceError(f"Item {position} has no text. Enter it or delete the item.")
-        if not item.number.strip():
-            raise ServiceError(f"Item {position} has no number. Enter the number the report prints.")
-

@@ -1,15 +1,20 @@
+import re
 from dataclasses import replace
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
-from ..forms.reports import PasteReportForm, ReviewForm, UploadReportForm
-from ..importing import ParsedReport, ReportReadError, match_owner
+from ..clock import today
+from ..forms.reports import MAX_ITEMS, PasteReportForm, ReviewForm, UploadReportForm
+from ..importing import ParsedReport, ReportReadError
 from ..models import Organisation, Report
 from ..permissions import Capability, for_organisation, for_report
 from ..services import ServiceError, imports, queries
+from ..services import review as review_items
 from ..services.imports import ImportItem, StagedUpload
+from ..services.review import ReviewChoices, ReviewProblem, ReviewSource
+from ..services.review_passages import source_passages
 from ..services.reports import DuplicateReport, existing_import, import_report
 
 bp = Blueprint("reports", __name__)
@@ -54,103 +59,128 @@ def paste(organisation: Organisation):
 def _start_review(organisation: Organisation, staged: StagedUpload, errors: list):
     """Read the staged upload and show the review screen, or put the reason it failed in `errors`."""
     try:
-        parsed = imports.read_staged(staged)
+        source = review_items.read_for_review(staged)
     except ReportReadError as error:
         errors.append(str(error))
+        return None
+    parsed = source.parsed
+    if len(parsed.recommendations) > MAX_ITEMS:
+        errors.append(f"The report has {len(parsed.recommendations)} recommendations; the review can hold "
+                      f"{MAX_ITEMS}. Split the report into parts and import each one.")
         return None
     form = ReviewForm(formdata=None, upload=staged.token, service=parsed.service, inspectorate=parsed.inspectorate,
                       inspection_type=parsed.inspection_type, overall_rating=parsed.overall_rating,
                       published=parsed.publication_date if parsed.date_precision == "day" else None)
-    _fill_items(form, [ImportItem.from_parsed(item) for item in parsed.recommendations])
-    return _render_review(organisation, form, parsed, staged)
+    _fill_items(form, review_items.items_from_parsed(parsed))
+    return _render_review(organisation, form, source, staged)
 
 
 def _fill_items(form: ReviewForm, items: list[ImportItem]) -> None:
     while form.items.entries:
         form.items.pop_entry()
     for item in items:
-        form.items.append_entry({
-            "number": item.number, "text": item.text, "owners": "; ".join(item.owners), "due_on": item.due_on,
-            "owner_source": item.owner_source, "reported_owners": ";".join(item.reported_owners),
-            "deadline_rule": item.deadline_rule or "",
-            "deadline_months": "" if item.deadline_months is None else str(item.deadline_months),
-        })
+        form.items.append_entry(review_items.row_for(item))
 
 
 def _items_from(form: ReviewForm) -> list[ImportItem]:
-    items = []
-    for entry in form.items.entries:
-        data = entry.form
-        owners = tuple(owner.strip() for owner in (data.owners.data or "").split(";") if owner.strip())
-        reported = tuple(owner for owner in (data.reported_owners.data or "").split(";") if owner)
-        months = data.deadline_months.data or ""
-        item = ImportItem(
-            number=(data.number.data or "").strip(), text=(data.text.data or "").strip(), owners=(),
-            owner_source=data.owner_source.data or "none", reported_owners=reported,
-            deadline_rule=data.deadline_rule.data or None,
-            deadline_months=int(months) if months.isdigit() else None,
-            due_on=data.due_on.data,
-        )
-        items.append(item.with_owners(owners))
-    return items
+    return [review_items.item_from_row(entry.form.data) for entry in form.items.entries]
 
 
-def _render_review(organisation: Organisation, form: ReviewForm, parsed: ParsedReport, staged: StagedUpload,
-                   status: int = 200, problem: str | None = None):
+def _choices(form: ReviewForm, parsed: ParsedReport) -> ReviewChoices:
+    published = form.published.data
+    return ReviewChoices(
+        bulk_owners=form.bulk_owners.data or "", bulk_deadline=form.bulk_deadline.data or "keep",
+        bulk_months=review_items.ascii_number(form.bulk_months.data), bulk_due_on=form.bulk_due_on.data,
+        new_item_text=form.new_item_text.data or "", count_from=form.count_from.data,
+        publication_date=published or parsed.publication_date,
+        month_only=published is None and parsed.date_precision == "month", default_months=parsed.deadline_months,
+        parsed_numbers=tuple(item.number for item in parsed.recommendations),
+    )
+
+
+def _mark(form: ReviewForm, problems: list[review_items.Problem]) -> list[dict]:
+    """Put each problem on its field (so the field shows it) and list it for the error summary."""
+    summary = []
+    for problem in problems:
+        field = getattr(form.items.entries[problem.position].form, problem.field)
+        if not isinstance(field.errors, list):
+            field.errors = list(field.errors)
+        field.errors.append(problem.message)
+        anchor = f"{field.id}-day" if problem.field == "due_on" else field.id
+        summary.append({"text": problem.message, "href": f"#{anchor}"})
+    return summary
+
+
+def _render_review(organisation: Organisation, form: ReviewForm, source: ReviewSource, staged: StagedUpload,
+                   status: int = 200, problem: str | None = None, checks: list[dict] | None = None,
+                   past_deadlines: bool = False, title: str = "Check before saving"):
     roles = queries.organisation_roles(organisation)
+    items = _items_from(form)
     owner_matches = {}
-    for entry in form.items.entries:
-        for phrase in (entry.form.owners.data or "").split(";"):
-            if phrase.strip():
-                role = match_owner(phrase.strip(), [(role, role.names) for role in roles])
-                owner_matches[phrase.strip()] = role.name if role else None
-    return render_template("reports/review.html", organisation=organisation, form=form, parsed=parsed,
-                           staged=staged, existing=existing_import(organisation, staged.data),
-                           owner_matches=owner_matches, roles=roles, problem=problem,
-                           source_excerpt=_source_excerpt(parsed)), status
+    for item in items:
+        for phrase in item.owners:
+            match = review_items.suggest_role(phrase, roles)
+            owner_matches[phrase] = (match[0].name, match[1]) if match else None
+    if past_deadlines and form.count_from.data is None and not form.count_from.errors:
+        form.count_from.data, form.count_from.raw_data = today(), None
+    page = render_template(
+        "reports/review.html", organisation=organisation, form=form, parsed=source.parsed,
+        no_section=source.no_section, staged=staged, existing=existing_import(organisation, staged.data),
+        owner_matches=owner_matches, roles=roles, problem=problem, checks=checks or [], checks_title=title,
+        checks_can_save=status == 200,
+        near_roles=any(match and not match[1] for match in owner_matches.values()), past_deadlines=past_deadlines,
+        passages=source_passages(source.parsed))
+    return _compact(page), status
 
 
-def _source_excerpt(parsed: ParsedReport) -> str:
-    """The part of the report's text the recommendations came from, for the side-by-side view."""
-    starts = [item.source_start for item in parsed.recommendations if item.source_start is not None]
-    ends = [item.source_end for item in parsed.recommendations if item.source_end is not None]
-    if not starts or not ends:
-        return parsed.text[:20_000]
-    return parsed.text[max(0, min(starts) - 1500):max(ends) + 200]
+_KEEP_AS_IS = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.DOTALL)
+_INDENTED_LINES = re.compile(r"\n\s+")
+
+
+def _compact(html: str) -> str:
+    """Drop the indentation the form macros leave (a third of the review page at 40 items),
+    outside <pre> and <textarea>, whose white space is content."""
+    pieces = _KEEP_AS_IS.split(html)
+    # split() with two groups gives [text, whole match, tag name, text, ...]
+    return "".join(piece if index % 3 == 1 else ("" if index % 3 == 2 else _INDENTED_LINES.sub("\n", piece))
+                   for index, piece in enumerate(pieces))
 
 
 @bp.post("/organisations/<slug>/reports/review")
 @for_organisation(Capability.IMPORT_REPORT)
 def review(organisation: Organisation):
-    """Apply an editing operation (split, merge, delete, add), or confirm and save."""
+    """Apply an editing operation (split, merge, bulk changes, ...), or check and save."""
     form = ReviewForm()
     try:
         staged = imports.load_staged(form.upload.data or "")
-        parsed = imports.read_staged(staged)
+        source = review_items.read_for_review(staged)
     except (ServiceError, ReportReadError) as error:
         flash(str(error), "error")
         return redirect(url_for("reports.upload", slug=organisation.slug))
     if not form.validate_on_submit():
-        return _render_review(organisation, form, parsed, staged, 400)
+        return _render_review(organisation, form, source, staged, 400)
     items = _items_from(form)
-    operation, _, position = request.form.get("operation", "confirm").partition(":")
+    choices = _choices(form, source.parsed)
+    operation = request.form.get("operation", "confirm")
     try:
         if operation == "refresh":
-            return _render_review(organisation, form, parsed, staged)
-        if operation != "confirm":
-            index = int(position) if position.isdigit() else -1
-            if operation != "add" and not 0 <= index < len(items):
-                raise ServiceError("That item is no longer in the list.")
-            items = {
-                "split": lambda: imports.split_item(items, index),
-                "merge": lambda: imports.merge_with_next(items, index),
-                "delete": lambda: imports.delete_item(items, index),
-                "add": lambda: imports.add_item(items),
-            }[operation]()
+            return _render_review(organisation, form, source, staged)
+        if operation not in {"confirm", "confirm-anyway"}:
+            items = review_items.apply_operation(items, operation, choices, queries.organisation_roles(organisation),
+                                                 today())
             _fill_items(form, items)
-            return _render_review(organisation, form, parsed, staged)
-        imports.validate_items(items)
-        reviewed = replace(parsed, service=form.service.data or None, inspectorate=form.inspectorate.data or None,
+            if not request.form.get("checking"):
+                return _render_review(organisation, form, source, staged)
+            # The checks were on screen: keep them current, so "Save anyway" stays beside them.
+        if problems := review_items.blocking_problems(items):
+            return _render_review(organisation, form, source, staged, 400, checks=_mark(form, problems))
+        to_confirm = review_items.problems_to_confirm(items, choices, queries.organisation_roles(organisation),
+                                                      today())
+        if to_confirm and operation != "confirm-anyway" or operation not in {"confirm", "confirm-anyway"}:
+            return _render_review(organisation, form, source, staged, checks=_mark(form, to_confirm),
+                                  past_deadlines=any(problem.field == "due_on" for problem in to_confirm))
+        reviewed = replace(source.parsed, service=form.service.data or None,
+                           inspectorate=form.inspectorate.data or None,
                            inspection_type=form.inspection_type.data or None,
                            overall_rating=form.overall_rating.data or None)
         report = import_report(organisation, reviewed, source=staged.data, filename=staged.filename,
@@ -159,11 +189,18 @@ def review(organisation: Organisation):
         db.session.rollback()
         flash(str(error), "info")
         return redirect(url_for("reports.show", report_id=error.report.id))
-    except (ServiceError, KeyError) as error:
+    except ReviewProblem as error:
+        if error.field is None:
+            return _render_review(organisation, form, source, staged, 400, problem=str(error))
+        field = getattr(form, error.field)
+        field.errors = [*field.errors, str(error)]
+        anchor = f"{field.id}-day" if field.type == "DayMonthYearField" else field.id
+        return _render_review(organisation, form, source, staged, 400,
+                              checks=[{"text": str(error), "href": f"#{anchor}"}], title="There is a problem",
+                              past_deadlines=error.field == "count_from")
+    except ServiceError as error:
         db.session.rollback()
-        _fill_items(form, items)
-        problem = "Choose what to do with the items." if isinstance(error, KeyError) else str(error)
-        return _render_review(organisation, form, parsed, staged, 400, problem=problem)
+        return _render_review(organisation, form, source, staged, 400, problem=str(error))
     db.session.commit()
     flash(f"Saved: {len(report.recommendations)} recommendations, each with an action.", "success")
     return redirect(url_for("reports.show", report_id=report.id))
