@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app, g
 
 from . import clock, permissions
+from .services import audit_sentences
 from .services.actions import Rag, rag_for
 
 RAG_TAG_CLASSES = {"red": "govuk-tag--red", "amber": "govuk-tag--orange",
@@ -27,6 +28,24 @@ def format_datetime(value: datetime | None) -> str:
         return ""
     local = value.astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"]))
     return local.strftime("%-d %B %Y at %-I:%M") + local.strftime("%p").lower()
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TRACKER_TIMEZONE"])
+
+
+def audit_sentence(event) -> str:
+    """An audit event as one plain-English sentence, times in the service's time zone."""
+    return audit_sentences.sentence(event, _zone())
+
+
+def audit_when(event) -> str:
+    return audit_sentences.when(event, _zone())
+
+
+def sentence_case(text: str) -> str:
+    """A capital first letter, leaving the rest as people wrote it (Jinja's capitalize lowercases it)."""
+    return text[:1].upper() + text[1:]
 
 
 def rag(action) -> Rag:
@@ -49,6 +68,9 @@ def register(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_published, "published")
+    app.add_template_filter(audit_sentence, "audit_sentence")
+    app.add_template_filter(audit_when, "audit_when")
+    app.add_template_filter(sentence_case, "sentence_case")
     app.add_template_global(RAG_TAG_CLASSES, "rag_tag_classes")
     app.add_template_global(STATUS_TAG_CLASSES, "status_tag_classes")
     app.add_template_global(permissions.can, "can")

@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -17,7 +17,9 @@ from ..permissions import (
     Capability, can, for_action, for_deadline_change, for_evidence, for_organisation, for_recommendation, for_update,
 )
 from ..services.queries import ActionFilters
-from ..services import ServiceError, actions as action_service, evidence as evidence_service, partner_links, queries
+from ..services import (
+    ServiceError, actions as action_service, audit_sentences, evidence as evidence_service, partner_links, queries,
+)
 from ..services.evidence import EvidenceFile
 
 bp = Blueprint("actions", __name__)
@@ -51,7 +53,7 @@ def _render_action(action: Action, status: int = 200, **forms):
         "actions/show.html", action=action, organisation=action.organisation, pending_change=pending,
         history=queries.action_history(action),
         progress=action_service.recommendation_progress(action.recommendation),
-        audit_events=queries.action_audit_events(action) if can(Capability.VIEW_AUDIT, organisation_id) else None,
+        show_audit_link=can(Capability.VIEW_AUDIT, organisation_id),
         partner_links=partner_links.active_links(action) if manage else None, can_manage=manage,
         forms=forms,
     ), status
@@ -144,7 +146,9 @@ def _submit_on_action_page(action: Action, form, form_name: str, change, *, erro
             change()
         except ServiceError as error:
             db.session.rollback()
-            error_field.errors.append(str(error))
+            # The error belongs on the field it is about (evidence on the evidence field), else the default.
+            field = getattr(form, error.field, None) if error.field else None
+            _add_error(field if field is not None else error_field, str(error))
         else:
             db.session.commit()
             flash(success, "success")
@@ -152,6 +156,12 @@ def _submit_on_action_page(action: Action, form, form_name: str, change, *, erro
     if hasattr(form, "version"):
         form.version.data = action.version
     return _render_action(action, 400, **{form_name: form})
+
+
+def _add_error(field, message: str) -> None:
+    if not isinstance(field.errors, list):  # WTForms leaves a tuple on fields it never validated
+        field.errors = list(field.errors)
+    field.errors.append(message)
 
 
 @bp.post("/actions/<int:action_id>/updates")
@@ -287,7 +297,8 @@ def edit_update(update: Update):
                                        links=(form.links.data or "").split())
         except ServiceError as error:
             db.session.rollback()
-            form.note.errors.append(str(error))
+            field = getattr(form, error.field, None) if error.field else None
+            _add_error(field if field is not None else form.note, str(error))
         else:
             db.session.commit()
             flash("Your update has been changed. The earlier wording is kept in its history.", "success")
@@ -316,3 +327,20 @@ def revoke_partner_link(action: Action, link_id: int):
     db.session.commit()
     flash(f"The link sent to {link.contact.email} no longer works.", "success")
     return redirect(url_for("actions.show", action_id=action.id))
+
+
+@bp.get("/actions/<int:action_id>/audit")
+@for_action(Capability.VIEW_AUDIT)
+def audit(action: Action):
+    return render_template("actions/audit.html", action=action, organisation=action.organisation,
+                           events=queries.action_audit_events(action))
+
+
+@bp.get("/actions/<int:action_id>/audit.json")
+@for_action(Capability.DOWNLOAD_AUDIT_RECORD)
+def audit_record(action: Action):
+    """Every stored value of the action's audit events, for an administrator to keep or inspect."""
+    response = jsonify(action_id=action.id,
+                       events=[audit_sentences.raw_record(event) for event in queries.action_audit_events(action)])
+    response.headers["Content-Disposition"] = f'attachment; filename="action-{action.id}-audit.json"'
+    return response

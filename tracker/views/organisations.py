@@ -1,11 +1,11 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
 from ..forms.roles import RoleHolderForm
 from ..models import Organisation, Role
 from ..permissions import Capability, for_organisation
-from ..services import ServiceError, queries
+from ..services import ServiceError, audit_sentences, queries
 from ..services import organisations as organisation_service
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
@@ -22,6 +22,16 @@ def show(organisation: Organisation):
 def audit(organisation: Organisation):
     return render_template("organisations/audit.html", organisation=organisation,
                            events=queries.audit_events(organisation))
+
+
+@bp.get("/<slug>/audit.json")
+@for_organisation(Capability.DOWNLOAD_AUDIT_RECORD)
+def audit_record(organisation: Organisation):
+    """The latest events as stored (UTC, before and after values), for an administrator."""
+    response = jsonify(organisation=organisation.slug,
+                       events=[audit_sentences.raw_record(event) for event in queries.audit_events(organisation)])
+    response.headers["Content-Disposition"] = f'attachment; filename="{organisation.slug}-audit.json"'
+    return response
 
 
 @bp.get("/<slug>/roles")
