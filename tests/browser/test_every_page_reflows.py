@@ -13,7 +13,7 @@ serious or critical issue.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import url_for
