@@ -1,5 +1,7 @@
 """Errors sit on the field they are about, and every summary entry links to that field."""
 
+from datetime import date, timedelta
+
 from tracker.extensions import db
 from tracker.models import AccessLevel
 from tests.factories import make_action, make_organisation, make_role, make_user
@@ -48,3 +50,16 @@ def test_the_sign_in_page_links_each_error_to_its_field(client_request, app):
     page = client_request.post("auth.sign_in", data={"email": user.email, "password": "not it"},
                                _expected_status=400)
     assert check_error_pattern(page) == {"password": "The email address or password is not right"}
+
+
+def test_the_rag_reason_keeps_the_words_as_written(client_request, app):
+    organisation = make_organisation()
+    manager = make_user(organisation, AccessLevel.MANAGER)
+    action = make_action(organisation, due_on=date.today() + timedelta(days=200))
+    db.session.commit()
+    client_request.login(manager)
+    client_request.post("actions.post", action_id=action.id,
+                        data={"note": "", "status": "unchanged", "flag": "at_risk", "version": "1",
+                              "flag_reason": "Commissioned RHI training slips to March 2027"})
+    page = client_request.get("actions.show", action_id=action.id)
+    assert page.select_one(".app-rag-reason").text.strip() == "At risk: Commissioned RHI training slips to March 2027"

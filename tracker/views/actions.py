@@ -4,6 +4,7 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import clock
 from ..extensions import db
+from ..forms.errors import add_service_error
 from ..forms.actions import (
     DeadlineChangeForm, DecisionForm, EditUpdateForm, OwnersForm, PlanStepForm, ReassignForm, UpdateForm,
     VerifyForm, WithdrawForm, role_choices,
@@ -146,9 +147,7 @@ def _submit_on_action_page(action: Action, form, form_name: str, change, *, erro
             change()
         except ServiceError as error:
             db.session.rollback()
-            # The error belongs on the field it is about (evidence on the evidence field), else the default.
-            field = getattr(form, error.field, None) if error.field else None
-            _add_error(field if field is not None else error_field, str(error))
+            add_service_error(form, error, error_field)  # evidence errors on the evidence field, and so on
         else:
             db.session.commit()
             flash(success, "success")
@@ -156,12 +155,6 @@ def _submit_on_action_page(action: Action, form, form_name: str, change, *, erro
     if hasattr(form, "version"):
         form.version.data = action.version
     return _render_action(action, 400, **{form_name: form})
-
-
-def _add_error(field, message: str) -> None:
-    if not isinstance(field.errors, list):  # WTForms leaves a tuple on fields it never validated
-        field.errors = list(field.errors)
-    field.errors.append(message)
 
 
 @bp.post("/actions/<int:action_id>/updates")
@@ -297,8 +290,7 @@ def edit_update(update: Update):
                                        links=(form.links.data or "").split())
         except ServiceError as error:
             db.session.rollback()
-            field = getattr(form, error.field, None) if error.field else None
-            _add_error(field if field is not None else form.note, str(error))
+            add_service_error(form, error, form.note)
         else:
             db.session.commit()
             flash("Your update has been changed. The earlier wording is kept in its history.", "success")
