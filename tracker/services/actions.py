@@ -164,8 +164,7 @@ def post_update(
     status_after = new_status or status_before
     if status_after is not status_before and status_after not in NEXT_STATUSES[status_before]:
         raise InvalidUpdate(
-            f"An action that is {status_before.label.lower()} cannot be marked {status_after.label.lower()}.",
-            field="status",
+            f"An action that is {status_before.label.lower()} cannot be marked {status_after.label.lower()}.", field="status"
         )
     if status_before in (Status.VERIFIED, Status.WITHDRAWN) and flag is not KEEP:
         raise InvalidUpdate(f"The action is {status_before.label.lower()}; it cannot be flagged.", field="flag")
@@ -174,8 +173,7 @@ def post_update(
         raise InvalidUpdate(f"Say why the action is {flag.label.lower()}.", field="flag_reason")
     if status_after is Status.COMPLETED and status_before is not Status.COMPLETED:
         if not (links or evidence_count or _has_evidence(action)):
-            raise InvalidUpdate("Attach evidence (a file or a link) before marking the action completed.",
-                                field="evidence")
+            raise InvalidUpdate("Attach evidence (a file or a link) before marking the action completed.", field="evidence")
         if not note:
             raise InvalidUpdate("Say what was done before marking the action completed.", field="note")
     flag_changes = flag is not KEEP and (flag != action.flag or (flag and flag_reason != action.flag_reason))
@@ -214,8 +212,7 @@ def _clean_links(links: list[str]) -> list[str]:
         raise InvalidUpdate(f"Add at most {MAX_LINKS} links to one update.", field="links")
     for link in cleaned:
         if not link.lower().startswith(("https://", "http://")) or len(link) > 2000 or any(c.isspace() for c in link):
-            raise InvalidUpdate(f"\u201c{link[:80]}\u201d is not a web address. Links start with https://",
-                                field="links")
+            raise InvalidUpdate(f"\u201c{link[:80]}\u201d is not a web address. Links start with https://", field="links")
     return cleaned
 
 
@@ -264,8 +261,7 @@ def withdraw_action(action: Action, *, by: User, reason: str, board_decision: st
     if not reason:
         raise InvalidUpdate("Say why the action is being withdrawn.", field="reason")
     if not board_decision:
-        raise InvalidUpdate("Say which board decision agreed the withdrawal (for example, the meeting and item).",
-                            field="board_decision")
+        raise InvalidUpdate("Say which board decision agreed the withdrawal (for example, the meeting and item).", field="board_decision")
     before = _snapshot(action)
     status_before = action.status
     _claim(action, expected_version, status=Status.WITHDRAWN, withdrawn_reason=reason,
