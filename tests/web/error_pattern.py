@@ -27,8 +27,9 @@ def check_error_pattern(page: BeautifulSoup) -> dict[str, str]:
         assert href.startswith("#") and len(href) > 1, f"summary entry {_text(link)!r} does not link to a field"
         field = page.find(id=href[1:])
         assert field is not None, f"summary entry {_text(link)!r} links to {href}, which is not on the page"
-        group = field.find_parent(class_="govuk-form-group")
-        assert group is not None and "govuk-form-group--error" in group["class"], f"{href} is not marked in error"
+        # A date's boxes each sit in a group of their own inside the date's group: take the outer one.
+        group = field.find_parent(class_="govuk-form-group--error")
+        assert group is not None, f"{href} is not marked in error"
         message = group.select_one(".govuk-error-message")
         assert message is not None and _text(link) in _text(message), f"{href} does not show {_text(link)!r}"
         if field.name in ("input", "textarea", "select") and field.get("type") not in ("radio", "checkbox"):

@@ -63,3 +63,18 @@ def test_the_rag_reason_keeps_the_words_as_written(client_request, app):
                               "flag_reason": "Commissioned RHI training slips to March 2027"})
     page = client_request.get("actions.show", action_id=action.id)
     assert page.select_one(".app-rag-reason").text.strip() == "At risk: Commissioned RHI training slips to March 2027"
+
+
+def test_a_deadline_request_error_links_to_the_date_and_marks_it(client_request, app):
+    organisation = make_organisation()
+    manager = make_user(organisation, AccessLevel.MANAGER)
+    action = make_action(organisation, due_on=date.today() + timedelta(days=200))
+    db.session.commit()
+    client_request.login(manager)
+    page = client_request.post("actions.request_deadline_change", action_id=action.id, _expected_status=400,
+                               data={"new_due_on": ["1", "1", "2020"], "reason": "Late"})
+    assert check_error_pattern(page) == {"new_due_on-day": "The new deadline cannot be in the past."}
+    assert page.select_one("#new_due_on-day")["class"].count("govuk-input--error") == 1
+    page = client_request.post("actions.request_deadline_change", action_id=action.id, _expected_status=400,
+                               data={"new_due_on": ["", "", ""], "reason": ""})
+    assert set(check_error_pattern(page)) == {"new_due_on-day", "reason"}
