@@ -40,6 +40,7 @@ class Capability(enum.StrEnum):
     MANAGE_ROLES = "manage roles"                  # role holders and deputies
     IMPORT_REPORT = "import report"                # turn a report into actions
     VIEW_AUDIT = "view audit log"
+    DOWNLOAD_AUDIT_RECORD = "download the raw audit record"  # every stored value, for administrators
     VIEW_BOARD = "view board"                      # board dashboard, meetings, board and evidence packs
     RECORD_MEETING = "record meeting"              # record a board meeting and its decisions
     MANAGE_NOTIFICATIONS = "manage notifications"  # reminder policy, the outbox, resending emails
@@ -62,6 +63,7 @@ LEVELS_FOR: dict[Capability, frozenset[AccessLevel]] = {
     Capability.MANAGE_ROLES: STAFF,
     Capability.IMPORT_REPORT: STAFF,
     Capability.VIEW_AUDIT: STAFF,
+    Capability.DOWNLOAD_AUDIT_RECORD: frozenset({AccessLevel.ADMIN}),
     Capability.VIEW_BOARD: STAFF | {AccessLevel.BOARD, AccessLevel.OVERSIGHT},
     Capability.RECORD_MEETING: STAFF | {AccessLevel.BOARD},
     Capability.MANAGE_NOTIFICATIONS: STAFF,

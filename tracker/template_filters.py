@@ -7,6 +7,7 @@ from datetime import date, datetime
 from flask import Flask, current_app, g
 
 from . import clock, permissions
+from .services import audit_sentences
 from .services.rag import Rag, rag_for
 
 RAG_TAG_CLASSES = {"red": "govuk-tag--red", "amber": "govuk-tag--orange",
@@ -26,6 +27,20 @@ def format_datetime(value: datetime | None) -> str:
         return ""
     local = clock.local_time(value)
     return local.strftime("%-d %B %Y at %-I:%M") + local.strftime("%p").lower()
+
+
+def audit_sentence(event) -> str:
+    """An audit event as one plain-English sentence, times in the service's time zone."""
+    return audit_sentences.sentence(event, clock.local_zone())
+
+
+def audit_when(event) -> str:
+    return audit_sentences.when(event, clock.local_zone())
+
+
+def sentence_case(text: str) -> str:
+    """A capital first letter, leaving the rest as people wrote it (Jinja's capitalize lowercases it)."""
+    return text[:1].upper() + text[1:]
 
 
 def rag(action) -> Rag:
@@ -48,6 +63,9 @@ def register(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_published, "published")
+    app.add_template_filter(audit_sentence, "audit_sentence")
+    app.add_template_filter(audit_when, "audit_when")
+    app.add_template_filter(sentence_case, "sentence_case")
     app.add_template_global(RAG_TAG_CLASSES, "rag_tag_classes")
     app.add_template_global(STATUS_TAG_CLASSES, "status_tag_classes")
     app.add_template_global(permissions.can, "can")

@@ -31,11 +31,15 @@ def test_a_manager_posts_an_update_and_sees_it_in_the_history_and_the_audit_log(
     assert "Priya Shah" in history[0].text
     assert "Not started → In progress" in normalise_whitespace(history[0].text)
     assert "Checklist agreed with team managers" in history[0].text
-    audit_rows = page.select_one("#audit").find_next("table").select("tbody tr")
-    assert "action.update_posted" in audit_rows[0].text and manager.email in audit_rows[0].text
+    assert page.select_one("#audit").find_next("a")["href"] == f"/actions/{action.id}/audit"
+
+    log = client_request.get("actions.audit", action_id=action.id).select(".app-audit-log__what")
+    assert normalise_whitespace(log[0].text) == (
+        "Priya Shah posted an update and changed the status from not started to in progress: "
+        "\u201cChecklist agreed with team managers\u201d.")
 
     audit_page = client_request.get("organisations.audit", slug=organisation.slug)
-    assert "Checklist agreed with team managers" in audit_page.select_one("table tbody").text
+    assert "Checklist agreed with team managers" in audit_page.select_one(".app-audit-log").text
 
 
 def test_a_stale_form_is_refused_with_what_changed(client_request, app):

@@ -109,3 +109,23 @@ def test_a_month_only_publication_date_is_shown_as_unconfirmed(client_request):
     rows = {row.select_one("a").text: row.select("td")[1].text.strip()
             for row in client_request.get("reports.index", slug="dated").select("tbody tr")}
     assert rows == {"Month only": "December 2018 (day not confirmed)", "Confirmed": "17 May 2016"}
+
+
+def test_the_dashboard_lists_each_action_once(client_request, travel):
+    travel("2026-05-01")
+    organisation = make_organisation(slug="once")
+    owner = make_user(organisation, AccessLevel.OWNER)
+    mine = make_role(organisation, "YOS Head of Service", holder=owner)
+    overdue_and_mine = make_action(organisation, owners=[mine], due_on=date(2026, 4, 20), text="Mine and overdue")
+    make_action(organisation, owners=[mine], due_on=date(2026, 5, 10), text="Mine and due soon")
+    db.session.commit()
+    client_request.login(owner)
+    page = client_request.get("dashboard.index")
+    links = [link["href"] for link in page.select("main a[href^='/actions/']")]
+    assert len(links) == len(set(links)) == 2
+    assert links[0] == f"/actions/{overdue_and_mine.id}"
+    overdue = page.find("h2", string=lambda text: text and text.startswith("Overdue"))
+    assert overdue.text.strip() == "Overdue (1)"
+    note = overdue.find_next("p")
+    assert "1 is listed above and not repeated here." in note.text
+    assert note.select_one("a")["href"] == "/organisations/once/actions?overdue=1"

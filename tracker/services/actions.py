@@ -109,18 +109,18 @@ def post_update(
     status_after = new_status or status_before
     if status_after is not status_before and status_after not in NEXT_STATUSES[status_before]:
         raise InvalidUpdate(
-            f"An action that is {status_before.label.lower()} cannot be marked {status_after.label.lower()}."
+            f"An action that is {status_before.label.lower()} cannot be marked {status_after.label.lower()}.", field="status"
         )
     if status_before in (Status.VERIFIED, Status.WITHDRAWN) and flag is not KEEP:
-        raise InvalidUpdate(f"The action is {status_before.label.lower()}; it cannot be flagged.")
+        raise InvalidUpdate(f"The action is {status_before.label.lower()}; it cannot be flagged.", field="flag")
     flag_reason = flag_reason.strip()
     if flag in (Flag.AT_RISK, Flag.BLOCKED) and not flag_reason:
-        raise InvalidUpdate(f"Say why the action is {flag.label.lower()}.")
+        raise InvalidUpdate(f"Say why the action is {flag.label.lower()}.", field="flag_reason")
     if status_after is Status.COMPLETED and status_before is not Status.COMPLETED:
         if not (links or evidence_count or _has_evidence(action)):
-            raise InvalidUpdate("Attach evidence (a file or a link) before marking the action completed.")
+            raise InvalidUpdate("Attach evidence (a file or a link) before marking the action completed.", field="evidence")
         if not note:
-            raise InvalidUpdate("Say what was done before marking the action completed.")
+            raise InvalidUpdate("Say what was done before marking the action completed.", field="note")
     flag_changes = flag is not KEEP and (flag != action.flag or (flag and flag_reason != action.flag_reason))
     if not (note or links or evidence_count or flag_changes or status_after is not status_before):
         raise InvalidUpdate("Enter a progress note, attach evidence, or change the status or flag.")
@@ -154,10 +154,10 @@ def post_update(
 def _clean_links(links: list[str]) -> list[str]:
     cleaned = [link.strip() for link in links if link.strip()]
     if len(cleaned) > MAX_LINKS:
-        raise InvalidUpdate(f"Add at most {MAX_LINKS} links to one update.")
+        raise InvalidUpdate(f"Add at most {MAX_LINKS} links to one update.", field="links")
     for link in cleaned:
         if not link.lower().startswith(("https://", "http://")) or len(link) > 2000 or any(c.isspace() for c in link):
-            raise InvalidUpdate(f"\u201c{link[:80]}\u201d is not a web address. Links start with https://")
+            raise InvalidUpdate(f"\u201c{link[:80]}\u201d is not a web address. Links start with https://", field="links")
     return cleaned
 
 
@@ -206,9 +206,9 @@ def withdraw_action(action: Action, *, by: User, reason: str, board_decision: st
     if action.status in (Status.VERIFIED, Status.WITHDRAWN):
         raise InvalidUpdate(f"The action is already {action.status.label.lower()}.")
     if not reason:
-        raise InvalidUpdate("Say why the action is being withdrawn.")
+        raise InvalidUpdate("Say why the action is being withdrawn.", field="reason")
     if not board_decision:
-        raise InvalidUpdate("Say which board decision agreed the withdrawal (for example, the meeting and item).")
+        raise InvalidUpdate("Say which board decision agreed the withdrawal (for example, the meeting and item).", field="board_decision")
     before = _snapshot(action)
     status_before = action.status
     _claim(action, expected_version, status=Status.WITHDRAWN, withdrawn_reason=reason,
@@ -244,7 +244,7 @@ def request_deadline_change(action: Action, *, requested_by: User, new_due_on: d
     if action.status.is_closed:
         raise InvalidUpdate(f"The action is {action.status.label.lower()}; its deadline cannot change.")
     if not reason:
-        raise InvalidUpdate("Say why more time is needed.")
+        raise InvalidUpdate("Say why more time is needed.", field="reason")
     if new_due_on == action.due_on:
         raise InvalidUpdate("Choose a date different from the current deadline.")
     if new_due_on < today:
@@ -269,7 +269,7 @@ def decide_deadline_change(change: DeadlineChange, *, decided_by: User, approve:
         raise InvalidUpdate(f"This request was already {change.status.value}.")
     note = note.strip()
     if not approve and not note:
-        raise InvalidUpdate("Say why the request is refused.")
+        raise InvalidUpdate("Say why the request is refused.", field="note")
     action = change.action
     before = _snapshot(action)
     if approve:

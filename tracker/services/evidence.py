@@ -19,6 +19,7 @@ MAX_FILES_PER_UPDATE = 5
 
 
 class EvidenceRejected(ServiceError):
+    field = "evidence"
     pass
 
 

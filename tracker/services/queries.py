@@ -11,7 +11,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import permissions
 from ..extensions import db
 from ..models import (
-    Action, ActionOwner, AuditEvent, DeadlineChange, Organisation, Recommendation, Report, Role, Status, Update,
+    Action, ActionOwner, AuditEvent, DeadlineChange, Organisation, PartnerLink, Recommendation, Report, Role, Status,
+    Update,
 )
 from .rag import RAG_COLOURS, rag_condition
 
@@ -143,8 +144,17 @@ def audit_events(organisation: Organisation, *, limit: int = 200) -> list[AuditE
 
 
 def action_audit_events(action: Action) -> list[AuditEvent]:
+    """Events about the action and the things hanging off it (updates, deadline changes, partner links)."""
+    subjects = [("Action", [action.id]),
+                ("Update", list(db.session.scalars(select(Update.id).filter_by(action_id=action.id)))),
+                ("DeadlineChange", list(db.session.scalars(select(DeadlineChange.id).filter_by(action_id=action.id)))),
+                ("PartnerLink", list(db.session.scalars(select(PartnerLink.id).filter_by(action_id=action.id))))]
     return list(db.session.scalars(
-        select(AuditEvent).filter_by(subject_type="Action", subject_id=action.id)
+        select(AuditEvent)
+        .where(AuditEvent.organisation_id == action.organisation_id,
+               or_(*(and_(AuditEvent.subject_type == kind, AuditEvent.subject_id.in_(ids))
+                     for kind, ids in subjects if ids)))
+        .options(selectinload(AuditEvent.actor))
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
     ))
 

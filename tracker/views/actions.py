@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -19,7 +19,7 @@ from ..permissions import (
 )
 from ..services.queries import ActionFilters
 from ..services.rag import RAG_COLOURS
-from ..services import actions as action_service, evidence as evidence_service, partner_links, queries
+from ..services import actions as action_service, audit_sentences, evidence as evidence_service, partner_links, queries
 from ..services.evidence import EvidenceFile
 from .shared import submit, submit_button
 
@@ -54,7 +54,7 @@ def _render_action(action: Action, status: int = 200, **forms):
         "actions/show.html", action=action, organisation=action.organisation, pending_change=pending,
         history=queries.action_history(action),
         progress=action_service.recommendation_progress(action.recommendation),
-        audit_events=queries.action_audit_events(action) if can(Capability.VIEW_AUDIT, organisation_id) else None,
+        show_audit_link=can(Capability.VIEW_AUDIT, organisation_id),
         partner_links=partner_links.active_links(action) if manage else None, can_manage=manage,
         forms=forms,
     ), status
@@ -286,3 +286,20 @@ def revoke_partner_link(action: Action, link_id: int):
     db.session.commit()
     flash(f"The link sent to {link.contact.email} no longer works.", "success")
     return redirect(url_for("actions.show", action_id=action.id))
+
+
+@bp.get("/actions/<int:action_id>/audit")
+@for_action(Capability.VIEW_AUDIT)
+def audit(action: Action):
+    return render_template("actions/audit.html", action=action, organisation=action.organisation,
+                           events=queries.action_audit_events(action))
+
+
+@bp.get("/actions/<int:action_id>/audit.json")
+@for_action(Capability.DOWNLOAD_AUDIT_RECORD)
+def audit_record(action: Action):
+    """Every stored value of the action's audit events, for an administrator to keep or inspect."""
+    response = jsonify(action_id=action.id,
+                       events=[audit_sentences.raw_record(event) for event in queries.action_audit_events(action)])
+    response.headers["Content-Disposition"] = f'attachment; filename="action-{action.id}-audit.json"'
+    return response

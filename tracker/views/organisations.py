@@ -1,4 +1,4 @@
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -6,7 +6,7 @@ from ..extensions import db
 from ..forms.roles import RoleHolderForm
 from ..models import Organisation, Role
 from ..permissions import Capability, for_organisation
-from ..services import queries
+from ..services import audit_sentences, queries
 from .shared import or_404, submit
 from ..services import organisations as organisation_service
 
@@ -24,6 +24,16 @@ def show(organisation: Organisation):
 def audit(organisation: Organisation):
     return render_template("organisations/audit.html", organisation=organisation,
                            events=queries.audit_events(organisation))
+
+
+@bp.get("/<slug>/audit.json")
+@for_organisation(Capability.DOWNLOAD_AUDIT_RECORD)
+def audit_record(organisation: Organisation):
+    """The latest events as stored (UTC, before and after values), for an administrator."""
+    response = jsonify(organisation=organisation.slug,
+                       events=[audit_sentences.raw_record(event) for event in queries.audit_events(organisation)])
+    response.headers["Content-Disposition"] = f'attachment; filename="{organisation.slug}-audit.json"'
+    return response
 
 
 @bp.get("/<slug>/roles")

@@ -6,6 +6,7 @@ from ..extensions import db
 from ..forms.actions import UpdateForm
 from ..models import PartnerLink
 from ..permissions import for_partner_link
+from ..forms.errors import add_service_error
 from ..services import ServiceError, partner_links
 from ..services import actions as action_service
 from ..services import evidence as evidence_service
@@ -36,7 +37,7 @@ def action(link: PartnerLink | None, refusal: str | None):
             partner_links.record_use(link, "posted an update")
         except ServiceError as error:
             db.session.rollback()
-            form.note.errors.append(str(error))
+            add_service_error(form, error, form.note)
         else:
             db.session.commit()
             flash("Thank you. Your update has been posted.", "success")

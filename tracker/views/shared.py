@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field
 
 from ..extensions import db
+from ..forms.errors import add_service_error
 from ..services import ServiceError
 
 T = TypeVar("T")
@@ -29,7 +30,7 @@ def submit(
     page: Callable[[], Any],
 ) -> Any:
     """`change` runs only when the form is valid. A ServiceError it raises is shown on
-    `error_field`; otherwise the transaction commits, `success` is flashed and the browser goes
+    on the field it names, else on `error_field`; otherwise the transaction commits, `success` is flashed and the browser goes
     to `then` (each may be worked out from what `change` returned). `page` renders the form's
     page; it answers 400 when the form has errors, 200 on a first visit."""
     if form.validate_on_submit():
@@ -37,7 +38,7 @@ def submit(
             result = change()
         except ServiceError as error:
             db.session.rollback()
-            error_field.errors.append(str(error))
+            add_service_error(form, error, error_field)  # on the field the refusal names, else error_field
         else:
             db.session.commit()
             flash(success(result) if callable(success) else success, "success")

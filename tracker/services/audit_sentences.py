@@ -1,0 +1,281 @@
+"""The audit log in plain English: one sentence per event, from what the event recorded.
+
+Pure functions: an AuditEvent (or anything with the same attributes) and a time zone in, a
+sentence out. No database and no request, so every event type is easy to test. Calendar dates
+(deadlines, meeting days) are shown as recorded; moments (UTC timestamps) are shown in the
+time zone given, which is the organisation's (the service's TRACKER_TIMEZONE).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from ..models import Flag, Status
+
+
+class EventLike(Protocol):
+    event: str
+    actor_label: str
+    occurred_at: datetime
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+    @property
+    def actor(self) -> Any: ...
+
+
+def actor_name(event: EventLike) -> str:
+    """Who did it: the person's name while their account exists, else the label kept with the event."""
+    actor = getattr(event, "actor", None)
+    if actor is not None and getattr(actor, "name", ""):
+        return actor.name
+    label = event.actor_label or "Someone"
+    if label.startswith("partner link: "):
+        return f"{label.removeprefix('partner link: ')} (through a partner link)"
+    if label in {"command line", "scheduler", "reminders"}:
+        return f"The {label}"
+    return label
+
+
+def _day(value: Any) -> str:
+    if not value:
+        return "no date"
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10]) if len(value) <= 10 else datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return value.strftime("%-d %B %Y")
+
+
+def _moment(value: Any, zone: ZoneInfo) -> str:
+    if not value:
+        return "no time"
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if value.tzinfo is not None:
+        value = value.astimezone(zone)
+    return value.strftime("%-d %B %Y at %-I:%M") + value.strftime("%p").lower()
+
+
+def _quote(text: Any, limit: int = 300) -> str:
+    text = " ".join(str(text or "").split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return f"\u201c{text}\u201d"
+
+
+def _status(value: Any) -> str:
+    try:
+        return Status(value).label.lower()
+    except ValueError:
+        return str(value)
+
+
+def _flag(value: Any) -> str:
+    try:
+        return Flag(value).label.lower()
+    except ValueError:
+        return str(value)
+
+
+def _names(values: Any) -> str:
+    values = [str(value) for value in (values or [])]
+    if not values:
+        return "nobody"
+    if len(values) == 1:
+        return values[0]
+    return ", ".join(values[:-1]) + " and " + values[-1]
+
+
+def _action_changes(before: dict, after: dict) -> list[str]:
+    """What an update or decision changed on the action, as clauses."""
+    changes = []
+    if before.get("status") and after.get("status") and before["status"] != after["status"]:
+        changes.append(f"changed the status from {_status(before['status'])} to {_status(after['status'])}")
+    if before.get("flag") != after.get("flag"):
+        if after.get("flag"):
+            changes.append(f"flagged the action as {_flag(after['flag'])} ({after.get('flag_reason') or 'no reason given'})")
+        elif before.get("flag"):
+            changes.append(f"removed the {_flag(before['flag'])} flag")
+    elif after.get("flag") and before.get("flag_reason") != after.get("flag_reason"):
+        changes.append(f"changed the reason for the {_flag(after['flag'])} flag to {_quote(after.get('flag_reason'))}")
+    if before.get("due_on") and after.get("due_on") and before["due_on"] != after["due_on"]:
+        changes.append(f"changed the deadline from {_day(before['due_on'])} to {_day(after['due_on'])}")
+    return changes
+
+
+def _join(clauses: list[str]) -> str:
+    if len(clauses) <= 1:
+        return "".join(clauses)
+    return ", ".join(clauses[:-1]) + " and " + clauses[-1]
+
+
+def _update_posted(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
+    clauses = ["posted an update", *_action_changes(before, after)]
+    links = after.get("links") or []
+    if links:
+        clauses.append(f"added {len(links)} link{'s' if len(links) != 1 else ''} as evidence")
+    sentence = f"{who} {_join(clauses)}"
+    return sentence + (f": {_quote(after['note'])}." if after.get("note") else ".")
+
+
+def _update_edited(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
+    if before.get("note") != after.get("note"):
+        return f"{who} edited an update, changing its note from {_quote(before.get('note'))} to {_quote(after.get('note'))}."
+    return f"{who} edited the links on an update (now {len(after.get('links') or [])})."
+
+
+def _verified(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
+    note = after.get("note")
+    suffix = f": {_quote(note)}" if note and note != "Signed off as verified." else ""
+    return f"{who} signed the action off as verified for the board{suffix}."
+
+
+def _withdrawn(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
+    note = str(after.get("note") or "").removeprefix("Withdrawn: ")
+    return f"{who} withdrew the action: {note}." if note else f"{who} withdrew the action."
+
+
+def _deadline_requested(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
+    return (f"{who} asked the board to move the deadline from {_day(after.get('from'))} to "
+            f"{_day(after.get('to'))}, because {_quote(after.get('reason'))}.")
+
+
+def _deadline_approved(who: str, before: dict, after: dict, zone: ZoneInfo, when: datetime | None = None) -> str:
+    decided = f" (approved by the board on {_moment(when, zone).split(' at ')[0]})" if when else " (approved by the board)"
+    sentence = f"{who} changed the deadline from {_day(before.get('due_on'))} to {_day(after.get('due_on'))}{decided}"
+    return sentence + (f": {_quote(after['note'])}." if after.get("note") else ".")
+
+
+def _deadline_refused(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
+    return (f"{who} refused, for the board, the request to move the deadline of {_day(before.get('due_on'))}, "
+            f"because {_quote(after.get('note'))}.")
+
+
+def _step_added(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
+    return (f"{who} added the improvement plan step {_quote(after.get('title'))}, owned by "
+            f"{_names(after.get('owners'))} and due on {_day(after.get('due_on'))}.")
+
+
+def _owners_changed(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
+    return (f"{who} changed the owners from {_names(before.get('owners'))} to {_names(after.get('owners'))}, "
+            f"with {after.get('lead') or 'no one'} leading.")
+
+
+def _policy(values: dict) -> str:
+    days = ", ".join(str(day) for day in values.get("days_before") or []) or "none"
+    return (f"{days} days before the deadline; on the day {'yes' if values.get('remind_on_due_day') else 'no'}; "
+            f"every {values.get('overdue_every_days')} days when overdue; escalation after "
+            f"{values.get('escalate_after_days_overdue')} days overdue; a nudge after "
+            f"{values.get('nudge_after_days_without_update')} days without an update")
+
+
+def _access(value: Any) -> str:
+    return {"admin": "administrator", "manager": "manager", "board": "board member", "owner": "action owner",
+            "oversight": "oversight viewer"}.get(str(value), str(value))
+
+
+def _frequency(value: Any) -> str:
+    return {"each": "each reminder as it falls due", "weekly_digest": "a weekly digest"}.get(str(value), str(value))
+
+
+_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+Describe = Callable[[str, dict, dict, ZoneInfo], str]
+
+SENTENCES: dict[str, Describe] = {
+    "user.sign_in_failed": lambda who, b, a, z: f"Someone failed to sign in as {who} (wrong password).",
+    "user.signed_in": lambda who, b, a, z: f"{who} signed in.",
+    "user.signed_in_with_link": lambda who, b, a, z: f"{who} signed in with a link sent by email.",
+    "user.password_changed": lambda who, b, a, z: f"{who} changed their password.",
+    "api_token.created": lambda who, b, a, z: (
+        f"{who} created an API token" + (f" named {_quote(a.get('name'))}." if a.get("name") else ".")),
+    "partner_link.created": lambda who, b, a, z: (
+        f"{who} sent {a.get('contact')} a link to update this action without signing in, "
+        f"valid until {_moment(a.get('expires_at'), z)}."),
+    "partner_link.used": lambda who, b, a, z: f"{who} {a.get('use') or 'used their link'}.",
+    "partner_link.revoked": lambda who, b, a, z: f"{who} stopped the link sent to {a.get('contact')} from working.",
+    "calendar_feed.created": lambda who, b, a, z: (
+        f"{who} created a calendar feed of their deadlines"
+        + (", replacing their earlier feed." if a.get("replaced_feed_id") else ".")),
+    "calendar_feed.revoked": lambda who, b, a, z: (
+        f"{who} stopped a calendar feed from working" + (f" ({a['reason']})." if a.get("reason") else ".")),
+    "board_meeting.recorded": lambda who, b, a, z: (
+        f"{who} recorded the board meeting held on {_day(a.get('held_on'))}"
+        + (f", attended by {a['attendees']}." if a.get("attendees") else ".")),
+    "action.update_posted": _update_posted,
+    "update.edited": _update_edited,
+    "action.verified": _verified,
+    "action.withdrawn": _withdrawn,
+    "deadline_change.requested": _deadline_requested,
+    "deadline_change.approved": _deadline_approved,
+    "deadline_change.refused": _deadline_refused,
+    "action.step_added": _step_added,
+    "action.owners_changed": _owners_changed,
+    "action.reassigned": lambda who, b, a, z: (
+        f"{who} moved the action from {b.get('owner')} to {a.get('owner')}."),
+    "organisation.created": lambda who, b, a, z: f"{who} created the organisation {a.get('name')}.",
+    "user.created": lambda who, b, a, z: f"{who} added an account for {a.get('email')}.",
+    "membership.set": lambda who, b, a, z: (
+        f"{who} changed {a.get('user')}'s access from {_access(b['access'])} to {_access(a.get('access'))}."
+        if b.get("access") and b.get("access") != a.get("access")
+        else f"{who} gave {a.get('user')} access as {_access(a.get('access'))}."),
+    "role.created": lambda who, b, a, z: f"{who} created the role {_quote(a.get('name'))}.",
+    "role.holder_changed": lambda who, b, a, z: (
+        f"{who} made {a.get('holder')} the holder of the role"
+        + (f", in place of {b['holder']}." if b.get("holder") else ".")),
+    "role.deputy_changed": lambda who, b, a, z: (
+        f"{who} made {a['deputy']} the deputy for the role" + (f", in place of {b['deputy']}." if b.get("deputy") else ".")
+        if a.get("deputy") else f"{who} removed {b.get('deputy') or 'the'} deputy from the role."),
+    "report.imported": lambda who, b, a, z: (
+        f"{who} imported the report {_quote(a.get('title'))} with {a.get('recommendations')} "
+        f"recommendation{'s' if a.get('recommendations') != 1 else ''}"
+        + (f" from the file {a['filename']}." if a.get("filename") else ".")),
+    "notification.failed": lambda who, b, a, z: (
+        f"An email to {a.get('recipient')} could not be sent after {a.get('attempts')} "
+        f"attempt{'s' if a.get('attempts') != 1 else ''}: {a.get('error') or 'no reason given'}."),
+    "notification.resend_requested": lambda who, b, a, z: (
+        f"{who} asked for the email {_quote(a.get('subject'))} to {a.get('recipient')} to be sent again."),
+    "notification_preference.changed": lambda who, b, a, z: (
+        f"{who} chose to get {_frequency(a.get('frequency'))}"
+        + (f" on {_WEEKDAYS[a['digest_weekday']]}s." if a.get("frequency") == "weekly_digest"
+           and isinstance(a.get("digest_weekday"), int) and 0 <= a["digest_weekday"] < 7 else ".")),
+    "reminder_policy.changed": lambda who, b, a, z: f"{who} changed when reminders go out to: {_policy(a)}.",
+    "reminders.queued": lambda who, b, a, z: (
+        f"The reminder run for {_day(a.get('date'))} queued {a.get('count')} "
+        f"email{'s' if a.get('count') != 1 else ''}."),
+}
+
+
+def sentence(event: EventLike, zone: ZoneInfo) -> str:
+    """One plain-English sentence for an audit event."""
+    who = actor_name(event)
+    before, after = event.before or {}, event.after or {}
+    if event.event == "deadline_change.approved":
+        return _deadline_approved(who, before, after, zone, when=event.occurred_at)
+    describe = SENTENCES.get(event.event)
+    if describe is None:
+        return f"{who} made a change recorded as {event.event.replace('_', ' ').replace('.', ': ')}."
+    return describe(who, before, after, zone)
+
+
+def when(event: EventLike, zone: ZoneInfo) -> str:
+    """When it happened, in the organisation's time zone: "3 March 2026 at 2:05pm"."""
+    return _moment(event.occurred_at, zone)
+
+
+def raw_record(event: Any) -> dict[str, Any]:
+    """Everything the event stores, for an administrator's download."""
+    return {
+        "id": event.id, "occurred_at_utc": event.occurred_at.isoformat() if event.occurred_at else None,
+        "actor_id": event.actor_id, "actor_label": event.actor_label, "organisation_id": event.organisation_id,
+        "event": event.event, "subject_type": event.subject_type, "subject_id": event.subject_id,
+        "before": event.before, "after": event.after,
+    }
