@@ -13,21 +13,15 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from . import clock
+from .cli_common import CLI_ACTOR, fail as _fail
 from .extensions import db
 from .importing import ReportReadError, read_report
 from .models import AccessLevel
 from .services import ServiceError, accounts, demo, organisations, reminders
+from .plan_commands import export_plan, import_plan
 from .services.reports import import_report
 
-CLI_ACTOR = "command line"
-
 tracker = AppGroup("tracker", help="Manage the recommendation tracker.")
-
-
-def _fail(message: str, code: int = 1) -> None:
-    db.session.rollback()
-    click.echo(message, err=True)
-    sys.exit(code)
 
 
 def _parse_day(value: str | None, option: str) -> date | None:
@@ -283,4 +277,5 @@ def board_pack(slug: str, file_format: str, out: Path) -> None:
     click.echo(f"Wrote the board pack ({file_format}) for {organisation.name} to {out}.")
 
 
-from . import plan_commands  # noqa: E402,F401  (registers import-plan and export-plan on `tracker`)
+tracker.add_command(import_plan)
+tracker.add_command(export_plan)

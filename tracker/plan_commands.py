@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from . import clock
-from .cli import CLI_ACTOR, _fail, tracker
+from .cli_common import CLI_ACTOR, fail as _fail
 from .extensions import db
 from .models import Report
 from .plans import KINDS, MAX_FILE_BYTES, PlanReadError
@@ -49,7 +50,8 @@ def preview_lines(preview: Preview) -> list[str]:
     return lines
 
 
-@tracker.command("import-plan")
+@click.command("import-plan")
+@with_appcontext
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--org", "slug", required=True, help="The organisation's slug.")
 @click.option("--report", "report_id", type=int, help="Link the plan to this imported report (its id).")
@@ -91,7 +93,8 @@ def import_plan(file: Path, slug: str, report_id: int | None, sheet: str | None,
     click.echo(f"Saved the plan under report {report.id}.")
 
 
-@tracker.command("export-plan")
+@click.command("export-plan")
+@with_appcontext
 @click.option("--org", "slug", required=True, help="The organisation's slug.")
 @click.option("--report", "report_id", type=int, help="Only this report's recommendations.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .xlsx file to write.")

@@ -9,7 +9,7 @@ from tracker.boardpack.xlsx import board_pack_xlsx
 from tracker.extensions import db
 from tracker.models import Action, AuditEvent, Flag, Recommendation, Report, Role, Status
 from tracker.plans.export import plan_xlsx
-from tracker.services import ServiceError, board
+from tracker.services import ServiceError, board_pack
 from tracker.services.plan_export import plan_rows
 from tracker.services.plan_import import preview_plan, save_plan
 from tests.factories import make_action, make_organisation, make_report, make_role, make_user
@@ -132,7 +132,7 @@ def test_the_round_trip_through_the_excel_board_pack(app, today):
     first = make_organisation("First YOS")
     save_plan(preview_plan(first, title_block_plan(), "plan.xlsx", today), actor="command line")
     db.session.commit()
-    pack = board_pack_xlsx(board.board_pack(first, today))
+    pack = board_pack_xlsx(board_pack.board_pack(first, today))
     empty = make_organisation("Empty YOS")
     preview = preview_plan(empty, pack, "board pack.xlsx", today)
     assert preview.plan.sheet_name == "Actions" and preview.refused_rows == []
