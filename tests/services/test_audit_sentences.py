@@ -15,7 +15,9 @@ TRACKER = Path(__file__).resolve().parents[2] / "tracker"
 # Calls whose event name is not a plain string literal, and the names they produce.
 COMPUTED = {
     'f"deadline_change.{change.status.value}"': {"deadline_change.approved", "deadline_change.refused"},
-    "event": {"action.verified", "action.withdrawn"},  # _record_decision's callers pass these
+    "event": {"action.verified", "action.withdrawn",  # _record_decision's callers pass these
+              "user.invitation_accepted", "user.password_reset"},  # invitations.use_link, by the link's purpose
+    "IMPORTED_EVENT": {"plan.imported"},
 }
 SARAH = SimpleNamespace(name="Sarah Jones")
 SNAPSHOT = {"status": "in_progress", "flag": None, "flag_reason": None, "due_on": "2025-12-02", "version": 3}
@@ -108,6 +110,30 @@ EXAMPLES = {
                                 "Sarah Jones changed when reminders go out to: 30, 7 days before the deadline; on "
                                 "the day yes; every 7 days when overdue; escalation after 28 days overdue; a nudge "
                                 "after 60 days without an update."),
+    "user.signed_out": (SARAH, None, None, "Sarah Jones signed out, which ended every session of theirs."),
+    "user.signed_in_with_sso": (SARAH, None, {"subject": "abc", "first_time": True},
+                                "Sarah Jones signed in with single sign-on for the first time."),
+    "user.password_reset_requested": (SARAH, None, None, "Sarah Jones asked for a link to reset their password."),
+    "user.password_reset": (SARAH, None, None, "Sarah Jones set a new password with a reset link."),
+    "user.invitation_accepted": (SARAH, None, None, "Sarah Jones accepted their invitation and set a password."),
+    "user.invited": (SARAH, None, {"email": "new@example.org", "access": "board"},
+                     "Sarah Jones invited new@example.org as board member."),
+    "membership.changed": (SARAH, {"user": "new@example.org", "access": "owner"},
+                           {"user": "new@example.org", "access": "manager"},
+                           "Sarah Jones changed new@example.org's access from action owner to manager."),
+    "membership.removed": (SARAH, {"user": "old@example.org", "access": "manager"}, None,
+                           "Sarah Jones removed old@example.org's access (they were manager)."),
+    "organisation.sso_domains_changed": (SARAH, {"domains": []}, {"domains": ["northfield.gov.uk", "nhs.net"]},
+                                         "Sarah Jones changed the email domains accepted for single sign-on from "
+                                         "none to northfield.gov.uk and nhs.net."),
+    "api_token.revoked": ("command line", None, {"token_id": 3, "name": "board reporting"},
+                          "The command line stopped the API token named \u201cboard reporting\u201d from working."),
+    "partner_link.sent": (SARAH, None, {"action_id": 4, "contact": "police@example.org"},
+                          "Sarah Jones emailed police@example.org a link to update this action without signing in."),
+    "plan.imported": (SARAH, None, {"filename": "plan.xlsx", "sheet": "Plan", "recommendations": 4, "steps": 12,
+                                    "skipped_rows": [7]},
+                      "Sarah Jones imported an action plan from plan.xlsx (sheet \u201cPlan\u201d) with 4 "
+                      "recommendations and 12 steps, skipping 1 refused row."),
     "reminders.queued": ("scheduler", None, {"date": "2026-03-01", "count": 1, "notification_ids": [9]},
                          "The reminder run for 1 March 2026 queued 1 email."),
 }
@@ -157,5 +183,5 @@ def test_times_are_in_the_organisations_time_zone():
 
 
 def test_an_unknown_event_still_reads_as_a_sentence_without_raw_values():
-    text = sentence(_event("plan.imported", SARAH, None, {"rows": 3}), LONDON)
-    assert text == "Sarah Jones made a change recorded as plan: imported."
+    text = sentence(_event("thing.unheard_of", SARAH, None, {"rows": 3}), LONDON)
+    assert text == "Sarah Jones made a change recorded as thing: unheard of."

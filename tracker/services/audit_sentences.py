@@ -230,7 +230,8 @@ SENTENCES: dict[str, Describe] = {
     "role.created": lambda who, b, a, z: f"{who} created the role {_quote(a.get('name'))}.",
     "role.holder_changed": lambda who, b, a, z: (
         f"{who} made {a.get('holder')} the holder of the role"
-        + (f", in place of {b['holder']}." if b.get("holder") else ".")),
+        + (f", in place of {b['holder']}." if b.get("holder") else ".")
+        if a.get("holder") else f"{who} left the role unheld (it was held by {b.get('holder') or 'nobody'})."),
     "role.deputy_changed": lambda who, b, a, z: (
         f"{who} made {a['deputy']} the deputy for the role" + (f", in place of {b['deputy']}." if b.get("deputy") else ".")
         if a.get("deputy") else f"{who} removed {b.get('deputy') or 'the'} deputy from the role."),
@@ -248,6 +249,31 @@ SENTENCES: dict[str, Describe] = {
         + (f" on {_WEEKDAYS[a['digest_weekday']]}s." if a.get("frequency") == "weekly_digest"
            and isinstance(a.get("digest_weekday"), int) and 0 <= a["digest_weekday"] < 7 else ".")),
     "reminder_policy.changed": lambda who, b, a, z: f"{who} changed when reminders go out to: {_policy(a)}.",
+    "user.signed_out": lambda who, b, a, z: f"{who} signed out, which ended every session of theirs.",
+    "user.signed_in_with_sso": lambda who, b, a, z: (
+        f"{who} signed in with single sign-on" + (" for the first time." if a.get("first_time") else ".")),
+    "user.password_reset_requested": lambda who, b, a, z: f"{who} asked for a link to reset their password.",
+    "user.password_reset": lambda who, b, a, z: f"{who} set a new password with a reset link.",
+    "user.invitation_accepted": lambda who, b, a, z: f"{who} accepted their invitation and set a password.",
+    "user.invited": lambda who, b, a, z: f"{who} invited {a.get('email')} as {_access(a.get('access'))}.",
+    "membership.changed": lambda who, b, a, z: (
+        f"{who} changed {a.get('user')}'s access from {_access(b.get('access'))} to {_access(a.get('access'))}."),
+    "membership.removed": lambda who, b, a, z: (
+        f"{who} removed {b.get('user')}'s access (they were {_access(b.get('access'))})."),
+    "organisation.sso_domains_changed": lambda who, b, a, z: (
+        f"{who} changed the email domains accepted for single sign-on from {_names(b.get('domains')) if b.get('domains') else 'none'}"
+        f" to {_names(a.get('domains')) if a.get('domains') else 'none'}."),
+    "api_token.revoked": lambda who, b, a, z: (
+        f"{who} stopped the API token" + (f" named {_quote(a.get('name'))}" if a.get("name") else "") + " from working."),
+    "partner_link.sent": lambda who, b, a, z: (
+        f"{who} emailed {a.get('contact')} a link to update this action without signing in."),
+    "plan.imported": lambda who, b, a, z: (
+        f"{who} imported an action plan from {a.get('filename') or 'a spreadsheet'}"
+        + (f" (sheet {_quote(a['sheet'])})" if a.get("sheet") else "")
+        + f" with {a.get('recommendations')} recommendation{'s' if a.get('recommendations') != 1 else ''} and "
+        f"{a.get('steps')} step{'s' if a.get('steps') != 1 else ''}"
+        + (f", skipping {len(a['skipped_rows'])} refused row{'s' if len(a['skipped_rows']) != 1 else ''}"
+           if a.get("skipped_rows") else "") + "."),
     "reminders.queued": lambda who, b, a, z: (
         f"The reminder run for {_day(a.get('date'))} queued {a.get('count')} "
         f"email{'s' if a.get('count') != 1 else ''}."),
