@@ -14,6 +14,7 @@ serious or critical issue.
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from flask import url_for
@@ -22,7 +23,7 @@ from sqlalchemy import select
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action, BoardMeeting, Notification, NotificationStatus, Organisation, Status
-from tracker.services import demo, evidence, organisations, partner_links
+from tracker.services import demo, evidence, invitations, organisations, partner_links
 from tracker.services.actions import post_update, request_deadline_change
 from tracker.services.evidence import EvidenceFile
 from tracker.services.themes import THEMES
@@ -73,7 +74,11 @@ def _seed() -> dict[str, str]:
                      status=NotificationStatus.FAILED, last_error="550 no such user"),
     ])
     db.session.commit()
-    return {"slug": organisation.slug, "partner_link": partner_links.url_for_link(link)}
+    # The pages an emailed link opens: a person choosing a password from an invitation or a reset.
+    invited = users["owner"]
+    return {"slug": organisation.slug, "partner_link": partner_links.url_for_link(link),
+            "auth.accept_invitation": invitations.make_link(invited, invitations.INVITATION),
+            "auth.reset_password": invitations.make_link(invited, invitations.PASSWORD_RESET)}
 
 
 def _row_id(name: str, organisation: Organisation) -> int | None:
@@ -100,6 +105,9 @@ def _urls(app, seeded: dict[str, str]) -> tuple[dict[str, str], list[str]]:
             continue
         if rule.endpoint == "partner.action":
             urls[rule.endpoint] = "/partner/" + seeded["partner_link"].split("/partner/", 1)[1]
+            continue
+        if rule.endpoint in ("auth.accept_invitation", "auth.reset_password"):
+            urls[rule.endpoint] = urlsplit(seeded[rule.endpoint]).path
             continue
         values = {}
         for name in rule.arguments:
