@@ -69,6 +69,16 @@ class Report(db.Model):
         back_populates="report", cascade="all, delete-orphan", order_by="Recommendation.position"
     )
 
+    @property
+    def short_name(self) -> str:
+        """A name that tells this report from the organisation's others: "June 2025 inspection"."""
+        kind = (self.inspection_type or "inspection").strip()
+        if kind[:1].isupper() and kind[1:2].islower():  # "Full joint inspection", not "ILACS"
+            kind = kind[0].lower() + kind[1:]
+        if self.publication_date is None:
+            return self.title[:80]
+        return f"{self.publication_date:%B %Y} {kind}"
+
 
 class Recommendation(db.Model):
     """One recommendation as the report printed it."""
@@ -89,3 +99,8 @@ class Recommendation(db.Model):
     actions: Mapped[list[Action]] = relationship(
         back_populates="recommendation", cascade="all, delete-orphan", order_by="Action.id"
     )
+
+    @property
+    def full_name(self) -> str:
+        """The report's short name and the number, so "4" from two reports can't be confused."""
+        return f"{self.report.short_name}, recommendation {self.number}"

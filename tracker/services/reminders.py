@@ -38,7 +38,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import Action, ActionOwner, Contact, Organisation, Role, Status, utc_now
 from ..models.notification import Notification, NotificationPreference, ReminderFrequency, ReminderPolicy
-from . import ServiceError, audit, notifications
+from . import ServiceError, audit, daily, notifications
 from .partner_links import partner_link_for
 from .audit import Actor
 
@@ -194,6 +194,7 @@ class Recipient:
     roles: tuple[str, ...]  # the roles that make them get it: part of "why you get this email"
     wants_digest: bool = False
     digest_weekday: int = 0
+    wants_single: bool = False  # every reminder as its own email, not one email a day
 
     @property
     def email(self) -> str:
@@ -207,6 +208,7 @@ class PlannedReminder:
     reminder: DueReminder
     recipient: Recipient
     policy: Policy
+    claims: tuple = ()  # what this email takes care of (see services/daily.py)
 
     @property
     def organisation(self) -> Organisation:
@@ -226,11 +228,13 @@ class PlannedDigest:
 class Plan:
     reminders: list[PlannedReminder] = field(default_factory=list)
     digests: list[PlannedDigest] = field(default_factory=list)
+    bundles: list[daily.PlannedBundle] = field(default_factory=list)
     unaddressed: int = 0  # reminders due with nobody to send them to (the role has no holder)
+    covered: int = 0  # due, but carried by an earlier email, or waiting for tomorrow's
 
     @property
-    def emails(self) -> list[PlannedReminder | PlannedDigest]:
-        return [*self.reminders, *self.digests]
+    def emails(self) -> list[PlannedReminder | PlannedDigest | daily.PlannedBundle]:
+        return [*self.reminders, *self.bundles, *self.digests]
 
 
 def reminder_key(action: Action, reminder: DueReminder, recipient: Recipient) -> str:
@@ -258,7 +262,8 @@ def plan_reminders(today: date) -> Plan:
     def recipient(contact: Contact, roles: tuple[str, ...]) -> Recipient:
         preference = preferences.get(contact.user_id) if contact.user_id else None
         wants_digest = preference is not None and preference.frequency is ReminderFrequency.WEEKLY_DIGEST
-        return Recipient(contact, roles, wants_digest, preference.digest_weekday if preference else 0)
+        wants_single = preference is not None and preference.frequency is ReminderFrequency.SINGLE
+        return Recipient(contact, roles, wants_digest, preference.digest_weekday if preference else 0, wants_single)
 
     for action in actions:
         policy = policies.get(action.organisation_id, DEFAULT_POLICY)
@@ -283,6 +288,9 @@ def plan_reminders(today: date) -> Plan:
                                                    action.organisation, person, target)
                 digests[group].items.append((action, reminder))
     plan.digests = list(digests.values())
+    grouped = daily.group_by_day(plan.reminders, today)
+    plan.reminders, plan.bundles = grouped.singles, grouped.bundles
+    plan.covered = grouped.covered + grouped.deferred
     return plan
 
 
@@ -351,7 +359,8 @@ def _days(count: int) -> str:
 
 
 def action_label(action: Action) -> str:
-    label = f"Recommendation {action.recommendation.number}"
+    label = action.recommendation.full_name
+    label = label[:1].upper() + label[1:]
     if action.title:
         title = action.title if len(action.title) <= 60 else action.title[:57].rstrip() + "..."
         label += f" ({title})"
@@ -426,7 +435,7 @@ def render_reminder(email: PlannedReminder, today: date) -> dict:
     action, reminder = email.action, email.reminder
     subject = headline(action, reminder, today)
     context = dict(
-        subject=subject, action=action, recipient_name=email.recipient.contact.name,
+        subject=subject, action=action, greeting=daily.greeting(email.recipient.contact),
         due_on=format_day(action.due_on),
         original_due_on=format_day(action.original_due_on) if action.original_due_on != action.due_on else None,
         last_update_on=format_day(local_date(action.last_update_at)) if action.last_update_at else None,
@@ -458,7 +467,7 @@ def render_digest(email: PlannedDigest, today: date) -> dict:
                   **_links(action, email.recipient)) for action, reminder in items]
     base = current_app.config["BASE_URL"]
     context = dict(
-        subject=subject, lines=lines, recipient_name=email.recipient.contact.name,
+        subject=subject, lines=lines, greeting=daily.greeting(email.recipient.contact),
         organisation_name=email.organisation.name, weekday=WEEKDAYS[email.recipient.digest_weekday],
         settings_url=f"{base}/account/notifications", service_name=current_app.config["SERVICE_NAME"],
     )
@@ -527,21 +536,20 @@ QUEUE_BATCH = 500  # emails rendered and inserted at a time: few statements, bou
 def queue_reminders(today: date, *, actor: Actor = "scheduler") -> RunResult:
     """Put every email due on `today` in the outbox; keys already there are left alone. Flushes."""
     plan = plan_reminders(today)
-    result = RunResult(skipped=plan.unaddressed)
+    result = RunResult(skipped=plan.unaddressed + plan.covered)
     emails = plan.emails
     already_queued = notifications.existing_keys([email.key for email in emails])
-    to_queue = [email for email in emails if email.key not in already_queued]
+    to_queue = daily.claim([email for email in emails if email.key not in already_queued])
     result.skipped += len(emails) - len(to_queue)
     queued: dict[int, list[int]] = defaultdict(list)
     organisations: dict[int, Organisation] = {}
     for start in range(0, len(to_queue), QUEUE_BATCH):
         batch = to_queue[start:start + QUEUE_BATCH]
-        new_ids = notifications.queue([
-            render_digest(email, today) if isinstance(email, PlannedDigest) else render_reminder(email, today)
-            for email in batch])
+        new_ids = notifications.queue([_render(email, today) for email in batch])
         for email in batch:
             notification_id = new_ids.pop(email.key, None)
             if notification_id is None:  # queued by another run since we looked
+                daily.release([email.key])
                 result.skipped += 1
                 continue
             result.queued += 1
@@ -555,6 +563,14 @@ def queue_reminders(today: date, *, actor: Actor = "scheduler") -> RunResult:
     return result
 
 
+def _render(email: PlannedReminder | PlannedDigest | daily.PlannedBundle, today: date) -> dict:
+    if isinstance(email, PlannedDigest):
+        return render_digest(email, today)
+    if isinstance(email, daily.PlannedBundle):
+        return daily.render_bundle(email, today)
+    return render_reminder(email, today)
+
+
 def send_reminders(today: date, *, dry_run: bool = False, actor: Actor = "scheduler") -> RunResult:
     """One reminder run as of `today`: queue what is due, commit, then deliver the outbox.
 
@@ -566,7 +582,7 @@ def send_reminders(today: date, *, dry_run: bool = False, actor: Actor = "schedu
         already_queued = notifications.existing_keys([email.key for email in plan.emails])
         new = sum(1 for email in plan.emails if email.key not in already_queued)
         db.session.rollback()
-        return RunResult(queued=new, skipped=plan.unaddressed + len(plan.emails) - new)
+        return RunResult(queued=new, skipped=plan.unaddressed + plan.covered + len(plan.emails) - new)
     result = queue_reminders(today, actor=actor)
     db.session.commit()
     delivered = notifications.deliver_pending(today=today, actor=actor)
