@@ -73,7 +73,7 @@ class Report(db.Model):
     def short_name(self) -> str:
         """A name that tells this report from the organisation's others: "June 2025 inspection"."""
         kind = (self.inspection_type or "inspection").strip()
-        if kind[:1].isupper() and kind[1:2].islower():  # "Full joint inspection", not "ILACS"
+        if kind[:1].isupper() and not any(letter.isupper() for letter in kind[1:]):  # not "ILACS", "Joint"
             kind = kind[0].lower() + kind[1:]
         if self.publication_date is None:
             return self.title[:80]
