@@ -109,10 +109,13 @@ def configure_templates(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .views import actions, api, auth, board, dashboard, health, notifications, organisations, pages, partner, reports
+    from .views import (
+        actions, api, auth, board, calendar, dashboard, health, notifications, organisations, pages, partner, reports,
+        themes,
+    )
 
     for blueprint in (auth.bp, dashboard.bp, organisations.bp, reports.bp, actions.bp, partner.bp, api.bp,
-                      notifications.bp, board.bp, board.themes_bp, board.calendar_bp, health.bp, pages.bp):
+                      notifications.bp, board.bp, themes.bp, calendar.bp, health.bp, pages.bp):
         app.register_blueprint(blueprint)
 
 

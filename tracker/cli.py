@@ -234,13 +234,13 @@ def seed_demo(organisation_count: int, reports_per_organisation: int, actions_pe
 def board_pack(slug: str, file_format: str, out: Path) -> None:
     """Write the board pack as of today. Reads only; saves nothing."""
     from .boardpack import WRITERS
-    from .services import board
+    from .services.board_pack import board_pack
 
     try:
         organisation = organisations.organisation_by_slug(slug)
     except ServiceError as error:
         _fail(str(error))
-    content = WRITERS[file_format](board.board_pack(organisation, clock.today()))
+    content = WRITERS[file_format](board_pack(organisation, clock.today()))
     try:
         out.write_bytes(content)
     except OSError as error:

@@ -1,13 +1,42 @@
-"""Today's date where the service runs. One function, so tests can move time explicitly."""
+"""Today's date and time zone conversion where the service runs.
+
+The one place that turns UTC timestamps into calendar days in TRACKER_TIMEZONE (Europe/London
+by default) and back, so tests can move time explicitly and every layer agrees on a "day".
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 
 
+def local_zone() -> ZoneInfo:
+    """The service's time zone (TRACKER_TIMEZONE)."""
+    return ZoneInfo(current_app.config["TRACKER_TIMEZONE"])
+
+
 def today() -> date:
     """The calendar date now in TRACKER_TIMEZONE (Europe/London by default)."""
-    return datetime.now(ZoneInfo(current_app.config["TRACKER_TIMEZONE"])).date()
+    return datetime.now(local_zone()).date()
+
+
+def start_of_day(day: date) -> datetime:
+    """Midnight at the start of `day` in the service's time zone, as a UTC timestamp."""
+    return datetime.combine(day, time(0), tzinfo=local_zone()).astimezone(timezone.utc)
+
+
+def end_of_day(day: date) -> datetime:
+    """The first instant after `day` (exclusive upper bound), as a UTC timestamp."""
+    return start_of_day(day + timedelta(days=1))
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar day a UTC timestamp falls on in the service's time zone."""
+    return moment.astimezone(local_zone()).date()
+
+
+def local_time(moment: datetime) -> datetime:
+    """A UTC timestamp as the wall-clock time in the service's time zone."""
+    return moment.astimezone(local_zone())

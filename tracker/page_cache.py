@@ -10,8 +10,9 @@ is Python turning rows into HTML or JSON. So a page is kept once rendered, under
 - today's date, because overdue, due soon and RAG ratings change with it;
 - the change counters (`DataVersion`) of the organisations the page shows.
 
-Every audited change adds one to its organisation's counter in the same transaction
-(`note_change`, called by `services.audit.record`), so the first request after a change finds
+Every change to data a page may show adds one to its organisation's counter in the same
+transaction, on its own (tracker/data_versions.py: the ORM's flush events), so the first request
+after a change finds
 no page under the new key and renders afresh. Nothing is ever invalidated by hand; pages no one
 asks for again age out (CACHE_DEFAULT_TIMEOUT, CACHE_THRESHOLD).
 
@@ -31,55 +32,16 @@ from typing import Any
 from flask import current_app, g, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import event, func, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from . import clock
+from .data_versions import data_version
 from .extensions import cache, db
-from .models import DataVersion
 from .permissions import access_fingerprint
 
-_CHANGED = "changed_organisations"
 # Placeholders for the per-request parts. A NUL character never comes from data: every request
 # carrying one is refused, and PostgreSQL cannot store one.
 _CSRF_TOKEN = "\x00csrf-token\x00"
 _CSP_NONCE = "\x00csp-nonce\x00"
-
-
-def note_change(organisation_id: int | None) -> None:
-    """Mark an organisation's data as changed by the current transaction; its counter goes up
-    when the transaction commits."""
-    if organisation_id is not None:
-        db.session.info.setdefault(_CHANGED, set()).add(organisation_id)
-
-
-@event.listens_for(Session, "before_commit")
-def _count_changes(session: Session) -> None:
-    """One statement per commit, locking the counters in id order so two transactions changing
-    the same organisations cannot deadlock on them. (A transaction that rolls back keeps its
-    marks until the session's next commit or its end: at worst one page renders afresh.)"""
-    changed = session.info.pop(_CHANGED, None)
-    if not changed:
-        return
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name]
-    statement = insert(DataVersion).values(
-        [{"organisation_id": organisation_id, "version": 1} for organisation_id in sorted(changed)]
-    )
-    session.execute(statement.on_conflict_do_update(
-        index_elements=[DataVersion.organisation_id], set_={"version": DataVersion.version + 1}
-    ))
-
-
-def data_version(organisation_ids: list[int] | None) -> int:
-    """A number that changes whenever the data of any of these organisations changes (None:
-    every organisation). Counters only go up, so their sum does too."""
-    statement = select(func.coalesce(func.sum(DataVersion.version), 0))
-    if organisation_ids is not None:
-        if not organisation_ids:
-            return 0
-        statement = statement.where(DataVersion.organisation_id.in_(organisation_ids))
-    return db.session.scalar(statement)
 
 
 def _key(organisation_ids: list[int] | None) -> str:

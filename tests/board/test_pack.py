@@ -13,10 +13,11 @@ from tracker import clock
 from tracker.extensions import db
 from tracker.models import AccessLevel, Evidence, Flag, Status
 from tracker.services.actions import post_update, request_deadline_change
-from tracker.services.board import board_pack, owners_text, record_meeting
+from tracker.services.board_pack import board_pack, owners_text
+from tracker.services.meetings import record_meeting
 from tracker.boardpack import board_pack_pdf, evidence_pack_pdf
 from tracker.boardpack.text import latin1
-from tracker.services.board import evidence_pack
+from tracker.services.evidence_pack import evidence_pack
 from tests.factories import make_action, make_organisation, make_role, make_user
 
 EVIDENCE = ["https://intranet.example.org/partner-attendance.xlsx"]

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.models import Action, Flag, Status
 from tracker.services.actions import post_update, rag_for
-from tracker.services.board import board_pack, board_summary, progress_days, progress_over_time, rag_colour_sql
+from tracker.services.board_pack import board_pack
+from tracker.services.board_summary import board_summary, progress_days, progress_over_time, rag_colour_sql
 from tests.factories import make_action, make_organisation, make_report, make_user
 
 TODAY = date(2026, 3, 10)

@@ -9,7 +9,7 @@ from tracker.extensions import db
 from tracker.models import AccessLevel, Recommendation, Status
 from tracker.services import themes
 from tracker.models.board import RecommendationTheme
-from tracker.services.board import remember_themes, search_recommendations, theme_overview
+from tracker.services.themes import remember_themes, search_recommendations, theme_overview
 from tests.conftest import SHARED
 from tests.factories import make_action, make_organisation, make_report, make_user
 

@@ -1,6 +1,6 @@
 """Board packs and inspection evidence packs as files: PDF (fpdf2), Excel (openpyxl) and CSV.
 
-Each writer takes a value built by tracker/services/board.py and returns bytes; none of them
+Each writer takes a value built by tracker/services/board_pack.py and returns bytes; none of them
 queries the database, so the numbers on paper are the ones the dashboard shows.
 """
 

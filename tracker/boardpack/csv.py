@@ -6,7 +6,7 @@ import csv
 from datetime import date
 from io import StringIO
 
-from ..services.board import BoardPack
+from ..services.board_pack import BoardPack
 from .columns import ACTION_COLUMNS, action_values
 
 # A cell starting with one of these is run as a formula by spreadsheet programs; a leading

@@ -10,7 +10,8 @@ from flask import current_app
 
 from ..models import Recommendation, Report
 from ..services.actions import rag_for
-from ..services.board import local_date, owners_text
+from ..clock import local_date
+from ..services.board_pack import owners_text
 from .document import Document
 
 

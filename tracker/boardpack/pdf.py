@@ -14,7 +14,9 @@ from datetime import date
 from fpdf.fonts import FontFace
 
 from ..models import Status
-from ..services.board import BoardPack, MeetingChanges, PackRow, local_date, owners_text
+from ..clock import local_date
+from ..services.board_pack import BoardPack, PackRow, owners_text
+from ..services.meetings import MeetingChanges
 from .chart import SERIES, progress_chart
 from .document import FONT, Document
 from .evidence_pdf import evidence_pack_pdf

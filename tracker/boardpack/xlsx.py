@@ -13,7 +13,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..models import Status
-from ..services.board import BoardPack, local_date, owners_text
+from ..clock import local_date
+from ..services.board_pack import BoardPack, owners_text
 from .chart import SERIES
 from .columns import ACTION_COLUMNS, action_values
 

@@ -7,7 +7,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .types import UTCDateTime, utc_now
+from .types import SHOWN_NOWHERE, UTCDateTime, utc_now
 
 if TYPE_CHECKING:
     from .action import Action
@@ -19,6 +19,7 @@ class ApiToken(db.Model):
     """A bearer token for /api/v1. Only its SHA-256 is stored; the token is shown once."""
 
     __tablename__ = "api_tokens"
+    __shown_in__ = SHOWN_NOWHERE  # no kept page shows these rows
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -39,6 +40,7 @@ class PartnerLink(db.Model):
     """
 
     __tablename__ = "partner_links"
+    __shown_in__ = "action_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
@@ -57,6 +59,7 @@ class SignInAttempt(db.Model):
     """Failed sign-ins per email and per address in a time window, shared by every web worker."""
 
     __tablename__ = "sign_in_attempts"
+    __shown_in__ = SHOWN_NOWHERE  # no kept page shows these rows
     __table_args__ = (Index("ix_sign_in_attempts_key_window", "key", "window_start", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

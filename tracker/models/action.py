@@ -55,6 +55,7 @@ class ActionOwner(db.Model):
     """A role that owns an action; one owner of each action is the lead."""
 
     __tablename__ = "action_owners"
+    __shown_in__ = "action_id"
 
     action_id: Mapped[int] = mapped_column(
         ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True
@@ -137,6 +138,7 @@ class Update(db.Model):
     """A progress update on an action: a note, and the status it moved from and to."""
 
     __tablename__ = "updates"
+    __shown_in__ = "action_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
@@ -178,6 +180,7 @@ class DeadlineChange(db.Model):
     """A request to move an action's deadline, decided by the board. The original stays."""
 
     __tablename__ = "deadline_changes"
+    __shown_in__ = "action_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
@@ -202,6 +205,7 @@ class UpdateRevision(db.Model):
     """An update's earlier wording: edits are kept, never silently changed."""
 
     __tablename__ = "update_revisions"
+    __shown_in__ = "update_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     update_id: Mapped[int] = mapped_column(ForeignKey("updates.id", ondelete="CASCADE"), index=True)
@@ -218,6 +222,7 @@ class Evidence(db.Model):
     """A file attached to an update, stored under UPLOAD_DIR (outside the web root) by its hash."""
 
     __tablename__ = "evidence"
+    __shown_in__ = "action_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     update_id: Mapped[int] = mapped_column(ForeignKey("updates.id", ondelete="CASCADE"), index=True)

@@ -7,7 +7,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .types import UTCDateTime, utc_now
+from .types import SHOWN_NOWHERE, UTCDateTime, utc_now
 
 if TYPE_CHECKING:
     from .user import User
@@ -50,6 +50,7 @@ class DataVersion(db.Model):
     before the data it stands for."""
 
     __tablename__ = "data_versions"
+    __shown_in__ = SHOWN_NOWHERE  # no kept page shows these rows
 
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True

@@ -7,7 +7,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .types import UTCDateTime, utc_now
+from .types import SHOWN_NOWHERE, UTCDateTime, utc_now
 
 if TYPE_CHECKING:
     from .organisation import Organisation
@@ -43,6 +43,7 @@ class CalendarFeed(db.Model):
     """
 
     __tablename__ = "calendar_feeds"
+    __shown_in__ = SHOWN_NOWHERE  # no kept page shows these rows
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -64,6 +65,7 @@ class RecommendationTheme(db.Model):
     """
 
     __tablename__ = "recommendation_themes"
+    __shown_in__ = SHOWN_NOWHERE  # no kept page shows these rows
 
     recommendation_id: Mapped[int] = mapped_column(
         ForeignKey("recommendations.id", ondelete="CASCADE"), primary_key=True

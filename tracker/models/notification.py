@@ -17,7 +17,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .types import UTCDateTime, string_enum, utc_now
+from .types import SHOWN_NOWHERE, UTCDateTime, string_enum, utc_now
 
 if TYPE_CHECKING:
     from .organisation import Organisation
@@ -47,6 +47,7 @@ class Notification(db.Model):
     """
 
     __tablename__ = "notifications"
+    __shown_in__ = SHOWN_NOWHERE  # no kept page shows these rows
     __table_args__ = (Index("ix_notifications_status_next_attempt", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -133,6 +134,7 @@ class NotificationPreference(db.Model):
     """How one person wants reminders. People without a row get each reminder as it falls due."""
 
     __tablename__ = "notification_preferences"
+    __shown_in__ = SHOWN_NOWHERE  # no kept page shows these rows
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
@@ -148,6 +150,7 @@ class SchedulerRun(db.Model):
     """The latest run of one scheduler job (one row per job id), shown to administrators."""
 
     __tablename__ = "scheduler_runs"
+    __shown_in__ = SHOWN_NOWHERE  # no kept page shows these rows
 
     id: Mapped[int] = mapped_column(primary_key=True)
     job_id: Mapped[str] = mapped_column(String(64), unique=True)

@@ -38,6 +38,7 @@ class Organisation(db.Model):
     """A youth offending service or partner body: it has roles, members, reports, meetings."""
 
     __tablename__ = "organisations"
+    __shown_in__ = "id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)

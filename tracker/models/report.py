@@ -84,6 +84,7 @@ class Recommendation(db.Model):
     """One recommendation as the report printed it."""
 
     __tablename__ = "recommendations"
+    __shown_in__ = "report_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)

@@ -80,6 +80,7 @@ class RoleAlias(db.Model):
     """Another way a report writes a role ("Chair of YOT Management Board")."""
 
     __tablename__ = "role_aliases"
+    __shown_in__ = "role_id"
     __table_args__ = (UniqueConstraint("role_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -93,6 +94,7 @@ class RoleTenure(db.Model):
     """Who held a role, and when, so history can say who was accountable at the time."""
 
     __tablename__ = "role_tenures"
+    __shown_in__ = "role_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     role_id: Mapped[int] = mapped_column(ForeignKey("roles.id", ondelete="CASCADE"), index=True)

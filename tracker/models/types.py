@@ -40,3 +40,11 @@ def string_enum(enum_class: type[enum.StrEnum], length: int = 16) -> Enum:
     """An enum stored as its value in a plain string column (no database enum type to migrate)."""
     return Enum(enum_class, native_enum=False, length=length, validate_strings=True,
                 values_callable=lambda members: [member.value for member in members])
+
+
+# Where a row's changes show, for the change counters (tracker/data_versions.py). A model says
+# so with `__shown_in__`: the name of a column holding an organisation id ("organisation_id"),
+# or of a foreign key column whose row says where it shows ("action_id"), or one of these two.
+# A model that says nothing shows in its `organisation_id` if it has one, otherwise everywhere.
+SHOWN_EVERYWHERE = "*"
+SHOWN_NOWHERE = ""

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from .types import UTCDateTime, utc_now
+from .types import SHOWN_EVERYWHERE, UTCDateTime, utc_now
 
 if TYPE_CHECKING:
     from .organisation import Membership
@@ -19,6 +19,8 @@ class User(UserMixin, db.Model):
     """A person who signs in. What they may see comes from their memberships."""
 
     __tablename__ = "users"
+    __shown_in__ = SHOWN_EVERYWHERE  # names show on every page that lists people
+    __unshown_columns__ = frozenset({"password_hash", "session_token", "last_signed_in_at"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

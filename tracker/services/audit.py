@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import page_cache
 from ..extensions import db
 from ..models import AuditEvent, User
 
@@ -32,5 +31,4 @@ def record(
         after=after,
     )
     db.session.add(audit_event)
-    page_cache.note_change(organisation_id)
     return audit_event

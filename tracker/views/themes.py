@@ -1,0 +1,56 @@
+"""Recommendations across reports: recurring themes and search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request
+
+from .. import permissions
+from ..extensions import db
+from ..forms.board import RecommendationSearchForm
+from ..permissions import signed_in
+from ..services import themes
+
+bp = Blueprint("themes", __name__, url_prefix="/themes")
+
+
+@bp.context_processor
+def theme_helpers() -> dict[str, Any]:
+    return {"theme_names": {slug: theme.name for slug, theme in themes.THEMES_BY_SLUG.items()}}
+
+
+@bp.get("", endpoint="index")
+@signed_in
+def themes_index():
+    overview = themes.theme_overview(permissions.visible_organisation_ids())
+    db.session.commit()  # keeps the themes worked out for recommendations seen for the first time
+    return render_template("themes/index.html", themes=overview, search_form=RecommendationSearchForm(request.args),
+                           keywords=themes.THEMES)
+
+
+def _search_text(form: RecommendationSearchForm) -> str:
+    # PostgreSQL refuses NUL characters in text; nobody searches for them.
+    return (form.q.data or "").replace("\x00", "").strip()[:200]
+
+
+@bp.get("/search")
+@signed_in
+def search():
+    form = RecommendationSearchForm(request.args)
+    text = _search_text(form)
+    results = themes.search_recommendations(permissions.visible_organisation_ids(), text=text) if text else None
+    return render_template("themes/search.html", form=form, text=text, results=results)
+
+
+@bp.get("/<theme_slug>")
+@signed_in
+def show(theme_slug: str):
+    theme = themes.THEMES_BY_SLUG.get(theme_slug)
+    if theme is None:
+        abort(404)
+    form = RecommendationSearchForm(request.args)
+    text = _search_text(form)
+    results = themes.search_recommendations(permissions.visible_organisation_ids(), text=text, theme=theme)
+    db.session.commit()  # keeps the themes worked out for recommendations seen for the first time
+    return render_template("themes/show.html", theme=theme, form=form, text=text, results=results)
