@@ -21,7 +21,7 @@ from tracker.boardpack.pdf import RAG_TINTS
 from tracker.extensions import db
 from tracker.models import AccessLevel, Flag, Status
 from tracker.services.actions import post_update, request_deadline_change
-from tracker.services.board import board_pack
+from tracker.services.board_pack import board_pack
 from tests.factories import make_action, make_organisation, make_report, make_role, make_user
 
 SCALE = 1.0  # 72 dpi: one pixel per point
@@ -160,3 +160,22 @@ def test_the_old_grey_rows_would_have_been_caught():
         draw.rectangle((34, 80 + row * 30, 808, 100 + row * 30), fill=(177, 180, 182))
     assert _grey_share(image) >= 0.03
     assert _fullness(Image.new("RGB", (842, 595), "white")) < 1 / 3
+
+
+def test_a_verified_action_shows_the_owners_evidence_not_the_boards_note(ynys_mon):
+    from sqlalchemy import select
+
+    from tracker.models import Action, User
+    from tracker.services.actions import verify_action
+
+    done = db.session.scalar(select(Action).where(Action.status == Status.COMPLETED))
+    member = db.session.scalar(select(User).where(User.name == "Bola Board"))
+    verify_action(done, board_member=member, note="Signed off at the March meeting", expected_version=done.version)
+    db.session.commit()
+    pack = board_pack(ynys_mon, clock.today())
+    row = next(row for row in pack.rows if row.action_id == done.id)
+    assert row.status is Status.VERIFIED
+    assert row.latest_update.startswith("Bola Board: Done: audit shows every plan reviewed")
+    text = " ".join(_page_texts(board_pack_pdf(pack)))
+    every = text[text.index("Every recommendation"):]  # (the sign-off is listed under status changes)
+    assert "Signed off at the March meeting" not in every and "Done: audit shows every plan" in every

@@ -65,8 +65,8 @@ class Document(FPDF):
 
     # -- building blocks --
 
-    def heading(self, text: str, size: int = 16, space_before: float = 2) -> None:
-        self.keep_room(28)  # never a heading alone at the foot of a page
+    def heading(self, text: str, size: int = 16, space_before: float = 2, room: float = 28) -> None:
+        self.keep_room(room)  # never a heading alone at the foot of a page
         self.ln(space_before)
         self.set_font(FONT, "B", size)
         self.multi_cell(0, size * 0.5, printable(text), align="L", new_x="LMARGIN", new_y="NEXT")

@@ -80,9 +80,8 @@ def _title(document: Document, pack: BoardPack) -> None:
                         align="L", new_x="LMARGIN", new_y="NEXT")
     document.paragraph(
         f"{summary.total} actions: {summary.done} completed or verified, {summary.open} open, "
-        f"{summary.overdue} overdue, {summary.due_within[30]} due in the next 30 days. RAG is worked out from "
-        "each action's status, flags and deadline, and printed as a word with its reason.", size=9)
-    document.ln(1)
+        f"{summary.overdue} overdue, {summary.due_within[30]} due in the next 30 days. RAG comes from each "
+        "action's status, flags and deadline, printed as a word with its reason.", size=9)
 
 
 def exception_rows(pack: BoardPack) -> tuple[list[PackRow], list[PackRow]]:
@@ -100,18 +99,6 @@ def _exceptions(document: Document, pack: BoardPack) -> None:
     if not (overdue or flagged or changes.awaiting_decision or changes.awaiting_sign_off):
         document.paragraph("Nothing is overdue, at risk or blocked, and no decision is waiting.")
         return
-    widths = (7.4, 3.6, 2.1, 1.4, 2.2, 3.2, 5.0)
-    headings = ["Recommendation", "Owner", "Deadline", "Days late", "Status", "RAG and why", "Latest update"]
-    for title, rows in ((f"Overdue ({len(overdue)})", overdue), (f"At risk or blocked ({len(flagged)})", flagged)):
-        if not rows:
-            continue
-        document.heading(title, 12, 1)
-        document.table_of(headings, [[
-            f"{recommendation_name(row)}: {_short(row.step or row.recommendation, 70)}", row.owners,
-            _day(row.due_on), str(row.days_overdue) if row.days_overdue else "",
-            row.status.label + (f"\n{row.flag}" if row.flag else ""), f"{row.rag.colour.capitalize()}: {row.rag.reason}",
-            _latest(row, 160)] for row in rows], widths, size=8, numeric_columns=(3,),
-            styles=[{5: rag_style(row.rag.colour)} for row in rows])
     decisions = [[_action_name(change.action), owners_text(change.action),
                   f"More time: from {_day(change.due_on_before)} to {_day(change.requested_due_on)}. "
                   f"{_short(change.reason, 200)}"] for change in changes.awaiting_decision]
@@ -120,13 +107,25 @@ def _exceptions(document: Document, pack: BoardPack) -> None:
                    + (f" {_day(local_date(action.completed_at))}" if action.completed_at else "") + ")"]
                   for action in changes.awaiting_sign_off]
     if decisions:
-        document.heading(f"Decisions needed ({len(decisions)})", 12, 1)
-        document.table_of(["Recommendation", "Owner", "Decision"], decisions, (6, 4, 8), size=8)
+        document.heading(f"Decisions needed ({len(decisions)})", 12, 0)
+        document.table_of(["Recommendation", "Owner", "Decision"], decisions, (8, 4, 7), size=8)
+    widths = (8.0, 4.2, 2.0, 1.3, 2.2, 3.6, 4.5)
+    headings = ["Recommendation", "Owner", "Deadline", "Days late", "Status", "RAG and why", "Latest update"]
+    for title, rows in ((f"Overdue ({len(overdue)})", overdue), (f"At risk or blocked ({len(flagged)})", flagged)):
+        if not rows:
+            continue
+        document.heading(title, 12, 1, room=20)
+        document.table_of(headings, [[
+            f"{recommendation_name(row)}: {_short(row.step or row.recommendation, 50)}", row.owners,
+            _day(row.due_on), str(row.days_overdue) if row.days_overdue else "",
+            row.status.label + (f"\n{row.flag}" if row.flag else ""), f"{row.rag.colour.capitalize()}: {row.rag.reason}",
+            _latest(row, 160)] for row in rows], widths, size=8, numeric_columns=(3,),
+            styles=[{5: rag_style(row.rag.colour)} for row in rows])
 
 
 def _action_name(action) -> str:
     name = action.recommendation.full_name
-    text = f"{name[:1].upper()}{name[1:]}: {_short(action.title or action.recommendation.text, 160)}"
+    text = f"{name[:1].upper()}{name[1:]}: {_short(action.title or action.recommendation.text, 50)}"
     return text
 
 
