@@ -88,12 +88,12 @@ def test_the_pdf_board_pack_names_every_recommendation_owner_and_status(quarter,
 def test_the_excel_board_pack_has_one_row_per_action_with_filters(quarter, runner, tmp_path):
     board = quarter
     workbook = load_workbook(io.BytesIO(_run(runner, board.organisation, "xlsx", tmp_path)))
-    assert workbook.sheetnames == ["About", "Summary", "Reports", "Owners", "Actions", "Since last meeting",
+    assert workbook.sheetnames == ["About", "Exceptions", "Summary", "Reports", "Owners", "Actions", "Since last meeting",
                                   "Progress over time"]
     sheet = workbook["Actions"]
     headings = [cell.value for cell in sheet[1]]
     rows = [dict(zip(headings, (cell.value for cell in row))) for row in sheet.iter_rows(min_row=2)]
-    assert sheet.auto_filter.ref == f"A1:Q{len(rows) + 1}" and sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:R{len(rows) + 1}" and sheet.freeze_panes == "A2"
     assert sorted(row["Action ID"] for row in rows) == sorted(action.id for action in board.actions.values())
     by_number = {row["Recommendation number"]: row for row in rows}
     assert by_number["1"]["Status"] == "Completed" and by_number["1"]["Owners"] == (

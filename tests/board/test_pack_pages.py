@@ -179,3 +179,24 @@ def test_a_verified_action_shows_the_owners_evidence_not_the_boards_note(ynys_mo
     text = " ".join(_page_texts(board_pack_pdf(pack)))
     every = text[text.index("Every recommendation"):]  # (the sign-off is listed under status changes)
     assert "Signed off at the March meeting" not in every and "Done: audit shows every plan" in every
+
+
+def test_the_excel_pack_has_the_same_exceptions_as_page_1(ynys_mon):
+    from openpyxl import load_workbook
+
+    from tracker.boardpack import board_pack_xlsx
+
+    pack = board_pack(ynys_mon, clock.today())
+    workbook = load_workbook(io.BytesIO(board_pack_xlsx(pack)))
+    assert workbook.sheetnames[1] == "Exceptions"
+    rows = list(workbook["Exceptions"].iter_rows(min_row=2, values_only=True))
+    kinds = [row[0] for row in rows]
+    assert kinds == ["Decision: more time", "Decision: sign off"] + ["Overdue"] * 5 + ["At risk or blocked"]
+    first_page = _page_texts(board_pack_pdf(pack))[0]
+    for row in rows:
+        name = row[2][:1].upper() + row[2][1:]
+        assert name in first_page, name
+    actions = workbook["Actions"]
+    headings = [cell.value for cell in actions[1]]
+    assert actions.cell(row=2, column=headings.index("Recommendation (report and number)") + 1).value.startswith(
+        "September 2025 inspection, recommendation")
