@@ -117,6 +117,14 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth.bp, dashboard.bp, organisations.bp, reports.bp, actions.bp, partner.bp, api.bp,
                       notifications.bp, board.bp, themes.bp, calendar.bp, health.bp, pages.bp):
         app.register_blueprint(blueprint)
+    register_board_blueprints(app)
+
+
+def register_board_blueprints(app: Flask) -> None:
+    """Board decisions, report corrections after import, and the oversight comparison."""
+    from .views import decisions
+
+    app.register_blueprint(decisions.bp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -64,6 +64,8 @@ EXPECTED: dict[str, tuple[str, set[str]]] = {
     "calendar.index": ("GET", EVERYONE),
     "calendar.create": ("POST", EVERYONE),
     "calendar.revoke": ("POST", EVERYONE),
+    "decisions.index": ("GET", {ADMIN, BOARD}),
+    "decisions.send_back": ("GET", {ADMIN, BOARD}),
 }
 # Pages that show only the signed-in user's own things (or what they may see across organisations).
 PERSONAL = {"dashboard.index", "auth.account", "notifications.settings", "themes.index", "themes.search",

@@ -493,6 +493,8 @@ def reason_not_needed(notification: Notification, today: date) -> str | None:
     """
     if notification.resend_requested_at is not None or notification.action_id is None:
         return None
+    if not _is_reminder_kind(notification.kind):  # a message about an event (sent back, say) always goes
+        return None
     action = db.session.get(Action, notification.action_id)
     if action is None or action.status.is_closed:
         status = action.status.label.lower() if action else "deleted"
@@ -510,6 +512,10 @@ def reason_not_needed(notification: Notification, today: date) -> str | None:
     if notification.recipient not in holders:
         return "Not needed: the recipient no longer holds the role."
     return None
+
+
+def _is_reminder_kind(kind: str) -> bool:
+    return kind.startswith("before_") or kind in ("due_today", "overdue", "escalation", "nudge")
 
 
 # --- A run ------------------------------------------------------------------------------------
