@@ -39,13 +39,13 @@ def test_the_board_dashboard_shows_waiting_decisions_in_a_banner_with_the_count(
     client_request.login(board.member)
     page = client_request.get("board.dashboard", slug=board.organisation.slug)
     banner = page.select_one(".govuk-notification-banner")
-    assert banner.select_one("[data-count='decisions-waiting']").text.strip() == "4 decisions are waiting for the board"
+    assert banner.select_one("[data-decisions-waiting]").text.strip() == "4 decisions are waiting for the board"
     assert "2 requests for more time and 2 completed actions to sign off" in banner.text
     assert banner.select_one("a")["href"] == client_request.url("decisions.index", slug=board.organisation.slug)
     # People who cannot decide see no banner.
     client_request.login(board.manager)
     page = client_request.get("board.dashboard", slug=board.organisation.slug)
-    assert page.select_one("[data-count='decisions-waiting']") is None
+    assert page.select_one("[data-decisions-waiting]") is None
 
 
 def test_send_back_to_the_owner_with_a_reason(board_organisation, client_request, smtp_server):

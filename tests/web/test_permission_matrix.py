@@ -66,6 +66,9 @@ EXPECTED: dict[str, tuple[str, set[str]]] = {
     "calendar.revoke": ("POST", EVERYONE),
     "decisions.index": ("GET", {ADMIN, BOARD}),
     "decisions.send_back": ("GET", {ADMIN, BOARD}),
+    "report_admin.withdraw": ("GET", STAFF),
+    "report_admin.edit": ("GET", STAFF),
+    "report_admin.edit_recommendation": ("GET", STAFF),
 }
 # Pages that show only the signed-in user's own things (or what they may see across organisations).
 PERSONAL = {"dashboard.index", "auth.account", "notifications.settings", "themes.index", "themes.search",

@@ -62,9 +62,14 @@ class Report(db.Model):
     extracted_text: Mapped[str] = mapped_column(Text, default="")
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # A withdrawn import (imported by mistake) is kept, with why, but leaves every list, pack and
+    # reminder run (see models/visibility.py); the audit log keeps its story.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     organisation: Mapped[Organisation] = relationship()
-    imported_by: Mapped[User | None] = relationship()
+    imported_by: Mapped[User | None] = relationship(foreign_keys=[imported_by_id])
     recommendations: Mapped[list[Recommendation]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="Recommendation.position"
     )
@@ -101,7 +106,26 @@ class Recommendation(db.Model):
         back_populates="recommendation", cascade="all, delete-orphan", order_by="Action.id"
     )
 
+    revisions: Mapped[list[RecommendationRevision]] = relationship(
+        back_populates="recommendation", cascade="all, delete-orphan",
+        order_by="RecommendationRevision.id.desc()")
+
     @property
     def full_name(self) -> str:
         """The report's short name and the number, so "4" from two reports can't be confused."""
         return f"{self.report.short_name}, recommendation {self.number}"
+
+
+class RecommendationRevision(db.Model):
+    """Earlier wording of a recommendation, kept when someone corrects its text."""
+
+    __tablename__ = "recommendation_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    recommendation: Mapped[Recommendation] = relationship(back_populates="revisions")
+    replaced_by: Mapped[User | None] = relationship()
