@@ -122,10 +122,10 @@ def register_blueprints(app: Flask) -> None:
 
 def register_board_blueprints(app: Flask) -> None:
     """Board decisions, report corrections after import, and the oversight comparison."""
-    from .views import decisions, report_admin
+    from .views import action_lists, decisions, report_admin
 
-    app.register_blueprint(decisions.bp)
-    app.register_blueprint(report_admin.bp)
+    for blueprint in (decisions.bp, report_admin.bp, action_lists.bp):
+        app.register_blueprint(blueprint)
 
 
 def register_error_handlers(app: Flask) -> None:

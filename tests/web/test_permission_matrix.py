@@ -67,6 +67,8 @@ EXPECTED: dict[str, tuple[str, set[str]]] = {
     "decisions.index": ("GET", {ADMIN, BOARD}),
     "decisions.send_back": ("GET", {ADMIN, BOARD}),
     "report_admin.withdraw": ("GET", STAFF),
+    "action_lists.export": ("GET", EVERYONE),
+    "action_lists.bulk_status": ("GET", STAFF),
     "report_admin.edit": ("GET", STAFF),
     "report_admin.edit_recommendation": ("GET", STAFF),
 }
