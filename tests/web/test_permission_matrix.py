@@ -68,12 +68,14 @@ EXPECTED: dict[str, tuple[str, set[str]]] = {
     "decisions.send_back": ("GET", {ADMIN, BOARD}),
     "report_admin.withdraw": ("GET", STAFF),
     "action_lists.export": ("GET", EVERYONE),
+    "oversight.index": ("GET", EVERYONE),
+    "oversight.export": ("GET", EVERYONE),
     "action_lists.bulk_status": ("GET", STAFF),
     "report_admin.edit": ("GET", STAFF),
     "report_admin.edit_recommendation": ("GET", STAFF),
 }
 # Pages that show only the signed-in user's own things (or what they may see across organisations).
-PERSONAL = {"dashboard.index", "auth.account", "notifications.settings", "themes.index", "themes.search",
+PERSONAL = {"oversight.index", "oversight.export", "dashboard.index", "auth.account", "notifications.settings", "themes.index", "themes.search",
             "themes.show", "calendar.index", "calendar.create", "calendar.revoke"}
 # Reached without a session (the partner link and calendar feed carry their own tokens; tested elsewhere).
 PUBLIC = {"auth.sign_in", "auth.sign_in_with_link", "auth.sign_out", "health.healthz", "pages.accessibility",

@@ -154,6 +154,7 @@ def action_audit_events(action: Action) -> list[AuditEvent]:
 
 PER_PAGE = 25
 RAG_COLOURS = ("red", "amber", "green", "grey")
+FLAG_FILTERS = ("at_risk", "blocked", "flagged")
 
 
 @dataclass(frozen=True)
@@ -165,11 +166,18 @@ class ActionFilters:
     due_within: int | None = None   # days from today
     rag: str | None = None
     search: str = ""
+    # Used by the oversight comparison's links, so a count and its list always agree.
+    open_only: bool = False
+    flag: str | None = None          # "at_risk", "blocked", or "flagged" for either
+    inspectorate: str = ""          # reports whose inspectorate contains this
+    published_from: date | None = None
+    published_to: date | None = None
 
     @property
     def active(self) -> bool:
         return any((self.status, self.owner, self.report, self.overdue, self.due_within is not None,
-                    self.rag, self.search))
+                    self.rag, self.search, self.open_only, self.flag, self.inspectorate, self.published_from,
+                    self.published_to))
 
 
 @dataclass(frozen=True)
@@ -221,6 +229,14 @@ def filter_actions(statement: Select, filters: ActionFilters, today: date) -> Se
                                     Action.due_on <= today + timedelta(days=filters.due_within))
     if filters.rag in RAG_COLOURS:
         statement = statement.where(rag_condition(filters.rag, today))
+    if filters.open_only:
+        statement = statement.where(Action.status.in_(OPEN))
+    if filters.flag in FLAG_FILTERS:
+        flags = (Flag.AT_RISK, Flag.BLOCKED) if filters.flag == "flagged" else (Flag(filters.flag),)
+        statement = statement.where(Action.status.in_(OPEN), Action.flag.in_(flags))
+    if filters.inspectorate or filters.published_from or filters.published_to:
+        statement = statement.where(Action.recommendation_id.in_(report_criteria(
+            select(Recommendation.id).join(Report, Report.id == Recommendation.report_id), filters)))
     if filters.search.strip():
         term = filters.search.strip().lower()
         statement = statement.where(or_(
@@ -229,6 +245,18 @@ def filter_actions(statement: Select, filters: ActionFilters, today: date) -> Se
             func.lower(Action.title).contains(term, autoescape=True),
             Action.id.in_(select(Update.action_id).where(func.lower(Update.note).contains(term, autoescape=True))),
         ))
+    return statement
+
+
+def report_criteria(statement: Select, filters: ActionFilters) -> Select:
+    """Reports by inspectorate (contains, any case) and publication date range."""
+    if filters.inspectorate:
+        statement = statement.where(func.lower(Report.inspectorate).contains(filters.inspectorate.lower(),
+                                                                             autoescape=True))
+    if filters.published_from:
+        statement = statement.where(Report.publication_date >= filters.published_from)
+    if filters.published_to:
+        statement = statement.where(Report.publication_date <= filters.published_to)
     return statement
 
 

@@ -1,3 +1,5 @@
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -75,7 +77,19 @@ def filters_from_request() -> ActionFilters:
         due_within=_int_arg("due_within", 0, 3650),
         rag=rag if rag in queries.RAG_COLOURS else None,
         search=request.args.get("q", "")[:200],
+        open_only=request.args.get("open") in {"1", "yes", "true"},
+        flag=request.args["flag"] if request.args.get("flag") in queries.FLAG_FILTERS else None,
+        inspectorate=request.args.get("inspectorate", "").strip()[:200],
+        published_from=_date_arg("published_from"), published_to=_date_arg("published_to"),
     )
+
+
+def _date_arg(name: str):
+    """A YYYY-MM-DD query argument, or None when missing or not a real date."""
+    try:
+        return date.fromisoformat(request.args.get(name, "").strip()[:10])
+    except ValueError:
+        return None
 
 
 @bp.get("/organisations/<slug>/actions")
