@@ -121,3 +121,44 @@ def test_the_number_of_queries_does_not_grow_with_the_organisations(app, client_
         _organisation(f"Org {number}", f"org{number}", overdue=2, at_risk=1, done=1, later=1, author=viewer)
     db.session.commit()
     assert _count(client_request, "oversight.index") == few
+
+
+def test_oversight_users_re_tag_a_recommendations_theme_and_it_is_audited(app, client_request, travel):
+    from sqlalchemy import select
+
+    from tracker.models import AuditEvent
+    from tracker.models.board import RecommendationTheme
+    from tracker.services.themes import remember_themes, theme_overview
+
+    travel("2026-03-01")
+    yjb = make_organisation("Youth Justice Board", slug="yjb")
+    viewer = make_user(yjb, AccessLevel.OVERSIGHT, name="Olu Oversight")
+    organisation = make_organisation("Northbrook YOS", slug="north")
+    board = make_user(organisation, AccessLevel.BOARD)
+    action = make_action(organisation, text="Something the keywords cannot place at all")
+    recommendation = action.recommendation
+    db.session.commit()
+    remember_themes(None)
+    db.session.commit()
+    assert [row.theme for row in db.session.scalars(select(RecommendationTheme))] == ["other"]
+
+    client_request.login(viewer)
+    page = client_request.get("themes.search", q="keywords cannot place")
+    link = page.select_one(f"tr[data-recommendation='{recommendation.id}'] a[href$='/themes']")
+    assert link is not None
+    page = client_request.post("theme_tags.edit", {"themes": ["other", "health"]}, _expected_status=400,
+                               recommendation_id=recommendation.id)
+    assert "choose it alone" in page.select_one(".govuk-error-summary").text
+    client_request.post("theme_tags.edit", {"themes": ["health"]}, recommendation_id=recommendation.id)
+    db.session.expire_all()
+    assert [row.theme for row in db.session.scalars(select(RecommendationTheme))] == ["health"]
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.event == "recommendation.themes_changed"))
+    assert event.before == {"themes": ["other"]} and event.after == {"themes": ["health"]}
+    # Kept when the themes are worked out again, and counted under the new theme.
+    remember_themes(None)
+    db.session.commit()
+    counts = {count.theme.slug: count.recommendations for count in theme_overview(None)}
+    assert counts.get("health") == 1 and not counts.get("other")
+    # A board member of the organisation may not re-tag.
+    client_request.login(board)
+    client_request.get("theme_tags.edit", _expected_status=403, recommendation_id=recommendation.id)

@@ -69,6 +69,7 @@ EXPECTED: dict[str, tuple[str, set[str]]] = {
     "report_admin.withdraw": ("GET", STAFF),
     "action_lists.export": ("GET", EVERYONE),
     "oversight.index": ("GET", EVERYONE),
+    "theme_tags.edit": ("GET", STAFF | {OVERSIGHT}),
     "oversight.export": ("GET", EVERYONE),
     "action_lists.bulk_status": ("GET", STAFF),
     "report_admin.edit": ("GET", STAFF),

@@ -88,6 +88,7 @@ THEMES: tuple[Theme, ...] = (
 
 OTHER = Theme("other", "Other", ())
 THEMES_BY_SLUG: dict[str, Theme] = {theme.slug: theme for theme in (*THEMES, OTHER)}
+MANUAL = "manual"  # the `classifier` of themes a person chose
 FINGERPRINT = hashlib.sha256(repr([(theme.slug, theme.keywords) for theme in THEMES]).encode()).hexdigest()[:16]
 
 
@@ -133,9 +134,12 @@ def remember_themes(organisation_ids: list[int] | None) -> int:
     today's keywords; returns how many were worked out. After the first visit (or a change of
     keywords) this costs two quick queries and writes nothing."""
     kept = db.session.execute(
-        select(func.min(RecommendationTheme.classifier), func.max(RecommendationTheme.classifier))).one()
+        select(func.min(RecommendationTheme.classifier), func.max(RecommendationTheme.classifier))
+        .where(RecommendationTheme.classifier != MANUAL)).one()
     if kept != (None, None) and kept != (FINGERPRINT, FINGERPRINT):
-        db.session.execute(delete(RecommendationTheme).where(RecommendationTheme.classifier != FINGERPRINT))
+        # Themes a person chose (services/theme_tags.py) stay whatever the keywords.
+        db.session.execute(delete(RecommendationTheme).where(
+            RecommendationTheme.classifier.not_in((FINGERPRINT, MANUAL))))
     missing = _visible(
         select(Recommendation.id, Recommendation.text).join(Report, Report.id == Recommendation.report_id)
         .where(~select(RecommendationTheme.recommendation_id)
