@@ -94,3 +94,27 @@ def test_bulk_status_change_follows_the_single_change_rules(app, client_request,
     db.session.commit()
     client_request.login(owner)
     client_request.get("action_lists.bulk_status", _expected_status=403, slug=organisation.slug)
+
+
+def test_the_list_sorts_and_the_export_keeps_the_order(app, client_request, travel):
+    organisation, manager, overdue, later = _world(travel)
+    client_request.login(manager)
+    def ids(page):
+        found = []
+        for link in page.select("table a[href^='/actions/']"):
+            number = int(link["href"].split("/")[2])
+            if number not in found:
+                found.append(number)
+        return found
+
+    soonest = client_request.get("actions.index", slug=organisation.slug)
+    latest = client_request.get("actions.index", slug=organisation.slug, sort="deadline-latest")
+    assert latest.select_one("#sort option[selected]")["value"] == "deadline-latest"
+    assert ids(latest)[0] in {action.id for action in later} and ids(soonest)[0] in {a.id for a in overdue}
+    assert len(ids(latest)) == 5
+    response = client_request.client.get(client_request.url("action_lists.export", slug=organisation.slug,
+                                                            file_format="csv", sort="deadline-latest"))
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert [int(row[0]) for row in rows[1:3]] == sorted(action.id for action in later)
+    # Nonsense sorts fall back to the deadline order rather than failing.
+    client_request.get("actions.index", slug=organisation.slug, sort="'; drop table actions")

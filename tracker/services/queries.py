@@ -260,8 +260,19 @@ def report_criteria(statement: Select, filters: ActionFilters) -> Select:
     return statement
 
 
+# How the action list may be sorted: a name, its label, and the ORDER BY (ties by id, so pages are stable).
+SORTS: dict[str, tuple[str, tuple]] = {
+    "deadline": ("Deadline, soonest first", (Action.due_on, Action.id)),
+    "deadline-latest": ("Deadline, latest first", (Action.due_on.desc(), Action.id)),
+    "status": ("Status", (Action.status, Action.due_on, Action.id)),
+    "updated": ("Last update, newest first", (func.coalesce(Action.last_update_at, Action.created_at).desc(),
+                                              Action.id)),
+    "quiet": ("Last update, oldest first", (func.coalesce(Action.last_update_at, Action.created_at), Action.id)),
+}
+
+
 def action_page(organisation_ids: list[int] | None, filters: ActionFilters, today: date, *, page: int = 1,
-                per_page: int = PER_PAGE) -> Page:
+                per_page: int = PER_PAGE, sort: str = "deadline") -> Page:
     """One page of actions matching `filters`, in deadline order, with what the list shows
     loaded in a fixed number of queries whatever the page size."""
     statement = filter_actions(select(Action), filters, today)
@@ -270,7 +281,8 @@ def action_page(organisation_ids: list[int] | None, filters: ActionFilters, toda
     total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
     page = max(1, page)
     ids = list(db.session.scalars(statement.with_only_columns(Action.id)
-                                  .order_by(Action.due_on, Action.id).limit(per_page).offset((page - 1) * per_page)))
+                                  .order_by(*SORTS.get(sort, SORTS["deadline"])[1])
+                                  .limit(per_page).offset((page - 1) * per_page)))
     return Page(actions_for_list(ids), total, page, per_page)
 
 

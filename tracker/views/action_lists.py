@@ -20,7 +20,8 @@ MEDIA = {"csv": "text/csv; charset=utf-8",
 @for_organisation(Capability.VIEW)
 def export(organisation: Organisation, file_format: str):
     today = clock.today()
-    actions = action_lists.filtered_actions([organisation.id], filters_from_request(), today)
+    actions = action_lists.filtered_actions([organisation.id], filters_from_request(), today,
+                                            sort=request.args.get("sort", "deadline"))
     writer = action_lists.export_csv if file_format == "csv" else action_lists.export_xlsx
     response = Response(writer(actions, today), mimetype=MEDIA[file_format])
     response.headers["Content-Disposition"] = (

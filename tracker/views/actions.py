@@ -97,7 +97,9 @@ def _date_arg(name: str):
 @cached_page(scope=lambda organisation: [organisation.id])
 def index(organisation: Organisation):
     filters = filters_from_request()
-    page = queries.action_page([organisation.id], filters, clock.today(), page=_int_arg("page", 1, 100_000) or 1)
+    sort = request.args.get("sort", "deadline")
+    page = queries.action_page([organisation.id], filters, clock.today(), page=_int_arg("page", 1, 100_000) or 1,
+                               sort=sort)
     roles = queries.organisation_roles(organisation)
     reassign = None
     if can(Capability.MANAGE_ACTIONS, organisation.id) and page.items:
@@ -105,7 +107,8 @@ def index(organisation: Organisation):
         _reassign_choices(reassign, roles, page.items)
     return render_template("actions/index.html", organisation=organisation, page=page, filters=filters,
                            roles=roles, reports=queries.organisation_reports(organisation),
-                           statuses=list(Status), reassign_form=reassign,
+                           statuses=list(Status), reassign_form=reassign, sorts=queries.SORTS,
+                           sort=sort if sort in queries.SORTS else "deadline",
                            query_args={key: value for key, value in request.args.items() if key != "page"})
 
 
