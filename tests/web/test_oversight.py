@@ -162,3 +162,32 @@ def test_oversight_users_re_tag_a_recommendations_theme_and_it_is_audited(app, c
     # A board member of the organisation may not re-tag.
     client_request.login(board)
     client_request.get("theme_tags.edit", _expected_status=403, recommendation_id=recommendation.id)
+
+
+def test_themes_filter_by_organisation_and_year_and_sort(app, client_request, travel):
+    travel("2026-03-01")
+    yjb = make_organisation("Youth Justice Board", slug="yjb")
+    viewer = make_user(yjb, AccessLevel.OVERSIGHT, name="Olu Oversight")
+    north = make_organisation("Northbrook YOS", slug="north")
+    south = make_organisation("Southbrook YOS", slug="south")
+    old = make_report(north, "North 2019", date(2019, 5, 1))
+    new = make_report(north, "North 2024", date(2024, 5, 1))
+    make_action(north, report=old, text="Victims are contacted promptly")
+    make_action(north, report=new, text="Victims views inform the plan")
+    make_action(south, report=make_report(south, "South 2024", date(2024, 2, 1)), text="Victims are heard")
+    db.session.commit()
+    client_request.login(viewer)
+
+    def count(page, theme="victims"):
+        return int(page.select_one(f"tr[data-theme={theme}] [data-count=recommendations]").text)
+
+    assert count(client_request.get("themes.index")) == 3
+    assert count(client_request.get("themes.index", organisation="north")) == 2
+    assert count(client_request.get("themes.index", year="2024")) == 2
+    assert count(client_request.get("themes.index", organisation="north", year="2019")) == 1
+    page = client_request.get("themes.index", sort="recommendations")
+    assert page.select("#themes tbody tr")[0]["data-theme"] == "victims"
+    names = [row.select_one("th").text.strip() for row in client_request.get("themes.index", sort="name")
+             .select("#themes tbody tr")]
+    assert names == sorted(names)
+    client_request.get("themes.index", organisation="no-such-place", year="20x9")  # ignored, not an error
