@@ -40,7 +40,7 @@ def actions_for_list(action_ids: list[int]) -> list[Action]:
         return []
     loaded = {action.id: action for action in db.session.scalars(
         select(Action).where(Action.id.in_(action_ids)).options(
-            joinedload(Action.recommendation, innerjoin=True),
+            joinedload(Action.recommendation, innerjoin=True).joinedload(Recommendation.report, innerjoin=True),
             joinedload(Action.organisation, innerjoin=True),
             selectinload(Action.owners).joinedload(ActionOwner.role, innerjoin=True).joinedload(Role.holder),
         ))}

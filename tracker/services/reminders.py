@@ -36,7 +36,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Action, ActionOwner, Contact, Organisation, Role, Status, utc_now
+from ..models import Action, ActionOwner, Contact, Organisation, Recommendation, Role, Status, utc_now
 from ..models.notification import Notification, NotificationPreference, ReminderFrequency, ReminderPolicy
 from . import ServiceError, audit, daily, notifications
 from .partner_links import partner_link_for
@@ -310,7 +310,7 @@ def _actions_that_may_be_due(today: date, every_policy: list[Policy]) -> list[Ac
         .where(Action.status.in_(OPEN_STATUSES), may_be_due)
         .options(
             selectinload(Action.owners).selectinload(ActionOwner.role).selectinload(Role.holder),
-            selectinload(Action.recommendation),
+            selectinload(Action.recommendation).selectinload(Recommendation.report),  # its name is in every email
             selectinload(Action.organisation),
         )
         .order_by(Action.due_on, Action.id)
