@@ -4,6 +4,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 PYTEST := $(VENV)/bin/pytest
+PDF_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
 .PHONY: run test lint test-sqlite test-postgresql install assets bench clean
 
@@ -33,7 +34,12 @@ test-postgresql:
 	@echo "== Tests on PostgreSQL ($$TEST_DATABASE_URL) =="
 	$(PYTEST)
 
-install: $(VENV)/.installed node_modules/.installed tracker/static/css/app.css
+install: $(VENV)/.installed node_modules/.installed tracker/static/css/app.css $(PDF_FONT)
+
+# The PDF packs embed DejaVu Sans from Debian's fonts-dejavu-core (never downloaded at run time).
+$(PDF_FONT):
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update
+	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fonts-dejavu-core
 
 # Browser tests drive Debian's chromium (never a downloaded browser); install it when missing.
 test: /usr/bin/chromium

@@ -152,6 +152,10 @@ class Config:
     # SERVICE_NAME: shown in the header, page titles and emails.
     SERVICE_NAME = os.environ.get("SERVICE_NAME", "Inspection recommendation tracker")
 
+    # PDF_FONT_DIR: where the PDF packs find DejaVu Sans (Debian's fonts-dejavu-core, which
+    # `make install` installs): it is embedded so any script prints. Never downloaded.
+    PDF_FONT_DIR = os.environ.get("PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
+
     # CACHE_TYPE: where rendered pages are kept between requests (tracker/page_cache.py). A page is
     # kept under the change counters of the organisations it shows, so a change is seen at once.
     # "SimpleCache" (default): each worker process keeps its own, in memory. "RedisCache" with

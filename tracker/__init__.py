@@ -164,6 +164,15 @@ def register_blueprints(app: Flask) -> None:
                       notifications.bp, board.bp, themes.bp, calendar.bp, health.bp, pages.bp, plans.bp,
                       people.bp, sso.bp, partner_links.bp):
         app.register_blueprint(blueprint)
+    register_board_blueprints(app)
+
+
+def register_board_blueprints(app: Flask) -> None:
+    """Board decisions, report corrections after import, and the oversight comparison."""
+    from .views import action_lists, decisions, oversight, report_admin, theme_tags
+
+    for blueprint in (decisions.bp, report_admin.bp, action_lists.bp, oversight.bp, theme_tags.bp):
+        app.register_blueprint(blueprint)
 
 
 def register_error_handlers(app: Flask) -> None:

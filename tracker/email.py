@@ -13,8 +13,10 @@ from __future__ import annotations
 import functools
 import smtplib
 import socket
+import ipaddress
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import formatdate, make_msgid
+from urllib.parse import urlsplit
 
 from flask import current_app
 
@@ -60,8 +62,23 @@ def _ehlo_name() -> str:
     return socket.getfqdn()
 
 
+def _is_local(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host in ("", "localhost") or host.endswith(".localhost") or "." not in host
+
+
 def _sender_domain() -> str:
-    return current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2] or "localhost"
+    """The domain for Message-IDs: the sender's, or the BASE_URL's host when the sender's is
+    local (tracker@localhost); `localhost` only when neither names a real host."""
+    sender = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2].strip(" >").lower()
+    if not _is_local(sender):
+        return sender
+    host = (urlsplit(current_app.config["BASE_URL"]).hostname or "").lower()
+    if host and host != "localhost":
+        return host
+    return sender or "localhost"
 
 
 def _build_message(*, to: str, subject: str, text: str, html: str, reference: str | None) -> EmailMessage:
@@ -69,6 +86,11 @@ def _build_message(*, to: str, subject: str, text: str, html: str, reference: st
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
     message["Subject"] = one_line(subject)  # a line break would be refused as header injection
+    message["Date"] = formatdate(localtime=False, usegmt=True)
+    # Sent by a program, not a person: out-of-office and other automatic replies stay away
+    # (RFC 3834, and the header Exchange and Outlook honour).
+    message["Auto-Submitted"] = "auto-generated"
+    message["X-Auto-Response-Suppress"] = "All"
     message["Message-ID"] = f"<{reference}@{_sender_domain()}>" if reference else make_msgid(domain=_sender_domain())
     message.set_content(text)
     message.add_alternative(html, subtype="html")

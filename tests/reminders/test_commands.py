@@ -76,4 +76,4 @@ def test_the_real_command_sends_a_real_email_once(app, database_url, smtp_server
     assert second.stdout.startswith("Queued 0, sent 0, failed 0")
     (recipients, message), = smtp_server.messages
     assert recipients == ["head@lewisham.example"]
-    assert message["Subject"].startswith("Recommendation 3 for Lewisham YOS is due on 30 June 2026")
+    assert message["Subject"].startswith("June 2025 inspection, recommendation 3 for Lewisham YOS is due on 30 June 2026")

@@ -132,8 +132,9 @@ def test_the_message_id_names_the_outbox_row_and_is_the_same_on_every_try(app, g
     send_reminders(RUN_DAY)
     notification = db.session.scalar(select(Notification).order_by(Notification.id))
     reference = notifications.reference_for(notification)
-    assert smtp.messages[0][1]["Message-ID"] == f"<{reference}@localhost>"
-    assert notification.provider_reference == f"<{reference}@localhost>"
+    # The sender is tracker@localhost, so the domain comes from BASE_URL, never "localhost".
+    assert smtp.messages[0][1]["Message-ID"] == f"<{reference}@127.0.0.1>"
+    assert notification.provider_reference == f"<{reference}@127.0.0.1>"
     notifications.resend(notification, actor="test")
     db.session.commit()
     notifications.deliver_pending()

@@ -14,7 +14,7 @@ from tests.factories import make_organisation, make_user
 
 
 def make_notification(organisation, status: NotificationStatus, recipient: str, error: str | None = None,
-                      subject: str = "Recommendation 3 for Lewisham YOS is due on 30 June 2026") -> Notification:
+                      subject: str = "June 2025 inspection, recommendation 3 for Lewisham YOS is due on 30 June 2026") -> Notification:
     now = datetime(2026, 6, 23, 6, tzinfo=timezone.utc)
     notification = Notification(
         key=f"reminder:test:{recipient}:{status.value}", organisation_id=organisation.id, kind="before_7",

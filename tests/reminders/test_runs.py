@@ -101,10 +101,10 @@ def test_subjects_say_what_is_due_and_when(runner, lewisham):
         for recipient, kind, subject in runner.run(day)[1]:
             subjects[kind] = subject
     assert subjects == {
-        "before_7": "Recommendation 3 for Lewisham YOS is due on 30 June 2026",
-        "due_today": "Recommendation 3 for Lewisham YOS is due today, 30 June 2026",
-        "overdue": "Recommendation 3 for Lewisham YOS was due on 30 June 2026 and is 28 days overdue",
-        "escalation": "Escalation: Recommendation 3 for Lewisham YOS was due on 30 June 2026 and is 28 days overdue",
+        "before_7": "June 2025 inspection, recommendation 3 for Lewisham YOS is due on 30 June 2026",
+        "due_today": "June 2025 inspection, recommendation 3 for Lewisham YOS is due today, 30 June 2026",
+        "overdue": "June 2025 inspection, recommendation 3 for Lewisham YOS was due on 30 June 2026 and is 28 days overdue",
+        "escalation": "Escalation: June 2025 inspection, recommendation 3 for Lewisham YOS was due on 30 June 2026 and is 28 days overdue",
     }
 
 
@@ -122,7 +122,7 @@ def test_the_email_says_why_it_came_and_where_to_change_settings(runner, app):
     email = by_recipient["head@lewisham.example"]
     text = email.get_body(("plain",)).get_content().replace("\r\n", "\n")
     html = email.get_body(("html",)).get_content()
-    assert text.startswith("Recommendation 3 for Lewisham YOS is due on 30 June 2026.\n\nDear Hana Head,")
+    assert text.startswith("June 2025 inspection, recommendation 3 for Lewisham YOS is due on 30 June 2026.\n\nDear Hana Head,")
     assert "The deadline is in 7 days." in text and '"Make sure every case has a plan"' in text
     assert f"See the action and its history: http://127.0.0.1:5000/actions/{action.id}" in text
     assert ("Why you get this email: You hold the role \u201cYOS Head of Service\u201d in Lewisham YOS, "
@@ -153,7 +153,7 @@ def test_after_missed_days_only_the_latest_reminder_goes(runner, lewisham):
     # The scheduler was down from April to 25 June: 30, 14 and 7 days before were missed.
     result, messages = runner.run(date(2026, 6, 25))
     assert [(kind, subject) for _, kind, subject in messages] == [
-        ("before_7", "Recommendation 3 for Lewisham YOS is due on 30 June 2026")]
+        ("before_7", "June 2025 inspection, recommendation 3 for Lewisham YOS is due on 30 June 2026")]
     assert (result.queued, result.sent) == (1, 1)
     # Down again until a month overdue: one overdue reminder and the escalation, nothing older.
     messages = runner.run(date(2026, 7, 30))[1]
@@ -221,7 +221,7 @@ def test_a_changed_deadline_changes_what_is_due_next(runner, lewisham):
     assert runner.run(date(2026, 6, 29))[1] == []  # no "1 day before" for the old date
     assert runner.run(date(2026, 7, 1))[1] == []   # and nothing overdue
     assert [(kind, subject) for _, kind, subject in runner.run(date(2026, 7, 2))[1]] == [
-        ("before_90", "Recommendation 3 for Lewisham YOS is due on 30 September 2026")]
+        ("before_90", "June 2025 inspection, recommendation 3 for Lewisham YOS is due on 30 September 2026")]
     notification = db.session.scalar(select(Notification).where(Notification.kind == "before_90"))
     assert "(originally 30 June 2026)" in notification.body_text
 
@@ -234,7 +234,7 @@ def test_a_nudge_when_an_action_in_progress_has_no_update_for_60_days(runner, le
     db.session.commit()
     assert runner.run(date(2026, 4, 29))[1] == []
     assert [(kind, subject) for _, kind, subject in runner.run(date(2026, 4, 30), twice=True)[1]] == [
-        ("nudge", "Recommendation 3 for Lewisham YOS is due on 31 December 2026: no update for 60 days")]
+        ("nudge", "June 2025 inspection, recommendation 3 for Lewisham YOS is due on 31 December 2026: no update for 60 days")]
     action.last_update_at = datetime(2026, 5, 2, 10, 0, tzinfo=timezone.utc)  # someone posted an update
     db.session.commit()
     assert runner.run(date(2026, 6, 30))[1] == []
@@ -271,8 +271,8 @@ def test_a_weekly_digest_replaces_single_emails_for_people_who_choose_it(runner,
     digest = db.session.scalar(select(Notification).where(Notification.kind == "digest"))
     assert digest.subject == "Your weekly summary for Lewisham YOS: 1 overdue, 1 due, the next on 30 June 2026"
     assert digest.body_text.startswith(digest.subject + ".")
-    assert "Recommendation 1 for Lewisham YOS was due on 15 June 2026 and is 7 days overdue" in digest.body_text
-    assert "Recommendation 2 for Lewisham YOS is due on 30 June 2026" in digest.body_text
+    assert "June 2025 inspection, recommendation 1 for Lewisham YOS was due on 15 June 2026 and is 7 days overdue" in digest.body_text
+    assert "June 2025 inspection, recommendation 2 for Lewisham YOS is due on 30 June 2026" in digest.body_text
     assert "http://127.0.0.1:5000/account/notifications" in digest.body_text
 
     for day in days(monday + timedelta(days=1), monday + timedelta(days=6)):

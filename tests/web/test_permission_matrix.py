@@ -79,10 +79,21 @@ EXPECTED: dict[str, tuple[str, set[str]]] = {
     "people.sso_domains": ("POST", {ADMIN}),
     "partner_links.send": ("POST", STAFF),
     "partner_links.resend": ("POST", STAFF),
+    "decisions.index": ("GET", {ADMIN, BOARD}),
+    "decisions.send_back": ("GET", {ADMIN, BOARD}),
+    "report_admin.withdraw": ("GET", STAFF),
+    "action_lists.export": ("GET", EVERYONE),
+    "oversight.index": ("GET", EVERYONE),
+    "theme_tags.edit": ("GET", STAFF | {OVERSIGHT}),
+    "oversight.export": ("GET", EVERYONE),
+    "action_lists.bulk_status": ("GET", STAFF),
+    "report_admin.edit": ("GET", STAFF),
+    "report_admin.edit_recommendation": ("GET", STAFF),
 }
 # Pages that show only the signed-in user's own things (or what they may see across organisations).
 PERSONAL = {"dashboard.index", "auth.account", "notifications.settings", "themes.index", "themes.search",
-            "themes.show", "calendar.index", "calendar.create", "calendar.revoke", "auth.create_token"}
+            "themes.show", "calendar.index", "calendar.create", "calendar.revoke", "auth.create_token",
+            "oversight.index", "oversight.export"}
 # Reached without a session (the partner link and calendar feed carry their own tokens; tested elsewhere).
 PUBLIC = {"auth.sign_in", "auth.sign_in_with_link", "auth.sign_out", "health.healthz", "pages.accessibility",
           "partner.action", "calendar.feed", "static", "auth.forgot_password", "auth.reset_password",

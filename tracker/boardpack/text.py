@@ -36,3 +36,11 @@ def latin1(text: object) -> str:
             base = unicodedata.normalize("NFKD", character).encode("latin-1", "ignore").decode("latin-1")
             out.append(base if base.strip() else "?")
     return "".join(out)
+
+
+def printable(text: object) -> str:
+    """`text` for the embedded Unicode font: every script kept (ŵ, ŷ, Cyrillic, Greek...),
+    only control characters dropped and tabs made spaces, keeping line breaks."""
+    value = unicodedata.normalize("NFC", str(text)).replace("\t", " ").replace("\r", "")
+    return "".join(character for character in value
+                   if character == "\n" or unicodedata.category(character) not in ("Cc", "Cs", "Co", "Cn"))

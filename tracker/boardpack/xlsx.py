@@ -50,6 +50,27 @@ def _table(sheet: Worksheet, headings: list[str] | tuple[str, ...], rows, widths
         sheet.column_dimensions[get_column_letter(column)].width = width
 
 
+def _exceptions(workbook: Workbook, pack: BoardPack) -> None:
+    """The PDF's page 1: decisions waiting, then overdue, then at risk or blocked."""
+    from .pdf import exception_rows
+
+    overdue, flagged = exception_rows(pack)
+    changes = pack.changes
+    rows = [["Decision: more time", change.action_id, change.action.recommendation.full_name,
+             owners_text(change.action), change.due_on_before, None, change.action.status.label, "", "",
+             f"Asked for {change.requested_due_on:%-d %b %Y}: {change.reason}"]
+            for change in changes.awaiting_decision]
+    rows += [["Decision: sign off", action.id, action.recommendation.full_name, owners_text(action),
+              action.due_on, None, action.status.label, "", "", "Completed, awaiting sign-off"]
+             for action in changes.awaiting_sign_off]
+    rows += [[kind, row.action_id, row.recommendation_name, row.owners, row.due_on, row.days_overdue or None,
+              row.status.label, row.rag.colour.capitalize(), row.rag.reason, row.flag or row.latest_update]
+             for kind, group in (("Overdue", overdue), ("At risk or blocked", flagged)) for row in group]
+    _table(workbook.create_sheet("Exceptions"),
+           ["Exception", "Action ID", "Recommendation", "Owners", "Deadline", "Days overdue", "Status", "RAG",
+            "RAG reason", "Detail"], rows, {1: 24, 3: 40, 4: 30, 9: 30, 10: WIDE})
+
+
 def board_pack_xlsx(pack: BoardPack) -> bytes:
     workbook = Workbook()
     about = workbook.active
@@ -58,7 +79,8 @@ def board_pack_xlsx(pack: BoardPack) -> bytes:
         ("Organisation", pack.organisation.name),
         ("Board pack as of", pack.today),
         ("Last board meeting", pack.last_meeting.held_on if pack.last_meeting else "None recorded"),
-        ("Sheets", "Summary; Reports; Owners; Actions (one row per action); Since last meeting; Progress over time"),
+        ("Sheets", "Exceptions (what needs the board now, as on page 1 of the PDF); Summary; Reports; Owners; "
+                   "Actions (one row per action); Since last meeting; Progress over time"),
     ], start=1):
         _put(about, row, 1, label)
         about.cell(row=row, column=1).font = Font(bold=True)
@@ -66,6 +88,7 @@ def board_pack_xlsx(pack: BoardPack) -> bytes:
     about.column_dimensions["A"].width = 22
     about.column_dimensions["B"].width = 80
 
+    _exceptions(workbook, pack)
     summary = pack.summary
     _table(workbook.create_sheet("Summary"), ["Figure", "Actions"], summary.as_rows(), {1: 32, 2: 10})
     _table(workbook.create_sheet("Reports"),

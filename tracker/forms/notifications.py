@@ -13,7 +13,10 @@ YES, NO = "yes", "no"
 class NotificationSettingsForm(FlaskForm):
     frequency = RadioField(
         "How do you want reminders?", widget=GovRadioInput(),
-        choices=[SelectChoice(ReminderFrequency.EACH.value, "Each reminder as it falls due"),
+        choices=[SelectChoice(ReminderFrequency.EACH.value,
+                              "Reminders as they fall due, at most one email a day"),
+                 SelectChoice(ReminderFrequency.SINGLE.value,
+                              "Every reminder as its own email, even several in a day"),
                  SelectChoice(ReminderFrequency.WEEKLY_DIGEST.value, "One weekly summary instead of single emails")],
         validators=[InputRequired("Choose how you want reminders")],
     )

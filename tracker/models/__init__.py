@@ -8,15 +8,17 @@ from .audit import AuditEvent, DataVersion
 from .board import BoardMeeting
 from .notification import Notification, NotificationStatus
 from .organisation import AccessLevel, Membership, Organisation
-from .report import DatePrecision, OwnerSource, Recommendation, Report
+from .report import DatePrecision, OwnerSource, Recommendation, RecommendationRevision, Report
 from .role import Contact, Role, RoleAlias, RoleTenure
 from .file_content import FileContent
 from .types import utc_now
 from .user import User
+from . import visibility  # noqa: F401  (withdrawn imports leave every query)
 
 __all__ = [
     "AccessLevel", "Action", "ActionOwner", "ApiToken", "Evidence", "PartnerLink", "SignInAttempt", "UpdateRevision", "AuditEvent", "BoardMeeting", "DataVersion", "Contact",
     "DatePrecision", "DeadlineChange", "DeadlineChangeStatus", "Flag", "Membership",
     "Notification", "NotificationStatus", "Organisation", "OwnerSource", "Recommendation",
-    "Report", "Role", "RoleAlias", "RoleTenure", "FileContent", "Status", "Update", "User", "utc_now",
+    "RecommendationRevision", "Report", "Role", "RoleAlias", "RoleTenure", "FileContent", "Status", "Update", "User",
+    "utc_now",
 ]

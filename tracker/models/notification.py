@@ -77,6 +77,24 @@ class Notification(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class NotificationClaim(db.Model):
+    """A reminder, or a person's day, that an outbox row has taken care of.
+
+    When several reminders for one person go out as one email, each reminder's own outbox key
+    is claimed here by the email that carries it, so it is never sent again on its own; and
+    `day:DATE:EMAIL` is claimed by the one email a person gets that day. Both are unique, so
+    two runs can never send the same reminder or a second email on the same day.
+    """
+
+    __tablename__ = "notification_claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(400), unique=True)
+    notification_key: Mapped[str] = mapped_column(String(400), index=True)
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
 class ReminderPolicy(db.Model):
     """An organisation's reminder schedule. Organisations without a row use the defaults.
 
@@ -101,13 +119,15 @@ class ReminderPolicy(db.Model):
 
 
 class ReminderFrequency(enum.StrEnum):
-    EACH = "each"                    # one email per reminder, as it falls due
+    EACH = "each"                    # reminders as they fall due, at most one email a day
     WEEKLY_DIGEST = "weekly_digest"  # one summary a week per organisation instead
+    SINGLE = "single"                # every reminder as its own email, however many in a day
 
     @property
     def label(self) -> str:
-        return {"each": "Each reminder as it falls due",
-                "weekly_digest": "One weekly summary"}[self.value]
+        return {"each": "Reminders as they fall due, at most one email a day",
+                "weekly_digest": "One weekly summary",
+                "single": "Every reminder as its own email"}[self.value]
 
 
 class NotificationPreference(db.Model):

@@ -62,12 +62,27 @@ class Report(db.Model):
     extracted_text: Mapped[str] = mapped_column(Text, default="")
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # A withdrawn import (imported by mistake) is kept, with why, but leaves every list, pack and
+    # reminder run (see models/visibility.py); the audit log keeps its story.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     organisation: Mapped[Organisation] = relationship()
-    imported_by: Mapped[User | None] = relationship()
+    imported_by: Mapped[User | None] = relationship(foreign_keys=[imported_by_id])
     recommendations: Mapped[list[Recommendation]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="Recommendation.position"
     )
+
+    @property
+    def short_name(self) -> str:
+        """A name that tells this report from the organisation's others: "June 2025 inspection"."""
+        kind = (self.inspection_type or "inspection").strip()
+        if kind[:1].isupper() and not any(letter.isupper() for letter in kind[1:]):  # not "ILACS", "Joint"
+            kind = kind[0].lower() + kind[1:]
+        if self.publication_date is None:
+            return self.title[:80]
+        return f"{self.publication_date:%B %Y} {kind}"
 
 
 class Recommendation(db.Model):
@@ -90,3 +105,27 @@ class Recommendation(db.Model):
     actions: Mapped[list[Action]] = relationship(
         back_populates="recommendation", cascade="all, delete-orphan", order_by="Action.id"
     )
+
+    revisions: Mapped[list[RecommendationRevision]] = relationship(
+        back_populates="recommendation", cascade="all, delete-orphan",
+        order_by="RecommendationRevision.id.desc()")
+
+    @property
+    def full_name(self) -> str:
+        """The report's short name and the number, so "4" from two reports can't be confused."""
+        return f"{self.report.short_name}, recommendation {self.number}"
+
+
+class RecommendationRevision(db.Model):
+    """Earlier wording of a recommendation, kept when someone corrects its text."""
+
+    __tablename__ = "recommendation_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    recommendation: Mapped[Recommendation] = relationship(back_populates="revisions")
+    replaced_by: Mapped[User | None] = relationship()

@@ -24,6 +24,7 @@ class PackRow:
 
     action_id: int
     report_title: str
+    recommendation_name: str      # the report's short name and the number: "June 2025 inspection, recommendation 4"
     published: date | None
     number: str
     recommendation: str
@@ -75,6 +76,7 @@ def board_pack(organisation: Organisation, today: date) -> BoardPack:
         update = latest.get(action.id)
         rows.append(PackRow(
             action_id=action.id, report_title=action.recommendation.report.title,
+            recommendation_name=action.recommendation.full_name,
             published=action.recommendation.report.publication_date, number=action.recommendation.number,
             recommendation=action.recommendation.text, step=action.title, owners=owners_text(action),
             original_due_on=action.original_due_on, due_on=action.due_on, status=action.status,
@@ -91,11 +93,13 @@ def board_pack(organisation: Organisation, today: date) -> BoardPack:
 
 
 def _latest_updates(organisation: Organisation) -> dict[int, Update]:
+    """Each action's latest update, leaving out the board's sign-off and notes made on a verified
+    action: for a verified action the pack shows the owner's evidence that it was done."""
     ranked = (
         select(Update.id.label("id"), func.row_number().over(
             partition_by=Update.action_id, order_by=(Update.created_at.desc(), Update.id.desc())).label("rank"))
         .join(Action, Action.id == Update.action_id)
-        .where(Action.organisation_id == organisation.id)
+        .where(Action.organisation_id == organisation.id, Update.status_after != Status.VERIFIED)
         .subquery()
     )
     updates = db.session.scalars(

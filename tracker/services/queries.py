@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import permissions
 from ..extensions import db
 from ..models import (
-    Action, ActionOwner, AuditEvent, DeadlineChange, Organisation, PartnerLink, Recommendation, Report, Role, Status,
+    Action, ActionOwner, AuditEvent, DeadlineChange, Flag, Organisation, PartnerLink, Recommendation, Report, Role, Status,
     Update,
 )
 from .rag import RAG_COLOURS, rag_condition
@@ -40,7 +40,7 @@ def actions_for_list(action_ids: list[int]) -> list[Action]:
         return []
     loaded = {action.id: action for action in db.session.scalars(
         select(Action).where(Action.id.in_(action_ids)).options(
-            joinedload(Action.recommendation, innerjoin=True),
+            joinedload(Action.recommendation, innerjoin=True).joinedload(Recommendation.report, innerjoin=True),
             joinedload(Action.organisation, innerjoin=True),
             selectinload(Action.owners).joinedload(ActionOwner.role, innerjoin=True).joinedload(Role.holder),
         ))}
@@ -162,6 +162,7 @@ def action_audit_events(action: Action) -> list[AuditEvent]:
 # --- Filtered action lists (the organisation's action list and the API) -----------------
 
 PER_PAGE = 25
+FLAG_FILTERS = ("at_risk", "blocked", "flagged")
 
 
 @dataclass(frozen=True)
@@ -173,11 +174,18 @@ class ActionFilters:
     due_within: int | None = None   # days from today
     rag: str | None = None
     search: str = ""
+    # Used by the oversight comparison's links, so a count and its list always agree.
+    open_only: bool = False
+    flag: str | None = None          # "at_risk", "blocked", or "flagged" for either
+    inspectorate: str = ""          # reports whose inspectorate contains this
+    published_from: date | None = None
+    published_to: date | None = None
 
     @property
     def active(self) -> bool:
         return any((self.status, self.owner, self.report, self.overdue, self.due_within is not None,
-                    self.rag, self.search))
+                    self.rag, self.search, self.open_only, self.flag, self.inspectorate, self.published_from,
+                    self.published_to))
 
 
 @dataclass(frozen=True)
@@ -207,6 +215,14 @@ def filter_actions(statement: Select, filters: ActionFilters, today: date) -> Se
                                     Action.due_on <= today + timedelta(days=filters.due_within))
     if filters.rag in RAG_COLOURS:
         statement = statement.where(rag_condition(filters.rag, today))
+    if filters.open_only:
+        statement = statement.where(Action.status.in_(Status.OPEN))
+    if filters.flag in FLAG_FILTERS:
+        flags = (Flag.AT_RISK, Flag.BLOCKED) if filters.flag == "flagged" else (Flag(filters.flag),)
+        statement = statement.where(Action.status.in_(Status.OPEN), Action.flag.in_(flags))
+    if filters.inspectorate or filters.published_from or filters.published_to:
+        statement = statement.where(Action.recommendation_id.in_(report_criteria(
+            select(Recommendation.id).join(Report, Report.id == Recommendation.report_id), filters)))
     if filters.search.strip():
         term = filters.search.strip().lower()
         statement = statement.where(or_(
@@ -218,8 +234,31 @@ def filter_actions(statement: Select, filters: ActionFilters, today: date) -> Se
     return statement
 
 
+def report_criteria(statement: Select, filters: ActionFilters) -> Select:
+    """Reports by inspectorate (contains, any case) and publication date range."""
+    if filters.inspectorate:
+        statement = statement.where(func.lower(Report.inspectorate).contains(filters.inspectorate.lower(),
+                                                                             autoescape=True))
+    if filters.published_from:
+        statement = statement.where(Report.publication_date >= filters.published_from)
+    if filters.published_to:
+        statement = statement.where(Report.publication_date <= filters.published_to)
+    return statement
+
+
+# How the action list may be sorted: a name, its label, and the ORDER BY (ties by id, so pages are stable).
+SORTS: dict[str, tuple[str, tuple]] = {
+    "deadline": ("Deadline, soonest first", (Action.due_on, Action.id)),
+    "deadline-latest": ("Deadline, latest first", (Action.due_on.desc(), Action.id)),
+    "status": ("Status", (Action.status, Action.due_on, Action.id)),
+    "updated": ("Last update, newest first", (func.coalesce(Action.last_update_at, Action.created_at).desc(),
+                                              Action.id)),
+    "quiet": ("Last update, oldest first", (func.coalesce(Action.last_update_at, Action.created_at), Action.id)),
+}
+
+
 def action_page(organisation_ids: list[int] | None, filters: ActionFilters, today: date, *, page: int = 1,
-                per_page: int = PER_PAGE) -> Page:
+                per_page: int = PER_PAGE, sort: str = "deadline") -> Page:
     """One page of actions matching `filters`, in deadline order, with what the list shows
     loaded in a fixed number of queries whatever the page size."""
     statement = filter_actions(select(Action), filters, today)
@@ -228,7 +267,8 @@ def action_page(organisation_ids: list[int] | None, filters: ActionFilters, toda
     total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
     page = max(1, page)
     ids = list(db.session.scalars(statement.with_only_columns(Action.id)
-                                  .order_by(Action.due_on, Action.id).limit(per_page).offset((page - 1) * per_page)))
+                                  .order_by(*SORTS.get(sort, SORTS["deadline"])[1])
+                                  .limit(per_page).offset((page - 1) * per_page)))
     return Page(actions_for_list(ids), total, page, per_page)
 
 

@@ -8,8 +8,8 @@ from flask import current_app, render_template
 
 from ..clock import local_date
 from ..models import Action, Contact
+from . import daily
 from .partner_links import partner_link_for
-
 from .reminder_plan import PlannedDigest, PlannedReminder, Recipient
 from .reminder_policy import WEEKDAYS, Audience, DueReminder, Policy
 
@@ -23,7 +23,8 @@ def _days(count: int) -> str:
 
 
 def action_label(action: Action) -> str:
-    label = f"Recommendation {action.recommendation.number}"
+    label = action.recommendation.full_name
+    label = label[:1].upper() + label[1:]
     if action.title:
         title = action.title if len(action.title) <= 60 else action.title[:57].rstrip() + "..."
         label += f" ({title})"
@@ -100,7 +101,7 @@ def render_reminder(email: PlannedReminder, today: date) -> dict:
     action, reminder = email.action, email.reminder
     subject = headline(action, reminder, today)
     context = dict(
-        subject=subject, action=action, recipient_name=email.recipient.contact.name,
+        subject=subject, action=action, greeting=daily.greeting(email.recipient.contact),
         due_on=format_day(action.due_on),
         original_due_on=format_day(action.original_due_on) if action.original_due_on != action.due_on else None,
         last_update_on=format_day(local_date(action.last_update_at)) if action.last_update_at else None,
@@ -132,7 +133,7 @@ def render_digest(email: PlannedDigest, today: date) -> dict:
                   **_links(action, email.recipient)) for action, reminder in items]
     base = current_app.config["BASE_URL"]
     context = dict(
-        subject=subject, lines=lines, recipient_name=email.recipient.contact.name,
+        subject=subject, lines=lines, greeting=daily.greeting(email.recipient.contact),
         organisation_name=email.organisation.name, weekday=WEEKDAYS[email.recipient.digest_weekday],
         settings_url=f"{base}/account/notifications", service_name=current_app.config["SERVICE_NAME"],
     )
@@ -141,4 +142,68 @@ def render_digest(email: PlannedDigest, today: date) -> dict:
         target_date=email.target_date, recipient=email.recipient.email, subject=subject[:300],
         body_text=render_template("emails/digest.txt", **context),
         body_html=render_template("emails/digest.html", **context),
+    )
+
+
+# --- One person's day in one email (see services/daily.py) -----------------------------------
+
+SECTIONS = (
+    ("overdue", "Overdue"),
+    ("due", "Due soon"),
+    ("nudge", "No update for a while"),
+    ("escalation", "Escalated to you as chair of the board"),
+)
+
+
+def _section(planned: PlannedReminder, today: date) -> str:
+    kind = planned.reminder.kind
+    if kind in ("escalation", "nudge"):
+        return kind
+    return "overdue" if planned.action.due_on < today else "due"
+
+
+def _report_label(items: list[PlannedReminder]) -> str:
+    reports = {planned.action.recommendation.report.id: planned.action.recommendation.report for planned in items}
+    organisations = sorted({planned.action.organisation.name for planned in items})
+    where = organisations[0] if len(organisations) == 1 else f"{len(organisations)} organisations"
+    if len(reports) == 1:
+        return f"{where}, {next(iter(reports.values())).short_name}"
+    return f"{where}, {len(reports)} reports"
+
+
+def render_bundle(bundle: daily.PlannedBundle, today: date) -> dict:
+    """The outbox row for one person's day: subject, text and HTML bodies."""
+    items = sorted(bundle.items, key=lambda planned: (planned.action.due_on, planned.action.id,
+                                                      planned.reminder.kind))
+    sections = {name: [] for name, _ in SECTIONS}
+    for planned in items:
+        sections[_section(planned, today)].append(dict(
+            headline=headline(planned.action, planned.reminder, today), action=planned.action,
+            **_links(planned.action, bundle.recipient)))
+    owned = {planned.action.id for planned in items if planned.reminder.kind != "escalation"}
+    overdue = {planned.action.id for planned in items if planned.action.due_on < today}
+    escalated = len(sections["escalation"])
+    label = _report_label(items)
+    parts = []
+    if owned:
+        parts.append(f"{len(owned)} action{'s' if len(owned) != 1 else ''} for you")
+    if overdue:
+        parts.append(f"{len(overdue)} {'already ' if bundle.first_run else ''}overdue")
+    if escalated:
+        parts.append(f"{escalated} escalated to you")
+    subject = f"{'New actions' if bundle.first_run else 'Today'} from {label}: {', '.join(parts)}"
+    base = current_app.config["BASE_URL"]
+    context = dict(
+        subject=subject, greeting=daily.greeting(bundle.recipient.contact), first_run=bundle.first_run,
+        sections=[(title, sections[name]) for name, title in SECTIONS if sections[name]],
+        roles=bundle.recipient.roles, owned=len(owned), overdue=len(overdue),
+        settings_url=f"{base}/account/notifications" if bundle.recipient.contact.user_id else None,
+        service_name=current_app.config["SERVICE_NAME"],
+    )
+    return dict(
+        key=bundle.key, organisation_id=bundle.organisation.id, action_id=None,
+        kind="summary" if bundle.first_run else "daily", target_date=bundle.target_date,
+        recipient=bundle.recipient.email, subject=subject[:300],
+        body_text=render_template("emails/bundle.txt", **context),
+        body_html=render_template("emails/bundle.html", **context),
     )

@@ -11,12 +11,13 @@ from sqlalchemy.orm import selectinload
 
 from ..clock import local_date
 from ..extensions import db
-from ..models import Action, ActionOwner, Contact, Organisation, Role, Status
+from ..models import Action, ActionOwner, Contact, Organisation, Recommendation, Role, Status
 from ..models.notification import Notification, NotificationPreference, ReminderFrequency, ReminderPolicy
-
+from . import daily
 from .reminder_policy import (
     DEFAULT_POLICY, ActionFacts, Audience, DueReminder, Policy, digest_day, policy_for, policy_from, reminders_due,
 )
+
 
 @dataclass(frozen=True)
 class Recipient:
@@ -24,6 +25,7 @@ class Recipient:
     roles: tuple[str, ...]  # the roles that make them get it: part of "why you get this email"
     wants_digest: bool = False
     digest_weekday: int = 0
+    wants_single: bool = False  # every reminder as its own email, not one email a day
 
     @property
     def email(self) -> str:
@@ -37,6 +39,7 @@ class PlannedReminder:
     reminder: DueReminder
     recipient: Recipient
     policy: Policy
+    claims: tuple = ()  # what this email takes care of (see services/daily.py)
 
     @property
     def organisation(self) -> Organisation:
@@ -56,11 +59,13 @@ class PlannedDigest:
 class Plan:
     reminders: list[PlannedReminder] = field(default_factory=list)
     digests: list[PlannedDigest] = field(default_factory=list)
+    bundles: list[daily.PlannedBundle] = field(default_factory=list)
     unaddressed: int = 0  # reminders due with nobody to send them to (the role has no holder)
+    covered: int = 0  # due, but carried by an earlier email, or waiting for tomorrow's
 
     @property
-    def emails(self) -> list[PlannedReminder | PlannedDigest]:
-        return [*self.reminders, *self.digests]
+    def emails(self) -> list[PlannedReminder | PlannedDigest | daily.PlannedBundle]:
+        return [*self.reminders, *self.bundles, *self.digests]
 
 
 def reminder_key(action: Action, reminder: DueReminder, recipient: Recipient) -> str:
@@ -84,7 +89,8 @@ def plan_reminders(today: date) -> Plan:
     def recipient(contact: Contact, roles: tuple[str, ...]) -> Recipient:
         preference = preferences.get(contact.user_id) if contact.user_id else None
         wants_digest = preference is not None and preference.frequency is ReminderFrequency.WEEKLY_DIGEST
-        return Recipient(contact, roles, wants_digest, preference.digest_weekday if preference else 0)
+        wants_single = preference is not None and preference.frequency is ReminderFrequency.SINGLE
+        return Recipient(contact, roles, wants_digest, preference.digest_weekday if preference else 0, wants_single)
 
     for action in actions:
         policy = policies.get(action.organisation_id, DEFAULT_POLICY)
@@ -109,6 +115,9 @@ def plan_reminders(today: date) -> Plan:
                                                    action.organisation, person, target)
                 digests[group].items.append((action, reminder))
     plan.digests = list(digests.values())
+    grouped = daily.group_by_day(plan.reminders, today)
+    plan.reminders, plan.bundles = grouped.singles, grouped.bundles
+    plan.covered = grouped.covered + grouped.deferred
     return plan
 
 
@@ -128,7 +137,7 @@ def _actions_that_may_be_due(today: date, every_policy: list[Policy]) -> list[Ac
         .where(Action.status.in_(Status.OPEN), may_be_due)
         .options(
             selectinload(Action.owners).selectinload(ActionOwner.role).selectinload(Role.holder),
-            selectinload(Action.recommendation),
+            selectinload(Action.recommendation).selectinload(Recommendation.report),  # its name is in every email
             selectinload(Action.organisation),
         )
         .order_by(Action.due_on, Action.id)
@@ -176,6 +185,8 @@ def reason_not_needed(notification: Notification, today: date) -> str | None:
     """
     if notification.resend_requested_at is not None or notification.action_id is None:
         return None
+    if not _is_reminder_kind(notification.kind):  # a message about an event (sent back, say) always goes
+        return None
     action = db.session.get(Action, notification.action_id)
     if action is None or action.status.is_closed:
         status = action.status.label.lower() if action else "deleted"
@@ -193,3 +204,7 @@ def reason_not_needed(notification: Notification, today: date) -> str | None:
     if notification.recipient not in holders:
         return "Not needed: the recipient no longer holds the role."
     return None
+
+
+def _is_reminder_kind(kind: str) -> bool:
+    return kind.startswith("before_") or kind in ("due_today", "overdue", "escalation", "nudge")

@@ -32,11 +32,11 @@ from datetime import date
 
 from ..extensions import db
 from ..models import Organisation
-from . import audit, notifications
+from . import audit, daily, notifications
 from .audit import Actor
 
-from .reminder_emails import render_digest, render_reminder
-from .reminder_plan import PlannedDigest, plan_reminders
+from .reminder_emails import render_bundle, render_digest, render_reminder
+from .reminder_plan import PlannedDigest, PlannedReminder, plan_reminders
 
 
 @dataclass
@@ -60,21 +60,20 @@ QUEUE_BATCH = 500  # emails rendered and inserted at a time: few statements, bou
 def queue_reminders(today: date, *, actor: Actor = "scheduler") -> RunResult:
     """Put every email due on `today` in the outbox; keys already there are left alone. Flushes."""
     plan = plan_reminders(today)
-    result = RunResult(skipped=plan.unaddressed)
+    result = RunResult(skipped=plan.unaddressed + plan.covered)
     emails = plan.emails
     already_queued = notifications.existing_keys([email.key for email in emails])
-    to_queue = [email for email in emails if email.key not in already_queued]
+    to_queue = daily.claim([email for email in emails if email.key not in already_queued])
     result.skipped += len(emails) - len(to_queue)
     queued: dict[int, list[int]] = defaultdict(list)
     organisations: dict[int, Organisation] = {}
     for start in range(0, len(to_queue), QUEUE_BATCH):
         batch = to_queue[start:start + QUEUE_BATCH]
-        new_ids = notifications.queue([
-            render_digest(email, today) if isinstance(email, PlannedDigest) else render_reminder(email, today)
-            for email in batch])
+        new_ids = notifications.queue([_render(email, today) for email in batch])
         for email in batch:
             notification_id = new_ids.pop(email.key, None)
             if notification_id is None:  # queued by another run since we looked
+                daily.release([email.key])
                 result.skipped += 1
                 continue
             result.queued += 1
@@ -88,6 +87,14 @@ def queue_reminders(today: date, *, actor: Actor = "scheduler") -> RunResult:
     return result
 
 
+def _render(email: PlannedReminder | PlannedDigest | daily.PlannedBundle, today: date) -> dict:
+    if isinstance(email, PlannedDigest):
+        return render_digest(email, today)
+    if isinstance(email, daily.PlannedBundle):
+        return render_bundle(email, today)
+    return render_reminder(email, today)
+
+
 def send_reminders(today: date, *, dry_run: bool = False, actor: Actor = "scheduler") -> RunResult:
     """One reminder run as of `today`: queue what is due, commit, then deliver the outbox.
 
@@ -99,7 +106,7 @@ def send_reminders(today: date, *, dry_run: bool = False, actor: Actor = "schedu
         already_queued = notifications.existing_keys([email.key for email in plan.emails])
         new = sum(1 for email in plan.emails if email.key not in already_queued)
         db.session.rollback()
-        return RunResult(queued=new, skipped=plan.unaddressed + len(plan.emails) - new)
+        return RunResult(queued=new, skipped=plan.unaddressed + plan.covered + len(plan.emails) - new)
     result = queue_reminders(today, actor=actor)
     db.session.commit()
     delivered = notifications.deliver_pending(today=today, actor=actor)

@@ -18,8 +18,9 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import case, delete, func, or_, select
+from sqlalchemy import case, delete, func, or_, select, true
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
@@ -88,6 +89,7 @@ THEMES: tuple[Theme, ...] = (
 
 OTHER = Theme("other", "Other", ())
 THEMES_BY_SLUG: dict[str, Theme] = {theme.slug: theme for theme in (*THEMES, OTHER)}
+MANUAL = "manual"  # the `classifier` of themes a person chose
 FINGERPRINT = hashlib.sha256(repr([(theme.slug, theme.keywords) for theme in THEMES]).encode()).hexdigest()[:16]
 
 
@@ -132,9 +134,12 @@ def remember_themes(organisation_ids: list[int] | None) -> int:
     today's keywords; returns how many were worked out. After the first visit (or a change of
     keywords) this costs two quick queries and writes nothing."""
     kept = db.session.execute(
-        select(func.min(RecommendationTheme.classifier), func.max(RecommendationTheme.classifier))).one()
+        select(func.min(RecommendationTheme.classifier), func.max(RecommendationTheme.classifier))
+        .where(RecommendationTheme.classifier != MANUAL)).one()
     if kept != (None, None) and kept != (FINGERPRINT, FINGERPRINT):
-        db.session.execute(delete(RecommendationTheme).where(RecommendationTheme.classifier != FINGERPRINT))
+        # Themes a person chose (services/theme_tags.py) stay whatever the keywords.
+        db.session.execute(delete(RecommendationTheme).where(
+            RecommendationTheme.classifier.not_in((FINGERPRINT, MANUAL))))
     missing = _visible(
         select(Recommendation.id, Recommendation.text).join(Report, Report.id == Recommendation.report_id)
         .where(~select(RecommendationTheme.recommendation_id)
@@ -160,16 +165,22 @@ class ThemeCount:
     recurring_in: list[Organisation]               # organisations where it appears in 2+ reports
 
 
-def theme_overview(organisation_ids: list[int] | None) -> list[ThemeCount]:
+def theme_overview(organisation_ids: list[int] | None, *, organisation_id: int | None = None,
+                   year: int | None = None, sort: str = "") -> list[ThemeCount]:
     """Per theme: how many recommendations, how many outstanding and where, and where it recurs
-    across inspections. One grouped query over the kept themes."""
+    across inspections. One grouped query over the kept themes. Optionally only one
+    organisation's, or reports published in one year; sorted by name, recommendations or
+    outstanding (most first), or in the usual order."""
     remember_themes(organisation_ids)
+    if organisation_id is not None:
+        organisation_ids = [id_ for id_ in (organisation_ids or [organisation_id]) if id_ == organisation_id]
     per_recommendation = _visible(
         select(Report.organisation_id.label("organisation_id"), Recommendation.report_id.label("report_id"),
                case((_not_verified_sql(), 1), else_=0).label("outstanding"),
                RecommendationTheme.theme.label("theme"))
         .join(Report, Report.id == Recommendation.report_id)
-        .join(RecommendationTheme, RecommendationTheme.recommendation_id == Recommendation.id),
+        .join(RecommendationTheme, RecommendationTheme.recommendation_id == Recommendation.id)
+        .where(Report.publication_date.between(date(year, 1, 1), date(year, 12, 31)) if year else true()),
         organisation_ids,
     ).subquery()
     columns = per_recommendation.c
@@ -201,6 +212,10 @@ def theme_overview(organisation_ids: list[int] | None) -> list[ThemeCount]:
             recurring_in=sorted((organisations[id_] for id_, reports in reports_by_organisation.items()
                                  if len(reports) > 1), key=lambda organisation: organisation.name),
         ))
+    if sort == "name":
+        result.sort(key=lambda count: count.theme.name)
+    elif sort in ("recommendations", "outstanding"):
+        result.sort(key=lambda count: (-getattr(count, sort), count.theme.name))
     return result
 
 

@@ -1,3 +1,5 @@
+from datetime import date
+
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -78,7 +80,19 @@ def filters_from_request() -> ActionFilters:
         due_within=_int_arg("due_within", 0, 3650),
         rag=rag if rag in RAG_COLOURS else None,
         search=request.args.get("q", "")[:200],
+        open_only=request.args.get("open") in {"1", "yes", "true"},
+        flag=request.args["flag"] if request.args.get("flag") in queries.FLAG_FILTERS else None,
+        inspectorate=request.args.get("inspectorate", "").strip()[:200],
+        published_from=_date_arg("published_from"), published_to=_date_arg("published_to"),
     )
+
+
+def _date_arg(name: str):
+    """A YYYY-MM-DD query argument, or None when missing or not a real date."""
+    try:
+        return date.fromisoformat(request.args.get(name, "").strip()[:10])
+    except ValueError:
+        return None
 
 
 @bp.get("/organisations/<slug>/actions")
@@ -86,7 +100,9 @@ def filters_from_request() -> ActionFilters:
 @cached_page(scope=lambda organisation: [organisation.id])
 def index(organisation: Organisation):
     filters = filters_from_request()
-    page = queries.action_page([organisation.id], filters, clock.today(), page=_int_arg("page", 1, 100_000) or 1)
+    sort = request.args.get("sort", "deadline")
+    page = queries.action_page([organisation.id], filters, clock.today(), page=_int_arg("page", 1, 100_000) or 1,
+                               sort=sort)
     roles = queries.organisation_roles(organisation)
     reassign = None
     if can(Capability.MANAGE_ACTIONS, organisation.id) and page.items:
@@ -94,7 +110,8 @@ def index(organisation: Organisation):
         _reassign_choices(reassign, roles, page.items)
     return render_template("actions/index.html", organisation=organisation, page=page, filters=filters,
                            roles=roles, reports=queries.organisation_reports(organisation),
-                           statuses=list(Status), reassign_form=reassign,
+                           statuses=list(Status), reassign_form=reassign, sorts=queries.SORTS,
+                           sort=sort if sort in queries.SORTS else "deadline",
                            query_args={key: value for key, value in request.args.items() if key != "page"})
 
 

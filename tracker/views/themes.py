@@ -10,7 +10,7 @@ from .. import permissions
 from ..extensions import db
 from ..forms.board import RecommendationSearchForm
 from ..permissions import signed_in
-from ..services import themes
+from ..services import queries, themes
 
 bp = Blueprint("themes", __name__, url_prefix="/themes")
 
@@ -23,10 +23,18 @@ def theme_helpers() -> dict[str, Any]:
 @bp.get("", endpoint="index")
 @signed_in
 def themes_index():
-    overview = themes.theme_overview(permissions.visible_organisation_ids())
+    visible = permissions.visible_organisation_ids()
+    organisations = queries.visible_organisations()
+    chosen = next((organisation for organisation in organisations
+                   if organisation.slug == request.args.get("organisation")), None)
+    year = request.args.get("year", "").strip()
+    year = int(year) if year.isdigit() and len(year) == 4 else None
+    sort = request.args.get("sort", "")
+    overview = themes.theme_overview(visible, organisation_id=chosen.id if chosen else None, year=year, sort=sort)
     db.session.commit()  # keeps the themes worked out for recommendations seen for the first time
     return render_template("themes/index.html", themes=overview, search_form=RecommendationSearchForm(request.args),
-                           keywords=themes.THEMES)
+                           keywords=themes.THEMES, organisations=organisations, chosen=chosen, year=year,
+                           sort=sort)
 
 
 def _search_text(form: RecommendationSearchForm) -> str:

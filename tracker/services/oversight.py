@@ -1,0 +1,93 @@
+"""Organisations compared side by side, for oversight bodies (the YJB, a regional body).
+
+One row per organisation: actions open, per cent done, overdue, at risk or blocked, the
+oldest overdue, the last update and the next board meeting. The counts are worked out with
+the same filters as the action list (services/queries.py), so each count equals the length
+of the list it links to. A fixed number of grouped queries, whatever the number of
+organisations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import case, func, select
+
+from ..extensions import db
+from ..models import Action, BoardMeeting, Flag, Organisation, Status
+from .queries import ActionFilters, filter_actions
+
+SORTS = ("name", "open", "done", "overdue", "at_risk", "oldest_overdue", "last_update", "next_meeting")
+
+
+@dataclass(frozen=True)
+class OrganisationRow:
+    organisation: Organisation
+    total: int
+    open: int
+    done: int
+    overdue: int
+    at_risk: int
+    oldest_overdue_on: date | None
+    last_update_at: datetime | None
+    next_meeting_on: date | None
+
+    @property
+    def percent_done(self) -> int:
+        counted = self.total
+        return round(100 * self.done / counted) if counted else 0
+
+    def oldest_overdue_days(self, today: date) -> int | None:
+        return (today - self.oldest_overdue_on).days if self.oldest_overdue_on else None
+
+
+def comparison(organisation_ids: list[int] | None, filters: ActionFilters, today: date, *,
+               sort: str = "overdue", descending: bool = True) -> list[OrganisationRow]:
+    """One row per visible organisation (including those with no matching actions)."""
+    base = filter_actions(select(Action.id), filters, today).subquery()
+    is_open = Action.status.in_(Status.OPEN)
+    statement = (
+        select(Action.organisation_id,
+               func.count(Action.id).filter(Action.status != Status.WITHDRAWN),
+               func.count(Action.id).filter(is_open),
+               func.count(Action.id).filter(Action.status.in_((Status.COMPLETED, Status.VERIFIED))),
+               func.count(Action.id).filter(is_open, Action.due_on < today),
+               func.count(Action.id).filter(is_open, Action.flag.in_((Flag.AT_RISK, Flag.BLOCKED))),
+               func.min(case((Action.due_on < today, Action.due_on))).filter(is_open),
+               func.max(Action.last_update_at))
+        .where(Action.id.in_(select(base.c.id)))
+        .group_by(Action.organisation_id))
+    organisations = select(Organisation).order_by(Organisation.name)
+    if organisation_ids is not None:
+        statement = statement.where(Action.organisation_id.in_(organisation_ids))
+        organisations = organisations.where(Organisation.id.in_(organisation_ids))
+    figures = {row[0]: row[1:] for row in db.session.execute(statement)}
+    meetings = select(BoardMeeting.organisation_id, func.min(BoardMeeting.held_on)).where(
+        BoardMeeting.held_on >= today).group_by(BoardMeeting.organisation_id)
+    next_meetings = dict(db.session.execute(meetings).all())
+    rows = []
+    for organisation in db.session.scalars(organisations):
+        total, open_, done, overdue, at_risk, oldest, last = figures.get(organisation.id, (0, 0, 0, 0, 0, None, None))
+        rows.append(OrganisationRow(organisation, total, open_, done, overdue, at_risk, oldest, last,
+                                    next_meetings.get(organisation.id)))
+    return sort_rows(rows, sort, descending)
+
+
+def sort_rows(rows: list[OrganisationRow], sort: str, descending: bool) -> list[OrganisationRow]:
+    if sort not in SORTS:
+        sort = "overdue"
+    far = date.max
+
+    def key(row: OrganisationRow):
+        value = {
+            "name": row.organisation.name.lower(), "open": row.open, "done": row.percent_done,
+            "overdue": row.overdue, "at_risk": row.at_risk,
+            # The oldest overdue first when descending: an earlier date is "more" overdue.
+            "oldest_overdue": -(row.oldest_overdue_on or far).toordinal(),
+            "last_update": row.last_update_at.timestamp() if row.last_update_at else 0,
+            "next_meeting": -(row.next_meeting_on or far).toordinal(),
+        }[sort]
+        return (value, row.organisation.name.lower())
+
+    return sorted(rows, key=key, reverse=descending)

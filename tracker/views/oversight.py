@@ -1,0 +1,102 @@
+"""Oversight: organisations compared side by side, sortable, filtered, exported."""
+
+import csv
+import io
+from datetime import date
+
+from flask import Blueprint, Response, render_template, request
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from sqlalchemy import select
+
+from .. import clock
+from ..extensions import db
+from ..models import Report
+from ..permissions import signed_in, visible_organisation_ids
+from ..services import oversight
+from ..services.queries import ActionFilters
+
+bp = Blueprint("oversight", __name__)
+HEADINGS = ("Organisation", "Actions open", "Per cent done", "Overdue", "At risk or blocked",
+            "Oldest overdue (days)", "Last update", "Next board meeting")
+
+
+def _year(name: str) -> int | None:
+    value = request.args.get(name, "").strip()
+    return int(value) if value.isdigit() and len(value) == 4 and 1990 <= int(value) <= 2100 else None
+
+
+def _filters() -> tuple[ActionFilters, dict[str, str]]:
+    inspectorate = request.args.get("inspectorate", "").strip()[:200]
+    year_from, year_to = _year("from"), _year("to")
+    filters = ActionFilters(inspectorate=inspectorate,
+                            published_from=date(year_from, 1, 1) if year_from else None,
+                            published_to=date(year_to, 12, 31) if year_to else None)
+    # The same filters, as the action list reads them, for every link from a count.
+    list_args = {key: value for key, value in (
+        ("inspectorate", inspectorate),
+        ("published_from", filters.published_from.isoformat() if filters.published_from else ""),
+        ("published_to", filters.published_to.isoformat() if filters.published_to else "")) if value}
+    return filters, list_args
+
+
+def _rows():
+    filters, list_args = _filters()
+    sort = request.args.get("sort", "overdue")
+    descending = request.args.get("dir", "desc") != "asc"
+    rows = oversight.comparison(visible_organisation_ids(), filters, clock.today(), sort=sort, descending=descending)
+    return rows, list_args, sort if sort in oversight.SORTS else "overdue", descending
+
+
+@bp.get("/oversight")
+@signed_in
+def index():
+    rows, list_args, sort, descending = _rows()
+    inspectorates = sorted({name for name in db.session.scalars(
+        select(Report.inspectorate).where(Report.inspectorate.is_not(None)).distinct()) if name})
+    return render_template("oversight/index.html", rows=rows, list_args=list_args, sort=sort, descending=descending,
+                           inspectorates=inspectorates, today=clock.today(), args=request.args)
+
+
+def _values(row, today: date) -> list:
+    return [row.organisation.name, row.open, row.percent_done, row.overdue, row.at_risk,
+            row.oldest_overdue_days(today), row.last_update_at.date() if row.last_update_at else None,
+            row.next_meeting_on]
+
+
+@bp.get("/oversight/organisations.<any(csv, xlsx):file_format>")
+@signed_in
+def export(file_format: str):
+    rows, _, _, _ = _rows()
+    today = clock.today()
+    if file_format == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(HEADINGS)
+        for row in rows:
+            values = _values(row, today)
+            writer.writerow(["'" + value if isinstance(value, str) and value[:1] in "=+-@" else
+                             value.isoformat() if isinstance(value, date) else value for value in values])
+        content, mimetype = ("\ufeff" + out.getvalue()).encode("utf-8"), "text/csv; charset=utf-8"
+    else:
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "Organisations"
+        sheet.append(list(HEADINGS))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(_values(row, today))
+        for cell in sheet["A"][1:]:
+            cell.data_type = "s"
+        sheet.auto_filter.ref = f"A1:H{len(rows) + 1}"
+        sheet.freeze_panes = "A2"
+        sheet.column_dimensions["A"].width = 40
+        output = io.BytesIO()
+        workbook.save(output)
+        content = output.getvalue()
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="organisations-{today.isoformat()}.{file_format}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
