@@ -15,7 +15,7 @@ TRACKER = Path(__file__).resolve().parents[2] / "tracker"
 # Calls whose event name is not a plain string literal, and the names they produce.
 COMPUTED = {
     'f"deadline_change.{change.status.value}"': {"deadline_change.approved", "deadline_change.refused"},
-    "event": {"action.verified", "action.withdrawn",  # _record_decision's callers pass these
+    "event": {"action.verified", "action.withdrawn", "action.sent_back",  # _record_decision's callers pass these
               "user.invitation_accepted", "user.password_reset"},  # invitations.use_link, by the link's purpose
     "IMPORTED_EVENT": {"plan.imported"},
 }
@@ -134,6 +134,27 @@ EXAMPLES = {
                                     "skipped_rows": [7]},
                       "Sarah Jones imported an action plan from plan.xlsx (sheet \u201cPlan\u201d) with 4 "
                       "recommendations and 12 steps, skipping 1 refused row."),
+    "action.sent_back": (SARAH, {**SNAPSHOT, "status": "completed"},
+                         {**SNAPSHOT, "note": "Sent back to the owner: No evidence of the audit"},
+                         "Sarah Jones sent the action back to its owners, for the board, because "
+                         "\u201cNo evidence of the audit\u201d."),
+    "report.withdrawn": (SARAH, {"title": "Northfield 2025", "withdrawn": False},
+                         {"title": "Northfield 2025", "withdrawn": True, "reason": "Imported twice", "actions": 6,
+                          "emails_cancelled": 2},
+                         "Sarah Jones withdrew the import of the report \u201cNorthfield 2025\u201d and its 6 "
+                         "actions, because \u201cImported twice\u201d."),
+    "report.edited": (SARAH, {"title": "Northfield", "publication_date": "2025-05-01", "date_precision": "month"},
+                      {"title": "Northfield 2025", "publication_date": "2025-05-12", "date_precision": "day",
+                       "deadlines_moved": [{"action_id": 1, "from": "2026-05-31", "to": "2026-05-12"}]},
+                      "Sarah Jones renamed the report from \u201cNorthfield\u201d to \u201cNorthfield 2025\u201d, "
+                      "changed its publication date from 1 May 2025 to 12 May 2025 and moved 1 deadline counted "
+                      "from it."),
+    "recommendation.edited": (SARAH, {"text": "Improve plans"}, {"text": "Improve care plans", "revision_id": 3},
+                              "Sarah Jones changed the recommendation's wording from \u201cImprove plans\u201d to "
+                              "\u201cImprove care plans\u201d."),
+    "recommendation.themes_changed": (SARAH, {"themes": ["other"]}, {"themes": ["risk-and-safety", "workforce"]},
+                                      "Sarah Jones changed the recommendation's themes from other to risk and safety "
+                                      "and workforce."),
     "reminders.queued": ("scheduler", None, {"date": "2026-03-01", "count": 1, "notification_ids": [9]},
                          "The reminder run for 1 March 2026 queued 1 email."),
 }

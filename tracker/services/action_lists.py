@@ -20,7 +20,8 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Action, Status, User
 from . import ServiceError
-from .actions import days_overdue, post_update, rag_for
+from .actions import post_update
+from .rag import days_overdue, rag_for
 from .board_pack import owners_text
 from .queries import SORTS, ActionFilters, actions_for_list, filter_actions
 

@@ -143,6 +143,30 @@ def _withdrawn(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
     return f"{who} withdrew the action: {note}." if note else f"{who} withdrew the action."
 
 
+def _sent_back(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
+    reason = str(after.get("note") or "").removeprefix("Sent back to the owner: ")
+    return f"{who} sent the action back to its owners, for the board" + (f", because {_quote(reason)}." if reason else ".")
+
+
+def _report_edited(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
+    changes = []
+    if before.get("title") != after.get("title"):
+        changes.append(f"renamed the report from {_quote(before.get('title'))} to {_quote(after.get('title'))}")
+    if before.get("publication_date") != after.get("publication_date"):
+        changes.append(f"changed its publication date from {_day(before.get('publication_date'))} to "
+                       f"{_day(after.get('publication_date'))}")
+    elif after.get("publication_date"):
+        changes.append(f"confirmed its publication date as {_day(after.get('publication_date'))}")
+    moved = len(after.get("deadlines_moved") or [])
+    if moved:
+        changes.append(f"moved {moved} deadline{'s' if moved != 1 else ''} counted from it")
+    return f"{who} {_join(changes) or 'edited the report'}."
+
+
+def _themes(values: Any) -> str:
+    return _names([str(value).replace("-", " ") for value in values or []]) if values else "none"
+
+
 def _deadline_requested(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
     return (f"{who} asked the board to move the deadline from {_day(after.get('from'))} to "
             f"{_day(after.get('to'))}, because {_quote(after.get('reason'))}.")
@@ -274,6 +298,16 @@ SENTENCES: dict[str, Describe] = {
         f"{a.get('steps')} step{'s' if a.get('steps') != 1 else ''}"
         + (f", skipping {len(a['skipped_rows'])} refused row{'s' if len(a['skipped_rows']) != 1 else ''}"
            if a.get("skipped_rows") else "") + "."),
+    "action.sent_back": _sent_back,
+    "report.withdrawn": lambda who, b, a, z: (
+        f"{who} withdrew the import of the report {_quote(a.get('title'))}"
+        + (f" and its {a['actions']} action{'s' if a['actions'] != 1 else ''}" if a.get("actions") else "")
+        + (f", because {_quote(a.get('reason'))}." if a.get("reason") else ".")),
+    "report.edited": _report_edited,
+    "recommendation.edited": lambda who, b, a, z: (
+        f"{who} changed the recommendation's wording from {_quote(b.get('text'), 120)} to {_quote(a.get('text'), 120)}."),
+    "recommendation.themes_changed": lambda who, b, a, z: (
+        f"{who} changed the recommendation's themes from {_themes(b.get('themes'))} to {_themes(a.get('themes'))}."),
     "reminders.queued": lambda who, b, a, z: (
         f"The reminder run for {_day(a.get('date'))} queued {a.get('count')} "
         f"email{'s' if a.get('count') != 1 else ''}."),
