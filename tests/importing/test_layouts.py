@@ -231,13 +231,13 @@ def test_warnings_for_suspiciously_short_items() -> None:
 
 
 def test_no_recommendations_section_is_a_clear_error() -> None:
-    with pytest.raises(ReportReadError, match="^No recommendations section found: "):
+    with pytest.raises(ReportReadError, match="^No recommendations section was found: "):
         parse_report("Inspection of youth offending services in Nowhere\n\nFindings\n\nStaff were committed.\n")
 
 
 def test_a_mention_of_recommendations_is_not_a_section() -> None:
     text = "Foreword\n\nThe recommendations made in this report are intended to assist.\n\n1. one thing\n"
-    with pytest.raises(ReportReadError, match="No recommendations section found"):
+    with pytest.raises(ReportReadError, match="No recommendations section was found"):
         parse_report(text)
 
 

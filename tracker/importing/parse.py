@@ -12,7 +12,7 @@ import re
 
 from .cleaning import clean_text
 from .deadlines import report_deadline
-from .errors import only_report_read_errors
+from .errors import NoRecommendationsFound, only_report_read_errors
 from .lines import split_lines
 from .metadata import (
     PublicationDate,
@@ -33,6 +33,13 @@ from .section import SHORT_ITEM_WORDS, Item, Section, find_recommendations_secti
 _BRACKETS_AT_END = re.compile(r"\s*\((?P<owners>[^()]{2,200})\)\s*[.;,]?\s*$")
 # "... (lead responsibility in brackets):" in the section's introduction.
 _BRACKET_OWNERS_ANNOUNCED = re.compile(r"\bbrackets\b|\blead responsibility\b|\bresponsible\b", re.IGNORECASE)
+# "(Outcome 3, national framework)", "(Enabler two)", "(see paragraph 12)": a reference
+# to a framework or to the report, which is part of the item's text, never an owner.
+_CROSS_REFERENCE = re.compile(
+    r"^(?:see\s+)?(?:outcomes?|enablers?|principles?|paragraphs?|paras?|sections?|pages?|recommendations?|annex|appendix)\b"
+    r"|\bframework\b",
+    re.IGNORECASE,
+)
 LONG_ITEM_WORDS = 250
 
 
@@ -50,7 +57,10 @@ def parse_report(text: str) -> ParsedReport:
 def parse_clean_text(text: str) -> ParsedReport:
     """Parse text that :func:`tracker.importing.cleaning.clean_text` has already cleaned."""
     lines = split_lines(text)
-    section = find_recommendations_section(lines)
+    try:
+        section = find_recommendations_section(lines)
+    except NoRecommendationsFound as error:
+        raise NoRecommendationsFound(str(error), text=text) from None
     title = find_title(lines)
     service = find_service(text, lines, title)
     heading_index = lines.index(section.heading)
@@ -89,8 +99,16 @@ def _bracket_owners_expected(section: Section) -> bool:
     if any(_BRACKET_OWNERS_ANNOUNCED.search(line) for line in section.intro):
         return True
     items = section.items
-    with_brackets = sum(1 for item in items if _BRACKETS_AT_END.search(item.text))
+    with_brackets = sum(1 for item in items if _owner_brackets(item.text))
     return len(items) >= 2 and with_brackets * 2 >= len(items)
+
+
+def _owner_brackets(text: str) -> re.Match[str] | None:
+    """Brackets closing the item that may name its owners (not a cross-reference)."""
+    brackets = _BRACKETS_AT_END.search(text)
+    if brackets is None or _CROSS_REFERENCE.search(brackets.group("owners").strip()):
+        return None
+    return brackets
 
 
 def _build_recommendation(
@@ -105,7 +123,7 @@ def _build_recommendation(
     text = item.text
     owners: list[str] = []
     source = "none"
-    brackets = _BRACKETS_AT_END.search(text)
+    brackets = _owner_brackets(text)
     if brackets and (bracket_owners_expected or has_role_word(brackets.group("owners"))):
         owners = split_owner_list(brackets.group("owners"))
         text = text[: brackets.start()].rstrip()

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .cleaning import is_footnote_body, is_page_number, join_lines
 from .deadlines import DEADLINE_RULE, time_group
-from .errors import ReportReadError
+from .errors import NoRecommendationsFound
 from .lines import TextLine, next_text_index
 from .markers import ListMarker, match_list_marker, roman_value
 
@@ -30,12 +30,13 @@ _SECTION_HEADING = re.compile(
         (?:our\s+|key\s+|main\s+|summary\s+of\s+)?recommendations?(?:\s+for\s+improvement)?
       | areas?\s+(?:requiring|for|needing)\s+(?:improvement|priority\s+action|development|action)
       | areas?\s+(?:that\s+)?(?:require|requires|need|needs)\s+(?:to\s+)?improve(?:ment)?
-      | what\s+needs\s+to\s+improve(?:\s+further)?
-      | what\s+(?:the\s+)?[\w' ]{2,40}?\s+needs?\s+to\s+(?:do\s+to\s+)?improve
+      | what\s+needs\s+to\s+(?:be\s+)?improved?(?:\s+further)?(?:\s+in\s+this\s+area\s+of\s+(?:social\s+work\s+)?practice)?
+      | what\s+(?:does\s+)?(?:the\s+)?[\w' ]{2,40}?\s+needs?\s+to\s+(?:do\s+to\s+)?improve
       | priority\s+actions?
       | actions?\s+required
     )
-    \s*[?:.]?$""",
+    (?:\s*[?:.])?(?:\d{1,2}|[*†])?$   # a footnote marker glued on: "What needs to improve?1"
+    """,
     re.IGNORECASE | re.VERBOSE,
 )
 
@@ -113,13 +114,24 @@ def find_recommendations_section(lines: list[TextLine]) -> Section:
     if first_with_items is not None:
         return first_with_items
     if headings:
-        raise ReportReadError(
-            f"No recommendations section found: the heading \"{lines[headings[0]].text}\" is not followed by any recommendations"
+        raise NoRecommendationsFound(
+            f"No recommendations section was found: the heading \"{lines[headings[0]].text}\" is not followed by any recommendations"
         )
-    raise ReportReadError(
-        "No recommendations section found: the report has no heading such as \"Recommendations\", "
-        "\"Areas requiring improvement\" or \"What needs to improve?\""
+    if _is_letter(lines):
+        raise NoRecommendationsFound(
+            "No recommendations section was found: this looks like a letter (such as a focused-visit letter) "
+            "with no 'What needs to improve' list"
+        )
+    raise NoRecommendationsFound(
+        "No recommendations section was found: the report has no heading such as \"Recommendations\", "
+        "\"Areas for improvement\" or \"What needs to improve?\""
     )
+
+
+def _is_letter(lines: list[TextLine]) -> bool:
+    """A letter greets its reader ("Dear ...") near the top."""
+    opening = [line.text for line in lines[:80] if not line.is_blank][:40]
+    return any(re.match(r"^Dear\s+\w", text) for text in opening)
 
 
 def _mean_words(items: list[Item]) -> float:
