@@ -156,8 +156,10 @@ def test_unnumbered_paragraphs_are_items(fixture_text) -> None:
     report = parse_report(fixture_text("unnumbered_paragraphs.txt"))
 
     assert numbers(report) == ["1", "2"]
-    assert report.recommendations[0].text == "The YOS should improve the quality of its assessments of risk of harm to others."
-    assert owners(report) == [[], []]
+    # Each paragraph names its owner as its subject: the owner is the subject, the text the rest.
+    assert report.recommendations[0].text == "improve the quality of its assessments of risk of harm to others."
+    assert owners(report) == [["The YOS"], ["The YOS Management Board"]]
+    assert [item.owner_source for item in report.recommendations] == ["subject", "subject"]
 
 
 def test_list_broken_by_page_header_number_and_footnote(fixture_text) -> None:
@@ -262,12 +264,15 @@ def test_recommendation_n_headings_with_paragraphs() -> None:
     )
     report = parse_report(text)
 
-    assert numbers(report) == ["1", "2"]
+    # "Areas for improvement" is a second section whose item is put to the council.
+    assert numbers(report) == ["1", "2", "3"]
     assert report.recommendations[0].text == (
         "By March 2025, the council should improve the timeliness of assessments. "
         "This includes assessments of children placed out of area."
     )
-    assert report.recommendations[1].text == "The board should review its membership."
+    assert report.recommendations[0].owner_source == "none"
+    assert (report.recommendations[1].owners, report.recommendations[1].text) == (("The board",), "review its membership.")
+    assert [section.heading for section in report.sections] == ["Recommendations", "Areas for improvement"]
 
 
 def test_sub_points_stay_inside_their_recommendation() -> None:

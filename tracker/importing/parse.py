@@ -24,9 +24,10 @@ from .metadata import (
     find_service,
     find_title,
 )
-from .models import ParsedRecommendation, ParsedReport
+from .models import ParsedRecommendation, ParsedReport, ParsedSection
 from .owners import has_role_word, split_owner_list
-from .section import SHORT_ITEM_WORDS, Item, Section, find_recommendations_section, sequence_value
+from .groups import subject_owner
+from .section import SHORT_ITEM_WORDS, Item, Section, find_recommendations_sections, sequence_value
 
 # "... in a timely manner (Chief Executive and the YOS Management Board)." The owners
 # close the item; brackets earlier in the sentence, like "(CAMHS)", are part of the text.
@@ -55,25 +56,35 @@ def parse_report(text: str) -> ParsedReport:
 
 
 def parse_clean_text(text: str) -> ParsedReport:
-    """Parse text that :func:`tracker.importing.cleaning.clean_text` has already cleaned."""
+    """Parse text that :func:`tracker.importing.cleaning.clean_text` has already cleaned.
+
+    Every recommendations section is read, in reading order; bulleted and unnumbered
+    items are numbered by their position across all of them.
+    """
     lines = split_lines(text)
     try:
-        section = find_recommendations_section(lines)
+        sections = find_recommendations_sections(lines)
     except NoRecommendationsFound as error:
         raise NoRecommendationsFound(str(error), text=text) from None
+    first = sections[0]
     title = find_title(lines)
     service = find_service(text, lines, title)
-    heading_index = lines.index(section.heading)
+    heading_index = lines.index(first.heading)
     publication = find_publication_date(lines, heading_index)
-    report_rule, report_months = report_deadline(section.heading.text, section.intro, text)
+    report_rule, report_months = report_deadline(first.heading.text, first.intro, text)
     addressee = find_addressee_role(lines[:heading_index], service)
-    bracket_owners_expected = _bracket_owners_expected(section)
 
-    recommendations = tuple(
-        _build_recommendation(item, position, report_rule, report_months, addressee, bracket_owners_expected)
-        for position, item in enumerate(section.items, start=1)
-    )
-    warnings = _report_warnings(publication, recommendations, section)
+    recommendations: list[ParsedRecommendation] = []
+    found: list[ParsedSection] = []
+    for section in sections:
+        bracket_owners_expected = _bracket_owners_expected(section)
+        built = [
+            _build_recommendation(item, len(recommendations) + offset, section, (report_rule, report_months), addressee, bracket_owners_expected)
+            for offset, item in enumerate(section.items, start=1)
+        ]
+        recommendations.extend(built)
+        found.append(_describe_section(section, built))
+    warnings = _report_warnings(publication, tuple(recommendations), [item for section in sections for item in section.items])
     return ParsedReport(
         service=service,
         inspectorate=find_inspectorate(text),
@@ -84,10 +95,27 @@ def parse_clean_text(text: str) -> ParsedReport:
         ratings=find_ratings(lines),
         deadline_rule=report_rule,
         deadline_months=report_months,
-        recommendations=recommendations,
+        recommendations=tuple(recommendations),
         warnings=tuple(warnings),
         text=text,
-        recommendations_heading=section.heading.text.rstrip(":"),
+        recommendations_heading=first.heading.text.rstrip(":"),
+        sections=tuple(found),
+    )
+
+
+def _describe_section(section: Section, built: list[ParsedRecommendation]) -> ParsedSection:
+    """What the review screen says about a section: its heading and items per group."""
+    groups: dict[str, int] = {}
+    for recommendation in built:
+        if recommendation.group:
+            groups[recommendation.group] = groups.get(recommendation.group, 0) + 1
+    return ParsedSection(
+        heading=section.heading.text.rstrip(":"),
+        page=None,
+        item_count=len(built),
+        groups=tuple(groups.items()),
+        partial=False,
+        note=None,
     )
 
 
@@ -114,25 +142,47 @@ def _owner_brackets(text: str) -> re.Match[str] | None:
 def _build_recommendation(
     item: Item,
     position: int,
-    report_rule: str,
-    report_months: int | None,
+    section: Section,
+    report_deadline_rule: tuple[str, int | None],
     addressee: str | None,
     bracket_owners_expected: bool,
 ) -> ParsedRecommendation:
     number = item.label if item.style not in ("bullet", "paragraph") else str(position)
     text = item.text
+    context = item.context
     owners: list[str] = []
     source = "none"
+    reason = "No owner is named for this item in the report."
     brackets = _owner_brackets(text)
+    subject = subject_owner(text)
     if brackets and (bracket_owners_expected or has_role_word(brackets.group("owners"))):
         owners = split_owner_list(brackets.group("owners"))
         text = text[: brackets.start()].rstrip()
-        source = "brackets"
-    elif item.owner_heading:
-        owners, source = [item.owner_heading], "heading"
+        source, reason = "brackets", f'Named in brackets at the end of the item: "({brackets.group("owners")})"'
+    elif context.owner and context.owner_source == "heading":
+        owners, source = [context.owner], "heading"
+        reason = f'Named in the heading "{context.owner_line}"'
+    elif subject:
+        owners, source = [subject[0]], "subject"
+        text = subject[1]
+        reason = f'The item itself says "{subject[0]} should ..."'
+    elif context.owner:
+        owners, source = [context.owner], context.owner_source
+        if source == "question":
+            reason = f'Named in the section\'s question "{context.owner_line}"'
+        else:
+            reason = f'Named in the sentence before the list: "{_shorten(context.owner_line)}"'
     elif addressee:
         owners, source = [addressee], "addressee"
-    rule, months = item.time_group if item.time_group else (report_rule, report_months)
+        reason = f"The letter is addressed to {addressee}; check this is the right owner."
+    if context.time_group:
+        (rule, months), deadline_reason = context.time_group, f'Under "{context.time_line}" in the report'
+    else:
+        rule, months = report_deadline_rule
+        deadline_reason = (
+            f'The report says its recommendations apply "{rule}"' if months is not None
+            else "The report states no deadline, so the usual 12 months applies."
+        )
     warnings = _item_warnings(text, source)
     return ParsedRecommendation(
         number=number,
@@ -144,7 +194,15 @@ def _build_recommendation(
         warnings=tuple(warnings),
         source_start=item.start,
         source_end=item.end,
+        source_heading=context.path(section.heading.text),
+        group=context.group,
+        owner_reason=reason,
+        deadline_reason=deadline_reason,
     )
+
+
+def _shorten(sentence: str, limit: int = 140) -> str:
+    return sentence if len(sentence) <= limit else sentence[: limit - 3].rstrip() + "..."
 
 
 def _item_warnings(text: str, owner_source: str) -> list[str]:
@@ -162,7 +220,7 @@ def _item_warnings(text: str, owner_source: str) -> list[str]:
 
 
 def _report_warnings(
-    publication: PublicationDate | None, recommendations: tuple[ParsedRecommendation, ...], section: Section
+    publication: PublicationDate | None, recommendations: tuple[ParsedRecommendation, ...], items: list[Item]
 ) -> list[str]:
     warnings: list[str] = []
     if publication is None:
@@ -171,7 +229,7 @@ def _report_warnings(
         warnings.append(
             f"The report gives only a month for its publication ({publication.as_written}); confirm the exact date."
         )
-    warnings.extend(_numbering_warnings(section.items))
+    warnings.extend(_numbering_warnings(items))
     for recommendation in recommendations:
         for warning in recommendation.warnings:
             warnings.append(f"Recommendation {recommendation.number}: {warning}.")

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from .cleaning import is_footnote_body, is_page_number, join_lines
 from .deadlines import DEADLINE_RULE, time_group
+from .groups import GroupContext, is_theme_heading, lead_owner, question_owner, subject_owner
 from .errors import NoRecommendationsFound
 from .lines import TextLine, next_text_index
 from .markers import ListMarker, match_list_marker, roman_value
@@ -76,8 +77,7 @@ class Item:
     parts: list[str]
     start: int
     end: int
-    owner_heading: str | None
-    time_group: tuple[str, int] | None
+    context: GroupContext
     awaiting_text: bool = False  # "Recommendation 2" on a line of its own; text follows
 
     @property
@@ -98,8 +98,13 @@ class Section:
 # --- finding the section ---------------------------------------------------------------
 
 
-def find_recommendations_section(lines: list[TextLine]) -> Section:
+def find_recommendations_sections(lines: list[TextLine]) -> list[Section]:
+    """Every recommendations section in reading order (a report may have several: the
+    local authority's list and the LSCB's, or "Areas for priority action" before "What
+    needs to improve?"). Raises NoRecommendationsFound, with a reason that is true for
+    the text, when there is none."""
     headings = [index for index, line in enumerate(lines) if _SECTION_HEADING.match(line.text)]
+    found: list[Section] = []
     first_with_items: Section | None = None
     read_up_to = -1
     for index in headings:
@@ -108,11 +113,14 @@ def find_recommendations_section(lines: list[TextLine]) -> Section:
         section = _read_section(lines, index)
         read_up_to = section.end_index
         if section.items and _mean_words(section.items) >= SHORT_ITEM_WORDS:
-            return section
-        if section.items and first_with_items is None:
+            if not found or _is_further_section(section):
+                found.append(section)
+        elif section.items and first_with_items is None:
             first_with_items = section
+    if found:
+        return found
     if first_with_items is not None:
-        return first_with_items
+        return [first_with_items]
     if headings:
         raise NoRecommendationsFound(
             f"No recommendations section was found: the heading \"{lines[headings[0]].text}\" is not followed by any recommendations"
@@ -134,6 +142,24 @@ def _is_letter(lines: list[TextLine]) -> bool:
     return any(re.match(r"^Dear\s+\w", text) for text in opening)
 
 
+# Headings that only ever introduce recommendations: a report's second list under one of
+# these is read too. Other headings ("Areas for improvement:") also label findings inside
+# the body, after a list of strengths, so a later list under them counts only when its
+# items are put to someone.
+_RECOMMENDATIONS_ONLY_HEADING = re.compile(
+    r"^(?:\d[\d.]*\s+)?(?:what\s+(?:does|do)\b|what\s+needs\s+to\b|areas?\s+for\s+priority\s+action|priority\s+actions?|recommendations?\b)",
+    re.IGNORECASE,
+)
+
+
+def _is_further_section(section: Section) -> bool:
+    """Whether a section after the first is another list of recommendations."""
+    if _RECOMMENDATIONS_ONLY_HEADING.match(section.heading.text) and not section.heading.text.endswith(":"):
+        return True
+    owned = sum(1 for item in section.items if item.context.owner or subject_owner(item.text))
+    return owned * 2 > len(section.items) and not section.heading.text.endswith(":")
+
+
 def _mean_words(items: list[Item]) -> float:
     return sum(len(item.text.split()) for item in items) / len(items)
 
@@ -147,16 +173,18 @@ class _Reader:
 
     lines: list[TextLine]
     section: Section
-    owner_heading: str | None = None
-    time_group: tuple[str, int] | None = None
+    context: GroupContext = field(default_factory=GroupContext)
     style: str | None = None
     after_gap: bool = False
     restart_allowed: bool = True
-    plain_blocks: list[list[tuple[TextLine, str | None, tuple[str, int] | None]]] = field(default_factory=list)
+    plain_blocks: list[list[tuple[TextLine, GroupContext]]] = field(default_factory=list)
 
 
 def _read_section(lines: list[TextLine], heading_index: int) -> Section:
-    reader = _Reader(lines=lines, section=Section(heading=lines[heading_index]))
+    heading = lines[heading_index]
+    reader = _Reader(lines=lines, section=Section(heading=heading))
+    if owner := question_owner(heading.text):
+        reader.context = reader.context.with_owner(owner, "question", heading.text)
     index = heading_index + 1
     while index < len(lines):
         if not _read_line(reader, index):
@@ -180,13 +208,17 @@ def _read_line(reader: _Reader, index: int) -> bool:
     if _SECTION_HEADING.match(line.text):
         return not items and not reader.plain_blocks
     if owner := _owner_heading(line.text):
-        reader.owner_heading = owner
+        reader.context = reader.context.with_owner(owner, "heading", line.text)
         reader.restart_allowed = True
         reader.after_gap = True
         return True
     if group := time_group(line.text):
-        reader.time_group = group
+        reader.context = reader.context.with_time_group(group, line.text)
         reader.restart_allowed = True
+        reader.after_gap = True
+        return True
+    if _theme_before_items(reader, index):
+        reader.context = reader.context.with_theme(line.text.rstrip(":"))
         reader.after_gap = True
         return True
     if named := _NAMED_RECOMMENDATION.match(line.text):
@@ -223,8 +255,7 @@ def _read_list_item(reader: _Reader, line: TextLine, marker: ListMarker) -> bool
             parts=[part for part in [line.text[marker.text_start :].strip()] if part],
             start=line.start,
             end=line.end,
-            owner_heading=reader.owner_heading,
-            time_group=reader.time_group,
+            context=reader.context,
         )
     )
     reader.after_gap = False
@@ -251,7 +282,9 @@ def _read_intro_line(reader: _Reader, line: TextLine) -> bool:
     """Lines between the heading and the first item: intro text or unnumbered items."""
     if _looks_like_heading(line.text):
         return False
-    entry = (line, reader.owner_heading, reader.time_group)
+    if not reader.section.items and (owner := lead_owner(line.text)):
+        reader.context = reader.context.with_owner(owner, "lead", line.text)
+    entry = (line, reader.context)
     if reader.after_gap or not reader.plain_blocks:
         if len(reader.plain_blocks) >= MAX_INTRO_PARAGRAPHS:
             return False
@@ -266,14 +299,14 @@ def _read_intro_line(reader: _Reader, line: TextLine) -> bool:
 def _paragraphs_as_items(reader: _Reader) -> None:
     """A section with no list markers: each paragraph that is not an intro is an item."""
     for block in reader.plain_blocks:
-        text = " ".join(line.text for line, _, _ in block)
+        text = " ".join(line.text for line, _ in block)
         if text.endswith(":") or _INTRODUCTION.search(text) or DEADLINE_RULE.search(text):
             continue
         if not (text.endswith((".", ";")) or len(text.split()) >= 12):
             continue
-        first, owner, group = block[0]
+        first, context = block[0]
         reader.section.items.append(
-            Item(label="", style="paragraph", parts=[text], start=first.start, end=block[-1][0].end, owner_heading=owner, time_group=group)
+            Item(label="", style="paragraph", parts=[text], start=first.start, end=block[-1][0].end, context=context)
         )
 
 
@@ -329,6 +362,34 @@ def _paragraph_inside_item(reader: _Reader, index: int) -> bool:
         return False
     style = _resolve_style(marker, reader.style, reader.section.items)
     return style == reader.style and _continues_sequence(reader.section.items[-1], marker.label, style)
+
+
+def _theme_before_items(reader: _Reader, index: int) -> bool:
+    """A short title ("Priority and immediate action", "Corporate parenting") with list
+    items, or more group headings, right after it. Before the first item any list may
+    follow; between items, only a numbered list that carries on (a bullet list after a
+    title is the next part of the report: strengths, evidence)."""
+    text = reader.lines[index].text
+    if not is_theme_heading(text) or match_list_marker(text):
+        return False
+    following = next_text_index(reader.lines, index + 1)
+    lookahead = 0
+    while following is not None and lookahead < 3:
+        next_text = reader.lines[following].text
+        if not (is_theme_heading(next_text) or time_group(next_text) or _owner_heading(next_text)):
+            break
+        following = next_text_index(reader.lines, following + 1)
+        lookahead += 1
+    if following is None:
+        return False
+    marker = match_list_marker(reader.lines[following].text)
+    if marker is None:
+        return False
+    items = reader.section.items
+    if not items:
+        return True
+    style = _resolve_style(marker, reader.style, items)
+    return style == reader.style and style != "bullet" and _continues_sequence(items[-1], marker.label, style)
 
 
 def _looks_like_heading(text: str) -> bool:
