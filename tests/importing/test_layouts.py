@@ -141,8 +141,8 @@ def test_time_groups_set_each_items_deadline(fixture_text) -> None:
 
     assert numbers(report) == ["1", "2", "3", "4"]
     assert [(item.deadline_rule, item.deadline_months) for item in report.recommendations] == [
-        ("immediately", 0),
-        ("immediately", 0),
+        ("immediately", 1),
+        ("immediately", 1),
         ("within three months", 3),
         ("within 6 months", 6),
     ]

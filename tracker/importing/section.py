@@ -236,6 +236,14 @@ def _read_line(reader: _Reader, index: int) -> bool:
 
 def _read_list_item(reader: _Reader, line: TextLine, marker: ListMarker) -> bool:
     items = reader.section.items
+    text = line.text[marker.text_start :].strip()
+    if not items and (owner := lead_owner(text)):
+        # "15. In order to improve ..., the local authority should take the following
+        # action." is a numbered paragraph that introduces the list, not an item.
+        reader.context = reader.context.with_owner(owner, "lead", text)
+        reader.section.intro.append(text)
+        reader.after_gap = True
+        return True
     style = _resolve_style(marker, reader.style, items)
     if reader.style is None:
         reader.style = style
