@@ -159,19 +159,18 @@ def _build_recommendation(
         owners = split_owner_list(brackets.group("owners"))
         text = text[: brackets.start()].rstrip()
         source, reason = "brackets", f'Named in brackets at the end of the item: "({brackets.group("owners")})"'
-    elif context.owner and context.owner_source == "heading":
-        owners, source = [context.owner], "heading"
-        reason = f'Named in the heading "{context.owner_line}"'
+    elif context.owner:
+        owners, source = [context.owner], context.owner_source
+        if source == "heading":
+            reason = f'Named in the heading "{context.owner_line}"'
+        elif source == "question":
+            reason = f'Named in the section\'s question "{context.owner_line}"'
+        else:
+            reason = f'Named in the sentence before the list: "{_shorten(context.owner_line)}"'
     elif subject:
         owners, source = [subject[0]], "subject"
         text = subject[1]
         reason = f'The item itself says "{subject[0]} should ..."'
-    elif context.owner:
-        owners, source = [context.owner], context.owner_source
-        if source == "question":
-            reason = f'Named in the section\'s question "{context.owner_line}"'
-        else:
-            reason = f'Named in the sentence before the list: "{_shorten(context.owner_line)}"'
     elif addressee:
         owners, source = [addressee], "addressee"
         reason = f"The letter is addressed to {addressee}; check this is the right owner."

@@ -57,6 +57,13 @@ _OWNER_HEADING = re.compile(
 )
 # "Recommendation 3: The council should ..." or "Recommendation 3" above its paragraph,
 # as HMICFRS, CQC and Ofsted's joint inspections number them.
+# Sub-headings that divide a question-headed section rather than start a new one.
+_SUB_HEADING = re.compile(r"^(?:areas?\s+for\s+(?:improvement|development|priority\s+action)|priority\s+(?:and\s+immediate\s+)?actions?)\s*:?$", re.IGNORECASE)
+# "What does the LSCB need to improve? Priority and immediate action" printed as one line.
+_QUESTION_WITH_SUB_HEADING = re.compile(
+    r"^(?P<heading>what\s+(?:does|do)\s+.{2,60}?\s+needs?\s+to\s+improve\?)\s+(?P<sub>[A-Z][\w ,']{2,60})$", re.IGNORECASE
+)
+_PLAIN_FOOTNOTE_BODY = re.compile(r"^(?P<number>\d{1,2})\s+[A-Z][a-z]")
 _NAMED_RECOMMENDATION = re.compile(r"^recommendation\s+(?P<label>\d{1,3})\s*(?:[:.–-]\s*)?(?P<rest>.*)$", re.IGNORECASE)
 # "Recommendations for the Youth Justice Board:"
 _OWNER_FOR_HEADING = re.compile(r"^(?:recommendations?\s+)?(?:for|to)\s+(?P<owner>(?:the\s+)?[A-Z].{1,100}?):$")
@@ -93,6 +100,7 @@ class Section:
     items: list[Item] = field(default_factory=list)
     intro: list[str] = field(default_factory=list)
     end_index: int = 0  # the line where reading stopped
+    footnotes: set[str] = field(default_factory=set)  # numbers of footnotes printed inside it
 
 
 # --- finding the section ---------------------------------------------------------------
@@ -103,7 +111,7 @@ def find_recommendations_sections(lines: list[TextLine]) -> list[Section]:
     local authority's list and the LSCB's, or "Areas for priority action" before "What
     needs to improve?"). Raises NoRecommendationsFound, with a reason that is true for
     the text, when there is none."""
-    headings = [index for index, line in enumerate(lines) if _SECTION_HEADING.match(line.text)]
+    headings = [index for index, line in enumerate(lines) if _is_section_heading(line.text)]
     found: list[Section] = []
     first_with_items: Section | None = None
     read_up_to = -1
@@ -152,6 +160,10 @@ _RECOMMENDATIONS_ONLY_HEADING = re.compile(
 )
 
 
+def _is_section_heading(text: str) -> bool:
+    return bool(_SECTION_HEADING.match(text) or _QUESTION_WITH_SUB_HEADING.match(text))
+
+
 def _is_further_section(section: Section) -> bool:
     """Whether a section after the first is another list of recommendations."""
     if _RECOMMENDATIONS_ONLY_HEADING.match(section.heading.text) and not section.heading.text.endswith(":"):
@@ -183,17 +195,30 @@ class _Reader:
 def _read_section(lines: list[TextLine], heading_index: int) -> Section:
     heading = lines[heading_index]
     reader = _Reader(lines=lines, section=Section(heading=heading))
-    if owner := question_owner(heading.text):
-        reader.context = reader.context.with_owner(owner, "question", heading.text)
+    glued = _QUESTION_WITH_SUB_HEADING.match(heading.text)
+    question = glued.group("heading") if glued else heading.text
+    if owner := question_owner(question):
+        reader.context = reader.context.with_owner(owner, "question", question)
+    if glued:
+        reader.context = reader.context.with_theme(glued.group("sub"))
     index = heading_index + 1
     while index < len(lines):
         if not _read_line(reader, index):
             break
         index += 1
     reader.section.end_index = index
+    _remove_footnote_markers(reader.section)
     if not reader.section.items:
         _paragraphs_as_items(reader)
     return reader.section
+
+
+def _remove_footnote_markers(section: Section) -> None:
+    """"cared for children2 receive": the marker of a footnote printed in the section."""
+    for number in section.footnotes:
+        marker = re.compile(rf"(?<=[a-z.,;:)]){number}(?=[\s.,;:]|$)")
+        for item in section.items:
+            item.parts = [marker.sub("", part) for part in item.parts]
 
 
 def _read_line(reader: _Reader, index: int) -> bool:
@@ -205,7 +230,19 @@ def _read_line(reader: _Reader, index: int) -> bool:
         return True
     if is_footnote_body(line.text) or is_page_number(line.text):
         return True
+    if footnote := _PLAIN_FOOTNOTE_BODY.match(line.text):
+        # "2 Looked after children ... are known locally as ...": a footnote printed in
+        # the middle of the list (a list number always has its "." or ")").
+        reader.section.footnotes.add(footnote.group("number"))
+        return True
     if _SECTION_HEADING.match(line.text):
+        if reader.context.owner_source == "question" and _SUB_HEADING.match(line.text):
+            # "What does the local authority need to improve?" is divided into "Priority
+            # and immediate action" and "Areas for improvement": groups of one section.
+            reader.context = reader.context.with_theme(line.text.rstrip(":"))
+            reader.restart_allowed = True
+            reader.after_gap = True
+            return True
         return not items and not reader.plain_blocks
     if owner := _owner_heading(line.text):
         reader.context = reader.context.with_owner(owner, "heading", line.text)
@@ -380,6 +417,8 @@ def _theme_before_items(reader: _Reader, index: int) -> bool:
     text = reader.lines[index].text
     if not is_theme_heading(text) or match_list_marker(text):
         return False
+    if reader.context.owner_source == "question" and not reader.section.items:
+        return True  # "Priority and immediate action" may be followed by "None found."
     following = next_text_index(reader.lines, index + 1)
     lookahead = 0
     while following is not None and lookahead < 3:
