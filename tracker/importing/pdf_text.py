@@ -86,7 +86,13 @@ class PdfPage:
 
 def pdf_to_text(data: bytes, filename: str) -> str:
     """Extract clean text from PDF bytes (see :func:`tracker.importing.extract_text`)."""
+    return pdf_to_text_and_pages(data, filename)[0]
+
+
+def pdf_to_text_and_pages(data: bytes, filename: str) -> tuple[str, list[str]]:
+    """The clean text, and each page's own text (to say which page an item is on)."""
     pages = _read_pages(data, filename)
+    page_texts = [" ".join(line.text for line in page.lines) for page in pages]
     _remove_running_headers_and_page_numbers(pages)
     line_gap = _typical_line_gap(pages)
     paragraphs: list[list[PdfLine]] = []
@@ -101,7 +107,7 @@ def pdf_to_text(data: bytes, filename: str) -> str:
             f"{filename} has no text layer (it may be a scanned image); "
             "upload the original document or a PDF with selectable text"
         )
-    return text
+    return text, page_texts
 
 
 def _read_pages(data: bytes, filename: str) -> list[PdfPage]:
