@@ -25,7 +25,7 @@ from .metadata import (
     find_title,
 )
 from .models import ParsedRecommendation, ParsedReport, ParsedSection
-from .owners import has_role_word, split_owner_list
+from .owners import has_role_word, split_column_owners, split_owner_list
 from .groups import subject_owner
 from .section import SHORT_ITEM_WORDS, Item, Section, find_recommendations_sections, sequence_value
 
@@ -42,6 +42,8 @@ _CROSS_REFERENCE = re.compile(
     re.IGNORECASE,
 )
 LONG_ITEM_WORDS = 250
+# A table row rebuilt by :mod:`.pdf_tables`: "... [Responsible body: Halton Borough Council and ...]".
+_COLUMN_OWNERS = re.compile(r"\s*\[Responsible bod(?:y|ies):\s*(?P<owners>[^\[\]]{2,300})\]\s*$")
 
 
 def parse_report(text: str) -> ParsedReport:
@@ -155,7 +157,12 @@ def _build_recommendation(
     reason = "No owner is named for this item in the report."
     brackets = _owner_brackets(text)
     subject = subject_owner(text)
-    if brackets and (bracket_owners_expected or has_role_word(brackets.group("owners"))):
+    column = _COLUMN_OWNERS.search(text)
+    if column:
+        owners = split_column_owners(column.group("owners"))
+        text = text[: column.start()].rstrip()
+        source, reason = "column", f'Named in the table\'s "Responsible body" column: "{column.group("owners")}"'
+    elif brackets and (bracket_owners_expected or has_role_word(brackets.group("owners"))):
         owners = split_owner_list(brackets.group("owners"))
         text = text[: brackets.start()].rstrip()
         source, reason = "brackets", f'Named in brackets at the end of the item: "({brackets.group("owners")})"'

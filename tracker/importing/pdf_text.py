@@ -91,9 +91,12 @@ def pdf_to_text(data: bytes, filename: str) -> str:
 
 def pdf_to_text_and_pages(data: bytes, filename: str) -> tuple[str, list[str]]:
     """The clean text, and each page's own text (to say which page an item is on)."""
+    from .pdf_tables import rebuild_tables
+
     pages = _read_pages(data, filename)
     page_texts = [" ".join(line.text for line in page.lines) for page in pages]
     _remove_running_headers_and_page_numbers(pages)
+    rebuild_tables(pages)
     line_gap = _typical_line_gap(pages)
     paragraphs: list[list[PdfLine]] = []
     for page in pages:

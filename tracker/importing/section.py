@@ -343,16 +343,40 @@ def _read_intro_line(reader: _Reader, line: TextLine) -> bool:
 
 def _paragraphs_as_items(reader: _Reader) -> None:
     """A section with no list markers: each paragraph that is not an intro is an item."""
+    heading = reader.section.heading.text.rstrip(":?.")
     for block in reader.plain_blocks:
         text = " ".join(line.text for line, _ in block)
+        if heading and text.lower().startswith(heading.lower() + " "):
+            text = text[len(heading) + 1 :]  # a table's header cell repeating the heading
         if text.endswith(":") or _INTRODUCTION.search(text) or DEADLINE_RULE.search(text):
             continue
         if not (text.endswith((".", ";")) or len(text.split()) >= 12):
             continue
         first, context = block[0]
-        reader.section.items.append(
-            Item(label="", style="paragraph", parts=[text], start=first.start, end=block[-1][0].end, context=context)
-        )
+        for part in _split_at_owner_sentences(text):
+            reader.section.items.append(
+                Item(label="", style="paragraph", parts=[part], start=first.start, end=block[-1][0].end, context=context)
+            )
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.;])\s+(?=[A-Z])")
+
+
+def _split_at_owner_sentences(text: str) -> list[str]:
+    """A paragraph holding several recommendations, each opening with its owner and
+    "should" ("Leaders should ... . Leaders across the partnership should ..."), as
+    unbordered table cells print them: one item per such sentence, with the sentences
+    that follow it."""
+    sentences = _SENTENCE_BREAK.split(text)
+    if sum(1 for sentence in sentences if subject_owner(sentence)) < 2:
+        return [text]
+    parts: list[str] = []
+    for sentence in sentences:
+        if subject_owner(sentence) or not parts:
+            parts.append(sentence)
+        else:
+            parts[-1] += " " + sentence
+    return parts
 
 
 def _resolve_style(marker: ListMarker, current: str | None, items: list[Item]) -> str:
