@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 # content stream is small on disk but would make pypdf parse that stream once per page.
 MAX_PDF_PAGES = 1000
 MAX_CONTENT_BYTES = 40 * 1024 * 1024
-MAX_READ_SECONDS = 10.0
+MAX_READ_SECONDS = 20.0
 
 # pypdf logs each defect it works around ("EOF marker not found", "Advanced encoding
 # ... not implemented") as a warning or error. With logging unconfigured, Python prints
@@ -71,6 +71,7 @@ class PdfLine:
     x: float | None = None
     y: float | None = None
     size: float = 0.0
+    bold: bool = False
 
     @property
     def is_blank(self) -> bool:
@@ -196,6 +197,18 @@ def _read_page(page: PageObject) -> PdfPage:
     return PdfPage(lines=lines, bottom=float(box.bottom), height=float(box.height) or 1.0)
 
 
+_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+
+
+def _is_bold(font: object) -> bool:
+    """Whether a line starts in a bold face, from its font's name ("Tahoma-Bold")."""
+    try:
+        name = font.get("/BaseFont") if hasattr(font, "get") else None  # type: ignore[union-attr]
+    except Exception:  # noqa: BLE001 - a damaged font dictionary just means "not known to be bold"
+        return False
+    return bool(name) and bool(_BOLD_FONT.search(str(name)))
+
+
 class _LineCollector:
     """Receives pypdf's text chunks and cuts them into lines where pypdf puts newlines."""
 
@@ -211,6 +224,7 @@ class _LineCollector:
                 self.current = PdfLine(text="")
             if piece.strip() and self.current.x is None:
                 self._place(cm, tm, font_size)
+                self.current.bold = _is_bold(font)
             self.current.text += piece
 
     def _place(self, cm: list[float], tm: list[float], font_size: float) -> None:
@@ -322,6 +336,8 @@ def _starts_new_paragraph(paragraph: list[PdfLine], line: PdfLine, line_gap: dic
         return False
     if abs(line.size - previous.size) > 1.0:
         return True
+    if previous.bold and not line.bold and all(earlier.bold for earlier in paragraph):
+        return True  # a heading set in bold at the body's size, then its text
     gap = previous.y - line.y
     if gap <= 0:  # same line or moved up the page: a new column or table cell
         return True

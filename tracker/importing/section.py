@@ -63,6 +63,7 @@ _SUB_HEADING = re.compile(r"^(?:areas?\s+for\s+(?:improvement|development|priori
 _QUESTION_WITH_SUB_HEADING = re.compile(
     r"^(?P<heading>what\s+(?:does|do)\s+.{2,60}?\s+needs?\s+to\s+improve\?)\s+(?P<sub>[A-Z][\w ,']{2,60})$", re.IGNORECASE
 )
+_TRAILING_TIME_GROUP = re.compile(r"\s(?P<heading>(?:Immediately|Within\s+\w+\s+(?:weeks?|months?|years?)):)$")
 _PLAIN_FOOTNOTE_BODY = re.compile(r"^(?P<number>\d{1,2})\s+[A-Z][a-z]")
 _NAMED_RECOMMENDATION = re.compile(r"^recommendation\s+(?P<label>\d{1,3})\s*(?:[:.–-]\s*)?(?P<rest>.*)$", re.IGNORECASE)
 # "Recommendations for the Youth Justice Board:"
@@ -101,6 +102,7 @@ class Section:
     intro: list[str] = field(default_factory=list)
     end_index: int = 0  # the line where reading stopped
     footnotes: set[str] = field(default_factory=set)  # numbers of footnotes printed inside it
+    heading_repeated: bool = False
 
 
 # --- finding the section ---------------------------------------------------------------
@@ -243,6 +245,8 @@ def _read_line(reader: _Reader, index: int) -> bool:
             reader.restart_allowed = True
             reader.after_gap = True
             return True
+        if line.text.rstrip(":?.").lower() == reader.section.heading.text.rstrip(":?.").lower() and not items:
+            reader.section.heading_repeated = True  # a table's header cell under the heading
         return not items and not reader.plain_blocks
     if owner := _owner_heading(line.text):
         reader.context = reader.context.with_owner(owner, "heading", line.text)
@@ -293,11 +297,17 @@ def _read_list_item(reader: _Reader, line: TextLine, marker: ListMarker) -> bool
         return True
     if items and not reader.restart_allowed and not _continues_sequence(items[-1], marker.label, style):
         return False  # numbering starts again: a different list
+    first_part = line.text[marker.text_start :].strip()
+    glued_group = _TRAILING_TIME_GROUP.search(first_part)
+    if glued_group:
+        # "... the recently introduced policy change Within three months:": the item had
+        # no full stop, so the next group's heading was joined onto it.
+        first_part = first_part[: glued_group.start()].rstrip()
     items.append(
         Item(
             label=marker.label,
             style=style,
-            parts=[part for part in [line.text[marker.text_start :].strip()] if part],
+            parts=[part for part in [first_part] if part],
             start=line.start,
             end=line.end,
             context=reader.context,
@@ -305,6 +315,9 @@ def _read_list_item(reader: _Reader, line: TextLine, marker: ListMarker) -> bool
     )
     reader.after_gap = False
     reader.restart_allowed = False
+    if glued_group and (group := time_group(glued_group.group("heading"))):
+        reader.context = reader.context.with_time_group(group, glued_group.group("heading"))
+        reader.restart_allowed = True
     return True
 
 
@@ -346,14 +359,18 @@ def _paragraphs_as_items(reader: _Reader) -> None:
     heading = reader.section.heading.text.rstrip(":?.")
     for block in reader.plain_blocks:
         text = " ".join(line.text for line, _ in block)
-        if heading and text.lower().startswith(heading.lower() + " "):
-            text = text[len(heading) + 1 :]  # a table's header cell repeating the heading
+        glued_to_header = bool(heading) and text.lower().startswith(heading.lower() + " ")
+        in_one_cell = glued_to_header or reader.section.heading_repeated
+        if glued_to_header:
+            # An unbordered table: its header cell repeats the heading, and its items
+            # run together with no spacing between them.
+            text = text[len(heading) + 1 :]
         if text.endswith(":") or _INTRODUCTION.search(text) or DEADLINE_RULE.search(text):
             continue
         if not (text.endswith((".", ";")) or len(text.split()) >= 12):
             continue
         first, context = block[0]
-        for part in _split_at_owner_sentences(text):
+        for part in _split_at_owner_sentences(text) if in_one_cell else [text]:
             reader.section.items.append(
                 Item(label="", style="paragraph", parts=[part], start=first.start, end=block[-1][0].end, context=context)
             )
