@@ -170,8 +170,26 @@ def _is_further_section(section: Section) -> bool:
     """Whether a section after the first is another list of recommendations."""
     if _RECOMMENDATIONS_ONLY_HEADING.match(section.heading.text) and not section.heading.text.endswith(":"):
         return True
-    owned = sum(1 for item in section.items if item.context.owner or subject_owner(item.text))
-    return owned * 2 > len(section.items) and not section.heading.text.endswith(":")
+    if section.heading.text.endswith(":"):
+        return False
+    owned = sum(1 for item in section.items if item.context.owner or subject_owner(item.text) or _is_instruction(item.text))
+    return owned * 2 > len(section.items)
+
+
+# Verbs that open a recommendation written as an instruction ("Increase the influence of
+# the board ..."); findings and strengths are statements ("There is a lack of ...").
+_INSTRUCTION_VERBS = frozenset(
+    """
+    accelerate address agree assess build clarify complete consider continue develop embed enable engage ensure
+    establish evaluate expand extend identify implement improve increase introduce maintain make monitor prioritise
+    promote provide raise reduce review revise secure seek strengthen support tackle take undertake update use work
+    """.split()
+)
+
+
+def _is_instruction(text: str) -> bool:
+    words = text.split(maxsplit=1)
+    return bool(words) and words[0].lower().strip(",") in _INSTRUCTION_VERBS
 
 
 def _mean_words(items: list[Item]) -> float:
@@ -327,6 +345,10 @@ def _read_plain_line(reader: _Reader, index: int) -> bool:
     if not items:
         return _read_intro_line(reader, line)
     current = items[-1]
+    if reader.after_gap and line.text.endswith(":") and not current.awaiting_text:
+        # "The local authority has the following strengths:": a new list is introduced
+        # (strengths, evidence) even if its numbering carries straight on.
+        return False
     if current.awaiting_text or not reader.after_gap or _continues_mid_sentence(current, line.text) or _paragraph_inside_item(reader, index):
         current.parts.append(line.text)
         current.end = line.end
