@@ -344,7 +344,32 @@ def _starts_new_paragraph(paragraph: list[PdfLine], line: PdfLine, line_gap: dic
     usual = line_gap.get(line.size, 1.25 * line.size)
     if gap > 1.3 * usual:
         return True
+    if _ended_short_at_sentence_end(paragraph, line):
+        return True
     return _outdented_after_hanging_indent(paragraph, line)
+
+
+_SHORT_LAST_LINE = 0.7
+
+
+def _ended_short_at_sentence_end(paragraph: list[PdfLine], line: PdfLine) -> bool:
+    """Text flows: within a paragraph a new sentence starts on the line where the last
+    one ended. A sentence that ends on a short line, with the next line starting a
+    capitalised sentence at the same margin, is a paragraph break printed without extra
+    space (as unbordered table cells are)."""
+    if len(paragraph) < 2:
+        return False
+    previous = paragraph[-1].text.strip()
+    text = line.text.strip()
+    longest = max(len(earlier.text.strip()) for earlier in paragraph)
+    return (
+        previous[-1:] in ".!?"
+        and len(previous) < _SHORT_LAST_LINE * longest
+        and text[:1].isupper()
+        and line.x is not None
+        and paragraph[0].x is not None
+        and abs(line.x - paragraph[0].x) <= 3
+    )
 
 
 def _outdented_after_hanging_indent(paragraph: list[PdfLine], line: PdfLine) -> bool:

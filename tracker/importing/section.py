@@ -296,6 +296,15 @@ def _read_line(reader: _Reader, index: int) -> bool:
 def _read_list_item(reader: _Reader, line: TextLine, marker: ListMarker) -> bool:
     items = reader.section.items
     text = line.text[marker.text_start :].strip()
+    if marker.style == "bullet" and _introduces_inner_bullets(reader):
+        _paragraphs_as_items(reader)
+        reader.plain_blocks = []
+        reader.style = "paragraph"
+    if reader.style == "paragraph" and items and marker.style == "bullet":
+        items[-1].parts.append(line.text)  # "This includes ensuring that:" and its bullets
+        items[-1].end = line.end
+        reader.after_gap = False
+        return True
     if not items and (owner := lead_owner(text)):
         # "15. In order to improve ..., the local authority should take the following
         # action." is a numbered paragraph that introduces the list, not an item.
@@ -345,6 +354,11 @@ def _read_plain_line(reader: _Reader, index: int) -> bool:
     if not items:
         return _read_intro_line(reader, line)
     current = items[-1]
+    if reader.style == "paragraph" and reader.after_gap and subject_owner(line.text):
+        # The next recommendation written as a paragraph, after one with inner bullets.
+        items.append(Item(label="", style="paragraph", parts=[line.text], start=line.start, end=line.end, context=reader.context))
+        reader.after_gap = False
+        return True
     if reader.after_gap and line.text.endswith(":") and not current.awaiting_text:
         # "The local authority has the following strengths:": a new list is introduced
         # (strengths, evidence) even if its numbering carries straight on.
@@ -382,12 +396,14 @@ def _paragraphs_as_items(reader: _Reader) -> None:
     for block in reader.plain_blocks:
         text = " ".join(line.text for line, _ in block)
         glued_to_header = bool(heading) and text.lower().startswith(heading.lower() + " ")
+        # In an unbordered table (its header cell repeats the heading) items run on
+        # with no space between them, so each owner's "should" sentence starts one.
         in_one_cell = glued_to_header or reader.section.heading_repeated
         if glued_to_header:
             # An unbordered table: its header cell repeats the heading, and its items
             # run together with no spacing between them.
             text = text[len(heading) + 1 :]
-        if text.endswith(":") or _INTRODUCTION.search(text) or DEADLINE_RULE.search(text):
+        if (text.endswith(":") and not subject_owner(text)) or _INTRODUCTION.search(text) or DEADLINE_RULE.search(text):
             continue
         if not (text.endswith((".", ";")) or len(text.split()) >= 12):
             continue
@@ -399,6 +415,15 @@ def _paragraphs_as_items(reader: _Reader) -> None:
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.;])\s+(?=[A-Z])")
+
+
+def _introduces_inner_bullets(reader: _Reader) -> bool:
+    """"Leaders should ... . This includes ensuring that:" then bullets: the paragraph is
+    a recommendation (it names its owner) and the bullets are its parts."""
+    if reader.section.items or not reader.plain_blocks:
+        return False
+    text = " ".join(line.text for line, _ in reader.plain_blocks[-1])
+    return text.endswith(":") and subject_owner(text) is not None and lead_owner(text) is None
 
 
 def _split_at_owner_sentences(text: str) -> list[str]:
