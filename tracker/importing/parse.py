@@ -27,7 +27,7 @@ from .metadata import (
 from .models import ParsedRecommendation, ParsedReport, ParsedSection
 from .owners import has_role_word, split_column_owners, split_owner_list
 from .groups import subject_owner
-from .section import SHORT_ITEM_WORDS, Item, Section, find_recommendations_sections, sequence_value
+from .section import SHORT_ITEM_WORDS, Item, Section, find_recommendations_sections, heading_as_printed, sequence_value
 
 # "... in a timely manner (Chief Executive and the YOS Management Board)." The owners
 # close the item; brackets earlier in the sentence, like "(CAMHS)", are part of the text.
@@ -100,7 +100,7 @@ def parse_clean_text(text: str) -> ParsedReport:
         recommendations=tuple(recommendations),
         warnings=tuple(warnings),
         text=text,
-        recommendations_heading=first.heading.text.rstrip(":"),
+        recommendations_heading=heading_as_printed(first.heading.text),
         sections=tuple(found),
     )
 
@@ -112,7 +112,7 @@ def _describe_section(section: Section, built: list[ParsedRecommendation]) -> Pa
         if recommendation.group:
             groups[recommendation.group] = groups.get(recommendation.group, 0) + 1
     return ParsedSection(
-        heading=section.heading.text.rstrip(":"),
+        heading=heading_as_printed(section.heading.text),
         page=None,
         item_count=len(built),
         groups=tuple(groups.items()),
@@ -200,7 +200,7 @@ def _build_recommendation(
         warnings=tuple(warnings),
         source_start=item.start,
         source_end=item.end,
-        source_heading=context.path(section.heading.text),
+        source_heading=context.path(heading_as_printed(section.heading.text)),
         group=context.group,
         owner_reason=reason,
         deadline_reason=deadline_reason,

@@ -162,6 +162,14 @@ _RECOMMENDATIONS_ONLY_HEADING = re.compile(
 )
 
 
+_GLUED_FOOTNOTE = re.compile(r"(?<=[?:.A-Za-z])(?:\d{1,2}|[*†])$")
+
+
+def heading_as_printed(text: str) -> str:
+    """A section heading without its closing colon or a footnote marker glued to it."""
+    return _GLUED_FOOTNOTE.sub("", text).rstrip(":")
+
+
 def _is_section_heading(text: str) -> bool:
     return bool(_SECTION_HEADING.match(text) or _QUESTION_WITH_SUB_HEADING.match(text))
 
