@@ -15,7 +15,12 @@ shown to the user as it is.
 from __future__ import annotations
 
 from .errors import NoRecommendationsFound, ReportReadError, only_report_read_errors
-from .extract import MAX_UPLOAD_BYTES, display_name, extract_text, extract_text_and_pages
+from .extract import (
+    MAX_UPLOAD_BYTES,
+    display_name,
+    extract_text,
+    extract_text_and_pages,
+)
 from .models import ParsedRecommendation, ParsedReport, ParsedSection
 from .owners import match_owner
 from .pages import with_pages

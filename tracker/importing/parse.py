@@ -13,6 +13,8 @@ import re
 from .cleaning import clean_text
 from .deadlines import report_deadline
 from .errors import NoRecommendationsFound, only_report_read_errors
+from .groups import subject_owner
+from .headings import heading_as_printed
 from .lines import split_lines
 from .metadata import (
     PublicationDate,
@@ -26,8 +28,13 @@ from .metadata import (
 )
 from .models import ParsedRecommendation, ParsedReport, ParsedSection
 from .owners import has_role_word, split_column_owners, split_owner_list
-from .groups import subject_owner
-from .section import SHORT_ITEM_WORDS, Item, Section, find_recommendations_sections, heading_as_printed, sequence_value
+from .section import (
+    SHORT_ITEM_WORDS,
+    Item,
+    Section,
+    find_recommendations_sections,
+    sequence_value,
+)
 
 # "... in a timely manner (Chief Executive and the YOS Management Board)." The owners
 # close the item; brackets earlier in the sentence, like "(CAMHS)", are part of the text.

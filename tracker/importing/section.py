@@ -1,15 +1,11 @@
-"""Finding a report's recommendations section and splitting it into items.
+"""Finding a report's recommendations sections and splitting each into items.
 
-1. Find the heading ("Recommendations", "Areas requiring improvement", "What needs to
-   improve?", "Priority actions"...). A line that only *mentions* recommendations, or a
-   contents entry ("Recommendations ..... 8"), is not a heading; when several headings
-   match, the first one followed by real items wins.
-2. Walk the lines after it. Owner headings ("The YOS Head of Service should ensure
-   that:") and time groups ("Within three months") set the context for the items below
-   them; list items (numbers, roman numerals, letters, bullets, "Recommendation 3")
-   start recommendations; other lines continue the current item or, after a gap, end
-   the section.
-3. If the section has no list markers at all, its paragraphs are the recommendations.
+Every heading that can start a section ("What needs to improve?", "What does the LSCB
+need to improve?", "Areas for priority action", "Recommendations"...) is read in turn.
+The walk after a heading keeps a :class:`GroupContext` (owner, time group, theme) from
+the group headings it meets; list items of any kind start items, other lines continue
+them or end the section. A section with no list markers gives its paragraphs as items.
+A later section counts only if it is another list of recommendations, not findings.
 """
 
 from __future__ import annotations
@@ -19,55 +15,33 @@ from dataclasses import dataclass, field
 
 from .cleaning import is_footnote_body, is_page_number, join_lines
 from .deadlines import DEADLINE_RULE, time_group
-from .groups import GroupContext, is_theme_heading, lead_owner, question_owner, subject_owner
 from .errors import NoRecommendationsFound
+from .groups import (
+    GroupContext,
+    is_theme_heading,
+    lead_owner,
+    question_owner,
+    subject_owner,
+)
+from .headings import (
+    NONE_FOUND,
+    PLAIN_FOOTNOTE_BODY,
+    QUESTION_WITH_SUB_HEADING,
+    RECOMMENDATIONS_ONLY_HEADING,
+    SECTION_HEADING,
+    SUB_HEADING,
+    TRAILING_TIME_GROUP,
+    is_instruction,
+    is_letter,
+    is_section_heading,
+    looks_like_heading,
+    owner_heading,
+    split_at_owner_sentences,
+)
 from .lines import TextLine, next_text_index
 from .markers import ListMarker, match_list_marker, roman_value
 
-_SECTION_HEADING = re.compile(
-    r"""^
-    (?:(?:\d{1,2}(?:\.\d{1,2})*\.?|section\s+\d+:?|part\s+\d+:?|chapter\s+\d+:?)\s+)?   # "4." / "Section 3:"
-    (?:
-        (?:our\s+|key\s+|main\s+|summary\s+of\s+)?recommendations?(?:\s+for\s+improvement)?
-      | areas?\s+(?:requiring|for|needing)\s+(?:improvement|priority\s+action|development|action)
-      | areas?\s+(?:that\s+)?(?:require|requires|need|needs)\s+(?:to\s+)?improve(?:ment)?
-      | what\s+needs\s+to\s+(?:be\s+)?improved?(?:\s+further)?(?:\s+in\s+this\s+area\s+of\s+(?:social\s+work\s+)?practice)?
-      | what\s+(?:does\s+)?(?:the\s+)?[\w' ]{2,40}?\s+needs?\s+to\s+(?:do\s+to\s+)?improve
-      | priority\s+actions?
-      | actions?\s+required
-    )
-    (?:\s*[?:.])?(?:\d{1,2}|[*†])?$   # a footnote marker glued on: "What needs to improve?1"
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
-
-# "The Chair of the YOS Management Board should ensure that:", "Barking and Dagenham YOS
-# should:", "The YJB must make sure that:". The verb tail is a short fixed list so that
-# sentences such as "Improvement work should focus on ... this report:" never match.
-_OWNER_HEADING = re.compile(
-    r"""^
-    (?i:we\s+recommend\s+that\s+)?
-    (?P<owner>(?:the\s+|[A-Z(]).{1,120}?)
-    \s+(?i:should|must|needs?\s+to|will\s+need\s+to|is\s+required\s+to|are\s+required\s+to)
-    (?i:\s+(?:ensure|make\s+sure|work\s+with\s+partners\s+to|take\s+action\s+to|act\s+to|now))?
-    (?i:\s+that)?
-    (?i:\s+the\s+following)?
-    \s*:?$""",
-    re.VERBOSE,
-)
-# "Recommendation 3: The council should ..." or "Recommendation 3" above its paragraph,
-# as HMICFRS, CQC and Ofsted's joint inspections number them.
-# Sub-headings that divide a question-headed section rather than start a new one.
-_SUB_HEADING = re.compile(r"^(?:areas?\s+for\s+(?:improvement|development|priority\s+action)|priority\s+(?:and\s+immediate\s+)?actions?)\s*:?$", re.IGNORECASE)
-# "What does the LSCB need to improve? Priority and immediate action" printed as one line.
-_QUESTION_WITH_SUB_HEADING = re.compile(
-    r"^(?P<heading>what\s+(?:does|do)\s+.{2,60}?\s+needs?\s+to\s+improve\?)\s+(?P<sub>[A-Z][\w ,']{2,60})$", re.IGNORECASE
-)
-_TRAILING_TIME_GROUP = re.compile(r"\s(?P<heading>(?:Immediately|Within\s+\w+\s+(?:weeks?|months?|years?)):)$")
-_PLAIN_FOOTNOTE_BODY = re.compile(r"^(?P<number>\d{1,2})\s+[A-Z][a-z]")
 _NAMED_RECOMMENDATION = re.compile(r"^recommendation\s+(?P<label>\d{1,3})\s*(?:[:.–-]\s*)?(?P<rest>.*)$", re.IGNORECASE)
-# "Recommendations for the Youth Justice Board:"
-_OWNER_FOR_HEADING = re.compile(r"^(?:recommendations?\s+)?(?:for|to)\s+(?P<owner>(?:the\s+)?[A-Z].{1,100}?):$")
 
 # Paragraphs that introduce a section rather than recommend something.
 _INTRODUCTION = re.compile(r"\brecommend|\bfollowing\b|\bpost-inspection\b|\bwe have made\b|\bpublication\b", re.IGNORECASE)
@@ -113,7 +87,7 @@ def find_recommendations_sections(lines: list[TextLine]) -> list[Section]:
     local authority's list and the LSCB's, or "Areas for priority action" before "What
     needs to improve?"). Raises NoRecommendationsFound, with a reason that is true for
     the text, when there is none."""
-    headings = [index for index, line in enumerate(lines) if _is_section_heading(line.text)]
+    headings = [index for index, line in enumerate(lines) if is_section_heading(line.text)]
     found: list[Section] = []
     first_with_items: Section | None = None
     read_up_to = -1
@@ -122,7 +96,8 @@ def find_recommendations_sections(lines: list[TextLine]) -> list[Section]:
             continue  # already read as part of the section before it
         section = _read_section(lines, index)
         read_up_to = section.end_index
-        if section.items and _mean_words(section.items) >= SHORT_ITEM_WORDS:
+        words = sum(len(item.text.split()) for item in section.items)
+        if section.items and words >= SHORT_ITEM_WORDS * len(section.items):
             if not found or _is_further_section(section):
                 found.append(section)
         elif section.items and first_with_items is None:
@@ -135,7 +110,7 @@ def find_recommendations_sections(lines: list[TextLine]) -> list[Section]:
         raise NoRecommendationsFound(
             f"No recommendations section was found: the heading \"{lines[headings[0]].text}\" is not followed by any recommendations"
         )
-    if _is_letter(lines):
+    if is_letter(lines):
         raise NoRecommendationsFound(
             "No recommendations section was found: this looks like a letter (such as a focused-visit letter) "
             "with no 'What needs to improve' list"
@@ -146,62 +121,14 @@ def find_recommendations_sections(lines: list[TextLine]) -> list[Section]:
     )
 
 
-def _is_letter(lines: list[TextLine]) -> bool:
-    """A letter greets its reader ("Dear ...") near the top."""
-    opening = [line.text for line in lines[:80] if not line.is_blank][:40]
-    return any(re.match(r"^Dear\s+\w", text) for text in opening)
-
-
-# Headings that only ever introduce recommendations: a report's second list under one of
-# these is read too. Other headings ("Areas for improvement:") also label findings inside
-# the body, after a list of strengths, so a later list under them counts only when its
-# items are put to someone.
-_RECOMMENDATIONS_ONLY_HEADING = re.compile(
-    r"^(?:\d[\d.]*\s+)?(?:what\s+(?:does|do)\b|what\s+needs\s+to\b|areas?\s+for\s+priority\s+action|priority\s+actions?|recommendations?\b)",
-    re.IGNORECASE,
-)
-
-
-_GLUED_FOOTNOTE = re.compile(r"(?<=[?:.A-Za-z])(?:\d{1,2}|[*†])$")
-
-
-def heading_as_printed(text: str) -> str:
-    """A section heading without its closing colon or a footnote marker glued to it."""
-    return _GLUED_FOOTNOTE.sub("", text).rstrip(":")
-
-
-def _is_section_heading(text: str) -> bool:
-    return bool(_SECTION_HEADING.match(text) or _QUESTION_WITH_SUB_HEADING.match(text))
-
-
 def _is_further_section(section: Section) -> bool:
     """Whether a section after the first is another list of recommendations."""
-    if _RECOMMENDATIONS_ONLY_HEADING.match(section.heading.text) and not section.heading.text.endswith(":"):
+    if RECOMMENDATIONS_ONLY_HEADING.match(section.heading.text) and not section.heading.text.endswith(":"):
         return True
     if section.heading.text.endswith(":"):
         return False
-    owned = sum(1 for item in section.items if item.context.owner or subject_owner(item.text) or _is_instruction(item.text))
+    owned = sum(1 for item in section.items if item.context.owner or subject_owner(item.text) or is_instruction(item.text))
     return owned * 2 > len(section.items)
-
-
-# Verbs that open a recommendation written as an instruction ("Increase the influence of
-# the board ..."); findings and strengths are statements ("There is a lack of ...").
-_INSTRUCTION_VERBS = frozenset(
-    """
-    accelerate address agree assess build clarify complete consider continue develop embed enable engage ensure
-    establish evaluate expand extend identify implement improve increase introduce maintain make monitor prioritise
-    promote provide raise reduce review revise secure seek strengthen support tackle take undertake update use work
-    """.split()
-)
-
-
-def _is_instruction(text: str) -> bool:
-    words = text.split(maxsplit=1)
-    return bool(words) and words[0].lower().strip(",") in _INSTRUCTION_VERBS
-
-
-def _mean_words(items: list[Item]) -> float:
-    return sum(len(item.text.split()) for item in items) / len(items)
 
 
 # --- reading a section -----------------------------------------------------------------
@@ -223,7 +150,7 @@ class _Reader:
 def _read_section(lines: list[TextLine], heading_index: int) -> Section:
     heading = lines[heading_index]
     reader = _Reader(lines=lines, section=Section(heading=heading))
-    glued = _QUESTION_WITH_SUB_HEADING.match(heading.text)
+    glued = QUESTION_WITH_SUB_HEADING.match(heading.text)
     question = glued.group("heading") if glued else heading.text
     if owner := question_owner(question):
         reader.context = reader.context.with_owner(owner, "question", question)
@@ -258,13 +185,13 @@ def _read_line(reader: _Reader, index: int) -> bool:
         return True
     if is_footnote_body(line.text) or is_page_number(line.text):
         return True
-    if footnote := _PLAIN_FOOTNOTE_BODY.match(line.text):
+    if footnote := PLAIN_FOOTNOTE_BODY.match(line.text):
         # "2 Looked after children ... are known locally as ...": a footnote printed in
         # the middle of the list (a list number always has its "." or ")").
         reader.section.footnotes.add(footnote.group("number"))
         return True
-    if _SECTION_HEADING.match(line.text):
-        if reader.context.owner_source == "question" and _SUB_HEADING.match(line.text):
+    if SECTION_HEADING.match(line.text):
+        if reader.context.owner_source == "question" and SUB_HEADING.match(line.text):
             # "What does the local authority need to improve?" is divided into "Priority
             # and immediate action" and "Areas for improvement": groups of one section.
             reader.context = reader.context.with_theme(line.text.rstrip(":"))
@@ -274,7 +201,7 @@ def _read_line(reader: _Reader, index: int) -> bool:
         if line.text.rstrip(":?.").lower() == reader.section.heading.text.rstrip(":?.").lower() and not items:
             reader.section.heading_repeated = True  # a table's header cell under the heading
         return not items and not reader.plain_blocks
-    if owner := _owner_heading(line.text):
+    if owner := owner_heading(line.text):
         reader.context = reader.context.with_owner(owner, "heading", line.text)
         reader.restart_allowed = True
         reader.after_gap = True
@@ -304,6 +231,11 @@ def _read_line(reader: _Reader, index: int) -> bool:
 def _read_list_item(reader: _Reader, line: TextLine, marker: ListMarker) -> bool:
     items = reader.section.items
     text = line.text[marker.text_start :].strip()
+    if NONE_FOUND.match(text):
+        # "26. The inspection did not find any areas for priority and immediate action."
+        reader.section.intro.append(text)
+        reader.after_gap = True
+        return True
     if marker.style == "bullet" and _introduces_inner_bullets(reader):
         _paragraphs_as_items(reader)
         reader.plain_blocks = []
@@ -333,7 +265,7 @@ def _read_list_item(reader: _Reader, line: TextLine, marker: ListMarker) -> bool
     if items and not reader.restart_allowed and not _continues_sequence(items[-1], marker.label, style):
         return False  # numbering starts again: a different list
     first_part = line.text[marker.text_start :].strip()
-    glued_group = _TRAILING_TIME_GROUP.search(first_part)
+    glued_group = TRAILING_TIME_GROUP.search(first_part)
     if glued_group:
         # "... the recently introduced policy change Within three months:": the item had
         # no full stop, so the next group's heading was joined onto it.
@@ -382,7 +314,7 @@ def _read_plain_line(reader: _Reader, index: int) -> bool:
 
 def _read_intro_line(reader: _Reader, line: TextLine) -> bool:
     """Lines between the heading and the first item: intro text or unnumbered items."""
-    if _looks_like_heading(line.text):
+    if looks_like_heading(line.text):
         return False
     if not reader.section.items and (owner := lead_owner(line.text)):
         reader.context = reader.context.with_owner(owner, "lead", line.text)
@@ -416,13 +348,10 @@ def _paragraphs_as_items(reader: _Reader) -> None:
         if not (text.endswith((".", ";")) or len(text.split()) >= 12):
             continue
         first, context = block[0]
-        for part in _split_at_owner_sentences(text) if in_one_cell else [text]:
+        for part in split_at_owner_sentences(text) if in_one_cell else [text]:
             reader.section.items.append(
                 Item(label="", style="paragraph", parts=[part], start=first.start, end=block[-1][0].end, context=context)
             )
-
-
-_SENTENCE_BREAK = re.compile(r"(?<=[.;])\s+(?=[A-Z])")
 
 
 def _introduces_inner_bullets(reader: _Reader) -> bool:
@@ -432,23 +361,6 @@ def _introduces_inner_bullets(reader: _Reader) -> bool:
         return False
     text = " ".join(line.text for line, _ in reader.plain_blocks[-1])
     return text.endswith(":") and subject_owner(text) is not None and lead_owner(text) is None
-
-
-def _split_at_owner_sentences(text: str) -> list[str]:
-    """A paragraph holding several recommendations, each opening with its owner and
-    "should" ("Leaders should ... . Leaders across the partnership should ..."), as
-    unbordered table cells print them: one item per such sentence, with the sentences
-    that follow it."""
-    sentences = _SENTENCE_BREAK.split(text)
-    if sum(1 for sentence in sentences if subject_owner(sentence)) < 2:
-        return [text]
-    parts: list[str] = []
-    for sentence in sentences:
-        if subject_owner(sentence) or not parts:
-            parts.append(sentence)
-        else:
-            parts[-1] += " " + sentence
-    return parts
 
 
 def _resolve_style(marker: ListMarker, current: str | None, items: list[Item]) -> str:
@@ -491,7 +403,7 @@ def _continues_mid_sentence(item: Item, text: str) -> bool:
 def _paragraph_inside_item(reader: _Reader, index: int) -> bool:
     """A paragraph after a gap belongs to the item if the list carries on right after it."""
     line = reader.lines[index]
-    if _looks_like_heading(line.text):
+    if looks_like_heading(line.text):
         return False
     following = next_text_index(reader.lines, index + 1)
     if following is None:
@@ -519,7 +431,7 @@ def _theme_before_items(reader: _Reader, index: int) -> bool:
     lookahead = 0
     while following is not None and lookahead < 3:
         next_text = reader.lines[following].text
-        if not (is_theme_heading(next_text) or time_group(next_text) or _owner_heading(next_text)):
+        if not (is_theme_heading(next_text) or time_group(next_text) or owner_heading(next_text)):
             break
         following = next_text_index(reader.lines, following + 1)
         lookahead += 1
@@ -535,19 +447,3 @@ def _theme_before_items(reader: _Reader, index: int) -> bool:
     return style == reader.style and style != "bullet" and _continues_sequence(items[-1], marker.label, style)
 
 
-def _looks_like_heading(text: str) -> bool:
-    """A short line without closing punctuation: the title of the next part."""
-    words = text.split()
-    return 0 < len(words) <= 12 and text[-1] not in ".,;:" and not text[0].islower() and "\t" not in text
-
-
-def _owner_heading(text: str) -> str | None:
-    if not text.endswith(":") and not re.search(r"\b(?:should|must|that)$", text, re.IGNORECASE):
-        return None
-    match = _OWNER_HEADING.match(text) or _OWNER_FOR_HEADING.match(text)
-    if not match:
-        return None
-    owner = match.group("owner").strip(" ,")
-    if len(owner.split()) > 14 or re.search(r"\b(?:should|must|will|this|these|we|it)\b", owner, re.IGNORECASE):
-        return None
-    return owner
