@@ -43,9 +43,10 @@ if TYPE_CHECKING:
     from pypdf import PageObject, PdfReader
 
 # Bounds on the work one file may cost, so a hostile or broken PDF cannot hold a web
-# worker: the longest real report in the corpus has 70 pages and 1.3 MB of page content,
-# and the slowest reads in under 2 s. A file of thousands of pages that all share one
-# content stream is small on disk but would make pypdf parse that stream once per page.
+# worker. The longest corpus report has 58 pages and the slowest reads in 1-1.8 s
+# (BENCHMARKS.md); the time limit stays under gunicorn's 30-second worker timeout. A file
+# of thousands of pages that all share one content stream is small on disk but would
+# make pypdf parse that stream once per page.
 MAX_PDF_PAGES = 1000
 MAX_CONTENT_BYTES = 40 * 1024 * 1024
 MAX_READ_SECONDS = 20.0
