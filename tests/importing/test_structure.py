@@ -106,3 +106,17 @@ def test_column_owners_split_only_between_whole_names() -> None:
         "NHS Cheshire and Merseyside Integrated Care Board (ICB)",
     ]
     assert split_column_owners("NHS Lancashire and South Cumbria ICB") == ["NHS Lancashire and South Cumbria ICB"]
+
+
+def test_a_section_with_a_gap_in_its_numbering_is_marked_partly_read() -> None:
+    report = parse_report(
+        "Recommendations\n\nThe council should:\n\n1. review every child's plan within a month of it being made\n\n"
+        "2. make sure that supervision is recorded and acted on by managers\n\n"
+        "5. publish its sufficiency strategy and report on it to the board each year\n"
+    )
+
+    (section,) = report.sections
+    assert section.item_count == 3
+    assert section.partial
+    assert section.note == "Numbering jumps from 2 to 5; check no recommendation was missed."
+    assert not parse_report("Recommendations\n\nThe council should:\n\n1. review every child's plan within a month\n").sections[0].partial

@@ -118,13 +118,20 @@ def _describe_section(section: Section, built: list[ParsedRecommendation]) -> Pa
     for recommendation in built:
         if recommendation.group:
             groups[recommendation.group] = groups.get(recommendation.group, 0) + 1
+    # A gap in the numbering, or an item that runs on far too long, means part of the
+    # section was not read as items: say so rather than let the count look complete.
+    problems = _numbering_warnings(section.items) + [
+        f"Recommendation {item.number} is {len(item.text.split())} words long and may run into the next part of the report."
+        for item in built
+        if len(item.text.split()) > LONG_ITEM_WORDS
+    ]
     return ParsedSection(
         heading=heading_as_printed(section.heading.text),
         page=None,
         item_count=len(built),
         groups=tuple(groups.items()),
-        partial=False,
-        note=None,
+        partial=bool(problems),
+        note=" ".join(problems) or None,
     )
 
 
