@@ -31,7 +31,7 @@ _LEAD_OWNER = re.compile(
     re.IGNORECASE,
 )
 # "Leaders across the partnership should ensure ...": the subject, then "should".
-_SUBJECT_OWNER = re.compile(r"^(?P<owner>[A-Z][\w'’ ,()-]{1,90}?)\s+(?:should|must|needs\s+to)\s+(?P<rest>(?!be\b|have\s+been\b)\w.*)$", re.DOTALL)
+_SUBJECT_OWNER = re.compile(r"^(?P<owner>[A-Z][\w'’ ,()-]{1,90}?)\s+(?:should|must|needs?\s+to)\s+(?P<rest>(?!be\b|have\s+been\b)\w.*)$", re.DOTALL)
 MAX_SUBJECT_WORDS = 10
 # "By March 2025, the council should ...": an opening phrase, not a subject.
 _OPENING_PHRASE = re.compile(r"^(?:by|in|from|when|if|as|to|for|within|over|since|after|before|where|while|once|until|all|any|each)\b", re.IGNORECASE)

@@ -345,12 +345,29 @@ def _starts_new_paragraph(paragraph: list[PdfLine], line: PdfLine, line_gap: dic
     usual = line_gap.get(line.size, 1.25 * line.size)
     if gap > 1.3 * usual:
         return True
-    if _ended_short_at_sentence_end(paragraph, line):
+    if _ended_short_at_sentence_end(paragraph, line) or _owner_sentence_at_line_start(paragraph, line):
         return True
     return _outdented_after_hanging_indent(paragraph, line)
 
 
 _SHORT_LAST_LINE = 0.7
+
+
+def _owner_sentence_at_line_start(paragraph: list[PdfLine], line: PdfLine) -> bool:
+    """"Leaders across the partnership should ..." starting a line, after a line that
+    ended a sentence, at the paragraph's margin: the next recommendation, printed without
+    space between (a sentence inside a paragraph rarely starts exactly at a line start
+    and names an owner)."""
+    from .groups import subject_owner
+
+    previous = paragraph[-1].text.strip()
+    return (
+        previous[-1:] in ".!?"
+        and line.x is not None
+        and paragraph[0].x is not None
+        and abs(line.x - paragraph[0].x) <= 3
+        and subject_owner(line.text.strip() + " x") is not None
+    )
 
 
 def _ended_short_at_sentence_end(paragraph: list[PdfLine], line: PdfLine) -> bool:

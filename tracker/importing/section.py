@@ -338,7 +338,7 @@ def _paragraphs_as_items(reader: _Reader) -> None:
         glued_to_header = bool(heading) and text.lower().startswith(heading.lower() + " ")
         # In an unbordered table (its header cell repeats the heading) items run on
         # with no space between them, so each owner's "should" sentence starts one.
-        in_one_cell = glued_to_header or reader.section.heading_repeated
+        in_one_cell = (glued_to_header or reader.section.heading_repeated) and len(reader.plain_blocks) == 1
         if glued_to_header:
             # An unbordered table: its header cell repeats the heading, and its items
             # run together with no spacing between them.
