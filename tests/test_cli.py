@@ -116,3 +116,27 @@ def test_parse_reads_a_shared_report(runner):
     result = runner.invoke(args=["tracker", "parse", str(SHARED / "reports" / "leicester-city-2016.txt"), "--json"])
     assert result.exit_code == 0
     assert len(json.loads(result.output)["recommendations"]) == 5
+
+
+def test_import_keeps_owners_found_in_the_question_and_in_an_item(runner, app, tmp_path):
+    from tracker.models import OwnerSource, Recommendation
+
+    report_file = tmp_path / "westbrook.txt"
+    report_file.write_text(
+        "Inspection of Westbrook local authority children's services\n\nPublished: 14 March 2025\n\n"
+        "Areas for priority action\n\n"
+        "Leaders across the partnership should strengthen how they share information about children.\n\n"
+        "Leaders in health should reduce the waiting times for neurodevelopmental assessments.\n\n"
+        "What does the local authority need to improve?\n\n"
+        "1. Improve the quality of plans for children in need so that they say what must change.\n"
+    )
+    make_organisation(slug="westbrook")
+    db.session.commit()
+    result = runner.invoke(args=["tracker", "import", str(report_file), "--org", "westbrook"])
+    assert result.exit_code == 0, result.output
+    saved = db.session.query(Recommendation).order_by(Recommendation.position).all()
+    assert [(item.owner_phrases, item.owner_source) for item in saved] == [
+        (["Leaders across the partnership"], OwnerSource.SUBJECT),
+        (["Leaders in health"], OwnerSource.SUBJECT),
+        (["the local authority"], OwnerSource.QUESTION),
+    ]

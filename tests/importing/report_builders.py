@@ -190,3 +190,39 @@ def docx_bytes(document) -> bytes:  # noqa: ANN001
     output = io.BytesIO()
     document.save(output)
     return output.getvalue()
+
+
+def shared_stream_pdf(page_count: int, stream_lines: int) -> bytes:
+    """A hostile PDF: ``page_count`` pages that all draw one content stream.
+
+    Small on disk (the stream is stored once), but a reader that parses each page's
+    content does the stream's work ``page_count`` times.
+    """
+    stream = "\n".join(
+        f"BT /F1 10 Tf 72 {800 - (index % 70) * 11} Td (Line {index} of a page that repeats) Tj ET" for index in range(stream_lines)
+    ).encode("latin-1")
+    page_ids = range(4, 4 + page_count)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        ("<< /Type /Pages /Kids [" + " ".join(f"{page} 0 R" for page in page_ids) + f"] /Count {page_count} >>").encode(),
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    font = 4 + page_count
+    for _ in page_ids:
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_WIDTH} {PAGE_HEIGHT}] "
+            f"/Resources << /Font << /F1 {font} 0 R >> >> /Contents 3 0 R >>".encode()
+        )
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    output = io.BytesIO()
+    output.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(output.tell())
+        output.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = output.tell()
+    output.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        output.write(b"%010d 00000 n \n" % offset)
+    output.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return output.getvalue()

@@ -289,7 +289,7 @@ def test_windows_1252_and_utf16_text_are_decoded() -> None:
 
 
 def test_text_without_recommendations_names_the_problem() -> None:
-    with pytest.raises(ReportReadError, match="No recommendations section found"):
+    with pytest.raises(ReportReadError, match="No recommendations section was found"):
         read_report(b"Just a letter.\n\nNothing to see.\n", "letter.txt")
 
 

@@ -141,8 +141,8 @@ def test_time_groups_set_each_items_deadline(fixture_text) -> None:
 
     assert numbers(report) == ["1", "2", "3", "4"]
     assert [(item.deadline_rule, item.deadline_months) for item in report.recommendations] == [
-        ("immediately", 0),
-        ("immediately", 0),
+        ("immediately", 1),
+        ("immediately", 1),
         ("within three months", 3),
         ("within 6 months", 6),
     ]
@@ -156,8 +156,10 @@ def test_unnumbered_paragraphs_are_items(fixture_text) -> None:
     report = parse_report(fixture_text("unnumbered_paragraphs.txt"))
 
     assert numbers(report) == ["1", "2"]
-    assert report.recommendations[0].text == "The YOS should improve the quality of its assessments of risk of harm to others."
-    assert owners(report) == [[], []]
+    # Each paragraph names its owner as its subject: the owner is the subject, the text the rest.
+    assert report.recommendations[0].text == "improve the quality of its assessments of risk of harm to others."
+    assert owners(report) == [["The YOS"], ["The YOS Management Board"]]
+    assert [item.owner_source for item in report.recommendations] == ["subject", "subject"]
 
 
 def test_list_broken_by_page_header_number_and_footnote(fixture_text) -> None:
@@ -231,13 +233,13 @@ def test_warnings_for_suspiciously_short_items() -> None:
 
 
 def test_no_recommendations_section_is_a_clear_error() -> None:
-    with pytest.raises(ReportReadError, match="^No recommendations section found: "):
+    with pytest.raises(ReportReadError, match="^No recommendations section was found: "):
         parse_report("Inspection of youth offending services in Nowhere\n\nFindings\n\nStaff were committed.\n")
 
 
 def test_a_mention_of_recommendations_is_not_a_section() -> None:
     text = "Foreword\n\nThe recommendations made in this report are intended to assist.\n\n1. one thing\n"
-    with pytest.raises(ReportReadError, match="No recommendations section found"):
+    with pytest.raises(ReportReadError, match="No recommendations section was found"):
         parse_report(text)
 
 
@@ -262,12 +264,15 @@ def test_recommendation_n_headings_with_paragraphs() -> None:
     )
     report = parse_report(text)
 
-    assert numbers(report) == ["1", "2"]
+    # "Areas for improvement" is a second section whose item is put to the council.
+    assert numbers(report) == ["1", "2", "3"]
     assert report.recommendations[0].text == (
         "By March 2025, the council should improve the timeliness of assessments. "
         "This includes assessments of children placed out of area."
     )
-    assert report.recommendations[1].text == "The board should review its membership."
+    assert report.recommendations[0].owner_source == "none"
+    assert (report.recommendations[1].owners, report.recommendations[1].text) == (("The board",), "review its membership.")
+    assert [section.heading for section in report.sections] == ["Recommendations", "Areas for improvement"]
 
 
 def test_sub_points_stay_inside_their_recommendation() -> None:

@@ -15,9 +15,15 @@ shown to the user as it is.
 from __future__ import annotations
 
 from .errors import NoRecommendationsFound, ReportReadError, only_report_read_errors
-from .extract import MAX_UPLOAD_BYTES, display_name, extract_text
+from .extract import (
+    MAX_UPLOAD_BYTES,
+    display_name,
+    extract_text,
+    extract_text_and_pages,
+)
 from .models import ParsedRecommendation, ParsedReport, ParsedSection
 from .owners import match_owner
+from .pages import with_pages
 from .parse import parse_clean_text, parse_report
 
 __all__ = [
@@ -41,4 +47,6 @@ def read_report(data: bytes, filename: str) -> ParsedReport:
     as a PNG. Raises ReportReadError, and nothing else, for any file it cannot use.
     """
     with only_report_read_errors(display_name(filename)):
-        return parse_clean_text(extract_text(data, filename))
+        text, pages = extract_text_and_pages(data, filename)
+        report = parse_clean_text(text)
+        return with_pages(report, pages) if pages else report

@@ -105,7 +105,7 @@ _INLINE_FOOTNOTE_MARKER = re.compile("(?<=[^\\s" + SUPERSCRIPT_DIGITS + "])[" + 
 # "established"); any other "word-" / "word" split at a line end is line-end hyphenation.
 _HYPHENATED_PREFIXES = frozenset(
     "well self non multi cross co ex post pre anti inter intra sub semi mid under over out all "
-    "high low long short full part half first second third one two three four five six ten "
+    "high low long short full part half first second third one two three four five six ten single double joint "
     "year day week month child young risk front fast follow step age time case decision".split()
 )
 

@@ -2,7 +2,7 @@
 
 The report-level rule applies to every recommendation; a time group printed as a heading
 inside the section ("Within three months") overrides it for the items under it.
-``deadline_months`` is the number of months after publication (0 = immediately).
+``deadline_months`` is the number of months after publication ("immediately" counts as one).
 """
 
 from __future__ import annotations
@@ -11,6 +11,10 @@ import math
 import re
 
 from .models import NO_DEADLINE_STATED
+
+# "Immediately" cannot be a deadline of nought months (already past on the day of
+# publication); the convention is one month, which the manager can shorten at review.
+IMMEDIATELY_MONTHS = 1
 
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -43,7 +47,7 @@ def time_group(text: str) -> tuple[str, int] | None:
     if not match:
         return None
     if match.group("immediately"):
-        return ("immediately", 0)
+        return ("immediately", IMMEDIATELY_MONTHS)
     rule = " ".join(text.rstrip(":.").split())
     rule = rule[0].lower() + rule[1:]
     return (rule, months_in(match.group("count"), match.group("unit")))

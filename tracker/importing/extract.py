@@ -13,7 +13,7 @@ from .cleaning import clean_text
 from .docx_text import docx_to_text
 from .errors import ReportReadError, only_report_read_errors
 from .html_text import html_to_text
-from .pdf_text import pdf_to_text
+from .pdf_text import pdf_to_text, pdf_to_text_and_pages
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -104,6 +104,16 @@ def looks_like_html(text: str) -> bool:
     if _HTML_START.match(text):
         return True
     return text.lstrip().startswith("<") and len(_HTML_BLOCK_TAGS.findall(text[:20000])) >= 2
+
+
+def extract_text_and_pages(data: bytes, filename: str) -> tuple[str, list[str] | None]:
+    """:func:`extract_text`, plus each page's text for a PDF (None for other formats)."""
+    name = display_name(filename)
+    with only_report_read_errors(name):
+        if data and len(data) <= MAX_UPLOAD_BYTES and detect_kind(data, name) == "pdf":
+            text, pages = pdf_to_text_and_pages(data, name)
+            return text, pages
+        return _extract(data, name), None
 
 
 def extract_text(data: bytes, filename: str) -> str:

@@ -27,6 +27,8 @@ _MONTH_DATE = re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(r"\b(?P<day>[0-3]?\d)/(?P<month>[01]?\d)/(?P<year>(?:19|20)\d\d)\b")
 _PUBLISHED = re.compile(r"^(?:date\s+)?(?:of\s+)?publi(?:shed|cation)(?:\s+date)?(?!\s+by)\s*(?:on\s*)?[:\-–]?\s*(?P<rest>.+)$", re.IGNORECASE)
 
+_PUBLISHED_INLINE = re.compile(r"\bpublished\s*:\s*(?P<rest>.{6,40})", re.IGNORECASE)
+
 RATING_WORDS = ("Requires improvement to be good", "Requires improvement", "Outstanding", "Good", "Inadequate")
 _RATING = r"(?P<rating>requires improvement to be good|requires improvement|outstanding|good|inadequate)"
 _RATING_ONLY = re.compile(rf"^['\"]?{_RATING}['\"]?\.?$", re.IGNORECASE)
@@ -154,6 +156,12 @@ def find_publication_date(lines: list[TextLine], before: int) -> PublicationDate
     """
     for line in lines:
         if match := _PUBLISHED.match(line.text):
+            found = parse_date(match.group("rest"), whole=False)
+            if found:
+                return found
+    for line in lines[:before]:
+        # "... Inspection date: 27 October 2015 Report published: 11 March 2016" on one line.
+        if match := _PUBLISHED_INLINE.search(line.text):
             found = parse_date(match.group("rest"), whole=False)
             if found:
                 return found

@@ -111,3 +111,31 @@ def _separator_text(separator: str) -> str:
     if stripped in (",", ";"):
         return stripped + " "
     return " " + stripped + " "
+
+
+# Words that end the name of a body: "Halton Borough Council", "... Integrated Care Board (ICB)".
+_BODY_END = re.compile(r"\b(?:council|board|icb|ccg|partnership|authority|trust|service|services|commissioner|police|constabulary)\)?\s*$", re.IGNORECASE)
+
+
+def split_column_owners(text: str) -> list[str]:
+    """Split a table's "Responsible body" cell into bodies, as written.
+
+    "Halton Borough Council and NHS Cheshire and Merseyside Integrated Care Board (ICB)"
+    is two bodies: a split is made at "and" or a comma only where the words before it end
+    a body's name, so "NHS Cheshire and Merseyside" stays whole.
+    """
+    pieces = re.split(r"(\s*,\s*(?:and\s+)?|\s+and\s+)", " ".join(text.split()))
+    owners: list[str] = []
+    current = ""
+    for index, piece in enumerate(pieces):
+        if index % 2 == 1:
+            if _BODY_END.search(re.sub(r"\s*\([^()]*\)$", ")", current) if current.endswith(")") else current):
+                owners.append(current.strip())
+                current = ""
+            else:
+                current += piece
+            continue
+        current += piece
+    if current.strip():
+        owners.append(current.strip(" ."))
+    return owners

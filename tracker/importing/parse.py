@@ -12,7 +12,9 @@ import re
 
 from .cleaning import clean_text
 from .deadlines import report_deadline
-from .errors import only_report_read_errors
+from .errors import NoRecommendationsFound, only_report_read_errors
+from .groups import subject_owner
+from .headings import heading_as_printed
 from .lines import split_lines
 from .metadata import (
     PublicationDate,
@@ -24,16 +26,31 @@ from .metadata import (
     find_service,
     find_title,
 )
-from .models import ParsedRecommendation, ParsedReport
-from .owners import has_role_word, split_owner_list
-from .section import SHORT_ITEM_WORDS, Item, Section, find_recommendations_section, sequence_value
+from .models import ParsedRecommendation, ParsedReport, ParsedSection
+from .owners import has_role_word, split_column_owners, split_owner_list
+from .section import (
+    SHORT_ITEM_WORDS,
+    Item,
+    Section,
+    find_recommendations_sections,
+    sequence_value,
+)
 
 # "... in a timely manner (Chief Executive and the YOS Management Board)." The owners
 # close the item; brackets earlier in the sentence, like "(CAMHS)", are part of the text.
 _BRACKETS_AT_END = re.compile(r"\s*\((?P<owners>[^()]{2,200})\)\s*[.;,]?\s*$")
 # "... (lead responsibility in brackets):" in the section's introduction.
 _BRACKET_OWNERS_ANNOUNCED = re.compile(r"\bbrackets\b|\blead responsibility\b|\bresponsible\b", re.IGNORECASE)
+# "(Outcome 3, national framework)", "(Enabler two)", "(see paragraph 12)": a reference
+# to a framework or to the report, which is part of the item's text, never an owner.
+_CROSS_REFERENCE = re.compile(
+    r"^(?:see\s+)?(?:outcomes?|enablers?|principles?|paragraphs?|paras?|sections?|pages?|recommendations?|annex|appendix)\b"
+    r"|\bframework\b",
+    re.IGNORECASE,
+)
 LONG_ITEM_WORDS = 250
+# A table row rebuilt by :mod:`.pdf_tables`: "... [Responsible body: Halton Borough Council and ...]".
+_COLUMN_OWNERS = re.compile(r"\s*\[Responsible bod(?:y|ies):\s*(?P<owners>[^\[\]]{2,300})\]\s*$")
 
 
 def parse_report(text: str) -> ParsedReport:
@@ -48,22 +65,35 @@ def parse_report(text: str) -> ParsedReport:
 
 
 def parse_clean_text(text: str) -> ParsedReport:
-    """Parse text that :func:`tracker.importing.cleaning.clean_text` has already cleaned."""
+    """Parse text that :func:`tracker.importing.cleaning.clean_text` has already cleaned.
+
+    Every recommendations section is read, in reading order; bulleted and unnumbered
+    items are numbered by their position across all of them.
+    """
     lines = split_lines(text)
-    section = find_recommendations_section(lines)
+    try:
+        sections = find_recommendations_sections(lines)
+    except NoRecommendationsFound as error:
+        raise NoRecommendationsFound(str(error), text=text) from None
+    first = sections[0]
     title = find_title(lines)
     service = find_service(text, lines, title)
-    heading_index = lines.index(section.heading)
+    heading_index = lines.index(first.heading)
     publication = find_publication_date(lines, heading_index)
-    report_rule, report_months = report_deadline(section.heading.text, section.intro, text)
+    report_rule, report_months = report_deadline(first.heading.text, first.intro, text)
     addressee = find_addressee_role(lines[:heading_index], service)
-    bracket_owners_expected = _bracket_owners_expected(section)
 
-    recommendations = tuple(
-        _build_recommendation(item, position, report_rule, report_months, addressee, bracket_owners_expected)
-        for position, item in enumerate(section.items, start=1)
-    )
-    warnings = _report_warnings(publication, recommendations, section)
+    recommendations: list[ParsedRecommendation] = []
+    found: list[ParsedSection] = []
+    for section in sections:
+        bracket_owners_expected = _bracket_owners_expected(section)
+        built = [
+            _build_recommendation(item, len(recommendations) + offset, section, (report_rule, report_months), addressee, bracket_owners_expected)
+            for offset, item in enumerate(section.items, start=1)
+        ]
+        recommendations.extend(built)
+        found.append(_describe_section(section, built))
+    warnings = _report_warnings(publication, tuple(recommendations), [item for section in sections for item in section.items])
     return ParsedReport(
         service=service,
         inspectorate=find_inspectorate(text),
@@ -74,10 +104,34 @@ def parse_clean_text(text: str) -> ParsedReport:
         ratings=find_ratings(lines),
         deadline_rule=report_rule,
         deadline_months=report_months,
-        recommendations=recommendations,
+        recommendations=tuple(recommendations),
         warnings=tuple(warnings),
         text=text,
-        recommendations_heading=section.heading.text.rstrip(":"),
+        recommendations_heading=heading_as_printed(first.heading.text),
+        sections=tuple(found),
+    )
+
+
+def _describe_section(section: Section, built: list[ParsedRecommendation]) -> ParsedSection:
+    """What the review screen says about a section: its heading and items per group."""
+    groups: dict[str, int] = {}
+    for recommendation in built:
+        if recommendation.group:
+            groups[recommendation.group] = groups.get(recommendation.group, 0) + 1
+    # A gap in the numbering, or an item that runs on far too long, means part of the
+    # section was not read as items: say so rather than let the count look complete.
+    problems = _numbering_warnings(section.items) + [
+        f"Recommendation {item.number} is {len(item.text.split())} words long and may run into the next part of the report."
+        for item in built
+        if len(item.text.split()) > LONG_ITEM_WORDS
+    ]
+    return ParsedSection(
+        heading=heading_as_printed(section.heading.text),
+        page=None,
+        item_count=len(built),
+        groups=tuple(groups.items()),
+        partial=bool(problems),
+        note=" ".join(problems) or None,
     )
 
 
@@ -89,32 +143,66 @@ def _bracket_owners_expected(section: Section) -> bool:
     if any(_BRACKET_OWNERS_ANNOUNCED.search(line) for line in section.intro):
         return True
     items = section.items
-    with_brackets = sum(1 for item in items if _BRACKETS_AT_END.search(item.text))
+    with_brackets = sum(1 for item in items if _owner_brackets(item.text))
     return len(items) >= 2 and with_brackets * 2 >= len(items)
+
+
+def _owner_brackets(text: str) -> re.Match[str] | None:
+    """Brackets closing the item that may name its owners (not a cross-reference)."""
+    brackets = _BRACKETS_AT_END.search(text)
+    if brackets is None or _CROSS_REFERENCE.search(brackets.group("owners").strip()):
+        return None
+    return brackets
 
 
 def _build_recommendation(
     item: Item,
     position: int,
-    report_rule: str,
-    report_months: int | None,
+    section: Section,
+    report_deadline_rule: tuple[str, int | None],
     addressee: str | None,
     bracket_owners_expected: bool,
 ) -> ParsedRecommendation:
     number = item.label if item.style not in ("bullet", "paragraph") else str(position)
     text = item.text
+    context = item.context
     owners: list[str] = []
     source = "none"
-    brackets = _BRACKETS_AT_END.search(text)
-    if brackets and (bracket_owners_expected or has_role_word(brackets.group("owners"))):
+    reason = "No owner is named for this item in the report."
+    brackets = _owner_brackets(text)
+    subject = subject_owner(text)
+    column = _COLUMN_OWNERS.search(text)
+    if column:
+        owners = split_column_owners(column.group("owners"))
+        text = text[: column.start()].rstrip()
+        source, reason = "column", f'Named in the table\'s "Responsible body" column: "{column.group("owners")}"'
+    elif brackets and (bracket_owners_expected or has_role_word(brackets.group("owners"))):
         owners = split_owner_list(brackets.group("owners"))
         text = text[: brackets.start()].rstrip()
-        source = "brackets"
-    elif item.owner_heading:
-        owners, source = [item.owner_heading], "heading"
+        source, reason = "brackets", f'Named in brackets at the end of the item: "({brackets.group("owners")})"'
+    elif context.owner:
+        owners, source = [context.owner], context.owner_source
+        if source == "heading":
+            reason = f'Named in the heading "{context.owner_line}"'
+        elif source == "question":
+            reason = f'Named in the section\'s question "{context.owner_line}"'
+        else:
+            reason = f'Named in the sentence before the list: "{_shorten(context.owner_line)}"'
+    elif subject:
+        owners, source = [subject[0]], "subject"
+        text = subject[1]
+        reason = f'The item itself says "{subject[0]} should ..."'
     elif addressee:
         owners, source = [addressee], "addressee"
-    rule, months = item.time_group if item.time_group else (report_rule, report_months)
+        reason = f"The letter is addressed to {addressee}; check this is the right owner."
+    if context.time_group:
+        (rule, months), deadline_reason = context.time_group, f'Under "{context.time_line}" in the report'
+    else:
+        rule, months = report_deadline_rule
+        deadline_reason = (
+            f'The report says its recommendations apply "{rule}"' if months is not None
+            else "The report states no deadline, so the usual 12 months applies."
+        )
     warnings = _item_warnings(text, source)
     return ParsedRecommendation(
         number=number,
@@ -126,7 +214,15 @@ def _build_recommendation(
         warnings=tuple(warnings),
         source_start=item.start,
         source_end=item.end,
+        source_heading=context.path(heading_as_printed(section.heading.text)),
+        group=context.group,
+        owner_reason=reason,
+        deadline_reason=deadline_reason,
     )
+
+
+def _shorten(sentence: str, limit: int = 140) -> str:
+    return sentence if len(sentence) <= limit else sentence[: limit - 3].rstrip() + "..."
 
 
 def _item_warnings(text: str, owner_source: str) -> list[str]:
@@ -144,7 +240,7 @@ def _item_warnings(text: str, owner_source: str) -> list[str]:
 
 
 def _report_warnings(
-    publication: PublicationDate | None, recommendations: tuple[ParsedRecommendation, ...], section: Section
+    publication: PublicationDate | None, recommendations: tuple[ParsedRecommendation, ...], items: list[Item]
 ) -> list[str]:
     warnings: list[str] = []
     if publication is None:
@@ -153,7 +249,7 @@ def _report_warnings(
         warnings.append(
             f"The report gives only a month for its publication ({publication.as_written}); confirm the exact date."
         )
-    warnings.extend(_numbering_warnings(section.items))
+    warnings.extend(_numbering_warnings(items))
     for recommendation in recommendations:
         for warning in recommendation.warnings:
             warnings.append(f"Recommendation {recommendation.number}: {warning}.")

@@ -30,6 +30,7 @@ import io
 import logging
 import re
 import statistics
+import time
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -41,7 +42,14 @@ from .markers import match_list_marker
 if TYPE_CHECKING:
     from pypdf import PageObject, PdfReader
 
-MAX_PDF_PAGES = 3000
+# Bounds on the work one file may cost, so a hostile or broken PDF cannot hold a web
+# worker. The longest corpus report has 58 pages and the slowest reads in 1-1.8 s
+# (BENCHMARKS.md); the time limit stays under gunicorn's 30-second worker timeout. A file
+# of thousands of pages that all share one content stream is small on disk but would
+# make pypdf parse that stream once per page.
+MAX_PDF_PAGES = 1000
+MAX_CONTENT_BYTES = 40 * 1024 * 1024
+MAX_READ_SECONDS = 20.0
 
 # pypdf logs each defect it works around ("EOF marker not found", "Advanced encoding
 # ... not implemented") as a warning or error. With logging unconfigured, Python prints
@@ -64,6 +72,7 @@ class PdfLine:
     x: float | None = None
     y: float | None = None
     size: float = 0.0
+    bold: bool = False
 
     @property
     def is_blank(self) -> bool:
@@ -79,8 +88,17 @@ class PdfPage:
 
 def pdf_to_text(data: bytes, filename: str) -> str:
     """Extract clean text from PDF bytes (see :func:`tracker.importing.extract_text`)."""
+    return pdf_to_text_and_pages(data, filename)[0]
+
+
+def pdf_to_text_and_pages(data: bytes, filename: str) -> tuple[str, list[str]]:
+    """The clean text, and each page's own text (to say which page an item is on)."""
+    from .pdf_tables import rebuild_tables
+
     pages = _read_pages(data, filename)
+    page_texts = [" ".join(line.text for line in page.lines) for page in pages]
     _remove_running_headers_and_page_numbers(pages)
+    rebuild_tables(pages)
     line_gap = _typical_line_gap(pages)
     paragraphs: list[list[PdfLine]] = []
     for page in pages:
@@ -94,7 +112,7 @@ def pdf_to_text(data: bytes, filename: str) -> str:
             f"{filename} has no text layer (it may be a scanned image); "
             "upload the original document or a PDF with selectable text"
         )
-    return text
+    return text, page_texts
 
 
 def _read_pages(data: bytes, filename: str) -> list[PdfPage]:
@@ -109,13 +127,55 @@ def _read_pages(data: bytes, filename: str) -> list[PdfPage]:
             raise ReportReadError(f"{filename} is a password-protected PDF; remove the password and upload it again")
         if len(reader.pages) > MAX_PDF_PAGES:
             raise ReportReadError(f"{filename} has more than {MAX_PDF_PAGES} pages, which is too long for a report")
-        return [_read_page(page) for page in reader.pages]
+        _refuse_oversized_content(reader, filename)
+        deadline = time.monotonic() + MAX_READ_SECONDS
+        pages: list[PdfPage] = []
+        for page in reader.pages:
+            if time.monotonic() > deadline:
+                raise ReportReadError(
+                    f"{filename} took more than {MAX_READ_SECONDS:.0f} seconds to read, which no real report needs; "
+                    "it may be damaged. Upload the original document or save it as a new PDF"
+                )
+            pages.append(_read_page(page))
+        return pages
     except ReportReadError:
         raise
     except FileNotDecryptedError as error:
         raise ReportReadError(f"{filename} is a password-protected PDF; remove the password and upload it again") from error
     except Exception as error:  # noqa: BLE001 - see the comment at the top of this function
         raise ReportReadError(f"{filename} is a damaged or unreadable PDF ({type(error).__name__})") from error
+
+
+def _refuse_oversized_content(reader: PdfReader, filename: str) -> None:
+    """Refuse before reading when the pages' content streams add up to too much.
+
+    Counted per page, so a stream shared by many pages counts once for each page that
+    draws it: that is the work extraction would do. Compressed lengths are read from the
+    file without decompressing anything; the time limit covers streams that inflate.
+    """
+    total = 0
+    for page in reader.pages:
+        total += _content_length(page.get("/Contents"))
+        if total > MAX_CONTENT_BYTES:
+            raise ReportReadError(
+                f"{filename} has more than {MAX_CONTENT_BYTES // (1024 * 1024)} MB of page content, "
+                "far more than any report; it may be damaged or built to overload the importer"
+            )
+
+
+def _content_length(contents: object, depth: int = 0) -> int:
+    """The stored length of a page's content stream(s), following references."""
+    if contents is None or depth > 3:
+        return 0
+    resolved = contents.get_object() if hasattr(contents, "get_object") else contents
+    if isinstance(resolved, list):
+        return sum(_content_length(part, depth + 1) for part in resolved)
+    raw = getattr(resolved, "_data", None)
+    if isinstance(raw, bytes | bytearray):
+        return len(raw)
+    length = resolved.get("/Length") if hasattr(resolved, "get") else None
+    length = length.get_object() if hasattr(length, "get_object") else length
+    return int(length) if isinstance(length, int | float) else 0
 
 
 def _open_with_empty_password(reader: PdfReader) -> bool:
@@ -138,6 +198,18 @@ def _read_page(page: PageObject) -> PdfPage:
     return PdfPage(lines=lines, bottom=float(box.bottom), height=float(box.height) or 1.0)
 
 
+_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+
+
+def _is_bold(font: object) -> bool:
+    """Whether a line starts in a bold face, from its font's name ("Tahoma-Bold")."""
+    try:
+        name = font.get("/BaseFont") if hasattr(font, "get") else None  # type: ignore[union-attr]
+    except Exception:  # noqa: BLE001 - a damaged font dictionary just means "not known to be bold"
+        return False
+    return bool(name) and bool(_BOLD_FONT.search(str(name)))
+
+
 class _LineCollector:
     """Receives pypdf's text chunks and cuts them into lines where pypdf puts newlines."""
 
@@ -153,6 +225,7 @@ class _LineCollector:
                 self.current = PdfLine(text="")
             if piece.strip() and self.current.x is None:
                 self._place(cm, tm, font_size)
+                self.current.bold = _is_bold(font)
             self.current.text += piece
 
     def _place(self, cm: list[float], tm: list[float], font_size: float) -> None:
@@ -264,13 +337,57 @@ def _starts_new_paragraph(paragraph: list[PdfLine], line: PdfLine, line_gap: dic
         return False
     if abs(line.size - previous.size) > 1.0:
         return True
+    if previous.bold and not line.bold and all(earlier.bold for earlier in paragraph):
+        return True  # a heading set in bold at the body's size, then its text
     gap = previous.y - line.y
     if gap <= 0:  # same line or moved up the page: a new column or table cell
         return True
     usual = line_gap.get(line.size, 1.25 * line.size)
     if gap > 1.3 * usual:
         return True
+    if _ended_short_at_sentence_end(paragraph, line) or _owner_sentence_at_line_start(paragraph, line):
+        return True
     return _outdented_after_hanging_indent(paragraph, line)
+
+
+_SHORT_LAST_LINE = 0.7
+
+
+def _owner_sentence_at_line_start(paragraph: list[PdfLine], line: PdfLine) -> bool:
+    """"Leaders across the partnership should ..." starting a line, after a line that
+    ended a sentence, at the paragraph's margin: the next recommendation, printed without
+    space between (a sentence inside a paragraph rarely starts exactly at a line start
+    and names an owner)."""
+    from .groups import subject_owner
+
+    previous = paragraph[-1].text.strip()
+    return (
+        previous[-1:] in ".!?"
+        and line.x is not None
+        and paragraph[0].x is not None
+        and abs(line.x - paragraph[0].x) <= 3
+        and subject_owner(line.text.strip() + " x") is not None
+    )
+
+
+def _ended_short_at_sentence_end(paragraph: list[PdfLine], line: PdfLine) -> bool:
+    """Text flows: within a paragraph a new sentence starts on the line where the last
+    one ended. A sentence that ends on a short line, with the next line starting a
+    capitalised sentence at the same margin, is a paragraph break printed without extra
+    space (as unbordered table cells are)."""
+    if len(paragraph) < 2:
+        return False
+    previous = paragraph[-1].text.strip()
+    text = line.text.strip()
+    longest = max(len(earlier.text.strip()) for earlier in paragraph)
+    return (
+        previous[-1:] in ".!?"
+        and len(previous) < _SHORT_LAST_LINE * longest
+        and text[:1].isupper()
+        and line.x is not None
+        and paragraph[0].x is not None
+        and abs(line.x - paragraph[0].x) <= 3
+    )
 
 
 def _outdented_after_hanging_indent(paragraph: list[PdfLine], line: PdfLine) -> bool:

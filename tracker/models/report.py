@@ -27,6 +27,10 @@ class OwnerSource(enum.StrEnum):
     HEADING = "heading"
     BRACKETS = "brackets"
     ADDRESSEE = "addressee"
+    QUESTION = "question"  # the section's question: "What does the LSCB need to improve?"
+    LEAD = "lead"  # a lead sentence: "the local authority should take the following action"
+    SUBJECT = "subject"  # the item's own opening words: "Leaders across the partnership should ..."
+    COLUMN = "column"  # a table's "Responsible body" column
     REVIEW = "review"  # typed in by the manager when checking the import
     NONE = "none"
 
