@@ -102,7 +102,7 @@ class ImportItem:
         """The item with the owners the manager confirmed; where they came from follows."""
         if not owners:
             source = "none"
-        elif owners == self.reported_owners and self.owner_source in {"heading", "brackets", "addressee"}:
+        elif owners == self.reported_owners and self.owner_source not in {"none", "review"}:  # as the report says
             source = self.owner_source
         else:
             source = "review"

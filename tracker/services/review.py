@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from ..importing import NoRecommendationsFound, ParsedReport, ReportReadError, extract_text, match_owner, read_report
+from ..importing import NoRecommendationsFound, ParsedReport, ReportReadError, match_owner, read_report
 from ..importing.models import NO_DEADLINE_STATED
 from ..importing.owners import has_role_word, normalise_owner_phrase
 from . import ServiceError
@@ -23,7 +23,6 @@ from .deadlines import DEFAULT_MONTHS, add_months, deadline_for
 from .imports import ImportItem, StagedUpload
 
 MAX_ITEMS = 1000
-NO_SECTION_MESSAGE = "No recommendations section found"
 MAX_MONTHS = 120
 _SMALL_WORDS = frozenset({"of", "for", "and", "to", "in", "on", "at", "with"})
 # A line that starts a new point: a bullet glyph (including the symbol-font U+F0A7 and U+F0B7
@@ -61,13 +60,6 @@ def read_for_review(staged: StagedUpload) -> ReviewSource:
     except NoRecommendationsFound as error:
         text = error.text
         reason = str(error)
-    except ReportReadError as error:
-        # Importers older than NoRecommendationsFound say the same in words; anything else
-        # (a file that cannot be read, or too big to read) is refused as it was.
-        if not str(error).startswith(NO_SECTION_MESSAGE):
-            raise
-        reason = str(error)
-        text = extract_text(staged.data, staged.filename)
     if not text.strip():
         raise ReportReadError(reason)
     parsed = ParsedReport(service=None, inspectorate=None, inspection_type=None, publication_date=None,
