@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .pdf_text import PdfLine, PdfPage
+from .pdf_lines import PdfLine, PdfPage
 
 COLUMN_HEADER = re.compile(r"^responsible\s+bod(?:y|ies)\b", re.IGNORECASE)
 COLUMN_LABEL = "Responsible body"
@@ -96,8 +94,6 @@ def _in_table(table: _Table, line: PdfLine) -> bool:
 
 
 def _add_to_table(table: _Table, line: PdfLine, output: list[PdfLine]) -> None:
-    from .pdf_text import PdfLine
-
     text = line.text.strip()
     is_left = abs((line.x or 0) - table.left_x) <= _COLUMN_TOLERANCE
     if not is_left and table.right_x is None:

@@ -32,12 +32,13 @@ import re
 import statistics
 import time
 from collections import Counter
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .cleaning import clean_text, is_page_number, join_lines
 from .errors import ReportReadError
 from .markers import match_list_marker
+from .pdf_lines import PdfLine, PdfPage
+from .pdf_tables import rebuild_tables
 
 if TYPE_CHECKING:
     from pypdf import PageObject, PdfReader
@@ -64,28 +65,6 @@ if _PYPDF_LOGGER.level == logging.NOTSET:
 _MARGIN_BAND = 0.1
 
 
-@dataclass
-class PdfLine:
-    """One line of text as pypdf emitted it, with where it starts on the page."""
-
-    text: str
-    x: float | None = None
-    y: float | None = None
-    size: float = 0.0
-    bold: bool = False
-
-    @property
-    def is_blank(self) -> bool:
-        return not self.text.strip()
-
-
-@dataclass
-class PdfPage:
-    lines: list[PdfLine]
-    bottom: float
-    height: float
-
-
 def pdf_to_text(data: bytes, filename: str) -> str:
     """Extract clean text from PDF bytes (see :func:`tracker.importing.extract_text`)."""
     return pdf_to_text_and_pages(data, filename)[0]
@@ -93,8 +72,6 @@ def pdf_to_text(data: bytes, filename: str) -> str:
 
 def pdf_to_text_and_pages(data: bytes, filename: str) -> tuple[str, list[str]]:
     """The clean text, and each page's own text (to say which page an item is on)."""
-    from .pdf_tables import rebuild_tables
-
     pages = _read_pages(data, filename)
     page_texts = [" ".join(line.text for line in page.lines) for page in pages]
     _remove_running_headers_and_page_numbers(pages)
