@@ -8,6 +8,7 @@ import pytest
 from tracker.extensions import db
 from tracker.importing import ParsedRecommendation, ParsedReport, ParsedSection
 from tracker.models import AccessLevel, Action, Report, Role
+from tests.web.error_pattern import check_error_pattern
 from tests.factories import make_organisation, make_role, make_user
 from tests.web.test_reports import REPORT_TEXT, _paste, _review
 
@@ -80,6 +81,7 @@ def test_checks_before_saving_link_to_each_field_and_offer_another_start_date(cl
     owners_group = page.select_one("#items-1-owners").find_parent(class_="govuk-form-group")
     assert "govuk-form-group--error" in owners_group["class"]
     assert "Item 2 has no owner" in owners_group.select_one(".govuk-error-message").text
+    assert set(check_error_pattern(page)) == {href[1:] for href in links}  # the Design System's error pattern
     assert page.select_one("#count_from-day")["value"] == "02" and db.session.query(Report).count() == 0
 
     page = _review(client_request, organisation, page, "count-from", expected=200)
@@ -122,6 +124,7 @@ def test_a_tool_used_wrongly_links_to_its_field_and_changes_nothing(client_reque
     assert link["href"] == f"#{field}" and page.select_one(f"#{field}")
     group = page.select_one(f"#{field}").find_parent(class_="govuk-form-group--error")
     assert group is not None and link.text in group.select_one(".govuk-error-message").text
+    assert list(check_error_pattern(page)) == [field]
     assert [area.text for area in page.select("textarea[name$='-text']")][:4] == [
         area.text for area in review.select("textarea[name$='-text']")][:4]
     assert not page.select("button[value='confirm-anyway']")
