@@ -12,7 +12,7 @@ from ..forms.actions import (
     VerifyForm, WithdrawForm, role_choices,
 )
 from ..models import (
-    Action, DeadlineChange, DeadlineChangeStatus, Evidence, Organisation, PartnerLink, Recommendation, Role, Status,
+    Action, DeadlineChange, DeadlineChangeStatus, Evidence, Organisation, Recommendation, Role, Status,
     Update,
 )
 from ..page_cache import cached_page
@@ -23,6 +23,7 @@ from ..services.queries import ActionFilters
 from ..services.rag import RAG_COLOURS
 from ..services import actions as action_service, audit_sentences, evidence as evidence_service, partner_links, queries
 from ..services.evidence import EvidenceFile
+from .partner_links import link_of
 from .shared import submit, submit_button
 
 bp = Blueprint("actions", __name__)
@@ -296,9 +297,7 @@ def download_evidence(evidence: Evidence):
 @bp.post("/actions/<int:action_id>/partner-links/<int:link_id>/revoke")
 @for_action(Capability.MANAGE_ACTIONS)
 def revoke_partner_link(action: Action, link_id: int):
-    link = db.session.get(PartnerLink, link_id)
-    if link is None or link.action_id != action.id:
-        abort(404)
+    link = link_of(action, link_id)
     partner_links.revoke(link, by=current_user)
     db.session.commit()
     flash(f"The link sent to {link.contact.email} no longer works.", "success")

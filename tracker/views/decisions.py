@@ -8,7 +8,8 @@ from ..extensions import db
 from ..forms.decisions import SendBackForm
 from ..models import Action, Organisation, Status
 from ..permissions import Capability, can, for_action, for_organisation
-from ..services import ServiceError, decisions
+from ..services import decisions
+from .shared import submit
 
 bp = Blueprint("decisions", __name__)
 
@@ -69,16 +70,10 @@ def send_back(action: Action):
     if action.status is not Status.COMPLETED:
         flash("Only a completed action can be sent back to its owner.", "error")
         return redirect(url_for("actions.show", action_id=action.id))
-    if form.validate_on_submit():
-        try:
-            decisions.send_back(action, board_member=current_user, reason=form.reason.data,
-                                expected_version=form.expected_version)
-        except ServiceError as error:
-            db.session.rollback()
-            form.reason.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("The action is back with its owner, who has been told why by email.", "success")
-            return redirect(url_for("actions.show", action_id=action.id))
-    return render_template("decisions/send_back.html", action=action, organisation=action.organisation,
-                           form=form), 400 if form.errors else 200
+    return submit(
+        form, lambda: decisions.send_back(action, board_member=current_user, reason=form.reason.data,
+                                          expected_version=form.expected_version),
+        error_field=form.reason, success="The action is back with its owner, who has been told why by email.",
+        then=url_for("actions.show", action_id=action.id),
+        page=lambda: render_template("decisions/send_back.html", action=action, organisation=action.organisation,
+                                     form=form))

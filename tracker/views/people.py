@@ -3,23 +3,21 @@ access, remove (handing roles over), and which email domains may use single sign
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
 from ..forms.people import ChangeLevelForm, InviteForm, SsoDomainsForm
-from ..models import Organisation
+from ..models import AccessLevel, Organisation
 from ..permissions import Capability, for_organisation
 from ..services import ServiceError, invitations, outgoing, people
+from .shared import or_404, submit
 
 bp = Blueprint("people", __name__, url_prefix="/organisations")
 
 
 def _person(organisation: Organisation, user_id: int) -> people.Person:
-    person = next((person for person in people.people_in(organisation) if person.user.id == user_id), None)
-    if person is None:
-        abort(404)
-    return person
+    return or_404(next((person for person in people.people_in(organisation) if person.user.id == user_id), None))
 
 
 @bp.get("/<slug>/people")
@@ -33,26 +31,28 @@ def index(organisation: Organisation):
 @for_organisation(Capability.MANAGE_PEOPLE)
 def invite(organisation: Organisation):
     form = InviteForm()
-    if form.validate_on_submit():
+
+    def change() -> tuple[str, AccessLevel, int]:
         actor = current_user._get_current_object()
         try:
             level = people.parse_level(form.level.data)
         except ServiceError as error:
-            form.level.errors.append(str(error))
-            return render_template("people/invite.html", organisation=organisation, form=form), 400
-        try:
-            user = people.invite(organisation, form.email.data, name=form.name.data or "", level=level, actor=actor)
-            notification_id = invitations.queue_invitation(user, organisation, invited_by=actor, access_label=level.label)
-        except ServiceError as error:
-            db.session.rollback()
-            form.email.errors.append(str(error))
-        else:
-            db.session.commit()
-            result = outgoing.send_now([notification_id])
-            sent = "sent" if result.sent else "queued: it will be sent as soon as the mail server answers"
-            flash(f"{user.email} has been invited as {level.label.lower()}. The invitation email was {sent}.", "success")
-            return redirect(url_for("people.index", slug=organisation.slug))
-    return render_template("people/invite.html", organisation=organisation, form=form), 400 if form.errors else 200
+            raise ServiceError(str(error), field="level") from error
+        user = people.invite(organisation, form.email.data, name=form.name.data or "", level=level, actor=actor)
+        notification_id = invitations.queue_invitation(user, organisation, invited_by=actor, access_label=level.label)
+        return user.email, level, notification_id
+
+    return submit(
+        form, change, error_field=form.email, success=_invited, then=url_for("people.index", slug=organisation.slug),
+        page=lambda: render_template("people/invite.html", organisation=organisation, form=form))
+
+
+def _invited(done: tuple[str, AccessLevel, int]) -> str:
+    """Sends the invitation (the change is committed by now) and says how that went."""
+    email, level, notification_id = done
+    result = outgoing.send_now([notification_id])
+    sent = "sent" if result.sent else "queued: it will be sent as soon as the mail server answers"
+    return f"{email} has been invited as {level.label.lower()}. The invitation email was {sent}."
 
 
 @bp.route("/<slug>/people/<int:user_id>/access", methods=["GET", "POST"])
@@ -61,19 +61,17 @@ def change_access(organisation: Organisation, user_id: int):
     person = _person(organisation, user_id)
     form = ChangeLevelForm(formdata=request.form if request.method == "POST" else None,
                            level=person.membership.access_level.value)
-    if form.validate_on_submit():
-        try:
-            level = people.parse_level(form.level.data)
-            people.change_level(organisation, person.membership, level, actor=current_user._get_current_object())
-        except ServiceError as error:
-            db.session.rollback()
-            form.level.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"{person.user.email} now has {level.label.lower()} access.", "success")
-            return redirect(url_for("people.index", slug=organisation.slug))
-    return render_template("people/change_access.html", organisation=organisation, person=person,
-                           form=form), 400 if form.errors else 200
+
+    def change() -> AccessLevel:
+        level = people.parse_level(form.level.data)
+        people.change_level(organisation, person.membership, level, actor=current_user._get_current_object())
+        return level
+
+    return submit(
+        form, change, error_field=form.level,
+        success=lambda level: f"{person.user.email} now has {level.label.lower()} access.",
+        then=url_for("people.index", slug=organisation.slug),
+        page=lambda: render_template("people/change_access.html", organisation=organisation, person=person, form=form))
 
 
 @bp.route("/<slug>/people/<int:user_id>/remove", methods=["GET", "POST"])

@@ -1,13 +1,13 @@
 """Correcting a report after import: withdraw it, edit its details, reword a recommendation."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_login import current_user
 
-from ..extensions import db
 from ..forms.decisions import RecommendationTextForm, ReportDetailsForm, WithdrawImportForm
 from ..models import Recommendation, Report
 from ..permissions import Capability, for_recommendation, for_report
-from ..services import ServiceError, report_admin
+from ..services import report_admin
+from .shared import submit
 
 bp = Blueprint("report_admin", __name__)
 
@@ -16,19 +16,22 @@ bp = Blueprint("report_admin", __name__)
 @for_report(Capability.IMPORT_REPORT)
 def withdraw(report: Report):
     form = WithdrawImportForm()
-    if form.validate_on_submit():
-        try:
-            report_admin.withdraw_import(report, by=current_user, reason=form.reason.data)
-        except ServiceError as error:
-            db.session.rollback()
-            form.reason.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"\u201c{report.title}\u201d has been withdrawn. It is kept in the audit log.", "success")
-            return redirect(url_for("reports.index", slug=report.organisation.slug))
-    actions = sum(len(recommendation.actions) for recommendation in report.recommendations)
-    return render_template("report_admin/withdraw.html", report=report, organisation=report.organisation,
-                           form=form, actions=actions), 400 if form.errors else 200
+    return submit(
+        form, lambda: report_admin.withdraw_import(report, by=current_user, reason=form.reason.data),
+        error_field=form.reason,
+        success=lambda _: f"\u201c{report.title}\u201d has been withdrawn. It is kept in the audit log.",
+        then=lambda _: url_for("reports.index", slug=report.organisation.slug),
+        page=lambda: render_template("report_admin/withdraw.html", report=report, organisation=report.organisation,
+                                     form=form, actions=_actions_in(report)))
+
+
+def _actions_in(report: Report) -> int:
+    return sum(len(recommendation.actions) for recommendation in report.recommendations)
+
+
+def _moved(moves) -> str:
+    moved = f" {len(moves)} deadline{'s' if len(moves) != 1 else ''} moved." if moves else ""
+    return f"The report\u2019s details have been saved.{moved}"
 
 
 @bp.route("/reports/<int:report_id>/edit", methods=["GET", "POST"])
@@ -39,37 +42,23 @@ def edit(report: Report):
     count = len(movable)
     form.move_deadlines.label.text = (f"Also move the {count} deadline{'s' if count != 1 else ''} still counted "
                                       "from the publication date")
-    if form.validate_on_submit():
-        try:
-            moves = report_admin.edit_details(report, by=current_user, title=form.title.data,
-                                              publication_date=form.publication_date.data,
-                                              move_deadlines=bool(form.move_deadlines.data))
-        except ServiceError as error:
-            db.session.rollback()
-            form.title.errors.append(str(error))
-        else:
-            db.session.commit()
-            moved = f" {len(moves)} deadline{'s' if len(moves) != 1 else ''} moved." if moves else ""
-            flash(f"The report\u2019s details have been saved.{moved}", "success")
-            return redirect(url_for("reports.show", report_id=report.id))
-    return render_template("report_admin/edit.html", report=report, organisation=report.organisation, form=form,
-                           movable=movable), 400 if form.errors else 200
+    return submit(
+        form, lambda: report_admin.edit_details(report, by=current_user, title=form.title.data,
+                                                publication_date=form.publication_date.data,
+                                                move_deadlines=bool(form.move_deadlines.data)),
+        error_field=form.title, success=_moved, then=url_for("reports.show", report_id=report.id),
+        page=lambda: render_template("report_admin/edit.html", report=report, organisation=report.organisation,
+                                     form=form, movable=movable))
 
 
 @bp.route("/recommendations/<int:recommendation_id>/edit", methods=["GET", "POST"])
 @for_recommendation(Capability.IMPORT_REPORT)
 def edit_recommendation(recommendation: Recommendation):
     form = RecommendationTextForm(obj=recommendation if not RecommendationTextForm().is_submitted() else None)
-    if form.validate_on_submit():
-        try:
-            report_admin.edit_recommendation_text(recommendation, by=current_user, text=form.text.data)
-        except ServiceError as error:
-            db.session.rollback()
-            form.text.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("The new wording is saved; the earlier wording is kept below.", "success")
-            return redirect(url_for("report_admin.edit_recommendation", recommendation_id=recommendation.id))
-    return render_template("report_admin/recommendation.html", recommendation=recommendation,
-                           report=recommendation.report, organisation=recommendation.report.organisation,
-                           form=form), 400 if form.errors else 200
+    return submit(
+        form, lambda: report_admin.edit_recommendation_text(recommendation, by=current_user, text=form.text.data),
+        error_field=form.text, success="The new wording is saved; the earlier wording is kept below.",
+        then=url_for("report_admin.edit_recommendation", recommendation_id=recommendation.id),
+        page=lambda: render_template("report_admin/recommendation.html", recommendation=recommendation,
+                                     report=recommendation.report, organisation=recommendation.report.organisation,
+                                     form=form))
