@@ -2,7 +2,7 @@
 
 For each database (SQLite, and PostgreSQL when it answers on 127.0.0.1:5432):
   1. seed 150 organisations, ~10,000 reports, ~100,000 actions and ~500,000 updates
-     (kept between runs in instance/bench/ or the tracker_bench database; reseeded if absent);
+     (kept between runs in instance/bench/ or the bench_national PostgreSQL database; reseeded if absent);
   2. serve the app with gunicorn (2 workers) and measure median, p95 and throughput of the
      dashboard, a filtered action list, an action page and GET /api/v1/actions (as the manager of one
      organisation), and the oversight comparison of all 150 organisations and its CSV export (as an
