@@ -65,10 +65,14 @@ assets:
 
 # Parsing speed, then national-scale load on SQLite and PostgreSQL (writes BENCHMARKS.md), then the
 # preview of a 2,000-row plan (adds its own section).
+# Each script rewrites only its own sections of BENCHMARKS.md (bench/sections.py), so the order does not
+# matter; all three run even when one misses its target, and the target fails if any did.
 bench: install
-	$(PYTHON) bench/parse_bench.py
-	$(PYTHON) bench/scale_bench.py
-	$(PYTHON) bench/plan_bench.py
+	status=0; \
+	$(PYTHON) bench/parse_bench.py || status=1; \
+	$(PYTHON) bench/scale_bench.py || status=1; \
+	$(PYTHON) bench/plan_bench.py || status=1; \
+	exit $$status
 
 clean:
 	rm -rf $(VENV) node_modules tracker/static .pytest_cache

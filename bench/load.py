@@ -6,6 +6,9 @@ only, so it measures the server rather than a client library.
 
     python bench/load.py '{"base": "http://127.0.0.1:8123", "email": ..., "password": ..., "token": ...,
                            "targets": {"name": "/path", ...}, "duration": 10, "concurrency": 4}'
+
+A target may also be {"path": "/path", "email": ..., "password": ...}, to request it signed in as
+someone else (the oversight user).
 """
 
 from __future__ import annotations
@@ -82,9 +85,16 @@ def hammer(host: str, port: int, path: str, headers: dict, duration: float, conc
 def main() -> None:
     config = json.loads(sys.argv[1])
     url = urllib.parse.urlsplit(config["base"])
-    cookie = sign_in(url.hostname, url.port, config["email"], config["password"])
+    cookies = {config["email"]: sign_in(url.hostname, url.port, config["email"], config["password"])}
     results = {}
     for name, target in config["targets"].items():
+        if isinstance(target, dict):
+            email = target["email"]
+            if email not in cookies:
+                cookies[email] = sign_in(url.hostname, url.port, email, target["password"])
+            cookie, target = cookies[email], target["path"]
+        else:
+            cookie = cookies[config["email"]]
         headers = {"Authorization": f"Bearer {config['token']}"} if target.startswith("/api/") else {"Cookie": cookie}
         # A short warm-up so each worker's first-request costs are not counted.
         hammer(url.hostname, url.port, target, headers, 1.0, config["concurrency"])

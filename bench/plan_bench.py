@@ -19,12 +19,13 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
+sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "bench")]
 
+from sections import load_average, write_sections  # noqa: E402
 from tests.plans.builders import rows_workbook  # noqa: E402
 from tracker.plans import read_plan  # noqa: E402
 
@@ -82,29 +83,19 @@ def _preview_seconds(data: bytes, runs: int) -> float:
     return seconds
 
 
-def write_section(read_seconds: float, preview_seconds: float, rows: int) -> None:
-    path = REPO_ROOT / "BENCHMARKS.md"
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    if SECTION in text:  # replace this section only; scale_bench.py writes the rest of the file
-        before, _, after = text.partition(SECTION)
-        rest = after.split("\n## ", 1)
-        text = before.rstrip("\n") + ("\n\n## " + rest[1] if len(rest) > 1 else "\n")
+def write_section(read_seconds: float, preview_seconds: float, rows: int, load_before: str) -> None:
+    """Replace this script's section of BENCHMARKS.md only; the other scripts write the rest."""
     verdict = "yes" if preview_seconds < TARGET_SECONDS else "no"
-    text = text.rstrip("\n") + f"""
-
-{SECTION}
-
-`bench/plan_bench.py`: the preview of a {rows:,}-row plan (.xlsx with a title block, 400 recommendations
+    write_sections({SECTION: f"""`bench/plan_bench.py`: the preview of a {rows:,}-row plan (.xlsx with a title block, 400 recommendations
 of five steps, UK dates in five forms, RAG words, updates on every other row), median of the runs.
+Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; load average before: {load_before}, after: {load_average()}.
 
 | Measurement | Seconds |
 |---|---:|
 | Reading the plan (`tracker.plans.read_plan`) | {read_seconds:.2f} |
 | The whole preview, owners matched to 30 roles (`preview_plan`, SQLite) | {preview_seconds:.2f} |
 
-Target: the preview under {TARGET_SECONDS:.0f} s: {verdict}.
-"""
-    path.write_text(text)
+Target: the preview under {TARGET_SECONDS:.0f} s: {verdict}."""})
 
 
 def main() -> None:
@@ -112,6 +103,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rows", type=int, default=ROWS)
     arguments = parser.parse_args()
+    load_before = load_average()
     data = plan_workbook(arguments.rows)
     plan = read_plan(data, TODAY)
     assert len(plan.rows) == arguments.rows and not plan.refused_rows, "the benchmark plan should read cleanly"
@@ -119,7 +111,7 @@ def main() -> None:
     preview_seconds = _preview_seconds(data, arguments.runs)
     print(f"Reading a {arguments.rows:,}-row plan: {read_seconds:.2f} s; whole preview: {preview_seconds:.2f} s "
           f"(target under {TARGET_SECONDS:.0f} s)")
-    write_section(read_seconds, preview_seconds, arguments.rows)
+    write_section(read_seconds, preview_seconds, arguments.rows, load_before)
     if preview_seconds >= TARGET_SECONDS:
         sys.exit(1)
 

@@ -1,7 +1,9 @@
 """How many SQL statements each page runs, counted in-process against a given database: when
 rendered afresh, and when served from the page cache (tracker/page_cache.py).
 
-    DATABASE_URL=... python bench/query_counts.py EMAIL PASSWORD SLUG ACTION_ID
+    DATABASE_URL=... python bench/query_counts.py EMAIL PASSWORD SLUG ACTION_ID TOKEN [OVERSIGHT_EMAIL]
+
+The oversight pages are counted signed in as OVERSIGHT_EMAIL (same password), when given.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ def pages(slug: str, action_id: int) -> dict[str, str]:
         "action page": f"/actions/{action_id}",
         "API actions": f"/api/v1/actions?organisation={slug}&status=in_progress",
     }
+
+
+def oversight_pages() -> dict[str, str]:
+    return {"oversight comparison": "/oversight", "oversight CSV": "/oversight/organisations.csv"}
 
 
 def count_queries(app, email: str, password: str, token: str | None, paths: dict[str, str]) -> dict[str, int]:
@@ -60,11 +66,15 @@ def main() -> None:
     from tracker import create_app
 
     email, password, slug, action_id, token = sys.argv[1:6]
+    oversight_email = sys.argv[6] if len(sys.argv) > 6 else None
     paths = pages(slug, int(action_id))
-    print(json.dumps({
-        "rendered": count_queries(create_app("development", CACHE_TYPE="NullCache"), email, password, token, paths),
-        "kept": count_queries(create_app("development"), email, password, token, paths),
-    }))
+    results = {}
+    for mode, app in (("rendered", create_app("development", CACHE_TYPE="NullCache")),
+                      ("kept", create_app("development"))):
+        results[mode] = count_queries(app, email, password, token, paths)
+        if oversight_email:
+            results[mode].update(count_queries(app, oversight_email, password, None, oversight_pages()))
+    print(json.dumps(results))
 
 
 if __name__ == "__main__":

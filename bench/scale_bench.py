@@ -2,15 +2,20 @@
 
 For each database (SQLite, and PostgreSQL when it answers on 127.0.0.1:5432):
   1. seed 150 organisations, ~10,000 reports, ~100,000 actions and ~500,000 updates
-     (kept between runs in instance/bench/ or the tracker_bench database; reseeded if absent);
+     (kept between runs in instance/bench/ or the bench_national PostgreSQL database; reseeded if absent);
   2. serve the app with gunicorn (2 workers) and measure median, p95 and throughput of the
-     dashboard, a filtered action list, an action page and GET /api/v1/actions, beside
-     /healthz in the same run, from a load generator in another process (bench/load.py);
+     dashboard, a filtered action list, an action page and GET /api/v1/actions (as the manager of one
+     organisation), and the oversight comparison of all 150 organisations and its CSV export (as an
+     oversight user of the Youth Justice Board), beside /healthz in the same run, from a load generator
+     in another process (bench/load.py);
   3. time one reminder run over every action, and its peak memory (bench/reminder_run.py);
   4. count SQL statements per page at national scale and on a small database.
-Writes BENCHMARKS.md.
+Writes its own sections of BENCHMARKS.md (the preamble, one per database, the targets and the query
+counts) and keeps every other section (report parsing, plan import) as it is (bench/sections.py).
+Load averages before and after each database's run are recorded beside its figures.
 
     python bench/scale_bench.py [--databases sqlite,postgresql] [--duration 10] [--concurrency 4]
+                                [--no-reminders]
 """
 
 from __future__ import annotations
@@ -21,25 +26,34 @@ import os
 import platform
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from sections import load_average, section, split, write_sections  # noqa: E402
+
 VENV_BIN = ROOT / ".venv" / "bin"
 WORK = ROOT / "instance" / "bench"
 SCALE = {"organisations": 150, "reports": 68, "actions_per_report": 10, "updates_per_action": 5}
 BENCH_USER = "manager@service-0002.example"
 BENCH_SLUG = "service-0002"
+OVERSIGHT_USER = "oversight@yjb.example"
+OVERSIGHT_SLUG = "yjb"
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-POSTGRES_BENCH = "postgresql://postgres@127.0.0.1:5432/tracker_bench"
+# A database of its own, never one the test suites use.
+POSTGRES_DATABASE = "bench_national"
+POSTGRES_BENCH = f"postgresql://postgres@127.0.0.1:5432/{POSTGRES_DATABASE}"
 
 
-def flask(url: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+def flask(url: str, *args: str, check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": url, "TRACKER_CONFIG": "development"}
     result = subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env,
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, input=stdin if stdin is not None else "")
     if check and result.returncode != 0:
         raise SystemExit(f"flask {' '.join(args)} failed:\n{result.stderr}")
     return result
@@ -66,9 +80,9 @@ def reset(kind: str, url: str) -> None:
     import psycopg
 
     with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = 'tracker_bench'").fetchone()
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (POSTGRES_DATABASE,)).fetchone()
         if not exists:
-            connection.execute("CREATE DATABASE tracker_bench")
+            connection.execute(f"CREATE DATABASE {POSTGRES_DATABASE}")
     with psycopg.connect(POSTGRES_BENCH, autocommit=True) as connection:
         connection.execute("DROP SCHEMA public CASCADE")
         connection.execute("CREATE SCHEMA public")
@@ -82,6 +96,8 @@ def prepare(kind: str, url: str) -> dict:
         flask(url, "db", "upgrade")  # data seeded by an earlier version gets this version's tables
         state = json.loads(state_file.read_text())
         state["seed_seconds"] = state.get("seed_seconds")
+        add_oversight_user(url, state)
+        state_file.write_text(json.dumps(state))
         return state
     reset(kind, url)
     flask(url, "db", "upgrade")
@@ -94,8 +110,19 @@ def prepare(kind: str, url: str) -> dict:
     password = seeded.stdout.split("password for every demo user: ")[1].split(")")[0]
     token = flask(url, "tracker", "create-token", BENCH_USER, "--name", "benchmark").stdout.strip()
     state = {"password": password, "token": token, "seed_seconds": seed_seconds}
+    add_oversight_user(url, state)
     state_file.write_text(json.dumps(state))
     return state
+
+
+def add_oversight_user(url: str, state: dict) -> None:
+    """The Youth Justice Board and one oversight user in it, who reads every organisation."""
+    if state.get("oversight"):
+        return
+    flask(url, "tracker", "create-organisation", OVERSIGHT_SLUG, "--name", "Youth Justice Board")
+    flask(url, "tracker", "create-user", OVERSIGHT_USER, "--org", OVERSIGHT_SLUG, "--access", "oversight",
+          "--name", "Olu Oversight", stdin=state["password"] + "\n")
+    state["oversight"] = OVERSIGHT_USER
 
 
 def free_port() -> int:
@@ -151,7 +178,9 @@ def small_database_query_counts() -> dict:
                    "--updates-per-action", "1", "--credentials-file", str(WORK / "small-sign-in.txt"))
     password = seeded.stdout.split("password for every demo user: ")[1].split(")")[0]
     token = flask(url, "tracker", "create-token", BENCH_USER).stdout.strip()
-    return run_python("query_counts.py", url, BENCH_USER, password, BENCH_SLUG, str(first_action_id(url)), token)
+    add_oversight_user(url, {"password": password})
+    return run_python("query_counts.py", url, BENCH_USER, password, BENCH_SLUG, str(first_action_id(url)), token,
+                      OVERSIGHT_USER)
 
 
 def analyse(url: str) -> None:
@@ -166,7 +195,9 @@ def analyse(url: str) -> None:
 
 def bench_database(kind: str, url: str, duration: float, concurrency: int, reminders: bool = True) -> dict:
     print(f"[{kind}] preparing national-scale data…", flush=True)
+    started_at = datetime.now(timezone.utc)
     state = prepare(kind, url)
+    load_before = load_average()
     analyse(url)
     action_id = first_action_id(url)
     targets = {
@@ -175,6 +206,10 @@ def bench_database(kind: str, url: str, duration: float, concurrency: int, remin
         "action list (filtered)": f"/organisations/{BENCH_SLUG}/actions?status=in_progress&rag=red",
         "action page": f"/actions/{action_id}",
         "API actions": f"/api/v1/actions?organisation={BENCH_SLUG}&status=in_progress",
+        # Signed in as the Youth Justice Board's oversight user: every organisation, one row each.
+        "oversight comparison": {"path": "/oversight", "email": OVERSIGHT_USER, "password": state["password"]},
+        "oversight CSV": {"path": "/oversight/organisations.csv", "email": OVERSIGHT_USER,
+                          "password": state["password"]},
     }
     modes = {}
     # As it runs in production (pages kept between changes), then with every page rendered afresh.
@@ -192,15 +227,18 @@ def bench_database(kind: str, url: str, duration: float, concurrency: int, remin
             server.wait(timeout=30)
     print(f"[{kind}] counting queries per page…", flush=True)
     queries = run_python("query_counts.py", url, BENCH_USER, state["password"], BENCH_SLUG, str(action_id),
-                         state["token"])
+                         state["token"], OVERSIGHT_USER)
     result = {"counts": counts(url), "seed_seconds": state.get("seed_seconds"), "pages": modes["kept"],
-              "pages_rendered": modes["rendered"], "queries": queries}
+              "pages_rendered": modes["rendered"], "queries": queries, "load_before": load_before,
+              "load_after_pages": load_average(), "started_at": f"{started_at:%Y-%m-%d %H:%M}"}
     if reminders:
         print(f"[{kind}] one reminder run over every action…", flush=True)
         today = date.today()
         # The first run after loading the data (everything due at once), then the next day's run.
         result["reminders"] = run_python("reminder_run.py", url, today.isoformat(),
                                          (today + timedelta(days=1)).isoformat())
+        result["load_after_reminders"] = load_average()
+    result["finished_at"] = f"{datetime.now(timezone.utc):%H:%M}"
     return result
 
 
@@ -222,25 +260,39 @@ def machine() -> str:
 
 
 def write_report(results: dict, small_queries: dict, duration: float, concurrency: int) -> None:
-    lines = [
+    preamble = [
         "# Benchmarks",
         "",
-        f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on: {machine()}.",
+        f"Page figures measured {datetime.now(timezone.utc):%Y-%m-%d} on: {machine()}. Each section says when it "
+        "was measured and the load average (1, 5 and 15 minutes, as `uptime` shows it) before and after: the "
+        "2 cores may be shared with other jobs, and figures taken under load are upper bounds.",
         "",
-        "`make bench` reproduces this. The app is served by gunicorn with 2 sync workers; a load generator in",
+        "`make bench` reproduces this: bench/parse_bench.py, bench/scale_bench.py and bench/plan_bench.py each",
+        "rewrite only their own sections of this file (bench/sections.py), and keep the others and any \"###\"",
+        "notes written by hand inside them.",
+        "",
+        "The app is served by gunicorn with 2 sync workers; a load generator in",
         f"another process (bench/load.py) keeps {concurrency} keep-alive connections busy for {duration:g} s per",
         "page after a 1 s warm-up, signed in as the manager of one organisation (API calls use a bearer token).",
+        "The oversight comparison and its CSV export are requested signed in as an oversight user of the Youth",
+        "Justice Board (a 151st organisation, with no actions): one row for each of the 151 organisations.",
         "`/healthz` (one `SELECT 1`) is measured in the same run as the floor to compare against.",
         "",
         "Each page is measured twice. First as the tracker runs: rendered pages are kept (tracker/page_cache.py)",
         "until something they show changes, so repeated visits between changes are served from memory. Then with",
-        "`CACHE_TYPE=NullCache`, every request rendered afresh: what the first visit after a change costs.",
-        "",
+        "`CACHE_TYPE=NullCache`, every request rendered afresh: what the first visit after a change costs. The",
+        "oversight pages are not kept by the page cache, so both of their measurements render them afresh.",
     ]
+    owned: dict[str, str] = {}
     for kind, result in results.items():
+        heading = f"## {'SQLite' if kind == 'sqlite' else 'PostgreSQL'}"
         data = result["counts"]
-        lines += [
-            f"## {'SQLite' if kind == 'sqlite' else 'PostgreSQL'}",
+        loads = f"Load average before: {result.get('load_before', '?')}; after the pages: " \
+                f"{result.get('load_after_pages', '?')}"
+        if result.get("load_after_reminders"):
+            loads += f"; after the reminder runs: {result['load_after_reminders']}"
+        lines = [
+            f"Measured {result.get('started_at', '?')}–{result.get('finished_at', '?')} UTC. {loads}.",
             "",
             f"Data: {data.get('organisations', 0):,} organisations, {data.get('reports', 0):,} reports, "
             f"{data.get('actions', 0):,} actions, {data.get('updates', 0):,} updates"
@@ -261,18 +313,18 @@ def write_report(results: dict, small_queries: dict, duration: float, concurrenc
                       "to a server on loopback is timed over the first 2,000 emails of the run.", "",
                       "| Day | Decide and queue (s) | Emails queued | Delivery rate (emails/s) | "
                       "Time to deliver all queued (s) |", "|---|---:|---:|---:|---:|"]
-        for label, run in zip(("First run after loading the data", "The next day"), reminder["runs"]):
-            lines.append(f"| {label} ({run['today']}) | {run['queue_seconds']} | {run['queued']:,} | "
-                         f"{run['emails_per_second']} | {run['all_delivered_seconds']} |")
-        lines.append("")
-    lines += _verdicts(results)
-    lines += [
-        "## SQL queries per page as data grows",
-        "",
-        "| Page | Small database (3 organisations, 23 actions): rendered / kept | National scale: rendered / kept |",
+            for label, run in zip(("First run after loading the data", "The next day"), reminder["runs"]):
+                lines.append(f"| {label} ({run['today']}) | {run['queue_seconds']} | {run['queued']:,} | "
+                             f"{run['emails_per_second']} | {run['all_delivered_seconds']} |")
+        else:
+            lines += _earlier_reminders(heading)
+        owned[heading] = "\n".join(lines)
+    owned["## Against the targets"] = "\n".join(_verdicts(results))
+    national = next(iter(results.values()))["queries"] if results else {"rendered": {}, "kept": {}}
+    lines = [
+        "| Page | Small database (3 organisations and the YJB, 23 actions): rendered / kept | National scale: rendered / kept |",
         "|---|---:|---:|",
     ]
-    national = next(iter(results.values()))["queries"] if results else {"rendered": {}, "kept": {}}
     for name, small in small_queries["rendered"].items():
         lines.append(f"| {name} | {small} / {small_queries['kept'][name]} | "
                      f"{national['rendered'].get(name, '')} / {national['kept'].get(name, '')} |")
@@ -281,11 +333,37 @@ def write_report(results: dict, small_queries: dict, duration: float, concurrenc
         "A page runs a few more statements when its lists have rows than when they are empty (each eager load",
         "runs only for rows it has to fill); on the small database some of the dashboard's lists are empty.",
         "`tests/web/test_query_counts.py` compares pages whose lists are filled, at 2 and at 50 actions, and",
-        "finds the same number of statements.",
-        "",
+        "finds the same number of statements; tests/web/test_oversight.py does the same for the oversight",
+        "comparison as organisations are added.",
     ]
-    (ROOT / "BENCHMARKS.md").write_text("\n".join(lines))
-    print("\n".join(lines))
+    owned["## SQL queries per page as data grows"] = "\n".join(lines)
+    print(write_sections(owned, preamble="\n".join(preamble), first=True))
+
+
+def _earlier_reminders(heading: str) -> list[str]:
+    """With --no-reminders, the reminder figures already in the file are kept, marked with their date."""
+    body = section(heading)
+    start = body.find("Reminder runs over every action")
+    if start < 0:
+        return ["", "Reminder runs: not measured (`--no-reminders`)."]
+    note = next((line for line in body.splitlines() if line.startswith("Reminder runs were not re-run")), None)
+    if note is None:
+        measured = _measured_date(body) or _measured_date(split(_current_text())[0]) or "an earlier run"
+        note = (f"Reminder runs were not re-run (`--no-reminders`); the figures below are from {measured}, "
+                "with the code and data of that day.")
+    return ["", note, "", body[start:].strip("\n")]
+
+
+def _current_text() -> str:
+    path = ROOT / "BENCHMARKS.md"
+    return path.read_text() if path.exists() else ""
+
+
+def _measured_date(text: str) -> str | None:
+    for line in text.splitlines():
+        if line.startswith("Measured "):
+            return line.removeprefix("Measured ").split(" UTC")[0] + " UTC"
+    return None
 
 
 def _page_table(pages: dict, queries: dict) -> list[str]:
@@ -302,7 +380,7 @@ def _page_table(pages: dict, queries: dict) -> list[str]:
 
 def _verdicts(results: dict) -> list[str]:
     """Each target of issue 7 against what was measured, said plainly."""
-    lines = ["## Against the targets", ""]
+    lines = []
     for kind, result in results.items():
         name = "SQLite" if kind == "sqlite" else "PostgreSQL"
         for mode, label in (("pages", "kept between changes"), ("pages_rendered", "rendered afresh every time")):
@@ -315,13 +393,27 @@ def _verdicts(results: dict) -> list[str]:
                          f"{'yes' if slowest[1]['p95_ms'] < 100 else 'no'} (slowest: {slowest[0]}, "
                          f"{slowest[1]['p95_ms']} ms); throughput of every page at least a quarter of /healthz's: "
                          f"{'yes' if share >= 0.25 else 'no'} (lowest: {weakest[0]}, {share:.0%}).")
+        oversight = [(label, result[mode].get("oversight comparison"), result[mode]["/healthz"]["throughput_rps"])
+                     for mode, label in (("pages", "kept"), ("pages_rendered", "rendered"))]
+        if all(page for _, page, _ in oversight):
+            within = all(page["p95_ms"] < 100 and page["throughput_rps"] / floor >= 0.25 for _, page, floor in oversight)
+            figures = "; ".join(f"{label} run: median {page['median_ms']} ms, p95 {page['p95_ms']} ms, "
+                                f"{page['throughput_rps'] / floor:.0%} of /healthz's throughput"
+                                for label, page, floor in oversight)
+            lines.append(f"- {name}, the oversight comparison of {result['counts'].get('organisations', 0)} "
+                         f"organisations (issue 14; rendered afresh in both runs): within the page targets "
+                         f"(p95 under 100 ms, throughput at least a quarter of /healthz's): "
+                         f"{'yes' if within else 'no'} ({figures}).")
         runs = result.get("reminders", {}).get("runs", [])
         if len(runs) == 2:
             lines.append(f"- {name}: a reminder run (deciding and queueing over every action) under 10 s: "
                          f"{'yes' if runs[1]['queue_seconds'] < 10 else 'no'} for a day's run "
                          f"({runs[1]['queue_seconds']} s); the first run after loading the data, when everything "
                          f"is due at once, takes {runs[0]['queue_seconds']} s.")
-    return lines + [""]
+        if not runs:
+            lines.append(f"- {name}: reminder runs not re-run this time (`--no-reminders`); see the earlier "
+                         "figures in its section.")
+    return lines
 
 
 def main() -> None:
