@@ -1,7 +1,7 @@
 """Rendered pages kept between requests, keyed on the data they show.
 
-The busiest pages (the dashboard, an organisation's action list, an action page and the API's
-action list) are read far more often than the data behind them changes, and most of their cost
+The busiest pages (the dashboard, an organisation's action list, an action page, the API's
+action list, and the oversight comparison with its CSV and Excel downloads) are read far more often than the data behind them changes, and most of their cost
 is Python turning rows into HTML or JSON. So a page is kept once rendered, under a key made of:
 
 - its address (path and query string);
@@ -42,6 +42,8 @@ from .permissions import access_fingerprint
 # carrying one is refused, and PostgreSQL cannot store one.
 _CSRF_TOKEN = "\x00csrf-token\x00"
 _CSP_NONCE = "\x00csp-nonce\x00"
+# Headers a view sets that a kept copy must carry too (the rest come from the app's after-request hooks).
+_KEPT_HEADERS = ("Content-Disposition", "Cache-Control")
 
 
 def _key(organisation_ids: list[int] | None) -> str:
@@ -63,15 +65,21 @@ def cached_page(scope: Callable[..., list[int] | None]) -> Callable:
                 return view(**kwargs)
             key = _key(scope(**kwargs))
             kept = cache.get(key)
-            if kept is not None:
-                body, mimetype = kept
-                return current_app.response_class(_fill_in(body), mimetype=mimetype)
+            if kept is not None and len(kept) == 3:  # (a shared cache may hold older two-part pages)
+                body, mimetype, headers = kept
+                return current_app.response_class(_fill_in(body) if isinstance(body, str) else body,
+                                                  mimetype=mimetype, headers=headers)
             # Objects loaded before the counters were read (by the permission check) may be older
             # than them; reload everything so the page is at least as new as its key.
             db.session.expire_all()
             response = current_app.make_response(view(**kwargs))
             if response.status_code == 200 and not response.direct_passthrough:
-                cache.set(key, (_blank_out(response.get_data(as_text=True)), response.mimetype))
+                # A page's text has per-request parts to blank out; a download (CSV, Excel) is kept
+                # as it is, with the headers that make it one.
+                body = (_blank_out(response.get_data(as_text=True)) if response.mimetype == "text/html"
+                        else response.get_data())
+                headers = {name: response.headers[name] for name in _KEPT_HEADERS if name in response.headers}
+                cache.set(key, (body, response.mimetype, headers))
             return response
 
         return wrapped

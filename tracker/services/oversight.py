@@ -9,14 +9,14 @@ organisations.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 
 from ..extensions import db
-from ..models import Action, BoardMeeting, Flag, Organisation, Status
-from .queries import ActionFilters, filter_actions
+from ..models import Action, BoardMeeting, Flag, Organisation, Recommendation, Report, Status
+from .queries import ActionFilters, filter_actions, report_criteria
 
 SORTS = ("name", "open", "done", "overdue", "at_risk", "oldest_overdue", "last_update", "next_meeting")
 
@@ -45,7 +45,6 @@ class OrganisationRow:
 def comparison(organisation_ids: list[int] | None, filters: ActionFilters, today: date, *,
                sort: str = "overdue", descending: bool = True) -> list[OrganisationRow]:
     """One row per visible organisation (including those with no matching actions)."""
-    base = filter_actions(select(Action.id), filters, today).subquery()
     is_open = Action.status.in_(Status.OPEN)
     statement = (
         select(Action.organisation_id,
@@ -56,8 +55,8 @@ def comparison(organisation_ids: list[int] | None, filters: ActionFilters, today
                func.count(Action.id).filter(is_open, Action.flag.in_((Flag.AT_RISK, Flag.BLOCKED))),
                func.min(case((Action.due_on < today, Action.due_on))).filter(is_open),
                func.max(Action.last_update_at))
-        .where(Action.id.in_(select(base.c.id)))
         .group_by(Action.organisation_id))
+    statement = _filtered(statement, filters, today)
     organisations = select(Organisation).order_by(Organisation.name)
     if organisation_ids is not None:
         statement = statement.where(Action.organisation_id.in_(organisation_ids))
@@ -72,6 +71,18 @@ def comparison(organisation_ids: list[int] | None, filters: ActionFilters, today
         rows.append(OrganisationRow(organisation, total, open_, done, overdue, at_risk, oldest, last,
                                     next_meetings.get(organisation.id)))
     return sort_rows(rows, sort, descending)
+
+
+def _filtered(statement: Select, filters: ActionFilters, today: date) -> Select:
+    """The action list's filters as conditions on the grouped query itself: the report
+    criteria (inspectorate, publication dates) through a join to the action's report, the rest
+    as the list applies them (services/queries.py). No filter chosen, no condition at all."""
+    if filters.inspectorate or filters.published_from or filters.published_to:
+        statement = report_criteria(
+            statement.join(Recommendation, Recommendation.id == Action.recommendation_id)
+            .join(Report, Report.id == Recommendation.report_id), filters)
+        filters = replace(filters, inspectorate="", published_from=None, published_to=None)
+    return filter_actions(statement, filters, today) if filters.active else statement
 
 
 def sort_rows(rows: list[OrganisationRow], sort: str, descending: bool) -> list[OrganisationRow]:

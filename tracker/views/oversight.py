@@ -12,6 +12,7 @@ from sqlalchemy import select
 from .. import clock
 from ..extensions import db
 from ..models import Report
+from ..page_cache import cached_page
 from ..permissions import signed_in, visible_organisation_ids
 from ..services import oversight
 from ..services.queries import ActionFilters
@@ -48,12 +49,17 @@ def _rows():
     return rows, list_args, sort if sort in oversight.SORTS else "overdue", descending
 
 
+# Kept (tracker/page_cache.py) while nothing changes in any organisation the page shows.
 @bp.get("/oversight")
 @signed_in
+@cached_page(scope=visible_organisation_ids)
 def index():
     rows, list_args, sort, descending = _rows()
-    inspectorates = sorted({name for name in db.session.scalars(
-        select(Report.inspectorate).where(Report.inspectorate.is_not(None)).distinct()) if name})
+    # Only the inspectorates of the organisations shown, so the page is kept on their counters alone.
+    inspectorates_shown = select(Report.inspectorate).where(Report.inspectorate.is_not(None)).distinct()
+    if (organisation_ids := visible_organisation_ids()) is not None:
+        inspectorates_shown = inspectorates_shown.where(Report.organisation_id.in_(organisation_ids))
+    inspectorates = sorted({name for name in db.session.scalars(inspectorates_shown) if name})
     return render_template("oversight/index.html", rows=rows, list_args=list_args, sort=sort, descending=descending,
                            inspectorates=inspectorates, today=clock.today(), args=request.args)
 
@@ -66,6 +72,7 @@ def _values(row, today: date) -> list:
 
 @bp.get("/oversight/organisations.<any(csv, xlsx):file_format>")
 @signed_in
+@cached_page(scope=lambda file_format: visible_organisation_ids())
 def export(file_format: str):
     rows, _, _, _ = _rows()
     today = clock.today()
