@@ -281,7 +281,7 @@ def write_report(results: dict, small_queries: dict, duration: float, concurrenc
         "Each page is measured twice. First as the tracker runs: rendered pages are kept (tracker/page_cache.py)",
         "until something they show changes, so repeated visits between changes are served from memory. Then with",
         "`CACHE_TYPE=NullCache`, every request rendered afresh: what the first visit after a change costs. The",
-        "oversight pages are not kept by the page cache, so both of their measurements render them afresh.",
+        "oversight comparison and its CSV are kept too, scoped to every organisation they show.",
     ]
     owned: dict[str, str] = {}
     for kind, result in results.items():

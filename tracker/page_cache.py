@@ -1,8 +1,9 @@
 """Rendered pages kept between requests, keyed on the data they show.
 
 The busiest pages (the dashboard, an organisation's action list, an action page, the API's
-action list, and the oversight comparison with its CSV and Excel downloads) are read far more often than the data behind them changes, and most of their cost
-is Python turning rows into HTML or JSON. So a page is kept once rendered, under a key made of:
+action list, and the oversight comparison with its CSV and Excel downloads) are read far more
+often than the data behind them changes, and most of their cost is Python turning rows into
+HTML or JSON. So a page is kept once rendered, under a key made of:
 
 - its address (path and query string);
 - who is asking: their user id and their access level in each organisation, so a page never
