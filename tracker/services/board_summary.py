@@ -34,13 +34,10 @@ def _deadline_band_sql(today: date):
     )
 
 
-@dataclass(frozen=True)
-class ReportProgress:
-    report_id: int
-    title: str
-    published: date | None
+class StatusCounts:
+    """Totals over `by_status`, shared by a report's progress and the organisation's summary."""
+
     by_status: dict[Status, int]
-    overdue: int
 
     @property
     def total(self) -> int:
@@ -49,6 +46,15 @@ class ReportProgress:
     @property
     def done(self) -> int:
         return sum(self.by_status[status] for status in Status.DONE)
+
+
+@dataclass(frozen=True)
+class ReportProgress(StatusCounts):
+    report_id: int
+    title: str
+    published: date | None
+    by_status: dict[Status, int]
+    overdue: int
 
     @property
     def counted(self) -> int:
@@ -73,7 +79,7 @@ class OwnerLoad:
 
 
 @dataclass(frozen=True)
-class BoardSummary:
+class BoardSummary(StatusCounts):
     """Where an organisation's actions stand today: the numbers on the dashboard and in the pack."""
 
     today: date
@@ -84,13 +90,6 @@ class BoardSummary:
     reports: list[ReportProgress]
     owners: list[OwnerLoad]
 
-    @property
-    def total(self) -> int:
-        return sum(self.by_status.values())
-
-    @property
-    def done(self) -> int:
-        return sum(self.by_status[status] for status in Status.DONE)
 
     @property
     def open(self) -> int:
