@@ -1,6 +1,6 @@
 from datetime import date
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -21,10 +21,10 @@ from ..permissions import (
 )
 from ..services.queries import ActionFilters
 from ..services.rag import RAG_COLOURS
-from ..services import actions as action_service, audit_sentences, evidence as evidence_service, partner_links, queries
+from ..services import actions as action_service, evidence as evidence_service, partner_links, queries
 from ..services.evidence import EvidenceFile
 from .partner_links import link_of
-from .shared import submit, submit_button
+from .shared import audit_download, submit, submit_button
 
 bp = Blueprint("actions", __name__)
 
@@ -315,7 +315,4 @@ def audit(action: Action):
 @for_action(Capability.DOWNLOAD_AUDIT_RECORD)
 def audit_record(action: Action):
     """Every stored value of the action's audit events, for an administrator to keep or inspect."""
-    response = jsonify(action_id=action.id,
-                       events=[audit_sentences.raw_record(event) for event in queries.action_audit_events(action)])
-    response.headers["Content-Disposition"] = f'attachment; filename="action-{action.id}-audit.json"'
-    return response
+    return audit_download(queries.action_audit_events(action), f"action-{action.id}-audit.json", action_id=action.id)

@@ -1,4 +1,4 @@
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -6,8 +6,8 @@ from ..extensions import db
 from ..forms.roles import RoleHolderForm
 from ..models import Organisation, Role
 from ..permissions import Capability, for_organisation
-from ..services import audit_sentences, queries
-from .shared import or_404, submit
+from ..services import queries
+from .shared import audit_download, or_404, submit
 from ..services import organisations as organisation_service
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
@@ -30,10 +30,8 @@ def audit(organisation: Organisation):
 @for_organisation(Capability.DOWNLOAD_AUDIT_RECORD)
 def audit_record(organisation: Organisation):
     """The latest events as stored (UTC, before and after values), for an administrator."""
-    response = jsonify(organisation=organisation.slug,
-                       events=[audit_sentences.raw_record(event) for event in queries.audit_events(organisation)])
-    response.headers["Content-Disposition"] = f'attachment; filename="{organisation.slug}-audit.json"'
-    return response
+    return audit_download(queries.audit_events(organisation), f"{organisation.slug}-audit.json",
+                          organisation=organisation.slug)
 
 
 @bp.get("/<slug>/roles")

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import abort, flash, redirect
+from flask import abort, flash, jsonify, redirect
 from flask_wtf import FlaskForm
 from wtforms import Field
 
 from ..extensions import db
 from ..forms.errors import add_service_error
-from ..services import ServiceError
+from ..services import ServiceError, audit_sentences
 
 T = TypeVar("T")
 
@@ -68,3 +68,10 @@ def or_404(found: T | None) -> T:
     if found is None:
         abort(404)
     return found
+
+
+def audit_download(events: list, filename: str, **about: Any) -> Any:
+    """Audit events as stored (UTC, before and after values), as a JSON file for an administrator."""
+    response = jsonify(**about, events=[audit_sentences.raw_record(event) for event in events])
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
