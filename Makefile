@@ -4,6 +4,8 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 PYTEST := $(VENV)/bin/pytest
+# pytest-xdist: one worker per core (each PostgreSQL worker gets its own database; see tests/conftest.py).
+PYTEST_WORKERS ?= 2
 PDF_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
 .PHONY: run test lint test-sqlite test-postgresql install assets bench clean
@@ -28,11 +30,11 @@ lint:
 
 test-sqlite:
 	@echo "== Tests on SQLite =="
-	env -u TEST_DATABASE_URL $(PYTEST)
+	env -u TEST_DATABASE_URL $(PYTEST) -n $(PYTEST_WORKERS)
 
 test-postgresql:
 	@echo "== Tests on PostgreSQL ($$TEST_DATABASE_URL) =="
-	$(PYTEST)
+	$(PYTEST) -n $(PYTEST_WORKERS)
 
 install: $(VENV)/.installed node_modules/.installed tracker/static/css/app.css $(PDF_FONT)
 
