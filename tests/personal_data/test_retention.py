@@ -72,7 +72,7 @@ def test_sent_email_text_goes_after_90_days_and_unsent_email_never(app, travel):
     assert _run().counts["sent emails' text older than 90 days"] == 0
     travel("2026-04-02")
     assert _run().counts["sent emails' text older than 90 days"] == 1
-    assert db.session.get(Notification, sent_id).body_text == retention.CLEARED
+    assert db.session.get(Notification, sent.id).body_text == retention.CLEARED
     assert db.session.get(Notification, sent.id).subject == "Subject"  # the record of sending stays
     assert db.session.get(Notification, waiting.id).body_text == "The text"
 
