@@ -338,7 +338,8 @@ def sentence(event: EventLike, zone: ZoneInfo) -> str:
         text = f"{who} made a change recorded as {event.event.replace('_', ' ').replace('.', ': ')}."
     else:
         text = describe(who, before, after, zone)
-    return text[:1].upper() + text[1:]  # "a former member of staff (#12) signed in." starts a sentence
+    # A forgotten person's events start with the label their records now carry.
+    return "A" + text[1:] if text.startswith("a former member of staff") else text
 
 
 def when(event: EventLike, zone: ZoneInfo) -> str:

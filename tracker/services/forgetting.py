@@ -125,7 +125,8 @@ def _leave_contact_roles(user: User, email: str, actor: Actor) -> None:
                     for tenure in role.tenures:
                         tenure.ended_at = tenure.ended_at or utc_now()
                 setattr(role, kind, None)
-                audit.record(f"role.{kind}_changed", role, actor=actor, organisation_id=role.organisation_id,
+                event = "role.holder_changed" if kind == "holder" else "role.deputy_changed"
+                audit.record(event, role, actor=actor, organisation_id=role.organisation_id,
                              before={kind: contact.email}, after={kind: None})
 
 
