@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -10,7 +12,7 @@ from tests.personal_data.helpers import rows_holding
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import (
-    AccessLevel, ApiToken, AuditEvent, Notification, NotificationStatus, PartnerLink, Role, Status, Update, User,
+    AccessLevel, ApiToken, AuditEvent, Notification, NotificationStatus, Role, Status, Update, User,
 )
 from tracker.services import organisations as organisation_service
 from tracker.services import ServiceError, accounts, actions, forgetting, invitations, partner_links, people
@@ -137,3 +139,22 @@ def test_subject_access_from_one_organisation_holds_only_its_data(leaver):
     assert all(event["organisation_id"] == organisation.id for event in data["audit_events_about_them"])
     assert "api_tokens" not in data["account"]
     assert "Southtown work" in str(person_data(sam))
+
+
+def test_the_commands(leaver, app):
+    organisation, admin, sam, role, action, update = leaver
+    runner = app.test_cli_runner()
+    unknown = runner.invoke(args=["tracker", "person-data", "nobody@example.org"])
+    assert unknown.exit_code == 2 and "Nobody with the email address nobody@example.org" in unknown.output
+    shown = runner.invoke(args=["tracker", "person-data", EMAIL.upper()])
+    assert shown.exit_code == 0
+    data = json.loads(shown.output)
+    assert data["account"]["email"] == EMAIL and data["scope"] == "every organisation"
+    refused = runner.invoke(args=["tracker", "forget-person", admin.email])
+    assert refused.exit_code == 1 and "last administrator" in refused.output
+    done = runner.invoke(args=["tracker", "forget-person", EMAIL])
+    assert done.exit_code == 0 and f"a former member of staff (#{sam.id})" in done.output
+    db.session.expire_all()
+    assert rows_holding(EMAIL) == []
+    again = runner.invoke(args=["tracker", "forget-person", EMAIL])
+    assert again.exit_code == 2 and "Nobody with the email address" in again.output

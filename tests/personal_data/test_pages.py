@@ -153,3 +153,19 @@ def test_the_privacy_notice_is_linked_from_every_page_and_editable_by_admins(wor
     client_request.get("personal_data.privacy", slug="no-such-organisation", _expected_status=404)
     client_request.login(manager)
     client_request.get("personal_data.edit_privacy_notice", slug=organisation.slug, _expected_status=403)
+
+
+def test_another_organisations_evidence_cannot_be_removed(world, client_request):
+    organisation, admin, manager, owner, action, update = world
+    from tracker.services import evidence as evidence_service
+    from tracker.services.evidence import EvidenceFile
+    [evidence] = evidence_service.attach(update, evidence_service.check_files([EvidenceFile("a.txt", b"notes\n")]))
+    outsider = make_user(make_organisation(), AccessLevel.ADMIN)
+    db.session.commit()
+    client_request.login(outsider)
+    client_request.post("personal_data.remove_evidence", {"reason": "x"}, _expected_status=404, evidence_id=evidence.id)
+    client_request.login(manager)
+    client_request.post("personal_data.remove_evidence", {"reason": "Case notes"}, evidence_id=evidence.id)
+    page = client_request.get("actions.show", action_id=action.id)
+    assert "File removed by Max Manager" in page.select_one(".app-history__item").text
+    client_request.get("actions.download_evidence", _expected_status=404, evidence_id=evidence.id)

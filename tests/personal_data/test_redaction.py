@@ -9,7 +9,7 @@ from tests.factories import make_action, make_organisation, make_role, make_user
 from tracker.boardpack import WRITERS
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, Evidence, FileContent, Notification, NotificationStatus, Status
-from tracker.services import ServiceError, actions, evidence as evidence_service, files, outgoing, redaction
+from tracker.services import ServiceError, actions, evidence as evidence_service, files, redaction
 from tracker.services.audit_sentences import sentence
 from tracker.services.board_pack import board_pack
 from tracker.services.decisions import send_back
