@@ -64,7 +64,8 @@ def housekeeping(app: Flask) -> str | None:
         windows = throttling.forget_old()
         kept_too_long = retention.apply_retention(actor=SCHEDULER_ACTOR)
         db.session.commit()
-        return f"Deleted {staged} staged uploads and {windows} old sign-in counts. " + " ".join(kept_too_long.lines())
+        return (f"Deleted {staged} staged uploads and {windows} old sign-in counts."
+                + (" " + " ".join(kept_too_long.lines()) if kept_too_long.total else ""))
 
     with app.app_context():
         return run_exclusively(HOUSEKEEPING, tidy)
