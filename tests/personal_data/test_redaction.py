@@ -171,6 +171,8 @@ def test_packs_show_the_redacted_marker(world, app):
     sheet_text = " ".join(str(cell.value) for sheet in openpyxl.load_workbook(io.BytesIO(WRITERS["xlsx"](pack))).worksheets
                           for row in sheet.iter_rows() for cell in row if cell.value)
     assert "Update redacted by Priya Manager" in sheet_text and CHILD not in sheet_text
+    board_pdf = _pdf_text(WRITERS["pdf"](pack))
+    assert "Update redacted by Priya Manager" in board_pdf and "Jamie" not in board_pdf
     pdf = evidence_pack_pdf(action.recommendation.report, evidence_pack(action.recommendation.report), clock.today())
     text = _pdf_text(pdf)
     assert "Update redacted by Priya Manager" in text and "File removed by Priya Manager" in text
@@ -181,3 +183,14 @@ def _pdf_text(data: bytes) -> str:
     import pypdf
     import io
     return " ".join(" ".join((page.extract_text() or "").split()) for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+def test_redacting_a_withdrawal_takes_the_reason_from_the_action_too(world):
+    organisation, manager, owner, action, update = world
+    record = actions.withdraw_action(action, by=manager, reason="Alexis Quartermaine moved away", board_decision="Board, item 4",
+                                     expected_version=action.version)
+    db.session.commit()
+    redaction.redact_update(record, by=manager, reason="It named a child")
+    db.session.commit()
+    assert action.withdrawn_reason == redaction.REDACTED and action.status is Status.WITHDRAWN
+    assert "Quartermaine" not in _all_text()

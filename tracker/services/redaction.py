@@ -65,9 +65,12 @@ def redact_update(update: Update, *, by: User, reason: str) -> None:
                               "Nothing was changed.")
     reason = _checked_reason(reason)
     removed = _update_text(update)
+    action = update.action
+    if action.withdrawn_reason and action.withdrawn_reason in update.note:  # the withdrawal this update records
+        removed = sorted({*removed, action.withdrawn_reason}, key=len, reverse=True)
+        action.withdrawn_reason = REDACTED
     update.note = update_marker(by, clock.today(), reason)
     update.links = []
-    action = update.action
     if update.flag_reason:
         if action.flag_reason == update.flag_reason:
             action.flag_reason = REDACTED

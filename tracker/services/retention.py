@@ -129,8 +129,7 @@ def _sent(cutoff: datetime):
 
 
 def _old_email_bodies(cutoff: datetime) -> list[int]:
-    return _ids(Notification, (Notification.status != NotificationStatus.PENDING) & (Notification.body_text != CLEARED)
-                & _sent(cutoff))
+    return _ids(Notification, (Notification.status != NotificationStatus.PENDING) & _has_text() & _sent(cutoff))
 
 
 def _expired_link_emails(now: datetime) -> list[int]:
@@ -142,7 +141,12 @@ def _expired_link_emails(now: datetime) -> list[int]:
                 "partner_link": timedelta(days=config["PARTNER_LINK_DAYS"])}
     return [notification_id for kind, period in validity.items() for notification_id in _ids(Notification, (
         (Notification.kind == kind) & (Notification.status != NotificationStatus.PENDING)
-        & (Notification.body_text != CLEARED) & (Notification.created_at < now - period)))]
+        & _has_text() & (Notification.created_at < now - period)))]
+
+
+def _has_text():
+    """Not cleared already, by retention or when its recipient was forgotten (empty)."""
+    return Notification.body_text.not_in([CLEARED, ""])
 
 
 def _clear_bodies(ids: list[int]) -> None:
