@@ -89,6 +89,9 @@ def test_an_admin_downloads_a_persons_data(world, client_request):
     data = json.loads(response.get_data(as_text=True))
     assert data["account"]["email"] == "olu@northtown.example"
     assert [item["note"] for item in data["updates_written"]] == [NOTE]
+    # The factory sets the holder directly, as data from before tenures were recorded: no dates.
+    assert data["roles_held"] == [{"role": "YOS Head of Service", "organisation": organisation.slug, "as": "holder",
+                                   "started_at": None, "ended_at": None}]
     assert db.session.scalars(select(AuditEvent).filter_by(event="person_data.exported")).one().actor_id == admin.id
 
 

@@ -75,15 +75,20 @@ def _account(user: User, *, full: bool) -> dict[str, Any]:
 
 
 def _roles(contact_ids: list[int]) -> list[dict[str, Any]]:
-    """Held roles with their dates (role_tenures, recorded at every change of holder), then
-    roles they deputise for (deputies have no dates recorded)."""
+    """Held roles with their dates (role_tenures, recorded at every change of holder), roles
+    held without a recorded start, then roles they deputise for (deputies have no dates)."""
     held = [_row(role=tenure.role.name, organisation=tenure.role.organisation.slug, as_="holder",
                  started_at=tenure.started_at, ended_at=tenure.ended_at)
             for tenure in db.session.scalars(select(RoleTenure).where(RoleTenure.contact_id.in_(contact_ids))
                                              .order_by(RoleTenure.started_at))]
+    recorded = set(db.session.scalars(select(RoleTenure.role_id).where(RoleTenure.contact_id.in_(contact_ids))))
+    # A holder set before tenures were recorded (or by a direct edit) is listed without dates.
+    undated = [_row(role=role.name, organisation=role.organisation.slug, as_="holder", started_at=None, ended_at=None)
+               for role in db.session.scalars(select(Role).where(Role.holder_id.in_(contact_ids)))
+               if role.id not in recorded]
     deputy = [_row(role=role.name, organisation=role.organisation.slug, as_="deputy", started_at=None, ended_at=None)
               for role in db.session.scalars(select(Role).where(Role.deputy_id.in_(contact_ids)))]
-    return [{("as" if key == "as_" else key): value for key, value in row.items()} for row in held + deputy]
+    return [{("as" if key == "as_" else key): value for key, value in row.items()} for row in held + undated + deputy]
 
 
 def _updates(user: User, contact_ids: list[int], in_scope) -> list[dict[str, Any]]:
