@@ -172,3 +172,14 @@ def test_another_organisations_evidence_cannot_be_removed(world, client_request)
     page = client_request.get("actions.show", action_id=action.id)
     assert "File removed by Max Manager" in page.select_one(".app-history__item").text
     client_request.get("actions.download_evidence", _expected_status=404, evidence_id=evidence.id)
+
+
+def test_an_admin_cannot_download_or_forget_someone_of_another_organisation(world, client_request):
+    organisation, admin, manager, owner, action, update = world
+    stranger = make_user(make_organisation(), AccessLevel.MANAGER, email="stranger@elsewhere.example")
+    db.session.commit()
+    client_request.login(admin)
+    client_request.get("personal_data.download", _expected_status=404, slug=organisation.slug, user_id=stranger.id)
+    client_request.post("personal_data.forget", {}, _expected_status=404, slug=organisation.slug, user_id=stranger.id)
+    db.session.expire_all()
+    assert db.session.get(User, stranger.id).forgotten_at is None
