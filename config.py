@@ -170,6 +170,25 @@ class Config:
     # CACHE_PAGES: how many pages each worker keeps at most (SimpleCache); pages are 5–50 KB.
     CACHE_THRESHOLD = int(os.environ.get("CACHE_PAGES", "1000"))
 
+    # How long personal data is kept (services/retention.py; docs/data-protection.md says why).
+    # The scheduler's daily housekeeping applies them, and `flask tracker retention` on demand.
+    # Nothing open is ever removed: unsent emails, open actions' evidence, unexpired tokens.
+    # EVIDENCE_RETENTION_YEARS: evidence files are removed this long after their action closed.
+    EVIDENCE_RETENTION_YEARS = int(os.environ.get("EVIDENCE_RETENTION_YEARS", "6"))
+    # SENT_EMAIL_BODY_DAYS: the text of an email that was sent (or failed, or was cancelled) is
+    # cleared this long after; who it went to, its subject and when are kept.
+    SENT_EMAIL_BODY_DAYS = int(os.environ.get("SENT_EMAIL_BODY_DAYS", "90"))
+    # SIGN_IN_ATTEMPT_DAYS: failed sign-ins (their audit events and throttle counts) are deleted
+    # this long after.
+    SIGN_IN_ATTEMPT_DAYS = int(os.environ.get("SIGN_IN_ATTEMPT_DAYS", "30"))
+    # SIGN_IN_RECORD_DAYS: successful sign-ins and sign-outs (audit events) are deleted this
+    # long after.
+    SIGN_IN_RECORD_DAYS = int(os.environ.get("SIGN_IN_RECORD_DAYS", "365"))
+    # Invitation, password reset and partner link emails carry a link that works for a while
+    # (INVITATION_DAYS, PASSWORD_RESET_MINUTES, PARTNER_LINK_DAYS): once it has expired the
+    # sent email's text is cleared at once. Expired or revoked API tokens, calendar feeds and
+    # partner links are deleted at once too.
+
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session; the session itself expires
 
 

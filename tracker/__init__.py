@@ -168,10 +168,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_board_blueprints(app: Flask) -> None:
-    """Board decisions, report corrections after import, and the oversight comparison."""
-    from .views import action_lists, decisions, oversight, report_admin, theme_tags
+    """Board decisions, report corrections after import, the oversight comparison, and personal data."""
+    from .views import action_lists, decisions, oversight, personal_data, report_admin, theme_tags
 
-    for blueprint in (decisions.bp, report_admin.bp, action_lists.bp, oversight.bp, theme_tags.bp):
+    for blueprint in (decisions.bp, report_admin.bp, action_lists.bp, oversight.bp, theme_tags.bp, personal_data.bp):
         app.register_blueprint(blueprint)
 
 

@@ -279,3 +279,10 @@ def board_pack(slug: str, file_format: str, out: Path) -> None:
 
 tracker.add_command(import_plan)
 tracker.add_command(export_plan)
+
+
+from .personal_data_commands import forget_person, person_data, retention  # noqa: E402
+
+tracker.add_command(person_data)
+tracker.add_command(forget_person)
+tracker.add_command(retention)

@@ -8,7 +8,8 @@ but the `scheduler` command imports this module). Three jobs, with explicit ids:
   it runs at once, so a restart or an outage at that hour does not lose a day.
 - `deliver-outbox`, every OUTBOX_INTERVAL_MINUTES: retries, and emails a manager resent.
 - `housekeeping`, daily at 03:00: deletes uploads left on the import review screen for more
-  than a day and sign-in throttle counts from windows that have ended.
+  than a day and sign-in throttle counts from windows that have ended, and removes personal
+  data past its retention period (services/retention.py).
 
 Both are idempotent sweeps (the outbox keys and row locks make a second run send nothing
 twice). On PostgreSQL each run also holds a transaction-level advisory lock for the job, on a
@@ -34,7 +35,7 @@ from . import clock
 from .extensions import db
 from .models import utc_now
 from .models.notification import SchedulerRun
-from .services import files, imports, notifications, reminders, throttling
+from .services import files, imports, notifications, reminders, retention, throttling
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +62,10 @@ def housekeeping(app: Flask) -> str | None:
         staged = imports.forget_old_staged()
         files.forget_older_than("staging", utc_now() - timedelta(hours=imports.STAGED_FOR_HOURS))
         windows = throttling.forget_old()
+        kept_too_long = retention.apply_retention(actor=SCHEDULER_ACTOR)
         db.session.commit()
-        return f"Deleted {staged} staged uploads and {windows} old sign-in counts."
+        return (f"Deleted {staged} staged uploads and {windows} old sign-in counts."
+                + (" " + " ".join(kept_too_long.lines()) if kept_too_long.total else ""))
 
     with app.app_context():
         return run_exclusively(HOUSEKEEPING, tidy)

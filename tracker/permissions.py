@@ -45,6 +45,8 @@ class Capability(enum.StrEnum):
     RECORD_MEETING = "record meeting"              # record a board meeting and its decisions
     MANAGE_NOTIFICATIONS = "manage notifications"  # reminder policy, the outbox, resending emails
     MANAGE_PEOPLE = "manage people"                # invite, change access, remove; single sign-on domains
+    REDACT = "redact"                              # remove an update's text or an evidence file, with a reason
+    MANAGE_PERSONAL_DATA = "manage personal data"  # a person's data: download it, forget them; the privacy notice
 
 
 EVERY_LEVEL = frozenset(AccessLevel)
@@ -68,6 +70,8 @@ LEVELS_FOR: dict[Capability, frozenset[AccessLevel]] = {
     Capability.RECORD_MEETING: STAFF | {AccessLevel.BOARD},
     Capability.MANAGE_NOTIFICATIONS: STAFF,
     Capability.MANAGE_PEOPLE: frozenset({AccessLevel.ADMIN}),
+    Capability.REDACT: STAFF,
+    Capability.MANAGE_PERSONAL_DATA: frozenset({AccessLevel.ADMIN}),
 }
 OWNER_NEEDS_ROLE = frozenset({Capability.POST_UPDATE, Capability.REQUEST_DEADLINE_CHANGE})
 

@@ -16,7 +16,9 @@ TRACKER = Path(__file__).resolve().parents[2] / "tracker"
 COMPUTED = {
     'f"deadline_change.{change.status.value}"': {"deadline_change.approved", "deadline_change.refused"},
     "event": {"action.verified", "action.withdrawn", "action.sent_back",  # _record_decision's callers pass these
-              "user.invitation_accepted", "user.password_reset"},  # invitations.use_link, by the link's purpose
+              "user.invitation_accepted", "user.password_reset",  # invitations.use_link, by the link's purpose
+              "evidence.removed", "evidence.expired",  # redaction.remove_evidence: by a person, or by retention
+              "role.holder_changed", "role.deputy_changed"},  # forgetting: roles held through a contact
     "IMPORTED_EVENT": {"plan.imported"},
 }
 SARAH = SimpleNamespace(name="Sarah Jones")
@@ -157,6 +159,22 @@ EXAMPLES = {
                                       "and workforce."),
     "reminders.queued": ("scheduler", None, {"date": "2026-03-01", "count": 1, "notification_ids": [9]},
                          "The reminder run for 1 March 2026 queued 1 email."),
+    "update.redacted": (SARAH, None, {"action_id": 4, "reason": "It named a child"},
+                        "Sarah Jones redacted the text of an update, because \u201cIt named a child\u201d."),
+    "evidence.removed": (SARAH, None, {"action_id": 4, "update_id": 2, "reason": "Case notes"},
+                         "Sarah Jones removed an evidence file, because \u201cCase notes\u201d."),
+    "evidence.expired": ("scheduler", None, {"reason": "kept for 6 years"},
+                         "The scheduler removed an evidence file whose retention period had ended: "
+                         "\u201ckept for 6 years\u201d."),
+    "user.forgotten": (SARAH, None, {"person": "a former member of staff (#7)"},
+                       "Sarah Jones removed the personal details of a former member of staff (#7); what they did "
+                       "stays, credited to them as that."),
+    "person_data.exported": (SARAH, None, {"person": "sam@example.org"},
+                             "Sarah Jones downloaded everything held about sam@example.org (a subject access request)."),
+    "organisation.privacy_notice_changed": (SARAH, None, {"notice": True}, "Sarah Jones changed the privacy notice."),
+    "retention.applied": ("command line", None, {"removed": {"expired or revoked API tokens": 2}},
+                          "The command line removed personal data whose retention period had ended: "
+                          "2 expired or revoked API tokens."),
 }
 
 

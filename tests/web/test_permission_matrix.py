@@ -89,6 +89,11 @@ EXPECTED: dict[str, tuple[str, set[str]]] = {
     "action_lists.bulk_status": ("GET", STAFF),
     "report_admin.edit": ("GET", STAFF),
     "report_admin.edit_recommendation": ("GET", STAFF),
+    "personal_data.redact_update": ("GET", STAFF),
+    "personal_data.remove_evidence": ("GET", STAFF),
+    "personal_data.download": ("GET", {ADMIN}),
+    "personal_data.forget": ("GET", {ADMIN}),
+    "personal_data.edit_privacy_notice": ("GET", {ADMIN}),
 }
 # Pages that show only the signed-in user's own things (or what they may see across organisations).
 PERSONAL = {"dashboard.index", "auth.account", "notifications.settings", "themes.index", "themes.search",
@@ -97,7 +102,8 @@ PERSONAL = {"dashboard.index", "auth.account", "notifications.settings", "themes
 # Reached without a session (the partner link and calendar feed carry their own tokens; tested elsewhere).
 PUBLIC = {"auth.sign_in", "auth.sign_in_with_link", "auth.sign_out", "health.healthz", "pages.accessibility",
           "partner.action", "calendar.feed", "static", "auth.forgot_password", "auth.reset_password",
-          "auth.accept_invitation", "sso.start", "sso.callback"}
+          "auth.accept_invitation", "sso.start", "sso.callback", "personal_data.privacy_for_visitor",
+          "personal_data.privacy"}
 # Routes for one user's own objects, whose permissions have their own tests: revoking an API
 # token (tests/web/test_people_and_tokens.py: another user's token answers 404).
 OWN_OBJECTS = {"auth.revoke_token"}

@@ -168,9 +168,15 @@ class Update(db.Model):
     flag_reason: Mapped[str | None] = mapped_column(Text)
     links: Mapped[list[str]] = mapped_column(JSON, default=list)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when a manager or admin removed the text (services/redaction.py): the note then says
+    # who redacted it, when and why, and nothing of what it said.
+    redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    redacted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    redacted_reason: Mapped[str | None] = mapped_column(Text)
 
     action: Mapped[Action] = relationship(back_populates="updates")
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    redacted_by: Mapped[User | None] = relationship(foreign_keys=[redacted_by_id])
     author_contact: Mapped[Contact | None] = relationship()
     evidence: Mapped[list[Evidence]] = relationship(
         back_populates="update", cascade="all, delete-orphan", order_by="Evidence.id"
@@ -250,5 +256,10 @@ class Evidence(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     stored_path: Mapped[str] = mapped_column(String(500))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # Set when the file was removed (redaction, or the retention period ended): the row stays as
+    # the record that a file was attached; its bytes, name and fingerprint are gone.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    removed_reason: Mapped[str | None] = mapped_column(Text)
 
     update: Mapped[Update] = relationship(back_populates="evidence")

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -47,6 +47,8 @@ class Organisation(db.Model):
     # Email domains whose single sign-on accounts may sign in here, e.g. "leicester.gov.uk",
     # separated by spaces. None or empty: single sign-on is not accepted for this organisation.
     sso_email_domains: Mapped[str | None] = mapped_column(String(500))
+    # The organisation's own privacy notice (administrators edit it); None: the default text.
+    privacy_notice: Mapped[str | None] = mapped_column(Text)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan"

@@ -171,6 +171,8 @@ def edit_update(update: Update, *, editor: User, note: str, links: list[str]) ->
         raise InvalidUpdate("Only the person who posted an update can edit it.")
     if update.records_board_decision:
         raise InvalidUpdate("This update records a board decision, so it cannot be changed.")
+    if update.redacted_at is not None:
+        raise InvalidUpdate("This update was redacted, so it cannot be changed.")
     note, links = note.strip(), _clean_links(links)
     if note == update.note and links == update.links:
         raise InvalidUpdate("Nothing was changed.")

@@ -308,6 +308,19 @@ SENTENCES: dict[str, Describe] = {
         f"{who} changed the recommendation's wording from {_quote(b.get('text'), 120)} to {_quote(a.get('text'), 120)}."),
     "recommendation.themes_changed": lambda who, b, a, z: (
         f"{who} changed the recommendation's themes from {_themes(b.get('themes'))} to {_themes(a.get('themes'))}."),
+    "update.redacted": lambda who, b, a, z: f"{who} redacted the text of an update, because {_quote(a.get('reason'))}.",
+    "evidence.removed": lambda who, b, a, z: f"{who} removed an evidence file, because {_quote(a.get('reason'))}.",
+    "evidence.expired": lambda who, b, a, z: (
+        f"{who} removed an evidence file whose retention period had ended: {_quote(a.get('reason'))}."),
+    "user.forgotten": lambda who, b, a, z: (
+        f"{who} removed the personal details of {a.get('person')}; what they did stays, credited to them as that."),
+    "person_data.exported": lambda who, b, a, z: (
+        f"{who} downloaded everything held about {a.get('person')} (a subject access request)."),
+    "organisation.privacy_notice_changed": lambda who, b, a, z: (
+        f"{who} {'changed' if a.get('notice') else 'went back to the default text of'} the privacy notice."),
+    "retention.applied": lambda who, b, a, z: (
+        f"{who} removed personal data whose retention period had ended: "
+        + "; ".join(f"{count} {kind}" for kind, count in (a.get("removed") or {}).items()) + "."),
     "reminders.queued": lambda who, b, a, z: (
         f"The reminder run for {_day(a.get('date'))} queued {a.get('count')} "
         f"email{'s' if a.get('count') != 1 else ''}."),
@@ -318,12 +331,15 @@ def sentence(event: EventLike, zone: ZoneInfo) -> str:
     """One plain-English sentence for an audit event."""
     who = actor_name(event)
     before, after = event.before or {}, event.after or {}
-    if event.event == "deadline_change.approved":
-        return _deadline_approved(who, before, after, zone, when=event.occurred_at)
     describe = SENTENCES.get(event.event)
-    if describe is None:
-        return f"{who} made a change recorded as {event.event.replace('_', ' ').replace('.', ': ')}."
-    return describe(who, before, after, zone)
+    if event.event == "deadline_change.approved":
+        text = _deadline_approved(who, before, after, zone, when=event.occurred_at)
+    elif describe is None:
+        text = f"{who} made a change recorded as {event.event.replace('_', ' ').replace('.', ': ')}."
+    else:
+        text = describe(who, before, after, zone)
+    # A forgotten person's events start with the label their records now carry.
+    return "A" + text[1:] if text.startswith("a former member of staff") else text
 
 
 def when(event: EventLike, zone: ZoneInfo) -> str:

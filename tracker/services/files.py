@@ -102,6 +102,15 @@ def forget_older_than(kind: str, cutoff: datetime) -> int:
             FileContent.path.startswith(f"{kind}/", autoescape=True), FileContent.created_at < cutoff)).rowcount
 
 
+def discard(relative_path: str) -> None:
+    """Delete one kept file everywhere it is kept: the database store's row (in the caller's
+    transaction) and this server's copy on disk. Used when a file must be gone, not just
+    unused (services/redaction.py). Other web servers' local copies are caches that nothing
+    names any more (the evidence row no longer holds the path), so none is ever served."""
+    db.session.execute(delete(FileContent).where(FileContent.path == relative_path))
+    _local(relative_path).unlink(missing_ok=True)
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, fsync it, rename it over `path`, fsync the
     folder: after a crash the file is either whole or absent, never truncated."""

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import AccessLevel, Contact, Membership, Organisation, Role, User, utc_now
 from . import ServiceError, audit
+from .audit import Actor
 from .email_addresses import normalise_email
 from .organisations import add_user, set_role_holder, user_by_email
 
@@ -78,10 +79,10 @@ def invite(organisation: Organisation, email: str, *, name: str, level: AccessLe
     return user
 
 
-def _refuse_losing_admin(organisation: Organisation, membership: Membership, actor: User, doing: str) -> None:
+def _refuse_losing_admin(organisation: Organisation, membership: Membership, actor: Actor, doing: str) -> None:
     if membership.access_level is not AccessLevel.ADMIN:
         return
-    if membership.user_id == actor.id:
+    if membership.user_id == getattr(actor, "id", None):
         raise ServiceError(f"You cannot {doing} your own administrator access. Ask another administrator to do it.")
     if _admin_count(organisation) <= 1:
         raise ServiceError(f"{membership.user.email} is the last administrator of {organisation.name}. "
@@ -99,11 +100,11 @@ def change_level(organisation: Organisation, membership: Membership, level: Acce
                  after={"user": membership.user.email, "access": level.value})
 
 
-def remove(organisation: Organisation, membership: Membership, handovers: dict[int, int | None], *, actor: User) -> None:
+def remove(organisation: Organisation, membership: Membership, handovers: dict[int, int | None], *, actor: Actor) -> None:
     """Take a person's access away. Each role they hold goes to the member named in
     `handovers` (role id -> user id), or is left unheld when that is None; roles they
     deputise for lose their deputy. Nothing is changed unless all of it can be."""
-    if membership.user_id == actor.id:
+    if membership.user_id == getattr(actor, "id", None):  # the command line is nobody
         raise ServiceError("You cannot remove yourself. Ask another administrator to do it.")
     _refuse_losing_admin(organisation, membership, actor, "remove")
     person = next(person for person in people_in(organisation) if person.membership.id == membership.id)
