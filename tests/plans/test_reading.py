@@ -53,7 +53,7 @@ def test_blank_dates_are_empty_not_problems():
 
 @pytest.mark.parametrize(("word", "status", "flag"), [
     ("Complete", "completed", None), ("On track", "in_progress", None), ("G", "in_progress", None),
-    ("Amber", "in_progress", "at_risk"), ("R", "in_progress", "at_risk"), ("Not started", "not_started", None),
+    ("Amber", "in_progress", "at_risk"), ("R", "in_progress", "blocked"), ("Not started", "not_started", None),
     ("Blue", "completed", None), ("Signed off", "verified", None), ("Blocked", "in_progress", "blocked"),
 ])
 def test_status_and_rag_words(word, status, flag):

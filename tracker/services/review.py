@@ -294,7 +294,8 @@ def suggest_role(phrase: str, roles: Iterable[Any]) -> tuple[Any, bool] | None:
 
     Exact matching (names and aliases, see :func:`match_owner`) comes first. Otherwise a role
     is offered when the phrase's words (two or more) are all in one role's name or alias
-    ("Head of Service" in "YOS Head of Service"), or the phrase is a near spelling of one. Only a single candidate
+    ("Head of Service" in "YOS Head of Service"), or that name's words are all in the phrase
+    ("Board Chair" in "Chair of the YOS Management Board"), or the phrase is a near spelling of one. Only a single candidate
     is offered: two would be a guess.
     """
     roles = list(roles)
@@ -310,7 +311,9 @@ def suggest_role(phrase: str, roles: Iterable[Any]) -> tuple[Any, bool] | None:
         for name in role.names:
             tokens = _tokens(name)
             close = difflib.SequenceMatcher(None, normalised, " ".join(sorted(tokens))).ratio() >= 0.85
-            if tokens and ((len(wanted) > 1 and wanted <= tokens) or close):
+            # Either way round: "Board Chair" for "Chair of the YOS Management Board", and back.
+            inside = (len(wanted) > 1 and wanted <= tokens) or (len(tokens) > 1 and tokens <= wanted)
+            if tokens and (inside or close):
                 candidates.append(role)
                 break
     return (candidates[0], False) if len(candidates) == 1 else None
