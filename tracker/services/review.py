@@ -371,9 +371,13 @@ def blocking_problems(items: Sequence[ImportItem]) -> list[Problem]:
 def problems_to_confirm(items: Sequence[ImportItem], choices: ReviewChoices, roles: Sequence[Any],
                         today: date) -> list[Problem]:
     """What the manager must see before saving: items with no owner, owner names that look like
-    an existing role (saving would make a second one), and deadlines that have already passed."""
+    an existing role (saving would make a second one), owner names that are none of the roles of
+    an organisation that has some (saving anyway is the manager's choice to create them), and
+    deadlines that have already passed."""
     problems = []
     near = near_roles(items, roles)
+    roles = list(roles)
+    told: set[str] = set()
     for position, item in enumerate(items):
         if not item.owners:
             problems.append(Problem(position, "owners", f"Item {position + 1} has no owner. Enter one, or save "
@@ -383,6 +387,12 @@ def problems_to_confirm(items: Sequence[ImportItem], choices: ReviewChoices, rol
                 problems.append(Problem(position, "owners", f"Item {position + 1}: “{phrase}” looks like your "
                                                             f"role “{near[phrase]}”. Use that role, or save to "
                                                             "create a new role."))
+            elif roles and phrase not in told and suggest_role(phrase, roles) is None:
+                # With no roles yet (a first import) every owner is new and nothing can be duplicated.
+                told.add(phrase)
+                problems.append(Problem(position, "owners", f"Item {position + 1}: “{phrase}” is none of your roles. "
+                                                            "Change it to one of your roles, or choose Save anyway "
+                                                            f"to create the new role “{phrase}”."))
         deadline = due_on(item, choices)
         if deadline is not None and deadline < today:
             problems.append(Problem(position, "due_on", f"Item {position + 1}'s deadline, "
