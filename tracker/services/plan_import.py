@@ -140,8 +140,10 @@ def _say_shared_notes_once(preview: Preview) -> None:
         if len(rows) > 1:
             for row in preview.plan.rows:
                 row.notes = [other for other in row.notes if other != note]
-            every = len(rows) == len(preview.plan.rows)
-            where = "every row" if every else ("rows " + ", ".join(map(str, rows)) if len(rows) <= 8 else f"{len(rows)} rows")
+            if len(rows) == len(preview.plan.rows):
+                where = "every row"
+            else:
+                where = "rows " + ", ".join(map(str, rows)) if len(rows) <= 8 else f"{len(rows)} rows"
             preview.shared_notes.append(f"{note} ({where})")
 
 
