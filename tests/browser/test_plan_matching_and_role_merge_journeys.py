@@ -62,6 +62,9 @@ def test_a_plan_in_another_order_is_matched_by_wording_and_its_owners_to_existin
     expect(page.get_by_text("Step 2a: Link with colleges")).to_be_visible()
     expect(page.get_by_text("The update has no date")).to_have_count(1)  # two rows, said once
     check_accessibility(page, "plan preview with matches")
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.querySelector('main').scrollWidth <= window.innerWidth + 1")
+    page.set_viewport_size({"width": 1100, "height": 900})
 
     page.get_by_role("button", name="Save the plan").click()  # refused: Practice Manager has no role yet
     expect(page.locator(".govuk-error-summary")).to_contain_text("Choose a role for each owner")
@@ -109,6 +112,9 @@ def test_a_manager_merges_two_roles_and_reminders_follow(app, live_server, page,
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Merge Board Chair into Chair of the YOS Management Board?")).to_be_visible()
     check_accessibility(page, "confirm the merge")
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.querySelector('main').scrollWidth <= window.innerWidth + 1")
+    page.set_viewport_size({"width": 1100, "height": 900})
     page.get_by_role("button", name="Merge the roles").click()
 
     expect(page.get_by_text("Merged Board Chair into Chair of the YOS Management Board: 1 action moved.")).to_be_visible()
