@@ -54,3 +54,34 @@ def test_every_migration_downgrades_and_upgrades_again(tmp_path):
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             assert compare_metadata(context, db.metadata) == []
         db.engine.dispose()
+
+
+def test_steps_saved_before_0013_get_their_numbers(tmp_path):
+    """The steps already saved are numbered 4a, 4b in the order they were added; the
+    recommendation's own action keeps no number of its own."""
+    from flask_migrate import upgrade
+
+    from tracker import create_app
+
+    scratch = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'steps.sqlite3'}")
+    with scratch.app_context():
+        upgrade(revision="0009")
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO organisations (id, slug, name, created_at) "
+                                    "VALUES (1, 'north', 'North YOS', '2026-01-01 00:00:00')"))
+            connection.execute(text(
+                "INSERT INTO reports (id, organisation_id, title, publication_date_confirmed, ratings, extracted_text, "
+                "imported_at) VALUES (1, 1, 'Report', 1, '{}', '', '2026-01-01 00:00:00')"))
+            connection.execute(text(
+                "INSERT INTO recommendations (id, report_id, position, number, text, owner_phrases, owner_source) "
+                "VALUES (1, 1, 1, '4', 'Do better', '[]', 'none')"))
+            for action_id, title in ((1, None), (2, "First step"), (3, "Second step")):
+                connection.execute(text(
+                    "INSERT INTO actions (id, organisation_id, recommendation_id, title, original_due_on, due_on, "
+                    "status, version, created_at) VALUES (:id, 1, 1, :title, '2026-06-30', '2026-06-30', "
+                    "'not_started', 1, '2026-01-01 00:00:00')"), {"id": action_id, "title": title})
+        upgrade(revision="0013")
+        with db.engine.connect() as connection:
+            numbers = connection.execute(text("SELECT id, step_number FROM actions ORDER BY id")).all()
+        assert [tuple(row) for row in numbers] == [(1, None), (2, "4a"), (3, "4b")]
+        db.engine.dispose()

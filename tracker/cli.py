@@ -137,6 +137,28 @@ def set_role_holder(slug: str, role_name: str, email: str, name: str | None) -> 
     click.echo(f"{role.holder.email} now holds {role.name} in {organisation.name}.")
 
 
+@tracker.command("merge-roles")
+@click.option("--org", "slug", required=True, help="The organisation's slug.")
+@click.argument("source_name", metavar="FROM")
+@click.argument("target_name", metavar="INTO")
+def merge_roles(slug: str, source_name: str, target_name: str) -> None:
+    """Merge the role FROM into the role INTO (names or aliases): its actions, names, holder follow."""
+    from .services.role_merge import merge_roles as merge
+
+    try:
+        organisation = organisations.organisation_by_slug(slug)
+        source, target = (organisations.find_role(organisation, name) for name in (source_name, target_name))
+        for name, role in ((source_name, source), (target_name, target)):
+            if role is None:
+                raise ServiceError(f"{organisation.name} has no role called {name!r}.")
+        plan = merge(source, target, actor=CLI_ACTOR)
+    except ServiceError as error:
+        _fail(str(error))
+    db.session.commit()
+    click.echo(f"Merged {source_name} into {target.name}: "
+               f"{plan.actions} action{'s' if plan.actions != 1 else ''} moved.")
+
+
 @tracker.command("parse")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")

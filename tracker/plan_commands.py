@@ -14,6 +14,7 @@ from .models import Report
 from .plans import KINDS, MAX_FILE_BYTES, PlanReadError
 from .services import ServiceError, organisations
 from .services.plan_import import Preview, preview_plan, save_plan
+from .services.plan_matching import NEW_ROLE
 
 
 def preview_lines(preview: Preview) -> list[str]:
@@ -27,10 +28,13 @@ def preview_lines(preview: Preview) -> list[str]:
     for item in plan.recommendations:
         due = preview.due_on.get(item.number)
         lines.append(f"\nRecommendation {item.number}: {item.text}" + (f" (deadline {due:%d/%m/%Y})" if due else ""))
+        if (match := preview.match_details.get(item.number)) is not None:
+            lines.append(f"  Goes under the report's recommendation {match.recommendation.number}: {match.described}.")
         for row in item.rows:
-            owners = "; ".join(f"{preview.owners[phrase].name}{'' if preview.owners[phrase].role else ' (new role)'}"
-                               for phrase in row.owners) or "no owner"
-            what = f"Step: {row.step}" if row.step else "The recommendation itself"
+            owners = "; ".join(preview.owners[phrase].described for phrase in row.owners) or "no owner"
+            number = preview.step_numbers.get(row.line)
+            what = (f"Step {number}: {row.step}" if number else f"Step: {row.step}") if row.step \
+                else "The recommendation itself"
             deadline = preview.step_due_on.get(row.line) or row.deadline
             lines.append(f"  Row {row.line}. {what} [{owners}] {row.status.replace('_', ' ')}"
                          + (f", {row.flag.replace('_', ' ')}" if row.flag else "")
@@ -43,8 +47,12 @@ def preview_lines(preview: Preview) -> list[str]:
     orphans = [row for row in plan.rows if not row.number]
     for row in orphans:
         lines += [f"Row {row.line}. PROBLEM: {problem}" for problem in row.problems]
+    lines += [f"Note: {note}" for note in preview.shared_notes]
     if preview.new_roles:
         lines.append("\nNew roles: " + "; ".join(preview.new_roles))
+    if unmatched := preview.unmatched_owners:
+        lines.append("\nOwners that are none of your roles: " + "; ".join(match.phrase for match in unmatched)
+                     + ". Give the role to someone first (set-role-holder), or use --create-roles.")
     lines.append(f"\n{len(plan.recommendations)} recommendations, {len(plan.rows)} rows, "
                  f"{len(preview.refused_rows)} with problems.")
     return lines
@@ -57,9 +65,10 @@ def preview_lines(preview: Preview) -> list[str]:
 @click.option("--report", "report_id", type=int, help="Link the plan to this imported report (its id).")
 @click.option("--sheet", help="The sheet to read (by default the one named like a plan, else the first).")
 @click.option("--skip-refused", is_flag=True, help="Save the rows without problems and skip the others.")
+@click.option("--create-roles", is_flag=True, help="Create a new role for each owner that is none of your roles.")
 @click.option("--dry-run", is_flag=True, help="Print the preview and save nothing.")
 def import_plan(file: Path, slug: str, report_id: int | None, sheet: str | None, skip_refused: bool,
-                dry_run: bool) -> None:
+                create_roles: bool, dry_run: bool) -> None:
     """Import an existing action plan (.xlsx, .xls or .csv) with the guessed column mapping."""
     try:
         organisation = organisations.organisation_by_slug(slug)
@@ -70,7 +79,11 @@ def import_plan(file: Path, slug: str, report_id: int | None, sheet: str | None,
                 raise ServiceError(f"Report {report_id} is not one of {organisation.name}'s reports.")
         if file.stat().st_size > MAX_FILE_BYTES:
             raise PlanReadError(f"The file is larger than {MAX_FILE_BYTES // 1048576} MB, the limit for a plan.")
-        preview = preview_plan(organisation, file.read_bytes(), file.name, clock.today(), sheet=sheet, report=report)
+        data = file.read_bytes()
+        preview = preview_plan(organisation, data, file.name, clock.today(), sheet=sheet, report=report)
+        if create_roles and preview.unmatched_owners:
+            preview = preview_plan(organisation, data, file.name, clock.today(), sheet=sheet, report=report,
+                                   owner_choices={match.key: NEW_ROLE for match in preview.unmatched_owners})
     except PlanReadError as error:
         _fail(f"{file}: {error}", code=2)
     except OSError as error:

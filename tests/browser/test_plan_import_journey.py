@@ -45,6 +45,8 @@ def test_a_manager_imports_an_existing_plan(app, live_server, page, tmp_path):
     assert page.evaluate("document.querySelector('main').scrollWidth <= window.innerWidth + 1")
     page.set_viewport_size({"width": 1100, "height": 900})
     page.get_by_label("Deadline (row 6)").fill("28/03/2026")
+    for owner in ("Head of Service", "Practice Manager", "Board Chair"):  # the organisation has no roles yet
+        page.get_by_label(f"“{owner}” on the plan").select_option("new")
     page.get_by_role("button", name="Check again").click()
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
     expect(page.get_by_text("Deadline changed by you.")).to_be_visible()

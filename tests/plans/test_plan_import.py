@@ -11,7 +11,8 @@ from tracker.models import Action, AuditEvent, Flag, Recommendation, Report, Rol
 from tracker.plans.export import plan_xlsx
 from tracker.services import ServiceError, board_pack
 from tracker.services.plan_export import plan_rows
-from tracker.services.plan_import import preview_plan, save_plan
+from tracker.services.plan_import import preview_plan as _preview_plan, save_plan
+from tracker.services.plan_matching import NEW_ROLE
 from tests.factories import make_action, make_organisation, make_report, make_role, make_user
 from tests.plans.builders import rows_workbook, title_block_plan
 
@@ -22,6 +23,15 @@ TODAY = date(2026, 3, 20)
 def today(travel):
     travel("2026-03-20")
     return TODAY
+
+
+def preview_plan(organisation, data, filename, today, **options):
+    """The preview with "Create a new role" chosen for every owner that is none of the roles."""
+    preview = _preview_plan(organisation, data, filename, today, **options)
+    if preview.unmatched_owners:
+        choices = {match.key: NEW_ROLE for match in preview.unmatched_owners}
+        preview = _preview_plan(organisation, data, filename, today, owner_choices=choices, **options)
+    return preview
 
 
 def _count(model) -> int:
@@ -153,13 +163,17 @@ def test_the_import_plan_command(runner, app, tmp_path, today):
     plan.write_bytes(title_block_plan())
     result = runner.invoke(args=["tracker", "import-plan", str(plan), "--org", "north", "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert "Recommendation 1: Improve the quality" in result.output and "Practice Manager (new role)" in result.output
+    assert "Recommendation 1: Improve the quality" in result.output
+    assert "not matched: choose a role for \u201cPractice Manager\u201d" in result.output
     assert "Dry run" in result.output and _count(Action) == 0
     result = runner.invoke(args=["tracker", "import-plan", str(plan), "--org", "north"])
+    assert result.exit_code == 1 and "Choose a role for each owner" in result.output and _count(Action) == 0
+    result = runner.invoke(args=["tracker", "import-plan", str(plan), "--org", "north", "--create-roles"])
     assert result.exit_code == 0, result.output
     assert _count(Action) == 8
     again = runner.invoke(args=["tracker", "import-plan", str(plan), "--org", "north"])
     assert again.exit_code == 1 and "already imported" in again.output
+    assert "Step 1a: Audit twenty" in again.output
     out = tmp_path / "out.xlsx"
     assert runner.invoke(args=["tracker", "export-plan", "--org", "north", "--out", str(out)]).exit_code == 0
     assert out.read_bytes()[:2] == b"PK"
@@ -191,7 +205,8 @@ def test_the_import_plan_command_links_to_a_report(runner, app, tmp_path, today)
                     encoding="cp1252")
     refused = runner.invoke(args=["tracker", "import-plan", str(plan), "--org", "north", "--report", str(other.id)])
     assert refused.exit_code == 1 and "is not one of" in refused.output
-    result = runner.invoke(args=["tracker", "import-plan", str(plan), "--org", "north", "--report", str(report.id)])
+    result = runner.invoke(args=["tracker", "import-plan", str(plan), "--org", "north", "--report", str(report.id),
+                                 "--create-roles"])
     assert result.exit_code == 0, result.output
     step = db.session.scalar(select(Action).where(Action.title == "Audit assessments"))
     assert step.recommendation.report_id == report.id and step.status is Status.COMPLETED

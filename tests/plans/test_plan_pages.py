@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action
-from tests.factories import make_organisation, make_user
+from tests.factories import make_organisation, make_role, make_user
 from tests.plans.builders import rows_workbook, title_block_plan
 
 PLAN = rows_workbook([["Ref", "Recommendation", "Action", "Lead", "Target date", "RAG", "Notes"],
@@ -33,6 +33,7 @@ def _form_values(form) -> dict:
 def test_upload_columns_preview_fix_and_save(client_request, app, travel):
     travel("2026-03-20")
     organisation = make_organisation()
+    make_role(organisation, "Head of Service")
     user = make_user(organisation, AccessLevel.MANAGER)
     db.session.commit()
     client_request.login(user)
@@ -77,6 +78,8 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_on_the_upload_page(client_r
 def test_the_plan_export_downloads_a_workbook_the_importer_reads(client_request, app, travel):
     travel("2026-03-20")
     organisation = make_organisation()
+    for name in ("Head of Service", "Practice Manager", "Chair of the Management Board"):
+        make_role(organisation, name)
     user = make_user(organisation, AccessLevel.MANAGER)
     db.session.commit()
     client_request.login(user)
@@ -109,7 +112,7 @@ def test_columns_nobody_can_guess_are_chosen_on_the_columns_page(client_request,
     assert response.status_code == 302 and "col-1=deadline" in response.headers["Location"]
     values["col-1"] = "owner"
     page = client_request.post("plans.preview", values, _expected_status=200, slug=organisation.slug)
-    assert "Recommendation 1" in page.text and "Head of Service (new role)" in page.text
+    assert "Recommendation 1" in page.text and "not matched: choose a role for \u201cHead of Service\u201d" in page.text
 
 
 def test_choosing_a_sheet_without_a_plan_says_so_and_keeps_the_upload(client_request, app, travel):

@@ -22,7 +22,7 @@ def test_a_plan_with_a_title_block_merged_cells_rag_letters_and_uk_dates():
     first, second = plan.recommendations
     assert [step.step for step in first.steps][2] == "Report audit findings to the board"
     assert [(step.status, step.flag) for step in first.steps] == [
-        ("in_progress", None), ("in_progress", "at_risk"), ("in_progress", "at_risk")]
+        ("in_progress", None), ("in_progress", "at_risk"), ("in_progress", "blocked")]
     assert [step.deadline for step in first.steps] == [date(2026, 3, 31)] * 3
     assert first.steps[1].update_on == date(2026, 2, 15)
     assert second.steps[0].status == "completed" and second.steps[0].deadline == date(2026, 6, 30)
@@ -53,7 +53,7 @@ def test_blank_dates_are_empty_not_problems():
 
 @pytest.mark.parametrize(("word", "status", "flag"), [
     ("Complete", "completed", None), ("On track", "in_progress", None), ("G", "in_progress", None),
-    ("Amber", "in_progress", "at_risk"), ("R", "in_progress", "at_risk"), ("Not started", "not_started", None),
+    ("Amber", "in_progress", "at_risk"), ("R", "in_progress", "blocked"), ("Not started", "not_started", None),
     ("Blue", "completed", None), ("Signed off", "verified", None), ("Blocked", "in_progress", "blocked"),
 ])
 def test_status_and_rag_words(word, status, flag):

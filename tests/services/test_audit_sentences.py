@@ -92,6 +92,9 @@ EXAMPLES = {
                             "Sarah Jones made new@example.org the holder of the role, in place of old@example.org."),
     "role.deputy_changed": (SARAH, {"deputy": None}, {"deputy": "dep@example.org"},
                             "Sarah Jones made dep@example.org the deputy for the role."),
+    "role.merged": (SARAH, {"role": "Board Chair", "actions": 1}, {"into": "Chair of the Board", "actions_moved": 1},
+                    "Sarah Jones merged the role \u201cBoard Chair\u201d into \u201cChair of the Board\u201d: 1 action "
+                    "moved, and \u201cBoard Chair\u201d is now another name for it."),
     "report.imported": (SARAH, None, {"title": "Inspection of youth offending services in Northfield",
                                       "recommendations": 6, "sha256": "0" * 64, "filename": "northfield.pdf"},
                         "Sarah Jones imported the report \u201cInspection of youth offending services in Northfield\u201d "

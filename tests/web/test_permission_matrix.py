@@ -39,6 +39,7 @@ EXPECTED: dict[str, tuple[str, set[str]]] = {
     "organisations.audit_record": ("GET", {ADMIN}),
     "organisations.roles": ("GET", EVERYONE),
     "organisations.edit_role": ("GET", STAFF),
+    "organisations.merge_role": ("GET", STAFF),
     "actions.index": ("GET", EVERYONE),
     "actions.reassign": ("POST", STAFF),
     "actions.show": ("GET", EVERYONE),

@@ -94,7 +94,11 @@ def test_a_manager_pastes_a_report_reviews_it_and_saves_it(client_request, manag
     assert "1. the Board hears from every partner agency" in review.select_one(".app-source-text").text
     assert db.session.query(Report).count() == 0  # nothing saved before confirming
 
-    _review(client_request, organisation, review)
+    # A role beside the organisation's own is made only when the manager says so.
+    checks = _review(client_request, organisation, review, expected=200)
+    assert "“The YOS Head of Service” is none of your roles" in checks.select_one(".govuk-error-summary").text
+    assert db.session.query(Report).count() == 0
+    _review(client_request, organisation, checks, operation="confirm-anyway")
     report = db.session.query(Report).one()
     assert report.publication_date == date(2025, 3, 1) and not report.publication_date_confirmed
     actions = db.session.query(Action).order_by(Action.id).all()

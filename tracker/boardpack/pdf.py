@@ -238,12 +238,12 @@ def _recommendations(document: Document, pack: BoardPack) -> None:
             document.heading(f"{row.report_title} (published {_day(row.published)})", 12)
         text = _short(row.recommendation, 600)
         if row.step:
-            text = f"Step: {_short(row.step, 300)}\n(under: {_short(row.recommendation, 200)})"
+            text = f"Step {row.reference}: {_short(row.step, 300)}\n(under: {_short(row.recommendation, 200)})"
         deadline = _day(row.due_on)
         if row.due_on != row.original_due_on:
             deadline += f" (was {_day(row.original_due_on)})"
         status = row.status.label + (f"\n{row.flag}" if row.flag else "")
-        rows.append([row.number, text, row.owners, deadline, status,
+        rows.append([row.reference or row.number, text, row.owners, deadline, status,
                      f"{row.rag.colour.capitalize()}: {row.rag.reason}", _latest(row, 400), row.changes])
         styles.append({5: rag_style(row.rag.colour)})
     document.table_of(headings, rows, widths, size=8, styles=styles)

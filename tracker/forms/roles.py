@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
-from wtforms import EmailField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
+from wtforms import EmailField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..services.email_addresses import EmailAddress
@@ -14,3 +14,12 @@ class RoleHolderForm(FlaskForm):
     deputy_email = EmailField("Deputy's email address (optional)", widget=GovTextInput(),
                               validators=[Optional(), EmailAddress("Enter the deputy's email address in the correct format")])
     submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class MergeRoleForm(FlaskForm):
+    """Merge one role into another: choose the role, then confirm on the next page."""
+
+    into = SelectField("Merge it into", widget=GovSelect(), validate_choice=False,
+                       validators=[InputRequired("Choose the role to merge it into")])
+    confirmed = HiddenField(default="")
+    submit = SubmitField("Continue", widget=GovSubmitInput())

@@ -63,6 +63,25 @@ class DeadlineChangeStatus(enum.StrEnum):
 
 
 
+def step_letters(position: int) -> str:
+    """The letters of the step at `position` (from 0) under a recommendation: a, b, ... z, aa, ab."""
+    letters = ""
+    position += 1
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        letters = chr(ord("a") + remainder) + letters
+    return letters
+
+
+def next_step_number(recommendation: Recommendation) -> str:
+    """The number the next step under `recommendation` takes: "1a" for its first, then "1b"."""
+    taken = {action.step_number for action in recommendation.actions if action.step_number}
+    position = sum(1 for action in recommendation.actions if action.title is not None)
+    while f"{recommendation.number}{step_letters(position)}" in taken:
+        position += 1
+    return f"{recommendation.number}{step_letters(position)}"
+
+
 class ActionOwner(db.Model):
     """A role that owns an action; one owner of each action is the lead."""
 
@@ -101,6 +120,9 @@ class Action(db.Model):
     # Empty for the action an import creates (it is the recommendation itself); set for the
     # further steps a manager adds under a recommendation.
     title: Mapped[str | None] = mapped_column(Text)
+    # A step's own number, its recommendation's and a letter ("1a", "1b"); None for the
+    # recommendation's own action, which goes by the recommendation's number.
+    step_number: Mapped[str | None] = mapped_column(String(40))
     original_due_on: Mapped[date]
     due_on: Mapped[date] = mapped_column(index=True)
     status: Mapped[Status] = mapped_column(string_enum(Status), default=Status.NOT_STARTED)
@@ -138,6 +160,11 @@ class Action(db.Model):
         return self.title or self.recommendation.text
 
     @property
+    def reference(self) -> str:
+        """How people refer to it: "4" for a recommendation's own action, "4a" for a step."""
+        return self.step_number or self.recommendation.number
+
+    @property
     def lead_role(self) -> Role | None:
         return self.owners[0].role if self.owners else None
 
@@ -167,6 +194,10 @@ class Update(db.Model):
     flag_after: Mapped[Flag | None] = mapped_column(string_enum(Flag))
     flag_reason: Mapped[str | None] = mapped_column(Text)
     links: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # An update brought in from a spreadsheet plan: "plan.xlsx, row 7", and the lead or author
+    # the sheet names, if any. It was written by them, not by whoever imported the file.
+    imported_from: Mapped[str | None] = mapped_column(String(400))
+    imported_author: Mapped[str | None] = mapped_column(String(200))
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when a manager or admin removed the text (services/redaction.py): the note then says
     # who redacted it, when and why, and nothing of what it said.
@@ -191,6 +222,9 @@ class Update(db.Model):
             return self.author.name
         if self.author_contact is not None:
             return self.author_contact.name
+        if self.imported_from is not None:
+            source = f"imported from {self.imported_from}"
+            return f"{self.imported_author} ({source})" if self.imported_author else source[0].upper() + source[1:]
         return "Unknown"
 
     @property

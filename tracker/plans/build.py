@@ -43,6 +43,7 @@ class PlanRow:
     flag: str | None = None
     update: str | None = None
     update_on: date | None = None
+    update_author: str | None = None  # who wrote the update, when the sheet says
     cells: dict[str, str] = field(default_factory=dict)  # the cells as text, by kind, for the fix form
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -142,6 +143,7 @@ def _read_row(line: int, cells: dict[str, Value], today: date, has_status: bool)
         row.problems += [flag.problem] if flag.problem else []
     update, evidence = _text(cells.get("update")), _text(cells.get("evidence"))
     row.update = "\n\n".join(part for part in (update, f"Evidence: {evidence}" if evidence else "") if part) or None
+    row.update_author = _text(cells.get("update_author"))[:200] or None
     if row.update:
         reading = read_date(cells.get("update_date"), today, not_after_today=True)
         row.update_on = reading.value

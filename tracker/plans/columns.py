@@ -26,6 +26,7 @@ KINDS: dict[str, str] = {
     "flag": "Flag (at risk or blocked)",
     "update": "Latest progress update",
     "update_date": "Date of the latest update",
+    "update_author": "Who wrote the latest update",
     "evidence": "Evidence",
 }
 
@@ -33,6 +34,8 @@ KINDS: dict[str, str] = {
 HEADINGS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(pattern)) for kind, pattern in [
     ("ignore", r"^(action id|report id|role id|id|report|published|days overdue|rag reason"
                r"|changes since last meeting|per ?cent.*|%.*)$"),
+    ("update_author", r"^((latest |last )?(update|progress)( update)? (by|author|written by)|updated by|author"
+                      r"|reported by|completed by|update author)$"),
     ("update_date", r"^(date (of )?(the )?(last |latest )?(update|progress)|last updated|updated|date updated"
                     r"|(latest |last )?(update|progress)( update)? (on|date|when))$"),
     ("original_deadline", r"original (deadline|target|due)"),

@@ -20,10 +20,11 @@ NOT_STARTED, IN_PROGRESS, COMPLETED, VERIFIED = "not_started", "in_progress", "c
 AT_RISK, BLOCKED = "at_risk", "blocked"
 
 WORDS: dict[str, tuple[str, str | None]] = {
-    # RAG letters and colours (Blue is the usual "done" colour of a BRAG scale)
+    # RAG letters and colours (Blue is the usual "done" colour of a BRAG scale). Red is a
+    # blocked action in the tracker (its RAG shows red), Amber one at risk.
     "g": (IN_PROGRESS, None), "green": (IN_PROGRESS, None),
     "a": (IN_PROGRESS, AT_RISK), "amber": (IN_PROGRESS, AT_RISK),
-    "r": (IN_PROGRESS, AT_RISK), "red": (IN_PROGRESS, AT_RISK),
+    "r": (IN_PROGRESS, BLOCKED), "red": (IN_PROGRESS, BLOCKED),
     "b": (COMPLETED, None), "blue": (COMPLETED, None),
     "ag": (IN_PROGRESS, None), "amber green": (IN_PROGRESS, None), "ar": (IN_PROGRESS, AT_RISK),
     "amber red": (IN_PROGRESS, AT_RISK),

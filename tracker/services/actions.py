@@ -21,6 +21,7 @@ from ..models import (
     Action, ActionOwner, Contact, DeadlineChange, DeadlineChangeStatus, Flag, Recommendation, Role, Status,
     Update, UpdateRevision, User, utc_now,
 )
+from ..models.action import next_step_number
 from . import ServiceError, audit
 from .audit import Actor
 
@@ -317,7 +318,8 @@ def add_plan_step(recommendation: Recommendation, *, title: str, owners: list[Ro
     if any(role.organisation_id != organisation_id for role in owners):
         raise InvalidUpdate("Owners must be roles of this organisation.")
     step = Action(organisation_id=organisation_id, recommendation=recommendation, title=title,
-                  original_due_on=due_on, due_on=due_on, created_by=created_by)
+                  step_number=next_step_number(recommendation), original_due_on=due_on, due_on=due_on,
+                  created_by=created_by)
     lead = lead if lead in owners else owners[0]
     for role in sorted(owners, key=lambda role: role is not lead):
         step.owners.append(ActionOwner(role=role, is_lead=role is lead))

@@ -252,6 +252,10 @@ SENTENCES: dict[str, Describe] = {
         if b.get("access") and b.get("access") != a.get("access")
         else f"{who} gave {a.get('user')} access as {_access(a.get('access'))}."),
     "role.created": lambda who, b, a, z: f"{who} created the role {_quote(a.get('name'))}.",
+    "role.merged": lambda who, b, a, z: (
+        f"{who} merged the role {_quote(b.get('role'))} into {_quote(a.get('into'))}: "
+        f"{a.get('actions_moved')} action{'s' if a.get('actions_moved') != 1 else ''} moved, and "
+        f"{_quote(b.get('role'))} is now another name for it."),
     "role.holder_changed": lambda who, b, a, z: (
         f"{who} made {a.get('holder')} the holder of the role"
         + (f", in place of {b['holder']}." if b.get("holder") else ".")

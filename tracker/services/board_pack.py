@@ -39,6 +39,7 @@ class PackRow:
     latest_update: str
     latest_update_on: date | None
     changes: str
+    reference: str = ""  # "4" for a recommendation's own action, "4a" for a step
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def board_pack(organisation: Organisation, today: date) -> BoardPack:
             latest_update=(f"{update.author_name}: {update.note}" if update.note else
                            f"{update.author_name}: {update.status_after.label}") if update else "No updates yet",
             latest_update_on=local_date(update.created_at) if update else None,
-            changes=changes.summary_for(action.id),
+            changes=changes.summary_for(action.id), reference=action.reference,
         ))
     return BoardPack(organisation=organisation, today=today, summary=board_summary(organisation, today),
                      progress=progress_over_time(organisation, today), last_meeting=meeting, changes=changes,

@@ -7,9 +7,7 @@ any row has a problem, unless the manager chose to skip those rows. The caller c
 
 from __future__ import annotations
 
-import difflib
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -20,24 +18,21 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import (
     Action, ActionOwner, AuditEvent, DatePrecision, Flag, Organisation, OwnerSource, Recommendation, Report, Role,
-    Status, Update, User, utc_now,
+    RoleAlias, Status, Update, User, utc_now,
 )
+from ..models.action import next_step_number, step_letters
 from ..plans import Plan, PlanRecommendation, PlanRow, read_plan
 from .. import clock
 from . import ServiceError, audit
 from .actions import recommendation_due_on
 from .audit import Actor
-from .organisations import find_or_create_role, role_name_from_phrase
+from .organisations import find_or_create_role
+from .plan_matching import (
+    NEW_ROLE, OwnerMatch, RecommendationMatch, choice_key, match_owner_phrase, match_recommendations,
+)
 
 IMPORTED_EVENT = "plan.imported"
 STATUS_ORDER = ["not_started", "in_progress", "completed", "verified"]
-
-
-@dataclass(frozen=True)
-class OwnerMatch:
-    phrase: str
-    role: Role | None  # None: a new role will be created
-    name: str
 
 
 @dataclass
@@ -49,13 +44,23 @@ class Preview:
     report: Report | None
     owners: dict[str, OwnerMatch] = field(default_factory=dict)
     matches: dict[str, Recommendation] = field(default_factory=dict)  # plan number -> report's recommendation
+    match_details: dict[str, RecommendationMatch] = field(default_factory=dict)  # plan number -> how sure
     due_on: dict[str, date] = field(default_factory=dict)  # plan number -> recommendation deadline
     step_due_on: dict[int, date] = field(default_factory=dict)  # row line -> deadline used
+    step_numbers: dict[int, str] = field(default_factory=dict)  # row line -> the step's number ("1a")
+    shared_notes: list[str] = field(default_factory=list)  # a note that several rows share, said once
     imported_before: str | None = None
 
     @property
     def new_roles(self) -> list[str]:
-        return sorted({match.name for match in self.owners.values() if match.role is None})
+        return sorted({match.name for match in self.owners.values() if match.how == NEW_ROLE})
+
+    @property
+    def unmatched_owners(self) -> list[OwnerMatch]:
+        """Owners of rows that will be saved whose role the manager has still to choose."""
+        kept = {phrase for item in self.kept_recommendations for row in item.rows if not row.refused
+                for phrase in row.owners}
+        return [match for phrase, match in self.owners.items() if phrase in kept and not match.resolved]
 
     @property
     def refused_rows(self) -> list[PlanRow]:
@@ -66,35 +71,16 @@ class Preview:
         return [item for item in self.plan.recommendations if any(not row.refused for row in item.rows)]
 
 
-def _similar(first: str, second: str) -> float:
-    def words(text: str) -> str:
-        return " ".join(re.findall(r"[a-z0-9]+", text.lower()))[:400]
-    return difflib.SequenceMatcher(None, words(first), words(second)).ratio()
-
-
 def _link(preview: Preview, item: PlanRecommendation) -> None:
     assert preview.report is not None
-    by_number = {recommendation.number.lower().rstrip("."): recommendation
-                 for recommendation in preview.report.recommendations}
-    match = by_number.get(item.number.lower().rstrip("."))
-    if match is not None and item.text and _similar(match.text, item.text) < 0.5:
-        best = max(preview.report.recommendations, key=lambda other: _similar(other.text, item.text))
-        if _similar(best.text, item.text) >= 0.8:
-            match = best
-        else:
-            item.rows[0].notes.append(f"The report's recommendation {match.number} is worded differently; "
-                                      "the report's wording is kept.")
-    if match is None:
-        best = max(preview.report.recommendations, key=lambda other: _similar(other.text, item.text), default=None)
-        match = best if item.text and best is not None and _similar(best.text, item.text) >= 0.8 else None
-    if match is None:
+    detail = preview.match_details.get(item.number)
+    if detail is None:
         for row in item.rows:
             row.problems.append(f"Recommendation {item.number} is not in the report \u201c{preview.report.title}\u201d. "
-                                "Correct its number or text, keep the plan standalone, or skip this row.")
+                                "Choose the report's recommendation it belongs to, correct its number or text, keep "
+                                "the plan standalone, or skip this row.")
         return
-    if match.number != item.number:
-        item.rows[0].notes.append(f"Matched to the report's recommendation {match.number} by its text.")
-    preview.matches[item.number] = match
+    preview.matches[item.number] = detail.recommendation
 
 
 def _deadlines(preview: Preview, item: PlanRecommendation) -> None:
@@ -132,22 +118,60 @@ def _imported_before(organisation: Organisation, sha256: str, fingerprint: str) 
     return None
 
 
+def _number_steps(preview: Preview) -> None:
+    """Each step's number as it will be saved: the recommendation's number and a letter."""
+    for item in preview.plan.recommendations:
+        recommendation = preview.matches.get(item.number)
+        number = recommendation.number if recommendation is not None else item.number
+        position = sum(1 for action in recommendation.actions if action.title is not None) if recommendation else 0
+        for row in item.steps:
+            if not row.refused:
+                preview.step_numbers[row.line] = f"{number}{step_letters(position)}"
+                position += 1
+
+
+def _say_shared_notes_once(preview: Preview) -> None:
+    """A note that several rows share ("the update has no date") is said once, with its rows."""
+    lines: dict[str, list[int]] = {}
+    for row in preview.plan.rows:
+        for note in row.notes:
+            lines.setdefault(note, []).append(row.line)
+    for note, rows in lines.items():
+        if len(rows) > 1:
+            for row in preview.plan.rows:
+                row.notes = [other for other in row.notes if other != note]
+            if len(rows) == len(preview.plan.rows):
+                where = "every row"
+            else:
+                where = "rows " + ", ".join(map(str, rows)) if len(rows) <= 8 else f"{len(rows)} rows"
+            preview.shared_notes.append(f"{note} ({where})")
+
+
 def preview_plan(organisation: Organisation, data: bytes, filename: str, today: date, *, sheet: str | None = None,
                  mapping: dict[int, str] | None = None, fixes: dict[tuple[int, str], str] | None = None,
-                 report: Report | None = None) -> Preview:
-    """What saving would create. Raises PlanReadError when the file or the mapping cannot be used."""
+                 report: Report | None = None, owner_choices: dict[str, str] | None = None,
+                 match_choices: dict[str, int] | None = None) -> Preview:
+    """What saving would create. Raises PlanReadError when the file or the mapping cannot be used.
+
+    `owner_choices` (owner key, see plan_matching.choice_key -> a role id or "new") and
+    `match_choices` (choice_key of a plan recommendation's number -> the report recommendation's id) are the
+    manager's corrections to the matches offered."""
     if report is not None and report.organisation_id != organisation.id:
         raise ServiceError("That report belongs to another organisation.")
     plan = read_plan(data, today, sheet=sheet, mapping=mapping, fixes=fixes)
     preview = Preview(organisation, plan, filename, hashlib.sha256(data).hexdigest(), report)
     roles = db.session.scalars(select(Role).filter_by(organisation_id=organisation.id)).all()
-    from ..importing import match_owner
-
+    owner_choices = owner_choices or {}
     for row in plan.rows:
         for phrase in row.owners:
             if phrase not in preview.owners:
-                role = match_owner(phrase, [(role, role.names) for role in roles])
-                preview.owners[phrase] = OwnerMatch(phrase, role, role.name if role else role_name_from_phrase(phrase))
+                preview.owners[phrase] = match_owner_phrase(phrase, roles, owner_choices.get(choice_key(phrase)))
+        if row.status == "verified":
+            row.notes.append("The sheet says it is signed off: it is imported as completed, and waits for the "
+                             "board to sign it off in the tracker.")
+    if report is not None:
+        preview.match_details = match_recommendations(plan.recommendations, report.recommendations,
+                                                      match_choices or {})
     for item in plan.recommendations:
         if report is not None:
             _link(preview, item)
@@ -156,6 +180,8 @@ def preview_plan(organisation: Organisation, data: bytes, filename: str, today: 
                 row.problems.append(f"Recommendation {item.number} has no text. Choose the column that holds it, "
                                     "or link the plan to the imported report.")
         _deadlines(preview, item)
+    _number_steps(preview)
+    _say_shared_notes_once(preview)
     preview.imported_before = _imported_before(organisation, preview.sha256, plan.fingerprint())
     return preview
 
@@ -172,25 +198,61 @@ def _owners_of(action: Action, phrases: tuple[str, ...], roles: dict[str, Role])
             seen.add(role.id)
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where an imported update came from: the file and row, and who the sheet says wrote it."""
+
+    filename: str
+    line: int | None = None
+    author: str | None = None
+
+    @classmethod
+    def of(cls, filename: str, row: PlanRow) -> Source:
+        return cls(filename, row.line, row.update_author or (row.owners[0] if row.owners else None))
+
+    @property
+    def text(self) -> str:
+        return (f"{self.filename}, row {self.line}" if self.line else self.filename)[:400]
+
+
 def _first_update(action: Action, status: str, flag: str | None, note: str | None, on: date | None,
-                  actor: Actor, today: date) -> None:
-    """The plan's latest progress as the action's first update, dated when the plan says."""
+                  source: Source, today: date) -> None:
+    """The plan's latest progress as the action's first update, dated when the plan says and
+    credited to the sheet (never to whoever imports it). Nothing imported is signed off: the
+    board signs off in the tracker."""
     if status == "not_started" and not note and flag is None:
         return
     zone = ZoneInfo(current_app.config["TRACKER_TIMEZONE"])
     when = (datetime.combine(on, time(12), zone).astimezone(ZoneInfo("UTC")) if on and on < today else utc_now())
-    action.status = Status(status)
+    action.status = Status("completed" if status == "verified" else status)
     action.flag = Flag(flag) if flag else None
-    action.flag_reason = "Marked at risk or blocked on the imported plan." if flag else None
-    if action.status in (Status.COMPLETED, Status.VERIFIED):
+    action.flag_reason = f"Marked {Flag(flag).value.replace('_', ' ')} on the imported plan." if flag else None
+    if action.status is Status.COMPLETED:
         action.completed_at = when
-    if action.status is Status.VERIFIED:
-        action.verified_at = when
     action.last_update_at = when
     action.updates.append(Update(
-        author=actor if isinstance(actor, User) else None, created_at=when,
-        note=note or "Status recorded on the imported plan.", status_before=Status.NOT_STARTED,
+        author=None, imported_from=source.text, imported_author=(source.author or None) and source.author[:200],
+        created_at=when, note=note or "Status recorded on the imported plan.", status_before=Status.NOT_STARTED,
         status_after=action.status, flag_after=action.flag, flag_reason=action.flag_reason, links=[]))
+
+
+def _roles_for(preview: Preview, rows: list[PlanRow], actor: Actor) -> dict[str, Role]:
+    """Each owner phrase's role: the one matched or chosen (the phrase becomes its alias), or a
+    new one where the manager said so. Refuses while any owner has no role chosen."""
+    if unmatched := preview.unmatched_owners:
+        names = "; ".join(f"\u201c{match.phrase}\u201d" for match in unmatched[:10])
+        raise ServiceError(f"Choose a role for each owner that is not one of your roles ({names}): one of your "
+                           "roles, or \u201cCreate a new role\u201d. Nothing has been saved.")
+    roles: dict[str, Role] = {}
+    for phrase in dict.fromkeys(phrase for row in rows for phrase in row.owners):
+        match = preview.owners[phrase]
+        if match.role is None:
+            roles[phrase] = find_or_create_role(preview.organisation, match.name, actor=actor)
+        else:
+            roles[phrase] = match.role
+        if phrase.strip() not in roles[phrase].names:
+            roles[phrase].aliases.append(RoleAlias(name=phrase.strip()[:200]))
+    return roles
 
 
 def _derived_status(rows: list[PlanRow]) -> str:
@@ -214,10 +276,9 @@ def save_plan(preview: Preview, *, actor: Actor, skip_refused: bool = False) -> 
     items = preview.kept_recommendations
     if not items:
         raise ServiceError("No row of the plan can be imported. Nothing has been saved.")
-    today = clock.today()
+    today, filename = clock.today(), preview.filename
     kept_rows = [row for item in items for row in item.rows if not row.refused]
-    roles = {phrase: find_or_create_role(organisation, phrase, actor=actor)
-             for row in kept_rows for phrase in row.owners}
+    roles = _roles_for(preview, kept_rows, actor)
     report = preview.report
     if report is None:
         report = Report(organisation=organisation, title=f"Action plan: {preview.filename}"[:300],
@@ -245,23 +306,24 @@ def save_plan(preview: Preview, *, actor: Actor, skip_refused: bool = False) -> 
             _owners_of(main, owners, roles)
             db.session.add(main)
             if own is not None:
-                _first_update(main, own.status, own.flag, own.update, own.update_on, actor, today)
+                _first_update(main, own.status, own.flag, own.update, own.update_on, Source.of(filename, own), today)
             else:
-                _first_update(main, _derived_status(step_rows), None, None, None, actor, today)
+                _first_update(main, _derived_status(step_rows), None, None, None, Source(filename), today)
         elif own is not None:
             main = next((action for action in recommendation.actions if action.title is None), None)
             if main is not None and not main.owners:
                 _owners_of(main, own.owners, roles)
             if main is not None and main.status is Status.NOT_STARTED and not main.updates:
-                _first_update(main, own.status, own.flag, own.update, own.update_on, actor, today)
+                _first_update(main, own.status, own.flag, own.update, own.update_on, Source.of(filename, own), today)
                 main.version += 1
         for row in step_rows:
             due_on = preview.step_due_on[row.line]
+            number = next_step_number(recommendation)
             step = Action(organisation=organisation, recommendation=recommendation, title=row.step, due_on=due_on,
-                          original_due_on=row.original_deadline or due_on,
+                          step_number=number, original_due_on=row.original_deadline or due_on,
                           created_by=actor if isinstance(actor, User) else None)
             _owners_of(step, row.owners, roles)
-            _first_update(step, row.status, row.flag, row.update, row.update_on, actor, today)
+            _first_update(step, row.status, row.flag, row.update, row.update_on, Source.of(filename, row), today)
             db.session.add(step)
             steps += 1
     db.session.flush()

@@ -294,7 +294,8 @@ def suggest_role(phrase: str, roles: Iterable[Any]) -> tuple[Any, bool] | None:
 
     Exact matching (names and aliases, see :func:`match_owner`) comes first. Otherwise a role
     is offered when the phrase's words (two or more) are all in one role's name or alias
-    ("Head of Service" in "YOS Head of Service"), or the phrase is a near spelling of one. Only a single candidate
+    ("Head of Service" in "YOS Head of Service"), or that name's words are all in the phrase
+    ("Board Chair" in "Chair of the YOS Management Board"), or the phrase is a near spelling of one. Only a single candidate
     is offered: two would be a guess.
     """
     roles = list(roles)
@@ -310,7 +311,9 @@ def suggest_role(phrase: str, roles: Iterable[Any]) -> tuple[Any, bool] | None:
         for name in role.names:
             tokens = _tokens(name)
             close = difflib.SequenceMatcher(None, normalised, " ".join(sorted(tokens))).ratio() >= 0.85
-            if tokens and ((len(wanted) > 1 and wanted <= tokens) or close):
+            # Either way round: "Board Chair" for "Chair of the YOS Management Board", and back.
+            inside = (len(wanted) > 1 and wanted <= tokens) or (len(tokens) > 1 and tokens <= wanted)
+            if tokens and (inside or close):
                 candidates.append(role)
                 break
     return (candidates[0], False) if len(candidates) == 1 else None
@@ -368,9 +371,13 @@ def blocking_problems(items: Sequence[ImportItem]) -> list[Problem]:
 def problems_to_confirm(items: Sequence[ImportItem], choices: ReviewChoices, roles: Sequence[Any],
                         today: date) -> list[Problem]:
     """What the manager must see before saving: items with no owner, owner names that look like
-    an existing role (saving would make a second one), and deadlines that have already passed."""
+    an existing role (saving would make a second one), owner names that are none of the roles of
+    an organisation that has some (saving anyway is the manager's choice to create them), and
+    deadlines that have already passed."""
     problems = []
     near = near_roles(items, roles)
+    roles = list(roles)
+    told: set[str] = set()
     for position, item in enumerate(items):
         if not item.owners:
             problems.append(Problem(position, "owners", f"Item {position + 1} has no owner. Enter one, or save "
@@ -380,6 +387,12 @@ def problems_to_confirm(items: Sequence[ImportItem], choices: ReviewChoices, rol
                 problems.append(Problem(position, "owners", f"Item {position + 1}: “{phrase}” looks like your "
                                                             f"role “{near[phrase]}”. Use that role, or save to "
                                                             "create a new role."))
+            elif roles and phrase not in told and suggest_role(phrase, roles) is None:
+                # With no roles yet (a first import) every owner is new and nothing can be duplicated.
+                told.add(phrase)
+                problems.append(Problem(position, "owners", f"Item {position + 1}: “{phrase}” is none of your roles. "
+                                                            "Change it to one of your roles, or choose Save anyway "
+                                                            f"to create the new role “{phrase}”."))
         deadline = due_on(item, choices)
         if deadline is not None and deadline < today:
             problems.append(Problem(position, "due_on", f"Item {position + 1}'s deadline, "

@@ -1,14 +1,15 @@
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
-from ..forms.roles import RoleHolderForm
+from ..forms.roles import MergeRoleForm, RoleHolderForm
 from ..models import Organisation, Role
 from ..permissions import Capability, for_organisation
 from ..services import queries
 from .shared import audit_download, or_404, submit
 from ..services import organisations as organisation_service
+from ..services import role_merge
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 
@@ -60,3 +61,31 @@ def edit_role(organisation: Organisation, role_id: int):
         success=lambda _: f"Saved. Actions owned by {role.name} now go to {role.holder.name}.",
         then=url_for("organisations.roles", slug=organisation.slug),
         page=lambda: render_template("organisations/edit_role.html", organisation=organisation, role=role, form=form))
+
+
+@bp.route("/<slug>/roles/<int:role_id>/merge", methods=["GET", "POST"])
+@for_organisation(Capability.MANAGE_ROLES)
+def merge_role(organisation: Organisation, role_id: int):
+    """Merge a role into another of the same organisation: choose, then confirm."""
+    role = or_404(db.session.scalar(select(Role).filter_by(id=role_id, organisation_id=organisation.id)))
+    others = [other for other in queries.organisation_roles(organisation) if other.id != role.id]
+    form = MergeRoleForm()
+    form.into.choices = [("", "Choose a role")] + [(str(other.id), other.name) for other in others]
+    if not form.validate_on_submit():
+        return render_template("organisations/merge_role.html", organisation=organisation, role=role, form=form,
+                               has_others=bool(others)), 400 if form.errors else 200
+    target = next((other for other in others if str(other.id) == form.into.data), None)
+    if target is None:  # another organisation's role, or this one: never reached by changing an id
+        form.into.errors = ["Choose one of this organisation's other roles"]
+        return render_template("organisations/merge_role.html", organisation=organisation, role=role, form=form,
+                               has_others=bool(others)), 400
+    if form.confirmed.data != "yes":
+        plan = role_merge.merge_plan(role, target)
+        form.confirmed.data = "yes"
+        return render_template("organisations/merge_role_confirm.html", organisation=organisation, plan=plan,
+                               form=form)
+    name, plan = role.name, role_merge.merge_roles(role, target, actor=current_user)
+    db.session.commit()
+    flash(f"Merged {name} into {target.name}: {plan.actions} action{'s' if plan.actions != 1 else ''} moved. "
+          f"{name} is now another name for {target.name}.", "success")
+    return redirect(url_for("organisations.roles", slug=organisation.slug))

@@ -18,6 +18,7 @@ from ..plans.export import plan_xlsx
 from ..services import ServiceError, imports, queries
 from ..services.plan_export import plan_rows
 from ..services.plan_import import preview_plan, save_plan
+from ..services.plan_matching import NEW_ROLE, choice_key
 
 bp = Blueprint("plans", __name__)
 FIXABLE = ("number", "recommendation", "step", "owner", "deadline", "original_deadline", "status", "rag", "flag",
@@ -49,6 +50,15 @@ def _is_number(text: str) -> bool:
     return text.isascii() and text.isdigit() and len(text) < 10
 
 
+def _matching_choices(values: MultiDict) -> tuple[dict[str, str], dict[str, int]]:
+    """The manager's choice of role for each owner ("owner-KEY": a role id or "new") and of the
+    report's recommendation for each plan recommendation ("match-KEY": its id)."""
+    owners = {key[6:]: value for key, value in values.items()
+              if key.startswith("owner-") and (value == NEW_ROLE or _is_number(value))}
+    matches = {key[6:]: int(value) for key, value in values.items() if key.startswith("match-") and _is_number(value)}
+    return owners, matches
+
+
 def _choices(values: MultiDict) -> tuple[str | None, dict[int, str], dict[tuple[int, str], str], Report | None]:
     sheet = values.get("sheet") or None
     mapping = {int(key[4:]): value for key, value in values.items()
@@ -71,11 +81,13 @@ def _load(organisation: Organisation, values: MultiDict):
         flash(str(error).replace("the report", "the plan"), "error")
         return None, None, redirect(url_for("plans.upload", slug=organisation.slug))
     sheet, mapping, fixes, report = _choices(values)
+    owner_choices, match_choices = _matching_choices(values)
     if report is not None and report.organisation_id != organisation.id:
         report = None
     try:
         return staged, preview_plan(organisation, staged.data, staged.filename, clock.today(), sheet=sheet,
-                                    mapping=mapping, fixes=fixes, report=report), None
+                                    mapping=mapping, fixes=fixes, report=report, owner_choices=owner_choices,
+                                    match_choices=match_choices), None
     except PlanMappingError as error:
         return staged, error, None
     except PlanReadError as error:
@@ -130,6 +142,7 @@ def preview(organisation: Organisation):
             flash(f"Imported the plan: {count} recommendation{'s' if count != 1 else ''}.", "success")
             return redirect(url_for("reports.show", report_id=report.id))
     return render_template("plans/preview.html", organisation=organisation, staged=staged, preview=result,
+                           roles=queries.organisation_roles(organisation), new_role=NEW_ROLE, choice_key=choice_key,
                            kinds=KINDS, fixable=FIXABLE, fixes=fixes, fix_list=[(line, kind, value) for (line, kind), value in fixes.items()],
                            skip_refused=skip_refused,
                            column_args={f"col-{column.index}": column.kind for column in result.plan.columns},
