@@ -157,6 +157,17 @@ EXAMPLES = {
                                       "and workforce."),
     "reminders.queued": ("scheduler", None, {"date": "2026-03-01", "count": 1, "notification_ids": [9]},
                          "The reminder run for 1 March 2026 queued 1 email."),
+    "oversight.granted": (SARAH, None, {"user": "olu@yjb.example", "body": "Youth Justice Board",
+                                        "organisations": ["Northfield YOS", "Southfield YOS"]},
+                          "Sarah Jones let olu@yjb.example read Northfield YOS and Southfield YOS for the oversight "
+                          "body Youth Justice Board."),
+    "oversight.withdrawn": ("command line", {"user": "olu@yjb.example", "body": "Youth Justice Board",
+                                             "organisations": "every organisation"}, None,
+                            "The command line withdrew olu@yjb.example's oversight for Youth Justice Board, which "
+                            "read every organisation."),
+    "user.system_admin_changed": ("command line", {"user": "sam@example.org", "system_admin": False},
+                                  {"user": "sam@example.org", "system_admin": True},
+                                  "The command line made sam@example.org a system administrator."),
 }
 
 
