@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSubmitInput, GovTextInput
 from wtforms import EmailField, RadioField, SelectMultipleField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..services.email_addresses import EmailAddress
@@ -17,8 +18,8 @@ class GrantOversightForm(FlaskForm):
                        validators=[DataRequired("Enter the name of the oversight body, like Youth Justice Board"),
                                    Length(max=200, message="The oversight body's name must be 200 characters or fewer")])
     scope = RadioField("Which organisations may they read?", widget=GovRadioInput(),
-                       choices=[(ALL, "Every organisation, including ones added later"),
-                                (LISTED, "Only the organisations chosen below")],
+                       choices=[SelectChoice(ALL, "Every organisation, including ones added later"),
+                                SelectChoice(LISTED, "Only the organisations chosen below")],
                        validators=[InputRequired("Choose which organisations they may read")])
     # Choices are the organisations, set by the view; checked by the view against them.
     organisations = SelectMultipleField("Organisations", widget=GovCheckboxesInput(), validate_choice=False,

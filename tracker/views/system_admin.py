@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
 from ..forms.system_admin import LISTED, GrantOversightForm, SsoDomainsForm, WithdrawOversightForm
@@ -34,7 +35,7 @@ def index():
 def grant():
     organisations = _organisations()
     form = GrantOversightForm()
-    form.organisations.choices = [(organisation.slug, organisation.name) for organisation in organisations]
+    form.organisations.choices = [SelectChoice(organisation.slug, organisation.name) for organisation in organisations]
 
     def change() -> OversightGrant:
         user = user_by_email(form.email.data or "")
