@@ -35,8 +35,8 @@ def _now() -> datetime:
 
 
 def upgrade():
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("is_system_admin", sa.Boolean(), server_default=sa.false(), nullable=False))
+    # In place (not a batch copy of the table, which on SQLite would cascade deletes: see _drop_column).
+    op.add_column("users", sa.Column("is_system_admin", sa.Boolean(), server_default=sa.false(), nullable=False))
     op.create_table(
         "oversight_grants",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -86,9 +86,18 @@ def upgrade():
     )
     op.create_index(op.f("ix_sso_domains_organisation_id"), "sso_domains", ["organisation_id"])
     _move_domains_into_rows()
-    with op.batch_alter_table("organisations") as batch:
-        batch.drop_column("sso_email_domains")
     _turn_oversight_memberships_into_grants()
+    _drop_column("organisations", "sso_email_domains")
+
+
+def _drop_column(table: str, column: str) -> None:
+    """Drop a plain column in place. On SQLite a batch operation would copy the table and drop
+    the old one, and with foreign keys on, dropping `organisations` or `users` deletes every row
+    that cascades from them (memberships, reports, actions...). SQLite 3.35 drops a column itself."""
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN {column}"))
+    else:
+        op.drop_column(table, column)
 
 
 def _move_domains_into_rows():
@@ -129,8 +138,7 @@ def _turn_oversight_memberships_into_grants():
 
 def downgrade():
     connection = op.get_bind()
-    with op.batch_alter_table("organisations") as batch:
-        batch.add_column(sa.Column("sso_email_domains", sa.String(length=500), nullable=True))
+    op.add_column("organisations", sa.Column("sso_email_domains", sa.String(length=500), nullable=True))
     for organisation_id, in connection.execute(sa.text("SELECT DISTINCT organisation_id FROM sso_domains")).all():
         domains = connection.execute(sa.text(
             "SELECT domain FROM sso_domains WHERE organisation_id = :id ORDER BY domain"), {"id": organisation_id}).scalars()
@@ -160,5 +168,4 @@ def downgrade():
     op.drop_index(op.f("ix_oversight_grants_withdrawn_at"), table_name="oversight_grants")
     op.drop_index(op.f("ix_oversight_grants_user_id"), table_name="oversight_grants")
     op.drop_table("oversight_grants")
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("is_system_admin")
+    _drop_column("users", "is_system_admin")
