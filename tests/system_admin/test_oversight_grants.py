@@ -200,3 +200,17 @@ def test_seed_demo_prints_an_oversight_reader_and_a_system_administrator(runner,
     assert not made.all_organisations and len(made.organisations) == 2
     assert db.session.scalars(select(User).filter_by(email="system.admin@tracker.example")).one().is_system_admin
     assert db.session.scalars(select(Membership).filter_by(user_id=reader.id)).all() == []
+
+
+def test_the_database_holds_each_domain_for_one_organisation(app):
+    from sqlalchemy.exc import IntegrityError
+
+    from tracker.models import SsoDomain
+
+    north, south = make_organisation("North YOS"), make_organisation("South YOS")
+    db.session.add(SsoDomain(domain="shared.example", organisation=north))
+    db.session.flush()
+    db.session.add(SsoDomain(domain="shared.example", organisation=south))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()

@@ -8,6 +8,7 @@ no organisation's admin can claim another organisation's staff.
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Organisation, SsoDomain
@@ -52,7 +53,11 @@ def set_domains(organisation: Organisation, domains: list[str], *, actor: Actor)
     for domain in domains:
         if domain not in before:
             organisation.sso_domains.append(SsoDomain(domain=domain))
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # another administrator gave one of them away at the same moment
+        raise ServiceError("One of these domains was just given to another organisation. Look again and "
+                           "choose the domains once more.", field="domains") from None
     audit.record("organisation.sso_domains_changed", organisation, actor=actor, organisation_id=organisation.id,
                  before={"domains": before}, after={"domains": domains})
     return True
