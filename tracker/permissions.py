@@ -93,14 +93,14 @@ def _oversight_scope() -> frozenset[int] | None:
     when a grant covers every organisation, else the organisation ids they list (empty: no
     grant). Grants come from a system administrator only (services/oversight_grants.py)."""
     if "oversight_scope" not in g:
-        grants = select(OversightGrant.id).where(OversightGrant.user_id == current_user.id,
-                                                 OversightGrant.withdrawn_at.is_(None))
-        if db.session.scalar(grants.where(OversightGrant.all_organisations.is_(True)).limit(1)) is not None:
-            g.oversight_scope = None
-        else:
-            g.oversight_scope = frozenset(db.session.scalars(
-                select(oversight_grant_organisations.c.organisation_id).where(
-                    oversight_grant_organisations.c.grant_id.in_(grants))))
+        listed = oversight_grant_organisations.c
+        rows = db.session.execute(
+            select(OversightGrant.all_organisations, listed.organisation_id)
+            .outerjoin(oversight_grant_organisations, listed.grant_id == OversightGrant.id)
+            .where(OversightGrant.user_id == current_user.id, OversightGrant.withdrawn_at.is_(None))).all()
+        every = any(all_organisations for all_organisations, _ in rows)
+        g.oversight_scope = None if every else frozenset(organisation_id for _, organisation_id in rows
+                                                          if organisation_id is not None)
     return g.oversight_scope
 
 
