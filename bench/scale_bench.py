@@ -116,11 +116,12 @@ def prepare(kind: str, url: str) -> dict:
 
 
 def add_oversight_user(url: str, state: dict) -> None:
-    """The Youth Justice Board and one oversight user in it, who reads every organisation."""
+    """The Youth Justice Board (an organisation, as before, so the comparison has the same rows)
+    and one reader with an oversight grant over every organisation."""
     if state.get("oversight"):
         return
     flask(url, "tracker", "create-organisation", OVERSIGHT_SLUG, "--name", "Youth Justice Board")
-    flask(url, "tracker", "create-user", OVERSIGHT_USER, "--org", OVERSIGHT_SLUG, "--access", "oversight",
+    flask(url, "tracker", "grant-oversight", OVERSIGHT_USER, "--body", "Youth Justice Board", "--all",
           "--name", "Olu Oversight", stdin=state["password"] + "\n")
     state["oversight"] = OVERSIGHT_USER
 

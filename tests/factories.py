@@ -10,7 +10,7 @@ from tracker.extensions import db
 from tracker.models import (
     AccessLevel, Action, ActionOwner, Contact, Organisation, Recommendation, Report, Role, Status, User,
 )
-from tracker.services import organisations as organisation_service
+from tracker.services import organisations as organisation_service, oversight_grants
 
 PASSWORD = "correct horse battery staple"
 _sequence = itertools.count(1)
@@ -33,8 +33,29 @@ def make_user(organisation: Organisation | None = None, access: AccessLevel = Ac
     user.test_password = PASSWORD  # what ClientRequest.login types in
     db.session.add(user)
     db.session.flush()
-    if organisation is not None:
+    if access is AccessLevel.OVERSIGHT:
+        # Oversight is not a membership: it stands for a grant over every organisation, which
+        # is what an oversight member read before grants existed (make_oversight_user for a list).
+        oversight_grants.grant(user, body=organisation.name if organisation else "Youth Justice Board",
+                               organisations=None, actor="test")
+    elif organisation is not None:
         organisation_service.add_user(user.email, organisation=organisation, access=access, actor="test")
+    return user
+
+
+def make_oversight_user(organisations: list[Organisation] | None, body: str = "Regional Youth Justice Partnership",
+                        email: str | None = None) -> User:
+    """A user who reads `organisations` (None: every organisation) for an oversight body, and
+    belongs to none."""
+    user = make_user(None, email=email)
+    oversight_grants.grant(user, body=body, organisations=organisations, actor="test")
+    return user
+
+
+def make_system_admin(email: str | None = None) -> User:
+    user = make_user(None, email=email)
+    user.is_system_admin = True
+    db.session.flush()
     return user
 
 

@@ -165,6 +165,9 @@ def register_blueprints(app: Flask) -> None:
                       people.bp, sso.bp, partner_links.bp):
         app.register_blueprint(blueprint)
     register_board_blueprints(app)
+    from .views import system_admin  # oversight grants and single sign-on domains
+
+    app.register_blueprint(system_admin.bp)
 
 
 def register_board_blueprints(app: Flask) -> None:

@@ -16,9 +16,10 @@ from . import clock
 from .cli_common import CLI_ACTOR, fail as _fail
 from .extensions import db
 from .importing import ReportReadError, read_report
-from .models import AccessLevel
+from .models import MEMBER_LEVELS, AccessLevel
 from .services import ServiceError, accounts, demo, organisations, reminders
 from .plan_commands import export_plan, import_plan
+from .system_commands import COMMANDS as SYSTEM_COMMANDS
 from .services.reports import import_report
 
 tracker = AppGroup("tracker", help="Manage the recommendation tracker.")
@@ -49,7 +50,8 @@ def create_organisation(slug: str, name: str) -> None:
 @tracker.command("create-user")
 @click.argument("email")
 @click.option("--org", "slug", required=True, help="The organisation's slug.")
-@click.option("--access", type=click.Choice([level.value for level in AccessLevel]), required=True)
+@click.option("--access", type=click.Choice([level.value for level in MEMBER_LEVELS]), required=True,
+              help="Oversight is not a level here: see grant-oversight.")
 @click.option("--name", help="The person's name, as shown to others.")
 def create_user(email: str, slug: str, access: str, name: str | None) -> None:
     """Add a user to an organisation.
@@ -308,3 +310,5 @@ from .personal_data_commands import forget_person, person_data, retention  # noq
 tracker.add_command(person_data)
 tracker.add_command(forget_person)
 tracker.add_command(retention)
+for _system_command in SYSTEM_COMMANDS:
+    tracker.add_command(_system_command)

@@ -6,7 +6,8 @@ often than the data behind them changes, and most of their cost is Python turnin
 HTML or JSON. So a page is kept once rendered, under a key made of:
 
 - its address (path and query string);
-- who is asking: their user id and their access level in each organisation, so a page never
+- who is asking: their user id, their access level in each organisation and what their oversight
+  grants read (permissions.access_fingerprint), so a page never
   reaches someone who would see it differently (the permission check still runs first, every time);
 - today's date, because overdue, due soon and RAG ratings change with it;
 - the change counters (`DataVersion`) of the organisations the page shows.

@@ -21,7 +21,8 @@ from sqlalchemy import select
 
 from .extensions import db
 from .models import (
-    AccessLevel, Action, Contact, DeadlineChange, Evidence, Membership, Organisation, Recommendation, Report, Role, Update,
+    AccessLevel, Action, Contact, DeadlineChange, Evidence, Membership, Organisation, OversightGrant, Recommendation,
+    Report, Role, Update, oversight_grant_organisations,
 )
 from .services.accounts import user_for_api_token
 from .services.calendar import user_for_token
@@ -44,9 +45,10 @@ class Capability(enum.StrEnum):
     VIEW_BOARD = "view board"                      # board dashboard, meetings, board and evidence packs
     RECORD_MEETING = "record meeting"              # record a board meeting and its decisions
     MANAGE_NOTIFICATIONS = "manage notifications"  # reminder policy, the outbox, resending emails
-    MANAGE_PEOPLE = "manage people"                # invite, change access, remove; single sign-on domains
     REDACT = "redact"                              # remove an update's text or an evidence file, with a reason
     MANAGE_PERSONAL_DATA = "manage personal data"  # a person's data: download it, forget them; the privacy notice
+    MANAGE_PEOPLE = "manage people"                # invite, change access, remove
+    RETAG_THEMES = "re-tag themes"                 # correct a recommendation's themes by hand
 
 
 EVERY_LEVEL = frozenset(AccessLevel)
@@ -72,6 +74,8 @@ LEVELS_FOR: dict[Capability, frozenset[AccessLevel]] = {
     Capability.MANAGE_PEOPLE: frozenset({AccessLevel.ADMIN}),
     Capability.REDACT: STAFF,
     Capability.MANAGE_PERSONAL_DATA: frozenset({AccessLevel.ADMIN}),
+    # Oversight only where a grant reads the organisation (access_level says OVERSIGHT there alone).
+    Capability.RETAG_THEMES: STAFF | {AccessLevel.OVERSIGHT},
 }
 OWNER_NEEDS_ROLE = frozenset({Capability.POST_UPDATE, Capability.REQUEST_DEADLINE_CHANGE})
 
@@ -88,29 +92,60 @@ def _memberships() -> dict[int, AccessLevel]:
     return g.memberships
 
 
+def _oversight_scope() -> frozenset[int] | None:
+    """What the signed-in user's active oversight grants read, loaded once per request: None
+    when a grant covers every organisation, else the organisation ids they list (empty: no
+    grant). Grants come from a system administrator only (services/oversight_grants.py)."""
+    if "oversight_scope" not in g:
+        listed = oversight_grant_organisations.c
+        rows = db.session.execute(
+            select(OversightGrant.all_organisations, listed.organisation_id)
+            .outerjoin(oversight_grant_organisations, listed.grant_id == OversightGrant.id)
+            .where(OversightGrant.user_id == current_user.id, OversightGrant.withdrawn_at.is_(None))).all()
+        every = any(all_organisations for all_organisations, _ in rows)
+        g.oversight_scope = None if every else frozenset(organisation_id for _, organisation_id in rows
+                                                          if organisation_id is not None)
+    return g.oversight_scope
+
+
 def has_oversight() -> bool:
-    """Oversight viewers (e.g. the Youth Justice Board) may read every organisation."""
-    return AccessLevel.OVERSIGHT in _memberships().values()
+    """Whether the user holds an active oversight grant (of any scope)."""
+    scope = _oversight_scope()
+    return scope is None or bool(scope)
+
+
+def oversees(organisation_id: int) -> bool:
+    """Whether an oversight grant of the user's reads this organisation."""
+    scope = _oversight_scope()
+    return scope is None or organisation_id in scope
 
 
 def access_level(organisation_id: int) -> AccessLevel | None:
+    """The user's level in an organisation: their membership's, else oversight (read only) when
+    a grant of theirs reads it, else None (they may not see it at all)."""
     level = _memberships().get(organisation_id)
-    if level is None and has_oversight():
+    if level is None and oversees(organisation_id):
         return AccessLevel.OVERSIGHT
     return level
 
 
 def access_fingerprint() -> tuple:
-    """Everything about the signed-in user that decides what a page shows them: who they are
-    and their access level in each organisation (the page cache keys on it)."""
-    return current_user.id, tuple(sorted((organisation_id, level.value) for organisation_id, level in _memberships().items()))
+    """Everything about the signed-in user that decides what a page shows them: who they are,
+    their access level in each organisation, what their oversight grants read and whether they
+    are a system administrator (the page cache keys on it)."""
+    scope = _oversight_scope()
+    return (current_user.id, tuple(sorted((organisation_id, level.value) for organisation_id, level in _memberships().items())),
+            "every organisation" if scope is None else tuple(sorted(scope)), bool(current_user.is_system_admin))
 
 
 def visible_organisation_ids() -> list[int] | None:
-    """Organisation ids the user may read; None means all of them (oversight)."""
-    if has_oversight():
+    """The one answer to "which organisations may this user read?": their memberships and the
+    organisations their oversight grants list; None means every organisation (a grant that
+    covers all). Every list, count, export, API answer and comparison is scoped by this."""
+    scope = _oversight_scope()
+    if scope is None:
         return None
-    return list(_memberships())
+    return sorted(set(_memberships()) | scope)
 
 
 def holds_owner_role(action: Action) -> bool:
@@ -152,6 +187,21 @@ def signed_in(view: View) -> View:
     """Any signed-in user; the view itself shows only what they may see."""
     wrapped = login_required(view)
     _declare(wrapped, "signed in")
+    return wrapped  # type: ignore[return-value]
+
+
+def system_admin_only(view: View) -> View:
+    """System administrators only (oversight grants, single sign-on domains). Anyone else
+    signed in is refused with 403: the page does not belong to any organisation, so there is
+    nothing whose existence to hide."""
+    @wraps(view)
+    @login_required
+    def wrapped(**kwargs: Any) -> Any:
+        if not current_user.is_system_admin:
+            abort(403)
+        return view(**kwargs)
+
+    _declare(wrapped, "system administrators")
     return wrapped  # type: ignore[return-value]
 
 
@@ -273,6 +323,7 @@ def api_token_required(view: View) -> View:
             return response
         g._login_user = user  # what Flask-Login's current_user reads; the session is untouched
         g.pop("memberships", None)
+        g.pop("oversight_scope", None)
         return view(**kwargs)
 
     _declare(wrapped, "API token")

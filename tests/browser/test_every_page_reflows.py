@@ -22,8 +22,8 @@ from sqlalchemy import select
 
 from tracker import clock
 from tracker.extensions import db
-from tracker.models import AccessLevel, Action, BoardMeeting, Notification, NotificationStatus, Organisation, Status
-from tracker.services import demo, evidence, invitations, organisations, partner_links
+from tracker.models import Action, BoardMeeting, Notification, NotificationStatus, Organisation, Status
+from tracker.services import demo, evidence, invitations, organisations, oversight_grants, partner_links
 from tracker.services.actions import post_update, request_deadline_change
 from tracker.services.evidence import EvidenceFile
 from tracker.services.themes import THEMES
@@ -31,7 +31,7 @@ from tests.browser.conftest import check_accessibility, screenshot
 
 PASSWORD = "phone-width-demo-password"
 VIEWPORTS = {"phone": {"width": 320, "height": 640}, "desktop": {"width": 1280, "height": 800}}
-LEVELS = ["admin", "manager", "board", "owner", "oversight"]
+LEVELS = ["admin", "manager", "board", "owner", "oversight", "system admin"]
 # GET routes that are not pages to look at, and why. Anything else that cannot be reached fails.
 NOT_PAGES = {
     "static": "files, not pages",
@@ -49,9 +49,11 @@ def _seed() -> dict[str, str]:
     today = clock.today()
     organisation = demo.seed_demo_organisation(password=PASSWORD, today=today)
     users = {key: organisations.user_by_email(email) for key, (email, _, _) in demo.DEMO_USERS.items()}
-    overseer = organisations.create_organisation("youth-justice-board", "Youth Justice Board", actor="test")
-    organisations.add_user("oversight@yjb.example", organisation=overseer, access=AccessLevel.OVERSIGHT,
-                           name="Olu Adeyemi", password=PASSWORD, actor="test")
+    organisations.create_organisation("youth-justice-board", "Youth Justice Board", actor="test")
+    reader = oversight_grants.account_for("oversight@yjb.example", name="Olu Adeyemi", password=PASSWORD, actor="test")
+    oversight_grants.grant(reader, body="Youth Justice Board", organisations=None, actor="test")
+    administrator = oversight_grants.account_for(demo.DEMO_SYSTEM_ADMIN[0], password=PASSWORD, actor="test")
+    oversight_grants.set_system_admin(administrator, True, actor="test")
     actions = list(db.session.scalars(select(Action).filter_by(organisation_id=organisation.id).order_by(Action.id)))
     files = evidence.check_files([EvidenceFile("risk-review-checklist-signed-by-every-team-manager.txt", b"Signed")])
     update = post_update(actions[3], author=users["owner"], note=LONG_TEXT, evidence_count=1,
@@ -165,7 +167,8 @@ def test_every_get_route_can_be_walked(app, seeded):
 def test_every_page_reflows_at_320_pixels_and_passes_axe(app, live_server, browser, seeded, level):
     urls, unresolved = _urls(app, seeded)
     assert unresolved == []
-    email = "oversight@yjb.example" if level == "oversight" else demo.DEMO_USERS[level][0]
+    email = {"oversight": "oversight@yjb.example", "system admin": demo.DEMO_SYSTEM_ADMIN[0]}.get(level) \
+        or demo.DEMO_USERS[level][0]
     context = browser.new_context(viewport=VIEWPORTS["desktop"])
     page = context.new_page()
     _sign_in(page, live_server, email)
@@ -190,7 +193,11 @@ def test_every_page_reflows_at_320_pixels_and_passes_axe(app, live_server, brows
                 screenshot(page, SCREENSHOTS[endpoint])
     finally:
         context.close()
-    assert "dashboard.index" in visited and "actions.show" in visited
+    if level == "system admin":  # belongs to no organisation: reads none, runs the installation
+        assert {"dashboard.index", "system_admin.index", "system_admin.grant", "system_admin.sso"} <= set(visited)
+        assert "actions.show" not in visited
+    else:
+        assert "dashboard.index" in visited and "actions.show" in visited
     assert problems == [], "\n".join(problems)
 
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models import AccessLevel, Contact, Role, Update
+from tracker.models import AccessLevel, Contact, Role, SsoDomain, Update
 from tracker.services import organisations
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
 from tests.factories import make_action, make_organisation, make_role, make_user
@@ -130,7 +130,7 @@ def test_removing_someone_hands_their_roles_over(app, live_server, page):
 
 def test_single_sign_on_against_a_loopback_provider_including_a_refused_domain(app, live_server, page):
     organisation = make_organisation("Council YOS")
-    organisation.sso_email_domains = "council.example"
+    organisation.sso_domains.append(SsoDomain(domain="council.example"))
     make_user(organisation, AccessLevel.MANAGER, email="alice.smith@council.example")
     db.session.commit()
     with oidc_provider(app):

@@ -4,7 +4,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tracker.extensions import db
-from tracker.models import AccessLevel, AuditEvent, Membership, User
+from tracker.models import AccessLevel, AuditEvent, Membership, SsoDomain, User
+from tracker.services import invitations, people
 from tests.factories import make_organisation, make_user
 from tests.people.oidc import choose_account, oidc_provider, start
 
@@ -18,7 +19,7 @@ def provider(app):
 @pytest.fixture
 def council(app):
     organisation = make_organisation("Council YOS")
-    organisation.sso_email_domains = "council.example"
+    organisation.sso_domains.append(SsoDomain(domain="council.example"))
     make_user(organisation, AccessLevel.MANAGER, email="alice.smith@council.example")
     make_user(organisation, AccessLevel.MANAGER, email="carol.white@council.example")
     make_user(make_organisation(), AccessLevel.MANAGER, email="bob.jones@gmail.example")
@@ -96,17 +97,56 @@ def test_a_different_account_with_the_same_email_is_refused(client_request, app,
              "linked to a different single sign-on account")
 
 
-def test_sso_domains_are_set_on_the_people_page(client_request, app):
+def test_an_sso_sign_in_uses_up_the_invitation_link_still_open(client_request, app, provider, council, smtp_server):
+    admin = make_user(council, AccessLevel.ADMIN)
+    dave = people.invite(council, "dave.brown@council.example", name="Dave Brown", level=AccessLevel.OWNER, actor=admin)
+    invitations.queue_invitation(dave, council, invited_by=admin, access_label="Action owner")
+    link = invitations.make_link(dave, invitations.INVITATION)
+    db.session.commit()
+    path = link.removeprefix(app.config["BASE_URL"])
+    assert client_request.client.get(path).status_code == 200  # open before signing in
+
+    callback = choose_account(start(client_request.client, client_request.csrf_token()), "dave")
+    assert client_request.client.get(callback).status_code == 302
+    client_request.logout()
+    response = client_request.client.get(path)
+    assert "This link has already been used" in response.get_data(as_text=True)
+    event = db.session.scalars(select(AuditEvent).filter_by(event="user.signed_in_with_sso")).one()
+    assert event.after["invitation_used_up"] is True
+
+
+def test_an_sso_sign_in_with_no_invitation_out_keeps_other_sessions(client_request, app, provider, council):
+    alice = db.session.scalars(select(User).filter_by(email="alice.smith@council.example")).one()
+    alice.password_hash = None  # signs in only through single sign-on; never sent an invitation
+    db.session.commit()
+    token = alice.session_token
+    assert client_request.client.get(choose_account(start(client_request.client, client_request.csrf_token()),
+                                                    "alice")).status_code == 302
+    db.session.refresh(alice)
+    assert alice.session_token == token
+
+
+def test_an_sso_sign_in_reaches_only_the_organisation_that_owns_the_domain(client_request, app, provider, council):
+    """Invited to an organisation that does not own council.example, Dave cannot sign in with it."""
+    other = make_organisation("Other YOS")
+    make_user(other, AccessLevel.OWNER, email="dave.brown@council.example")
+    db.session.commit()
+    _refused(client_request.client, choose_account(start(client_request.client, client_request.csrf_token()), "dave"),
+             "dave.brown@council.example has not been invited")
+
+
+def test_an_organisation_admin_can_no_longer_set_sso_domains(client_request, app):
     organisation = make_organisation()
     admin = make_user(organisation, AccessLevel.ADMIN)
     db.session.commit()
     client_request.login(admin)
-    client_request.post("people.sso_domains", slug=organisation.slug, data={"domains": "Council.example, @nhs.example"})
+    page = client_request.get("people.index", slug=organisation.slug)
+    assert page.find("input", attrs={"name": "domains"}) is None
+    assert "A system administrator of this service sets these domains" in page.get_text()
+    for path in (f"/organisations/{organisation.slug}/people/sso-domains",
+                 f"/system/organisations/{organisation.slug}/sso-domains"):
+        response = client_request.client.post(path, data={"csrf_token": client_request.csrf_token(),
+                                                           "domains": "council.example"})
+        assert response.status_code in (403, 404, 405), path
     db.session.refresh(organisation)
-    assert organisation.sso_email_domains == "council.example nhs.example"
-    response = client_request.client.post(client_request.url("people.sso_domains", slug=organisation.slug),
-                                          data={"csrf_token": client_request.csrf_token(), "domains": "not a domain!"},
-                                          follow_redirects=True)
-    assert "The domains were not saved" in response.get_data(as_text=True)
-    db.session.refresh(organisation)
-    assert organisation.sso_email_domains == "council.example nhs.example"
+    assert organisation.sso_domain_names == []

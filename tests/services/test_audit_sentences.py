@@ -178,6 +178,17 @@ EXAMPLES = {
     "retention.applied": ("command line", None, {"removed": {"expired or revoked API tokens": 2}},
                           "The command line removed personal data whose retention period had ended: "
                           "2 expired or revoked API tokens."),
+    "oversight.granted": (SARAH, None, {"user": "olu@yjb.example", "body": "Youth Justice Board",
+                                        "organisations": ["Northfield YOS", "Southfield YOS"]},
+                          "Sarah Jones let olu@yjb.example read Northfield YOS and Southfield YOS for the oversight "
+                          "body Youth Justice Board."),
+    "oversight.withdrawn": ("command line", {"user": "olu@yjb.example", "body": "Youth Justice Board",
+                                             "organisations": "every organisation"}, None,
+                            "The command line withdrew olu@yjb.example's oversight for Youth Justice Board, which "
+                            "read every organisation."),
+    "user.system_admin_changed": ("command line", {"user": "sam@example.org", "system_admin": False},
+                                  {"user": "sam@example.org", "system_admin": True},
+                                  "The command line made sam@example.org a system administrator."),
 }
 
 

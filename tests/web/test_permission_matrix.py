@@ -3,6 +3,9 @@
 EXPECTED lists, for each endpoint, who may use it. The test fails for any route that is not
 in EXPECTED, so a new route cannot ship without a decision about who may use it.
 Allowed: anything but 403, 404 or a server error. Not allowed: 403. Outsiders: 404.
+The oversight user here reads this one organisation through a grant that lists only it; a
+system administrator belongs to no organisation, so organisation pages answer them 404 too,
+and the system administrators' pages answer everyone else 403.
 """
 
 from datetime import date
@@ -13,10 +16,14 @@ from tracker.extensions import db
 from tracker.models import (
     AccessLevel, BoardMeeting, Contact, DeadlineChange, Evidence, Notification, NotificationStatus, PartnerLink, utc_now,
 )
+from tracker.services import oversight_grants
 from tracker.services.actions import post_update
-from tests.factories import make_action, make_organisation, make_role, make_user
+from tests.factories import (
+    make_action, make_organisation, make_oversight_user, make_role, make_system_admin, make_user,
+)
 
 ADMIN, MANAGER, BOARD, HOLDER, OWNER, OVERSIGHT = "admin", "manager", "board", "owner (holds role)", "owner", "oversight"
+SYSTEM_ADMIN = "system administrator"
 INSIDE = (ADMIN, MANAGER, BOARD, HOLDER, OWNER, OVERSIGHT)
 EVERYONE = set(INSIDE)
 STAFF = {ADMIN, MANAGER}
@@ -77,7 +84,6 @@ EXPECTED: dict[str, tuple[str, set[str]]] = {
     "people.invite": ("GET", {ADMIN}),
     "people.change_access": ("GET", {ADMIN}),
     "people.remove": ("GET", {ADMIN}),
-    "people.sso_domains": ("POST", {ADMIN}),
     "partner_links.send": ("POST", STAFF),
     "partner_links.resend": ("POST", STAFF),
     "decisions.index": ("GET", {ADMIN, BOARD}),
@@ -95,7 +101,13 @@ EXPECTED: dict[str, tuple[str, set[str]]] = {
     "personal_data.download": ("GET", {ADMIN}),
     "personal_data.forget": ("GET", {ADMIN}),
     "personal_data.edit_privacy_notice": ("GET", {ADMIN}),
+    "system_admin.index": ("GET", {SYSTEM_ADMIN}),
+    "system_admin.grant": ("GET", {SYSTEM_ADMIN}),
+    "system_admin.withdraw": ("POST", {SYSTEM_ADMIN}),
+    "system_admin.sso": ("GET", {SYSTEM_ADMIN}),
 }
+# The system administrators' pages: 403 for everyone else, whatever organisation they are in.
+SYSTEM = {endpoint for endpoint in EXPECTED if endpoint.startswith("system_admin.")}
 # Pages that show only the signed-in user's own things (or what they may see across organisations).
 PERSONAL = {"dashboard.index", "auth.account", "notifications.settings", "themes.index", "themes.search",
             "themes.show", "calendar.index", "calendar.create", "calendar.revoke", "auth.create_token",
@@ -119,7 +131,8 @@ def world(app, tmp_path):
         BOARD: make_user(organisation, AccessLevel.BOARD),
         HOLDER: make_user(organisation, AccessLevel.OWNER),
         OWNER: make_user(organisation, AccessLevel.OWNER),
-        OVERSIGHT: make_user(make_organisation("Youth Justice Board"), AccessLevel.OVERSIGHT),
+        OVERSIGHT: make_oversight_user([organisation]),
+        SYSTEM_ADMIN: make_system_admin(),
     }
     outsider = make_user(make_organisation("Outside YOS"), AccessLevel.ADMIN)
     role = make_role(organisation, "YOS Head of Service", holder=users[HOLDER])
@@ -144,6 +157,7 @@ def world(app, tmp_path):
         "change_id": change.id, "recommendation_id": action.recommendation_id, "update_id": update.id,
         "evidence_id": evidence.id, "role_id": role.id, "link_id": link.id, "notification_id": failed_email.id,
         "meeting_id": meeting.id, "file_format": "csv", "theme_slug": "health", "user_id": users[MANAGER].id,
+        "grant_id": oversight_grants.active_grants_of(users[OVERSIGHT])[0].id,
     }
     return users, outsider, values
 
@@ -163,16 +177,18 @@ def test_every_route_is_in_the_matrix(app):
     assert endpoints - api - PUBLIC - OWN_OBJECTS - set(EXPECTED) == set()
 
 
-@pytest.mark.parametrize("level", [*INSIDE, "another organisation"])
+@pytest.mark.parametrize("level", [*INSIDE, SYSTEM_ADMIN, "another organisation"])
 def test_the_permission_matrix(client_request, app, world, level):
     users, outsider, values = world
     client_request.login(outsider if level == "another organisation" else users[level])
     wrong = []
     for endpoint, (method, allowed) in EXPECTED.items():
         status = _request(client_request, app, endpoint, method, values)
-        if endpoint in PERSONAL:
+        if endpoint in SYSTEM:
+            expected_ok = level in allowed
+        elif endpoint in PERSONAL:
             expected_ok = True
-        elif level == "another organisation":
+        elif level in ("another organisation", SYSTEM_ADMIN):
             expected_ok = False
             if status != 404:
                 wrong.append(f"{method} {endpoint}: {status}, expected 404")
@@ -194,3 +210,85 @@ def test_signed_out_visitors_are_sent_to_sign_in(client_request, app, world):
         rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
         response = client_request.client.get(client_request.url(endpoint, **{k: values[k] for k in rule.arguments}))
         assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in"), endpoint
+
+
+def _state():
+    from sqlalchemy import func, select
+
+    from tracker.models import Membership, OversightGrant
+
+    return (sorted((m.user_id, m.organisation_id, m.access_level.value) for m in db.session.scalars(select(Membership))),
+            db.session.scalar(select(func.count()).select_from(OversightGrant)))
+
+
+def test_an_organisation_admin_cannot_give_oversight_by_any_route(client_request, app, world):
+    """The invite form, the change-access form, hand-made POSTs to both with `oversight`, and the
+    system administrators' routes: each refuses, and nothing changes."""
+    users, _, values = world
+    slug = values["slug"]
+    client_request.login(users[ADMIN])
+    before = _state()
+    for page in (client_request.get("people.invite", slug=slug),
+                 client_request.get("people.change_access", slug=slug, user_id=users[MANAGER].id)):
+        offered = {radio["value"] for radio in page.select("input[name=level]")}
+        assert offered == {"admin", "manager", "board", "owner"}
+        assert "Oversight" not in page.get_text()
+    refusal = "Oversight is not an access level within an organisation"
+    invited = client_request.post("people.invite", slug=slug, _expected_status=400,
+                                  data={"email": "new.reader@example.org", "name": "New", "level": "oversight"})
+    assert refusal in invited.get_text()
+    changed = client_request.post("people.change_access", slug=slug, user_id=users[MANAGER].id, _expected_status=400,
+                                  data={"level": "oversight"})
+    assert refusal in changed.get_text()
+    for endpoint, arguments in (("system_admin.grant", {}), ("system_admin.withdraw", {"grant_id": values["grant_id"]}),
+                                ("system_admin.sso", {"slug": slug})):
+        response = client_request.client.post(client_request.url(endpoint, **arguments), data={
+            "csrf_token": client_request.csrf_token(), "email": users[MANAGER].email, "body": "Our own body",
+            "scope": "all", "domains": "example.org"})
+        assert response.status_code == 403, endpoint
+    assert client_request.client.post(f"/organisations/{slug}/people/sso-domains", data={
+        "csrf_token": client_request.csrf_token(), "domains": "example.org"}).status_code in (404, 405)
+    assert _state() == before
+    assert "System administration" not in client_request.get("dashboard.index").get_text()
+
+
+def test_a_one_organisation_grant_reads_nothing_of_another(client_request, app, world):
+    from tracker.services import accounts
+
+    users, _, values = world
+    other = make_organisation("Elsewhere YOS")
+    theirs = make_action(other, due_on=date(2030, 1, 1), text="Improve health assessments at Elsewhere")
+    mine = db.session.get(Evidence, values["evidence_id"]).update.action
+    mine.recommendation.text = "Improve health assessments at Inside"
+    token = accounts.create_api_token(users[OVERSIGHT], actor="test")
+    db.session.commit()
+    client_request.login(users[OVERSIGHT])
+    client = client_request.client
+    report_id = theirs.recommendation.report_id
+    for path in (f"/actions/{theirs.id}", f"/reports/{report_id}", f"/reports/{report_id}/evidence-pack.pdf",
+                 f"/organisations/{other.slug}/actions", f"/organisations/{other.slug}/board/pack.pdf",
+                 f"/organisations/{other.slug}/board/pack.csv", f"/organisations/{other.slug}/actions/export.csv",
+                 f"/organisations/{other.slug}/plans/export.xlsx", f"/organisations/{other.slug}/board",
+                 f"/recommendations/{theirs.recommendation_id}/themes"):
+        assert client.get(path).status_code == 404, path
+    retag = client.post(f"/recommendations/{theirs.recommendation_id}/themes",
+                        data={"csrf_token": client_request.csrf_token(), "themes": ["health"]})
+    assert retag.status_code == 404
+    # What the grant does read still answers, so the refusals above are about the organisation.
+    assert client.get(f"/actions/{values['action_id']}").status_code == 200
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get(f"/api/v1/actions/{theirs.id}", headers=headers).status_code == 404
+    assert client.get(f"/api/v1/reports/{report_id}", headers=headers).status_code == 404
+    assert client.get(f"/api/v1/actions?organisation={other.slug}", headers=headers).status_code == 404
+    listed = client.get("/api/v1/actions", headers=headers).get_json()["actions"]
+    assert [action["id"] for action in listed] == [values["action_id"]]
+    reports = client.get("/api/v1/reports", headers=headers).get_json()["reports"]
+    assert {report["id"] for report in reports} == {values["report_id"]}
+    comparison = client_request.get("oversight.index").get_text()
+    assert "Inside YOS" in comparison and "Elsewhere YOS" not in comparison
+    exported = client.get("/oversight/organisations.csv").get_data(as_text=True)
+    assert "Inside YOS" in exported and "Elsewhere YOS" not in exported
+    found = client_request.get("themes.search", q="health assessments").get_text()
+    assert "Inside" in found and "Elsewhere" not in found
+    themes_page = client_request.get("themes.index")
+    assert "Elsewhere YOS" not in themes_page.get_text()

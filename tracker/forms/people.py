@@ -4,10 +4,11 @@ from wtforms import EmailField, RadioField, SelectField, StringField, SubmitFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..models import AccessLevel
+from ..models import MEMBER_LEVELS
 from ..services.email_addresses import EmailAddress
 
-LEVEL_CHOICES = [SelectChoice(level.value, level.label) for level in AccessLevel]
+# Oversight is never offered: it is a grant from a system administrator (forms/system_admin.py).
+LEVEL_CHOICES = [SelectChoice(level.value, level.label) for level in MEMBER_LEVELS]
 
 
 class InviteForm(FlaskForm):
@@ -24,12 +25,6 @@ class ChangeLevelForm(FlaskForm):
     level = RadioField("Access level", widget=GovRadioInput(), choices=LEVEL_CHOICES,
                        validators=[InputRequired("Choose an access level")], validate_choice=False)
     submit = SubmitField("Save access level", widget=GovSubmitInput())
-
-
-class SsoDomainsForm(FlaskForm):
-    domains = StringField("Email domains accepted for single sign-on", widget=GovTextInput(),
-                          validators=[Optional(), Length(max=500)])
-    submit = SubmitField("Save domains", widget=GovSubmitInput())
 
 
 class PartnerLinkForm(FlaskForm):

@@ -7,7 +7,8 @@ from .action import (
 from .audit import AuditEvent, DataVersion
 from .board import BoardMeeting
 from .notification import Notification, NotificationStatus
-from .organisation import AccessLevel, Membership, Organisation
+from .organisation import MEMBER_LEVELS, AccessLevel, Membership, Organisation, SsoDomain
+from .oversight import OversightGrant, oversight_grant_organisations
 from .report import DatePrecision, OwnerSource, Recommendation, RecommendationRevision, Report
 from .role import Contact, Role, RoleAlias, RoleTenure
 from .file_content import FileContent
@@ -20,5 +21,5 @@ __all__ = [
     "DatePrecision", "DeadlineChange", "DeadlineChangeStatus", "Flag", "Membership",
     "Notification", "NotificationStatus", "Organisation", "OwnerSource", "Recommendation",
     "RecommendationRevision", "Report", "Role", "RoleAlias", "RoleTenure", "FileContent", "Status", "Update", "User",
-    "utc_now",
+    "utc_now", "MEMBER_LEVELS", "OversightGrant", "SsoDomain", "oversight_grant_organisations",
 ]

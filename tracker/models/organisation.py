@@ -34,6 +34,11 @@ class AccessLevel(enum.StrEnum):
         }[self.value]
 
 
+# Levels a membership may hold. Oversight is not one of them: it comes from an oversight grant
+# (models/oversight.py), given by a system administrator, never by an organisation's admin.
+MEMBER_LEVELS = (AccessLevel.ADMIN, AccessLevel.MANAGER, AccessLevel.BOARD, AccessLevel.OWNER)
+
+
 class Organisation(db.Model):
     """A youth offending service or partner body: it has roles, members, reports, meetings."""
 
@@ -44,15 +49,21 @@ class Organisation(db.Model):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
-    # Email domains whose single sign-on accounts may sign in here, e.g. "leicester.gov.uk",
-    # separated by spaces. None or empty: single sign-on is not accepted for this organisation.
-    sso_email_domains: Mapped[str | None] = mapped_column(String(500))
     # The organisation's own privacy notice (administrators edit it); None: the default text.
     privacy_notice: Mapped[str | None] = mapped_column(Text)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan"
     )
+    # Email domains whose single sign-on accounts may sign in here (none: single sign-on is not
+    # accepted for this organisation). Set by a system administrator only.
+    sso_domains: Mapped[list[SsoDomain]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan", order_by="SsoDomain.domain"
+    )
+
+    @property
+    def sso_domain_names(self) -> list[str]:
+        return [entry.domain for entry in self.sso_domains]
 
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"
@@ -74,3 +85,16 @@ class Membership(db.Model):
 
     user: Mapped[User] = relationship(back_populates="memberships")
     organisation: Mapped[Organisation] = relationship(back_populates="memberships")
+
+
+class SsoDomain(db.Model):
+    """An email domain accepted for single sign-on, owned by exactly one organisation."""
+
+    __tablename__ = "sso_domains"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    domain: Mapped[str] = mapped_column(String(253), unique=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="sso_domains")

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -36,6 +36,9 @@ class User(UserMixin, db.Model):
     # Set when the person was forgotten (services/forgetting.py): name and email are then a
     # placeholder, and nothing else about them is kept.
     forgotten_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # System administrators run the installation: organisations, oversight grants, single
+    # sign-on domains. Set from the command line (`flask tracker make-system-admin`) only.
+    is_system_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

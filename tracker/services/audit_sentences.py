@@ -206,6 +206,13 @@ def _access(value: Any) -> str:
             "oversight": "oversight viewer"}.get(str(value), str(value))
 
 
+def _oversight_scope(value: Any) -> str:
+    """"every organisation", or the names a grant lists."""
+    if isinstance(value, list):
+        return _names(value) if value else "no organisation"
+    return str(value or "every organisation")
+
+
 def _frequency(value: Any) -> str:
     return {"each": "each reminder as it falls due", "weekly_digest": "a weekly digest"}.get(str(value), str(value))
 
@@ -279,7 +286,17 @@ SENTENCES: dict[str, Describe] = {
     "reminder_policy.changed": lambda who, b, a, z: f"{who} changed when reminders go out to: {_policy(a)}.",
     "user.signed_out": lambda who, b, a, z: f"{who} signed out, which ended every session of theirs.",
     "user.signed_in_with_sso": lambda who, b, a, z: (
-        f"{who} signed in with single sign-on" + (" for the first time." if a.get("first_time") else ".")),
+        f"{who} signed in with single sign-on" + (" for the first time" if a.get("first_time") else "")
+        + (", so the invitation link emailed to them no longer works." if a.get("invitation_used_up") else ".")),
+    "oversight.granted": lambda who, b, a, z: (
+        f"{who} let {a.get('user') or 'someone'} read {_oversight_scope(a.get('organisations'))} "
+        f"for the oversight body {a.get('body')}" + (" (moved from an oversight membership)." if a.get("migrated_from_membership") else ".")),
+    "oversight.withdrawn": lambda who, b, a, z: (
+        f"{who} withdrew {b.get('user') or 'someone'}'s oversight for {b.get('body')}, "
+        f"which read {_oversight_scope(b.get('organisations'))}."),
+    "user.system_admin_changed": lambda who, b, a, z: (
+        f"{who} made {a.get('user')} a system administrator." if a.get("system_admin")
+        else f"{who} stopped {a.get('user')} being a system administrator."),
     "user.password_reset_requested": lambda who, b, a, z: f"{who} asked for a link to reset their password.",
     "user.password_reset": lambda who, b, a, z: f"{who} set a new password with a reset link.",
     "user.invitation_accepted": lambda who, b, a, z: f"{who} accepted their invitation and set a password.",

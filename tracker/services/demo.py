@@ -15,7 +15,7 @@ from ..models import (
     AccessLevel, Action, ActionOwner, Contact, Membership, Organisation, Recommendation, Report, Role, Status, Update,
     User, utc_now,
 )
-from . import organisations
+from . import organisations, oversight_grants
 from .actions import post_update
 from .deadlines import add_months
 from .reports import import_report
@@ -28,6 +28,10 @@ DEMO_USERS = {
     "owner": ("head.of.service@northfield.example", "Sarah Jones", AccessLevel.OWNER),
     "admin": ("admin@northfield.example", "Alex Morgan", AccessLevel.ADMIN),
 }
+# Not members of any organisation: a reader for an oversight body, with a grant over the demo
+# organisations, and a system administrator (who gives such grants).
+DEMO_OVERSIGHT = ("oversight@region.example", "Olu Adeyemi", "Northern Region Youth Justice Partnership")
+DEMO_SYSTEM_ADMIN = ("system.admin@tracker.example", "Sam Reid")
 
 
 def demo_report_text(published: date) -> str:
@@ -75,11 +79,15 @@ def database_is_empty() -> bool:
 def seed(*, organisations: int, reports: int, actions_per_report: int, password: str, today: date,
          updates_per_action: int = 5) -> str:
     """Create the demo organisation (always) and, for benchmarks, further synthetic ones."""
+    existing = set(db.session.scalars(select(Organisation.id)))
     seed_demo_organisation(password=password, today=today)
     if organisations > 1:
         seed_synthetic(organisations=organisations - 1, reports=reports, actions_per_report=actions_per_report,
                        updates_per_action=updates_per_action, today=today, password=password)
     db.session.flush()
+    seeded = [organisation for organisation in db.session.scalars(select(Organisation).order_by(Organisation.id))
+              if organisation.id not in existing]
+    seed_people_beyond_organisations(seeded, password=password)
     counts = {label: db.session.scalar(select(func.count(model.id))) for label, model in
               (("organisations", Organisation), ("reports", Report), ("actions", Action), ("updates", Update))}
     return "Demo data loaded: " + ", ".join(f"{count:,} {label}" for label, count in counts.items()) + "."
@@ -114,6 +122,18 @@ def seed_demo_organisation(*, password: str, today: date) -> Organisation:
     post_update(actions[3], author=users["owner"], new_status=Status.IN_PROGRESS, expected_version=actions[3].version,
                 note="New risk review checklist agreed with team managers; first audit due next month.")
     return organisation
+
+
+def seed_people_beyond_organisations(seeded: list[Organisation], *, password: str) -> None:
+    """The demo's oversight reader (a grant over the organisations just seeded) and its system
+    administrator. Seeding again only resets their passwords, like the other demo users."""
+    email, name, body = DEMO_OVERSIGHT
+    reader = oversight_grants.account_for(email, actor=DEMO_ACTOR, name=name, password=password)
+    if seeded and not oversight_grants.active_grants_of(reader):
+        oversight_grants.grant(reader, body=body, organisations=seeded, actor=DEMO_ACTOR)
+    email, name = DEMO_SYSTEM_ADMIN
+    administrator = oversight_grants.account_for(email, actor=DEMO_ACTOR, name=name, password=password)
+    oversight_grants.set_system_admin(administrator, True, actor=DEMO_ACTOR)
 
 
 SYNTHETIC_ROLES = ("Chair of the YOS Management Board", "YOS Head of Service", "Director of Children's Services")
@@ -214,4 +234,8 @@ def sign_in_details(password: str) -> str:
     lines = ["Demo sign-in details (password for every demo user: " + password + "):"]
     for key, (email, name, access) in DEMO_USERS.items():
         lines.append(f"  {access.label:<22} {email}  ({name})")
+    email, name, body = DEMO_OVERSIGHT
+    lines.append(f"  {'Oversight (read only)':<22} {email}  ({name}, for the {body})")
+    email, name = DEMO_SYSTEM_ADMIN
+    lines.append(f"  {'System administrator':<22} {email}  ({name}: oversight grants, single sign-on domains)")
     return "\n".join(lines) + "\n"

@@ -8,12 +8,14 @@ out everywhere, changes that token, so each link works once.
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 
 from flask import current_app
+from sqlalchemy import func, select
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..extensions import db
-from ..models import Organisation, User
+from ..models import Notification, Organisation, User, utc_now
 from . import ServiceError, audit, outgoing, throttling
 from .organisations import user_by_email
 
@@ -68,6 +70,29 @@ def use_link(user: User, password: str, purpose: str) -> None:
     user.session_token = secrets.token_hex(16)
     event = "user.invitation_accepted" if purpose == INVITATION else "user.password_reset"
     audit.record(event, user, actor=user, organisation_id=None)
+
+
+def use_up_open_invitation(user: User, *, signed_in_before: datetime | None) -> bool:
+    """Another way of signing in (single sign-on) was just used: make any invitation link still
+    open for this person unusable. Returns whether there was one.
+
+    A link is made only for someone with no password, and it carries their session token, so a
+    new token uses it up (and signs out their other sessions, as using the link would). Only done
+    when an invitation went out since their previous sign-in and within the link's lifetime, so
+    someone who always signs in this way is not signed out elsewhere every time.
+    """
+    if user.password_hash is not None:
+        return False
+    since = utc_now() - timedelta(days=current_app.config["INVITATION_DAYS"])
+    if signed_in_before is not None and signed_in_before > since:
+        since = signed_in_before
+    sent = db.session.scalar(select(Notification.id).where(
+        Notification.kind == "invitation", func.lower(Notification.recipient) == user.email.lower(),
+        Notification.created_at >= since).limit(1))
+    if sent is None:
+        return False
+    user.session_token = secrets.token_hex(16)
+    return True
 
 
 def queue_invitation(user: User, organisation: Organisation, *, invited_by: User, access_label: str) -> int | None:

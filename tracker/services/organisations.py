@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import (
-    AccessLevel, Contact, Membership, Organisation, Role, RoleAlias, RoleTenure, User, utc_now,
+    MEMBER_LEVELS, AccessLevel, Contact, Membership, Organisation, Role, RoleAlias, RoleTenure, User, utc_now,
 )
 from . import ServiceError, audit
 from .audit import Actor
@@ -46,9 +46,13 @@ def add_user(
     email: str, *, organisation: Organisation, access: AccessLevel, actor: Actor,
     name: str | None = None, password: str | None = None,
 ) -> User:
-    """Create the user if new, and give them `access` to `organisation`."""
+    """Create the user if new, and give them `access` to `organisation`. Oversight is refused:
+    it is an oversight grant (services/oversight_grants.py), not a membership."""
     from .email_addresses import normalise_email
 
+    if access not in MEMBER_LEVELS:
+        raise ServiceError("Oversight is not an access level within an organisation: give it as an oversight grant "
+                           "(flask tracker grant-oversight).")
     email = normalise_email(email)
     if password is not None and len(password) < 12:
         raise ServiceError("Passwords must be at least 12 characters long.")

@@ -1,5 +1,7 @@
 """An organisation's people: who has access, inviting, changing access, and removing someone
-(handing each role they hold to someone else, or leaving it unheld)."""
+(handing each role they hold to someone else, or leaving it unheld). An organisation's admin
+gives only the levels in MEMBER_LEVELS: oversight is a grant from a system administrator
+(services/oversight_grants.py), and single sign-on domains are theirs too (services/sso_domains.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import AccessLevel, Contact, Membership, Organisation, Role, User, utc_now
+from ..models import MEMBER_LEVELS, AccessLevel, Contact, Membership, Organisation, Role, User, utc_now
 from . import ServiceError, audit
 from .audit import Actor
 from .email_addresses import normalise_email
@@ -56,15 +58,26 @@ def _admin_count(organisation: Organisation) -> int:
         Membership.organisation_id == organisation.id, Membership.access_level == AccessLevel.ADMIN))
 
 
+OVERSIGHT_REFUSED = ("Oversight is not an access level within an organisation. Only a system administrator can "
+                     "give an oversight body read access, as an oversight grant.")
+
+
 def parse_level(value: str | None) -> AccessLevel:
+    """A level an organisation's admin may give. Oversight is refused with a reason (it is a
+    grant from a system administrator, never a membership), and nothing changes."""
     try:
-        return AccessLevel(value or "")
+        level = AccessLevel(value or "")
     except ValueError:
         raise ServiceError("Choose an access level from the list") from None
+    if level not in MEMBER_LEVELS:
+        raise ServiceError(OVERSIGHT_REFUSED, field="level")
+    return level
 
 
 def invite(organisation: Organisation, email: str, *, name: str, level: AccessLevel, actor: User) -> User:
     """Give a person access (creating their account if they have none). The caller queues the email."""
+    if level not in MEMBER_LEVELS:
+        raise ServiceError(OVERSIGHT_REFUSED, field="level")
     email = normalise_email(email)
     existing = user_by_email(email)
     if existing is not None and membership_in(organisation, existing.id) is not None:
@@ -90,6 +103,8 @@ def _refuse_losing_admin(organisation: Organisation, membership: Membership, act
 
 
 def change_level(organisation: Organisation, membership: Membership, level: AccessLevel, *, actor: User) -> None:
+    if level not in MEMBER_LEVELS:
+        raise ServiceError(OVERSIGHT_REFUSED, field="level")
     if level is membership.access_level:
         return
     _refuse_losing_admin(organisation, membership, actor, "remove")
@@ -142,16 +157,3 @@ def remove(organisation: Organisation, membership: Membership, handovers: dict[i
     if not user.memberships:
         user.session_token = secrets.token_hex(16)  # no access anywhere: sign them out
 
-
-def set_sso_domains(organisation: Organisation, text: str, *, actor: User) -> None:
-    domains = sorted({part.strip().lower().lstrip("@") for part in text.replace(",", " ").split() if part.strip()})
-    for domain in domains:
-        try:
-            normalise_email(f"name@{domain}")
-        except ServiceError:
-            raise ServiceError(f"{domain} is not an email domain, like leicester.gov.uk") from None
-    before = organisation.sso_email_domains
-    organisation.sso_email_domains = " ".join(domains) or None
-    if before != organisation.sso_email_domains:
-        audit.record("organisation.sso_domains_changed", organisation, actor=actor, organisation_id=organisation.id,
-                     before={"domains": before}, after={"domains": organisation.sso_email_domains})

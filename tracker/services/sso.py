@@ -6,9 +6,11 @@ Signing in never gives access by itself. The provider's answer is accepted only 
 - the ID token is signed by the issuer, is for this client, has not expired, and carries the
   nonce this sign-in sent;
 - the email address is verified (`email_verified`, or Entra ID's `xms_edov`);
-- its domain is one an organisation accepts, and the person was invited to that organisation;
+- its domain belongs to an organisation (each domain to one at most, set by a system
+  administrator: services/sso_domains.py), and the person was invited to that organisation;
 - the provider's subject for that person is the one seen on their first sign-in.
-Anything else is refused with a reason, and nothing is changed.
+Anything else is refused with a reason, and nothing is changed. A sign-in that is accepted
+also uses up any invitation link still open for the person (see `finish_sign_in`).
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from joserfc.errors import JoseError
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Membership, Organisation, User, utc_now
+from ..models import Membership, User, utc_now
 from . import ServiceError, audit
 from .email_addresses import InvalidEmail, normalise_email
+from .invitations import use_up_open_invitation
 from .organisations import user_by_email
+from .sso_domains import organisation_for_domain
 
 STATE_MINUTES = 10
 SCOPES = "openid email profile"
@@ -59,11 +63,6 @@ def client():
     return clients[key]
 
 
-def _accepting_organisations(domain: str) -> list[Organisation]:
-    organisations = db.session.scalars(select(Organisation).where(Organisation.sso_email_domains.is_not(None)))
-    return [organisation for organisation in organisations if domain in (organisation.sso_email_domains or "").split()]
-
-
 def finish_sign_in(started_at: float | None) -> User:
     """Check the provider's answer to this request and return the invited user it names.
 
@@ -95,12 +94,12 @@ def finish_sign_in(started_at: float | None) -> User:
     except InvalidEmail:
         raise SignInRefused("Your account did not give a usable email address, so it cannot be used to sign in here.") from None
     domain = email.rpartition("@")[2]
-    accepting = _accepting_organisations(domain)
-    if not accepting:
+    accepting = organisation_for_domain(domain)
+    if accepting is None:
         raise SignInRefused(f"Accounts from {domain} cannot sign in here. Ask your administrator which account to use.")
     user = user_by_email(email)
     member = user is not None and db.session.scalar(select(Membership.id).where(
-        Membership.user_id == user.id, Membership.organisation_id.in_([o.id for o in accepting]))) is not None
+        Membership.user_id == user.id, Membership.organisation_id == accepting.id)) is not None
     if not member or not user.active:
         raise SignInRefused(f"{email} has not been invited to use the tracker. Ask your administrator to invite you.")
     subject = f"{current_app.config['OIDC_ISSUER']}|{claims.get('sub')}"
@@ -111,7 +110,10 @@ def finish_sign_in(started_at: float | None) -> User:
         raise SignInRefused("This single sign-on account is linked to another person here. Ask your administrator.")
     first = user.sso_subject is None
     user.sso_subject = subject
+    # The emailed invitation link stops working once the person has signed in this way, so it
+    # cannot be used later by whoever else reads that email.
+    invitation_used_up = use_up_open_invitation(user, signed_in_before=user.last_signed_in_at)
     user.last_signed_in_at = utc_now()
     audit.record("user.signed_in_with_sso", user, actor=user, organisation_id=None,
-                 after={"subject": subject, "first_time": first})
+                 after={"subject": subject, "first_time": first, "invitation_used_up": invitation_used_up})
     return user

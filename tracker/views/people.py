@@ -1,5 +1,6 @@
 """An organisation's People page, for its administrators: who has access, invite, change
-access, remove (handing roles over), and which email domains may use single sign-on."""
+access, remove (handing roles over). The single sign-on domains are shown, but only a system
+administrator sets them (views/system_admin.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
-from ..forms.people import ChangeLevelForm, InviteForm, SsoDomainsForm
+from ..forms.people import ChangeLevelForm, InviteForm
 from ..models import AccessLevel, Organisation
 from ..permissions import Capability, for_organisation
 from ..services import ServiceError, invitations, outgoing, people
@@ -23,8 +24,7 @@ def _person(organisation: Organisation, user_id: int) -> people.Person:
 @bp.get("/<slug>/people")
 @for_organisation(Capability.MANAGE_PEOPLE)
 def index(organisation: Organisation):
-    return render_template("people/index.html", organisation=organisation, people=people.people_in(organisation),
-                           domains_form=SsoDomainsForm(domains=organisation.sso_email_domains or ""))
+    return render_template("people/index.html", organisation=organisation, people=people.people_in(organisation))
 
 
 @bp.route("/<slug>/people/invite", methods=["GET", "POST"])
@@ -104,20 +104,3 @@ def remove(organisation: Organisation, user_id: int):
     return render_template("people/remove.html", organisation=organisation, person=person, others=others,
                            errors=errors, chosen=request.form), 400 if errors else 200
 
-
-@bp.post("/<slug>/people/sso-domains")
-@for_organisation(Capability.MANAGE_PEOPLE)
-def sso_domains(organisation: Organisation):
-    form = SsoDomainsForm()
-    if form.validate_on_submit():
-        try:
-            people.set_sso_domains(organisation, form.domains.data or "", actor=current_user._get_current_object())
-        except ServiceError as error:
-            db.session.rollback()
-            flash(f"The domains were not saved: {error}", "error")
-        else:
-            db.session.commit()
-            flash("The single sign-on domains have been saved.", "success")
-    else:
-        flash("The domains were not saved: use 500 characters or fewer.", "error")
-    return redirect(url_for("people.index", slug=organisation.slug) + "#sso")

@@ -1,11 +1,11 @@
-"""Re-tag a recommendation's themes: oversight users (across organisations) and managers."""
+"""Re-tag a recommendation's themes: managers, and oversight users in the organisations their grant reads."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
 from ..models import Recommendation
-from ..permissions import Capability, can, for_recommendation, has_oversight
+from ..permissions import Capability, can, for_recommendation
 from ..services import ServiceError, theme_tags
 from ..services.themes import OTHER, THEMES
 
@@ -15,7 +15,7 @@ bp = Blueprint("theme_tags", __name__)
 @bp.app_context_processor
 def retag_helpers() -> dict:
     def may_retag(recommendation: Recommendation) -> bool:
-        return has_oversight() or can(Capability.MANAGE_ACTIONS, recommendation.report.organisation_id)
+        return can(Capability.RETAG_THEMES, recommendation.report.organisation_id)
 
     return {"may_retag": may_retag}
 
@@ -23,7 +23,7 @@ def retag_helpers() -> dict:
 @bp.route("/recommendations/<int:recommendation_id>/themes", methods=["GET", "POST"])
 @for_recommendation(Capability.VIEW)
 def edit(recommendation: Recommendation):
-    if not (has_oversight() or can(Capability.MANAGE_ACTIONS, recommendation.report.organisation_id)):
+    if not can(Capability.RETAG_THEMES, recommendation.report.organisation_id):
         abort(403)
     error = None
     if request.method == "POST":
