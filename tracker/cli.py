@@ -19,6 +19,7 @@ from .importing import ReportReadError, read_report
 from .models import AccessLevel
 from .services import ServiceError, accounts, demo, organisations, reminders
 from .plan_commands import export_plan, import_plan
+from .repeat_commands import repeats
 from .services.reports import import_report
 
 tracker = AppGroup("tracker", help="Manage the recommendation tracker.")
@@ -279,3 +280,4 @@ def board_pack(slug: str, file_format: str, out: Path) -> None:
 
 tracker.add_command(import_plan)
 tracker.add_command(export_plan)
+tracker.add_command(repeats)

@@ -89,6 +89,7 @@ EXPECTED: dict[str, tuple[str, set[str]]] = {
     "action_lists.bulk_status": ("GET", STAFF),
     "report_admin.edit": ("GET", STAFF),
     "report_admin.edit_recommendation": ("GET", STAFF),
+    "asked_before.change": ("POST", STAFF),
 }
 # Pages that show only the signed-in user's own things (or what they may see across organisations).
 PERSONAL = {"dashboard.index", "auth.account", "notifications.settings", "themes.index", "themes.search",

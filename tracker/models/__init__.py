@@ -9,6 +9,7 @@ from .board import BoardMeeting
 from .notification import Notification, NotificationStatus
 from .organisation import AccessLevel, Membership, Organisation
 from .report import DatePrecision, OwnerSource, Recommendation, RecommendationRevision, Report
+from .repeat import RepeatLink, RepeatState
 from .role import Contact, Role, RoleAlias, RoleTenure
 from .file_content import FileContent
 from .types import utc_now
@@ -19,6 +20,6 @@ __all__ = [
     "AccessLevel", "Action", "ActionOwner", "ApiToken", "Evidence", "PartnerLink", "SignInAttempt", "UpdateRevision", "AuditEvent", "BoardMeeting", "DataVersion", "Contact",
     "DatePrecision", "DeadlineChange", "DeadlineChangeStatus", "Flag", "Membership",
     "Notification", "NotificationStatus", "Organisation", "OwnerSource", "Recommendation",
-    "RecommendationRevision", "Report", "Role", "RoleAlias", "RoleTenure", "FileContent", "Status", "Update", "User",
+    "RecommendationRevision", "RepeatLink", "RepeatState", "Report", "Role", "RoleAlias", "RoleTenure", "FileContent", "Status", "Update", "User",
     "utc_now",
 ]
