@@ -40,20 +40,23 @@ def _stem(word: str) -> str:
 
 
 def meaningful_words(text: str) -> str:
-    """The words that carry a recommendation's meaning, lower case, endings trimmed."""
+    """The words that carry a recommendation's meaning, lower case, endings trimmed, in
+    alphabetical order (the order never changes a score: both scores compare words in any order,
+    and with the words already sorted `token_sort_ratio` is a plain `ratio`, five times faster)."""
     cleaned = utils.default_process(_REFERENCES.sub(" ", text or ""))
-    return " ".join(_stem(word) for word in cleaned.split() if word not in _STOP_WORDS)
+    return " ".join(sorted(_stem(word) for word in cleaned.split() if word not in _STOP_WORDS))
 
 
 def score(first: str, second: str) -> float:
     """How close two wordings are, from 0 (nothing shared) to 1 (the same words)."""
-    return _score(meaningful_words(first), meaningful_words(second))
-
-
-def _score(first: str, second: str) -> float:
+    first, second = meaningful_words(first), meaningful_words(second)
     if not first or not second:
         return 0.0
-    return round(math.sqrt(fuzz.token_set_ratio(first, second) * fuzz.token_sort_ratio(first, second)) / 100, 3)
+    return _combined(fuzz.token_set_ratio(first, second), fuzz.ratio(first, second))
+
+
+def _combined(token_set: float, token_sort: float) -> float:
+    return round(math.sqrt(token_set * token_sort) / 100, 3)
 
 
 @dataclass(frozen=True)
@@ -71,13 +74,16 @@ def best_matches(text: str, earlier: Sequence[str], *, threshold: float = THRESH
     words = meaningful_words(text)
     if not words or not earlier:
         return []
-    choices = list(prepared) if prepared is not None else [meaningful_words(item) for item in earlier]
-    # The mean reaches the threshold only when one of its two scores does, so two passes in
-    # rapidfuzz's C++ rule out most texts before anything is scored in Python.
-    shortlist = {index for scorer in (fuzz.token_set_ratio, fuzz.token_sort_ratio)
-                 for _, _, index in process.extract(words, choices, scorer=scorer, limit=None,
-                                                    score_cutoff=threshold * 100)}
-    found = [Match(index, _score(words, choices[index])) for index in shortlist]
+    choices = list(prepared) if prepared is not None else prepare(earlier)
+    # The mean reaches the threshold only where the word-order score reaches threshold squared:
+    # one fast pass finds those, one more scores their shared words, both in rapidfuzz's C++.
+    in_order = {index: value for _, value, index in process.extract(
+        words, choices, scorer=fuzz.ratio, processor=None, limit=None, score_cutoff=100 * threshold ** 2)}
+    if not in_order:
+        return []
+    shared = process.extract(words, choices, scorer=fuzz.token_set_ratio, processor=None, limit=None,
+                             score_cutoff=100 * threshold ** 2)
+    found = [Match(index, _combined(value, in_order[index])) for _, value, index in shared if index in in_order]
     found = [match for match in found if match.score >= threshold]
     found.sort(key=lambda match: (-match.score, match.index))
     return found[:limit]
