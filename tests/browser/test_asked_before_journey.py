@@ -12,6 +12,7 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.models import AccessLevel, Report, RepeatLink, RepeatState, Status
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
+from tests.browser.test_every_page_reflows import WIDTH_PROBLEMS
 from tests.factories import make_action, make_organisation, make_report, make_role, make_user
 from tests.web.test_reports import REPORT_TEXT
 
@@ -40,6 +41,9 @@ def test_a_manager_links_a_second_report_to_what_the_first_asked(app, live_serve
     expect(suggestion_1).to_contain_text("June 2019 inspection, recommendation 2")
     expect(suggestion_1).to_contain_text("Verified")
     check_accessibility(page, "import review with suggestions")
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate(WIDTH_PROBLEMS) == []
+    page.set_viewport_size({"width": 1100, "height": 900})
     page.get_by_role("group", name="Does item 1 ask the same as June 2019 inspection, recommendation 2?") \
         .get_by_label("Yes, asked before").check()
     page.get_by_role("group", name="Does item 3 ask the same as June 2019 inspection, recommendation 5?") \
@@ -64,6 +68,9 @@ def test_a_manager_links_a_second_report_to_what_the_first_asked(app, live_serve
     expect(panel).to_contain_text("Signed off as verified by Nia Manager on 4 May 2020.")
     check_accessibility(page, "action page with asked before")
     screenshot(page, "asked-before-action")
+    page.set_viewport_size({"width": 320, "height": 640})  # WCAG 1.4.10 Reflow: the panel and its list fit
+    assert page.evaluate(WIDTH_PROBLEMS) == []
+    page.set_viewport_size({"width": 1100, "height": 900})
     page.get_by_role("link", name="Verified, owned by Chair of the YOS Management Board").click()
     expect(page.get_by_text(heard.recommendation.text)).to_be_visible()
 
