@@ -236,3 +236,18 @@ def test_the_api_and_the_command_say_what_was_asked_before(client_request, app, 
     assert "June 2019 inspection, recommendation 2" in text.output
     refused = app.test_cli_runner().invoke(args=["tracker", "repeats", "--org", "eastbrook", "--report", "99999"])
     assert refused.exit_code == 1 and "has no report 99999" in refused.output
+
+
+def test_a_report_imported_from_the_command_line_gets_suggestions_and_no_links(app, eastbrook, tmp_path):
+    organisation, manager, owner, heard, plans = eastbrook
+    from tests.web.test_reports import REPORT_TEXT
+
+    report_file = tmp_path / "eastbrook-2025.txt"
+    report_file.write_text(REPORT_TEXT)
+    result = app.test_cli_runner().invoke(args=["tracker", "import", str(report_file), "--org", "eastbrook",
+                                                "--published", "2025-03-14"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    links = db.session.scalars(select(RepeatLink)).all()
+    assert {link.earlier_recommendation_id for link in links} == {heard.id, plans.id}
+    assert {link.state for link in links} == {RepeatState.SUGGESTED}
