@@ -74,6 +74,7 @@ bench: install
 	$(PYTHON) bench/parse_bench.py || status=1; \
 	$(PYTHON) bench/scale_bench.py || status=1; \
 	$(PYTHON) bench/plan_bench.py || status=1; \
+	$(PYTHON) bench/repeats_bench.py || status=1; \
 	exit $$status
 
 clean:

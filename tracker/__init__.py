@@ -168,6 +168,7 @@ def register_blueprints(app: Flask) -> None:
     from .views import system_admin  # oversight grants and single sign-on domains
 
     app.register_blueprint(system_admin.bp)
+    register_asked_before_blueprint(app)
 
 
 def register_board_blueprints(app: Flask) -> None:
@@ -176,6 +177,13 @@ def register_board_blueprints(app: Flask) -> None:
 
     for blueprint in (decisions.bp, report_admin.bp, action_lists.bp, oversight.bp, theme_tags.bp, personal_data.bp):
         app.register_blueprint(blueprint)
+
+
+def register_asked_before_blueprint(app: Flask) -> None:
+    """Links between a recommendation and what earlier inspections asked (the action page's panel)."""
+    from .views import asked_before
+
+    app.register_blueprint(asked_before.bp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -17,8 +17,9 @@ from .cli_common import CLI_ACTOR, fail as _fail
 from .extensions import db
 from .importing import ReportReadError, read_report
 from .models import MEMBER_LEVELS, AccessLevel
-from .services import ServiceError, accounts, demo, organisations, reminders
+from .services import ServiceError, accounts, asked_before, demo, organisations, reminders
 from .plan_commands import export_plan, import_plan
+from .repeat_commands import repeats
 from .system_commands import COMMANDS as SYSTEM_COMMANDS
 from .services.reports import import_report
 
@@ -211,6 +212,7 @@ def import_(file: Path, slug: str, published: str | None) -> None:
         organisation = organisations.organisation_by_slug(slug)
         report = import_report(organisation, parsed, source=data, filename=file.name,
                                published=published_on, actor=CLI_ACTOR)
+        asked_before.suggest_for_report(report, CLI_ACTOR)  # suggestions only: a person confirms them
     except ReportReadError as error:
         _fail(f"{file}: {error}", code=2)
     except ServiceError as error:
@@ -312,3 +314,4 @@ tracker.add_command(forget_person)
 tracker.add_command(retention)
 for _system_command in SYSTEM_COMMANDS:
     tracker.add_command(_system_command)
+tracker.add_command(repeats)

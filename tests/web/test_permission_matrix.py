@@ -105,6 +105,7 @@ EXPECTED: dict[str, tuple[str, set[str]]] = {
     "system_admin.grant": ("GET", {SYSTEM_ADMIN}),
     "system_admin.withdraw": ("POST", {SYSTEM_ADMIN}),
     "system_admin.sso": ("GET", {SYSTEM_ADMIN}),
+    "asked_before.change": ("POST", STAFF),
 }
 # The system administrators' pages: 403 for everyone else, whatever organisation they are in.
 SYSTEM = {endpoint for endpoint in EXPECTED if endpoint.startswith("system_admin.")}

@@ -20,6 +20,7 @@ from ..services.meetings import MeetingChanges
 from .chart import SERIES, progress_chart
 from .document import FONT, Document
 from .evidence_pdf import evidence_pack_pdf
+from .repeats import repeats_pdf_section
 
 __all__ = ["board_pack_pdf", "evidence_pack_pdf"]
 
@@ -63,6 +64,7 @@ def board_pack_pdf(pack: BoardPack) -> bytes:
     document.add_page()
     _title(document, pack)
     _exceptions(document, pack)
+    repeats_pdf_section(document, pack)
     _summary(document, pack)
     _changes(document, pack.changes, pack.last_meeting.held_on if pack.last_meeting else None)
     _recommendations(document, pack)

@@ -53,6 +53,7 @@ def _table(sheet: Worksheet, headings: list[str] | tuple[str, ...], rows, widths
 def _exceptions(workbook: Workbook, pack: BoardPack) -> None:
     """The PDF's page 1: decisions waiting, then overdue, then at risk or blocked."""
     from .pdf import exception_rows
+    from .repeats import repeat_exception_rows
 
     overdue, flagged = exception_rows(pack)
     changes = pack.changes
@@ -66,6 +67,7 @@ def _exceptions(workbook: Workbook, pack: BoardPack) -> None:
     rows += [[kind, row.action_id, row.recommendation_name, row.owners, row.due_on, row.days_overdue or None,
               row.status.label, row.rag.colour.capitalize(), row.rag.reason, row.flag or row.latest_update]
              for kind, group in (("Overdue", overdue), ("At risk or blocked", flagged)) for row in group]
+    rows += repeat_exception_rows(pack)
     _table(workbook.create_sheet("Exceptions"),
            ["Exception", "Action ID", "Recommendation", "Owners", "Deadline", "Days overdue", "Status", "RAG",
             "RAG reason", "Detail"], rows, {1: 24, 3: 40, 4: 30, 9: 30, 10: WIDE})

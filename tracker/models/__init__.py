@@ -10,6 +10,7 @@ from .notification import Notification, NotificationStatus
 from .organisation import MEMBER_LEVELS, AccessLevel, Membership, Organisation, SsoDomain
 from .oversight import OversightGrant, oversight_grant_organisations
 from .report import DatePrecision, OwnerSource, Recommendation, RecommendationRevision, Report
+from .repeat import RepeatLink, RepeatState
 from .role import Contact, Role, RoleAlias, RoleTenure
 from .file_content import FileContent
 from .types import utc_now
@@ -20,6 +21,6 @@ __all__ = [
     "AccessLevel", "Action", "ActionOwner", "ApiToken", "Evidence", "PartnerLink", "SignInAttempt", "UpdateRevision", "AuditEvent", "BoardMeeting", "DataVersion", "Contact",
     "DatePrecision", "DeadlineChange", "DeadlineChangeStatus", "Flag", "Membership",
     "Notification", "NotificationStatus", "Organisation", "OwnerSource", "Recommendation",
-    "RecommendationRevision", "Report", "Role", "RoleAlias", "RoleTenure", "FileContent", "Status", "Update", "User",
+    "RecommendationRevision", "RepeatLink", "RepeatState", "Report", "Role", "RoleAlias", "RoleTenure", "FileContent", "Status", "Update", "User",
     "utc_now", "MEMBER_LEVELS", "OversightGrant", "SsoDomain", "oversight_grant_organisations",
 ]

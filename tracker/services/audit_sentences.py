@@ -342,6 +342,21 @@ SENTENCES: dict[str, Describe] = {
     "retention.applied": lambda who, b, a, z: (
         f"{who} removed personal data whose retention period had ended: "
         + "; ".join(f"{count} {kind}" for kind, count in (a.get("removed") or {}).items()) + "."),
+    # "Asked before" links (services/asked_before.py)
+    "repeat_link.suggested": lambda who, b, a, z: (
+        f"The matching suggested {a.get('count')} earlier recommendation{'s' if a.get('count') != 1 else ''} "
+        f"that the report {_quote(a.get('report'))} may repeat, for {who} to confirm or dismiss."),
+    "repeat_link.confirmed": lambda who, b, a, z: (
+        f"{who} confirmed that {a.get('recommendation')} was asked before, as {a.get('earlier')}: "
+        f"{_quote(a.get('earlier_text'), 160)}."),
+    "repeat_link.added": lambda who, b, a, z: (
+        f"{who} linked {a.get('recommendation')} to {a.get('earlier')}, as asked before: "
+        f"{_quote(a.get('earlier_text'), 160)}."),
+    "repeat_link.dismissed": lambda who, b, a, z: (
+        f"{who} dismissed the suggestion that {a.get('recommendation')} was asked before as {a.get('earlier')}."),
+    "repeat_link.removed": lambda who, b, a, z: (
+        f"{who} removed the link between {a.get('recommendation')} and {a.get('earlier')}: "
+        f"it is no longer shown as asked before."),
     "reminders.queued": lambda who, b, a, z: (
         f"The reminder run for {_day(a.get('date'))} queued {a.get('count')} "
         f"email{'s' if a.get('count') != 1 else ''}."),

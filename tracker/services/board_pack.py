@@ -16,6 +16,7 @@ from ..models.board import BoardMeeting
 from .rag import Rag, days_overdue, rag_for
 from .board_summary import BoardSummary, ProgressPoint, board_summary, progress_over_time
 from .meetings import MeetingChanges, changes_since_last_meeting
+from .board_pack_repeats import RepeatRow, repeat_rows
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class BoardPack:
     last_meeting: BoardMeeting | None
     changes: MeetingChanges
     rows: list[PackRow] = field(default_factory=list)
+    repeats: list[RepeatRow] = field(default_factory=list)  # open actions asked before (board_pack_repeats.py)
 
 
 def owners_text(action: Action) -> str:
@@ -90,7 +92,7 @@ def board_pack(organisation: Organisation, today: date) -> BoardPack:
         ))
     return BoardPack(organisation=organisation, today=today, summary=board_summary(organisation, today),
                      progress=progress_over_time(organisation, today), last_meeting=meeting, changes=changes,
-                     rows=rows)
+                     rows=rows, repeats=repeat_rows(organisation, owners_text))
 
 
 def _latest_updates(organisation: Organisation) -> dict[int, Update]:

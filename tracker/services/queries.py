@@ -12,8 +12,9 @@ from .. import permissions
 from ..extensions import db
 from ..models import (
     Action, ActionOwner, AuditEvent, DeadlineChange, Flag, Organisation, PartnerLink, Recommendation, Report, Role, Status,
-    Update,
+    Update, RepeatLink,
 )
+from .asked_before import repeated_recommendation_ids
 from .rag import RAG_COLOURS, rag_condition
 
 DASHBOARD_LIMIT = 10
@@ -54,7 +55,7 @@ class Dashboard:
     due_soon: Shortlist
 
 
-def dashboard(today: date, *, due_within: int = 30) -> Dashboard:
+def dashboard(today: date, *, due_within: int = 30, repeats_only: bool = False) -> Dashboard:
     """The dashboard's three lists of open actions the user may see: those owned by a role they
     hold, the overdue, and those due within `due_within` days; each the most urgent few and a
     total. One statement counts all three; each non-empty list then takes its ids, and one
@@ -65,6 +66,9 @@ def dashboard(today: date, *, due_within: int = 30) -> Dashboard:
     }
     if role_ids := permissions.roles_held_by_current_user():
         conditions["my_actions"] = Action.id.in_(select(ActionOwner.action_id).where(ActionOwner.role_id.in_(role_ids)))
+    if repeats_only:  # only recommendations confirmed as asked before
+        conditions = {name: and_(condition, Action.recommendation_id.in_(repeated_recommendation_ids()))
+                      for name, condition in conditions.items()}
     totals = dict(zip(conditions, db.session.execute(_visible(
         select(*(func.count().filter(condition) for condition in conditions.values()))
         .where(Action.status.in_(Status.OPEN)), Action.organisation_id)).one()))
@@ -148,7 +152,9 @@ def action_audit_events(action: Action) -> list[AuditEvent]:
     subjects = [("Action", [action.id]),
                 ("Update", list(db.session.scalars(select(Update.id).filter_by(action_id=action.id)))),
                 ("DeadlineChange", list(db.session.scalars(select(DeadlineChange.id).filter_by(action_id=action.id)))),
-                ("PartnerLink", list(db.session.scalars(select(PartnerLink.id).filter_by(action_id=action.id))))]
+                ("PartnerLink", list(db.session.scalars(select(PartnerLink.id).filter_by(action_id=action.id)))),
+                ("RepeatLink", list(db.session.scalars(select(RepeatLink.id).filter_by(
+                    recommendation_id=action.recommendation_id))))]
     return list(db.session.scalars(
         select(AuditEvent)
         .where(AuditEvent.organisation_id == action.organisation_id,
@@ -180,12 +186,13 @@ class ActionFilters:
     inspectorate: str = ""          # reports whose inspectorate contains this
     published_from: date | None = None
     published_to: date | None = None
+    repeats: bool = False            # only recommendations confirmed as asked before
 
     @property
     def active(self) -> bool:
         return any((self.status, self.owner, self.report, self.overdue, self.due_within is not None,
                     self.rag, self.search, self.open_only, self.flag, self.inspectorate, self.published_from,
-                    self.published_to))
+                    self.published_to, self.repeats))
 
 
 @dataclass(frozen=True)
@@ -223,6 +230,8 @@ def filter_actions(statement: Select, filters: ActionFilters, today: date) -> Se
     if filters.inspectorate or filters.published_from or filters.published_to:
         statement = statement.where(Action.recommendation_id.in_(report_criteria(
             select(Recommendation.id).join(Report, Report.id == Recommendation.report_id), filters)))
+    if filters.repeats:
+        statement = statement.where(Action.recommendation_id.in_(repeated_recommendation_ids()))
     if filters.search.strip():
         term = filters.search.strip().lower()
         statement = statement.where(or_(

@@ -22,6 +22,7 @@ from ..permissions import (
 from ..services.queries import ActionFilters
 from ..services.rag import RAG_COLOURS
 from ..services import actions as action_service, evidence as evidence_service, partner_links, queries
+from ..services import asked_before_panel
 from ..services.evidence import EvidenceFile
 from .partner_links import link_of
 from .shared import audit_download, submit, submit_button
@@ -59,7 +60,7 @@ def _render_action(action: Action, status: int = 200, **forms):
         progress=action_service.recommendation_progress(action.recommendation),
         show_audit_link=can(Capability.VIEW_AUDIT, organisation_id),
         partner_links=partner_links.active_links(action) if manage else None, can_manage=manage,
-        forms=forms,
+        forms=forms, asked_before=asked_before_panel.panel(action, can_link=manage),
     ), status
 
 
@@ -85,6 +86,7 @@ def filters_from_request() -> ActionFilters:
         flag=request.args["flag"] if request.args.get("flag") in queries.FLAG_FILTERS else None,
         inspectorate=request.args.get("inspectorate", "").strip()[:200],
         published_from=_date_arg("published_from"), published_to=_date_arg("published_to"),
+        repeats=request.args.get("repeats") in {"1", "yes", "true"},
     )
 
 

@@ -12,7 +12,7 @@ from ..models import Action, Organisation, Report, Status
 from ..permissions import Capability, api_token_required
 from ..inputs import MAX_ID, storable, whole_number
 from ..services.rag import is_overdue, rag_for
-from ..services import ServiceError, queries
+from ..services import ServiceError, asked_before, queries
 from ..services import actions as action_service
 from ..services.actions import StaleVersion
 from ..services.queries import ActionFilters
@@ -65,6 +65,7 @@ def _action_json(action: Action, today, *, detail: bool = False) -> dict:
              "evidence": [{"id": item.id, "filename": item.filename} for item in update.evidence]}
             for update in action.updates
         ]
+        data["asked_before"] = asked_before.as_json(action.recommendation)
     return data
 
 

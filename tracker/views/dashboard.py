@@ -1,4 +1,4 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 
 from .. import clock
 from ..page_cache import cached_page
@@ -16,5 +16,5 @@ def index():
     return render_template(
         "dashboard/index.html",
         organisations=queries.visible_organisations(),
-        lists=queries.dashboard(today, due_within=30),
+        lists=queries.dashboard(today, due_within=30, repeats_only=request.args.get("repeats") == "1"),
     )

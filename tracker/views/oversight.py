@@ -15,6 +15,7 @@ from ..models import Report
 from ..page_cache import cached_page
 from ..permissions import signed_in, visible_organisation_ids
 from ..services import oversight
+from ..services.oversight_repeats import repeat_counts
 from ..services.queries import ActionFilters
 
 bp = Blueprint("oversight", __name__)
@@ -61,7 +62,8 @@ def index():
         inspectorates_shown = inspectorates_shown.where(Report.organisation_id.in_(organisation_ids))
     inspectorates = sorted({name for name in db.session.scalars(inspectorates_shown) if name})
     return render_template("oversight/index.html", rows=rows, list_args=list_args, sort=sort, descending=descending,
-                           inspectorates=inspectorates, today=clock.today(), args=request.args)
+                           inspectorates=inspectorates, today=clock.today(), args=request.args,
+                           repeats=repeat_counts(visible_organisation_ids(), _filters()[0], clock.today()))
 
 
 def _values(row, today: date) -> list:

@@ -11,7 +11,7 @@ from ..importing import ParsedReport, ReportReadError
 from ..models import Organisation, Report
 from ..permissions import Capability, for_organisation, for_report
 from ..services import ServiceError, imports, queries
-from ..services import review as review_items
+from ..services import asked_before_review, review as review_items
 from ..services.imports import ImportItem, StagedUpload
 from ..services.review import ReviewChoices, ReviewProblem, ReviewSource
 from ..services.review_passages import source_passages
@@ -129,7 +129,10 @@ def _render_review(organisation: Organisation, form: ReviewForm, source: ReviewS
         owner_matches=owner_matches, roles=roles, problem=problem, checks=checks or [], checks_title=title,
         checks_can_save=status == 200,
         near_roles=any(match and not match[1] for match in owner_matches.values()), past_deadlines=past_deadlines,
-        passages=source_passages(source.parsed))
+        passages=source_passages(source.parsed),
+        asked_before=asked_before_review.for_items(organisation, [item.text for item in items],
+                                                   form.published.data or source.parsed.publication_date,
+                                                   request.form))
     return _compact(page), status
 
 
@@ -185,6 +188,7 @@ def review(organisation: Organisation):
                            overall_rating=form.overall_rating.data or None)
         report = import_report(organisation, reviewed, source=staged.data, filename=staged.filename,
                                published=form.published.data, items=items, actor=current_user)
+        asked_before_review.record_decisions(report, request.form, actor=current_user)
     except DuplicateReport as error:
         db.session.rollback()
         flash(str(error), "info")

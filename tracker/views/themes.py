@@ -11,6 +11,7 @@ from ..extensions import db
 from ..forms.board import RecommendationSearchForm
 from ..permissions import signed_in
 from ..services import queries, themes
+from ..services.themes_repeats import repeated_themes
 
 bp = Blueprint("themes", __name__, url_prefix="/themes")
 
@@ -34,7 +35,7 @@ def themes_index():
     db.session.commit()  # keeps the themes worked out for recommendations seen for the first time
     return render_template("themes/index.html", themes=overview, search_form=RecommendationSearchForm(request.args),
                            keywords=themes.THEMES, organisations=organisations, chosen=chosen, year=year,
-                           sort=sort)
+                           sort=sort, repeat_themes=repeated_themes(visible, chosen.id if chosen else None))
 
 
 def _search_text(form: RecommendationSearchForm) -> str:
