@@ -2,14 +2,14 @@
 organisation (suggested, confirmed or dismissed).
 
 Revision ID: 0015
-Revises: 0009
+Revises: 0013
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "0015"
-down_revision = "0009"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
