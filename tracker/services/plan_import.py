@@ -22,9 +22,9 @@ from ..models import (
     Action, ActionOwner, AuditEvent, DatePrecision, Flag, Organisation, OwnerSource, Recommendation, Report, Role,
     Status, Update, User, utc_now,
 )
-from ..plans import Plan, PlanRecommendation, PlanRow, read_plan
+from ..plans import Plan, PlanRecommendation, PlanRow, plan_from_workbook
 from .. import clock
-from . import ServiceError, audit
+from . import ServiceError, audit, parsed_uploads
 from .actions import recommendation_due_on
 from .audit import Actor
 from .organisations import find_or_create_role, role_name_from_phrase
@@ -138,7 +138,8 @@ def preview_plan(organisation: Organisation, data: bytes, filename: str, today: 
     """What saving would create. Raises PlanReadError when the file or the mapping cannot be used."""
     if report is not None and report.organisation_id != organisation.id:
         raise ServiceError("That report belongs to another organisation.")
-    plan = read_plan(data, today, sheet=sheet, mapping=mapping, fixes=fixes)
+    # Read once, in a child process with hard limits, then kept: the later steps never read the file again.
+    plan = plan_from_workbook(parsed_uploads.read_workbook(data, sheet), today, mapping=mapping, fixes=fixes)
     preview = Preview(organisation, plan, filename, hashlib.sha256(data).hexdigest(), report)
     roles = db.session.scalars(select(Role).filter_by(organisation_id=organisation.id)).all()
     from ..importing import match_owner
