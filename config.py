@@ -94,6 +94,19 @@ class Config:
     # MAX_EVIDENCE_MB: the largest evidence file accepted on an update.
     MAX_EVIDENCE_BYTES = int(os.environ.get("MAX_EVIDENCE_MB", "10")) * 1024 * 1024
 
+    # Every uploaded report or plan is read in a child process with hard limits
+    # (tracker/untrusted.py), so no file can hold a web worker or exhaust its memory.
+    # UNTRUSTED_FILE_CPU_SECONDS: CPU time the child may use (RLIMIT_CPU). Default 15.
+    UNTRUSTED_FILE_CPU_SECONDS = int(os.environ.get("UNTRUSTED_FILE_CPU_SECONDS", "15"))
+    # UNTRUSTED_FILE_MEMORY_BYTES: the child's address space (RLIMIT_AS). Default 1 GiB.
+    UNTRUSTED_FILE_MEMORY_BYTES = int(os.environ.get("UNTRUSTED_FILE_MEMORY_BYTES", str(1024 * 1024 * 1024)))
+    # UNTRUSTED_FILE_TIMEOUT_SECONDS: how long the web worker or command waits for the child
+    # before killing it and saying the file could not be read in time. Default 15.
+    UNTRUSTED_FILE_TIMEOUT_SECONDS = float(os.environ.get("UNTRUSTED_FILE_TIMEOUT_SECONDS", "15"))
+    # UNTRUSTED_ARCHIVE_MAX_BYTES: a .docx or .xlsx whose parts declare more than this unpacked
+    # is refused before anything is inflated. Default 200 MB.
+    UNTRUSTED_ARCHIVE_MAX_BYTES = int(os.environ.get("UNTRUSTED_ARCHIVE_MAX_BYTES", str(200 * 1024 * 1024)))
+
     # PARTNER_LINK_DAYS: how long a link emailed to a partner without an account stays valid.
     PARTNER_LINK_DAYS = int(os.environ.get("PARTNER_LINK_DAYS", "30"))
 
