@@ -76,9 +76,11 @@ def read_report(data: bytes, filename: str) -> ParsedReport:
 
 def read_workbook(data: bytes, sheet_name: str | None = None):  # noqa: ANN201 - a plans Workbook
     """The plan's sheet read once behind the boundary, then kept. Raises PlanReadError."""
-    key = _key("sheet", data, sheet_name)
-    kept = _kept(key)
+    kept = _kept(_key("sheet", data, sheet_name))
     if kept is None:
         kept = untrusted.read_workbook(data, sheet_name)
-        _keep(key, kept)
+        # Kept under the name asked for and the name read: the first page asks for no name,
+        # the later ones for the sheet it chose.
+        for name in {sheet_name, kept.sheet.name}:
+            _keep(_key("sheet", data, name), kept)
     return kept
