@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import clock
 from ..extensions import db
-from ..inputs import MAX_ID, whole_number
+from ..inputs import MAX_ID, whole_number, whole_numbers
 from ..forms.actions import (
     DeadlineChangeForm, DecisionForm, EditUpdateForm, OwnersForm, PlanStepForm, ReassignForm, UpdateForm,
     VerifyForm, WithdrawForm, role_choices,
@@ -126,8 +126,7 @@ def _reassign_choices(form: ReassignForm, roles: list[Role], actions) -> None:
 @for_organisation(Capability.MANAGE_ACTIONS)
 def reassign(organisation: Organisation):
     roles = {str(role.id): role for role in queries.organisation_roles(organisation)}
-    chosen = action_service.actions_by_ids(organisation.id, [int(id_) for id_ in request.form.getlist("action_ids")
-                                                             if id_.isdigit()])
+    chosen = action_service.actions_by_ids(organisation.id, whole_numbers(request.form.getlist("action_ids")))
     form = ReassignForm()
     _reassign_choices(form, list(roles.values()), chosen)
     return submit_button(

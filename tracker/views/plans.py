@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from .. import clock
 from ..extensions import db
+from ..inputs import whole_number
 from ..forms.plans import UploadPlanForm
 from ..models import Organisation, Report
 from ..permissions import Capability, for_organisation
@@ -46,7 +47,7 @@ def upload(organisation: Organisation):
 
 
 def _is_number(text: str) -> bool:
-    return text.isascii() and text.isdigit() and len(text) < 10
+    return whole_number(text) is not None
 
 
 def _choices(values: MultiDict) -> tuple[str | None, dict[int, str], dict[tuple[int, str], str], Report | None]:
