@@ -136,10 +136,17 @@ class Config:
     # app. Their X-Forwarded-* headers are trusted only this deep. Default 0: trust none.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
-    # SIGN_IN_LIMIT_PER_EMAIL / SIGN_IN_LIMIT_PER_ADDRESS: failed sign-ins allowed in 15 minutes
-    # for one email address, and from one client address, before sign-in is refused for a while.
+    # SIGN_IN_LIMIT_PER_EMAIL / SIGN_IN_LIMIT_PER_ADDRESS: password reset requests allowed in 15
+    # minutes for one email address, and from one client address, before more are refused.
     SIGN_IN_LIMIT_PER_EMAIL = int(os.environ.get("SIGN_IN_LIMIT_PER_EMAIL", "5"))
     SIGN_IN_LIMIT_PER_ADDRESS = int(os.environ.get("SIGN_IN_LIMIT_PER_ADDRESS", "50"))
+    # Failed sign-ins never lock anyone out (tracker/services/throttling.py): after
+    # SIGN_IN_FREE_FAILURES_PER_EMAIL failures for an address (or ..._PER_ADDRESS from one client
+    # address) in 15 minutes, each attempt waits 1, 2, 4, 8... seconds before its password is
+    # checked, at most SIGN_IN_MAX_DELAY_SECONDS. Defaults 3, 20 and 10.
+    SIGN_IN_FREE_FAILURES_PER_EMAIL = int(os.environ.get("SIGN_IN_FREE_FAILURES_PER_EMAIL", "3"))
+    SIGN_IN_FREE_FAILURES_PER_ADDRESS = int(os.environ.get("SIGN_IN_FREE_FAILURES_PER_ADDRESS", "20"))
+    SIGN_IN_MAX_DELAY_SECONDS = float(os.environ.get("SIGN_IN_MAX_DELAY_SECONDS", "10"))
 
     # SIGN_IN_LINK_HOURS: how long a one-time sign-in link printed by `create-user` stays valid.
     SIGN_IN_LINK_HOURS = int(os.environ.get("SIGN_IN_LINK_HOURS", "72"))
@@ -198,6 +205,7 @@ class TestConfig(Config):
     MAIL_SERVER = "127.0.0.1"
     MAIL_TIMEOUT = 5.0
     BASE_URL = "http://127.0.0.1:5000"
+    SIGN_IN_MAX_DELAY_SECONDS = 0.05  # real waits, kept short; the throttle tests set their own
 
 
 class ProductionConfig(Config):
