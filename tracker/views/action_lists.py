@@ -24,7 +24,7 @@ def export(organisation: Organisation, file_format: str):
     actions = action_lists.filtered_actions([organisation.id], filters_from_request(), today,
                                             sort=request.args.get("sort", "deadline"))
     writer = action_lists.export_csv if file_format == "csv" else action_lists.export_xlsx
-    response = Response(writer(actions, today), mimetype=MEDIA[file_format])
+    response = Response(writer(actions, today), content_type=MEDIA[file_format])  # its charset once
     response.headers["Content-Disposition"] = (
         f'attachment; filename="actions-{organisation.slug}-{today.isoformat()}.{file_format}"')
     response.headers["Cache-Control"] = "private, no-store"

@@ -289,8 +289,8 @@ def download_evidence(evidence: Evidence):
     path = evidence_service.path_of(evidence)
     if not path.is_file():
         abort(404)
-    return send_file(path, mimetype=evidence.media_type, as_attachment=True, download_name=evidence.filename,
-                     max_age=0)
+    return send_file(path, mimetype=evidence.media_type, as_attachment=True, max_age=0,
+                     download_name=evidence_service.name_for_type(evidence.filename, evidence.media_type))
 
 
 @bp.post("/actions/<int:action_id>/partner-links/<int:link_id>/revoke")

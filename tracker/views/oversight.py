@@ -103,7 +103,7 @@ def export(file_format: str):
         workbook.save(output)
         content = output.getvalue()
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = Response(content, mimetype=mimetype)
+    response = Response(content, content_type=mimetype)  # its charset once
     response.headers["Content-Disposition"] = f'attachment; filename="organisations-{today.isoformat()}.{file_format}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
