@@ -43,8 +43,8 @@ DEFAULTS = {
 }
 # Imported once by the fork server, so each child starts with the readers ready (the readers
 # import their libraries lazily; in a child that would be 100-400 ms per file).
-_PRELOAD = ["tracker.untrusted_server", "tracker.untrusted", "tracker.importing", "tracker.plans",
-            "pypdf", "openpyxl", "xlrd", "docx"]
+_PRELOAD = ["tracker.untrusted", "tracker.importing", "tracker.plans", "pypdf", "openpyxl", "xlrd", "docx",
+            "tracker.untrusted_server"]
 _context: multiprocessing.context.BaseContext | None = None
 
 
@@ -114,9 +114,8 @@ def _get_context() -> multiprocessing.context.BaseContext:
     if _context is None:
         _context = multiprocessing.get_context("forkserver")
         _context.set_forkserver_preload(_PRELOAD)
-        main_path = spawn.get_preparation_data("reader").get("init_main_from_path")
-        if main_path:  # see tracker/untrusted_server.py
-            os.environ["TRACKER_UNTRUSTED_MAIN"] = main_path
+        # See tracker/untrusted_server.py; set even when empty, which marks the fork server.
+        os.environ["TRACKER_UNTRUSTED_MAIN"] = spawn.get_preparation_data("reader").get("init_main_from_path") or ""
     return _context
 
 
