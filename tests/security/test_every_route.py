@@ -1,7 +1,8 @@
 """Every route, found by walking the URL map, answers each class of awkward input the security
 review sent with a 4xx (or a normal page), never a 500, and logs no error: ids too large for the
 database, digits `int()` refuses, deep JSON, lone surrogates, NUL and very long file names, and
-very long unbroken text. Runs on whichever database the suite runs on (CI runs both)."""
+very long unbroken text; and Unicode digits and huge ids in every field of every form (read from the
+pages), which once gave 29 server errors. Runs on whichever database the suite runs on (CI runs both)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from tracker.services import accounts
 from tests.factories import make_action, make_organisation, make_role, make_user
 
 HUGE_IDS = ["2147483648", "9223372036854775808", "99999999999999999999999"]
-ODD_NUMBERS = ["²", "١٢", "2147483648", "9" * 30, "-1"]
-NUMBER_ARGS = ["page", "per_page", "owner", "report", "due_within", "version", "organisation", "status", "rag"]
+ODD_NUMBERS = ["²", "①", "١٢", "²²²²", "2147483648", "9223372036854775808", "9" * 30, "-1"]
+NUMBER_ARGS = ["page", "per_page", "owner", "report", "due_within", "version", "organisation", "status", "rag",
+               "year", "from", "to"]
 LONG_WIDE = "Ｗ" * 300
 SKIPPED = {"static", "auth.sign_out"}
 
@@ -100,7 +102,7 @@ def test_every_route_refuses_awkward_input_without_a_server_error(app, client_re
 # --- Numbers in every form field ---------------------------------------------------------------
 # Unicode digits that `str.isdigit` accepts ("²", "①", and the Arabic-Indic "١", which `int` reads
 # as 1), and ids past what an integer column holds: posted into every field of every form.
-FIELD_NUMBERS = ["²", "①", "١", "2147483648", "9223372036854775808"]
+FIELD_NUMBERS = ["²", "①", "١", "²²²²", "2147483648", "9223372036854775808"]
 # Fields a view reads by a name it builds (`decision-action-<id>`, `role-<id>`), besides the
 # fields the pages' forms show.
 BUILT_NAMES = ["action_ids", "contact", "version", "status", "report", "col-1", "fix-2-owner", "sheet"]
@@ -152,7 +154,5 @@ def test_every_form_field_refuses_odd_numbers_without_a_server_error(app, client
                          f"version-{values['action_id']}": odd, "action_ids": [odd, str(values["action_id"])]})
             _check(client.post(path, data=form), f"POST {path} every field {odd!r}", caplog)
             checked += 1
-        for odd in FIELD_NUMBERS:  # the query string of pages that read numbers from it
-            _check(client.get(path, query_string={"year": odd, "from": odd, "to": odd}), f"GET {path}?{odd}", caplog)
     assert checked > 100
     assert any("action_ids" in names for names in fields.values())  # the crawl found the list forms
