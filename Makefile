@@ -66,7 +66,7 @@ assets:
 	node assets/build.mjs
 
 # Parsing speed, then national-scale load on SQLite and PostgreSQL (writes BENCHMARKS.md), then the
-# preview of a 2,000-row plan (adds its own section).
+# preview of a 2,000-row plan, then what reading an upload in a child process costs (each adds its own section).
 # Each script rewrites only its own sections of BENCHMARKS.md (bench/sections.py), so the order does not
 # matter; all three run even when one misses its target, and the target fails if any did.
 bench: install
@@ -75,6 +75,7 @@ bench: install
 	$(PYTHON) bench/scale_bench.py || status=1; \
 	$(PYTHON) bench/plan_bench.py || status=1; \
 	$(PYTHON) bench/repeats_bench.py || status=1; \
+	$(PYTHON) bench/untrusted_bench.py || status=1; \
 	exit $$status
 
 clean:

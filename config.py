@@ -94,6 +94,19 @@ class Config:
     # MAX_EVIDENCE_MB: the largest evidence file accepted on an update.
     MAX_EVIDENCE_BYTES = int(os.environ.get("MAX_EVIDENCE_MB", "10")) * 1024 * 1024
 
+    # Every uploaded report or plan is read in a child process with hard limits
+    # (tracker/untrusted.py), so no file can hold a web worker or exhaust its memory.
+    # UNTRUSTED_FILE_CPU_SECONDS: CPU time the child may use (RLIMIT_CPU). Default 15.
+    UNTRUSTED_FILE_CPU_SECONDS = int(os.environ.get("UNTRUSTED_FILE_CPU_SECONDS", "15"))
+    # UNTRUSTED_FILE_MEMORY_BYTES: the child's address space (RLIMIT_AS). Default 1 GiB.
+    UNTRUSTED_FILE_MEMORY_BYTES = int(os.environ.get("UNTRUSTED_FILE_MEMORY_BYTES", str(1024 * 1024 * 1024)))
+    # UNTRUSTED_FILE_TIMEOUT_SECONDS: how long the web worker or command waits for the child
+    # before killing it and saying the file could not be read in time. Default 15.
+    UNTRUSTED_FILE_TIMEOUT_SECONDS = float(os.environ.get("UNTRUSTED_FILE_TIMEOUT_SECONDS", "15"))
+    # UNTRUSTED_ARCHIVE_MAX_BYTES: a .docx or .xlsx whose parts declare more than this unpacked
+    # is refused before anything is inflated. Default 200 MB.
+    UNTRUSTED_ARCHIVE_MAX_BYTES = int(os.environ.get("UNTRUSTED_ARCHIVE_MAX_BYTES", str(200 * 1024 * 1024)))
+
     # PARTNER_LINK_DAYS: how long a link emailed to a partner without an account stays valid.
     PARTNER_LINK_DAYS = int(os.environ.get("PARTNER_LINK_DAYS", "30"))
 
@@ -123,10 +136,17 @@ class Config:
     # app. Their X-Forwarded-* headers are trusted only this deep. Default 0: trust none.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
-    # SIGN_IN_LIMIT_PER_EMAIL / SIGN_IN_LIMIT_PER_ADDRESS: failed sign-ins allowed in 15 minutes
-    # for one email address, and from one client address, before sign-in is refused for a while.
+    # SIGN_IN_LIMIT_PER_EMAIL / SIGN_IN_LIMIT_PER_ADDRESS: password reset requests allowed in 15
+    # minutes for one email address, and from one client address, before more are refused.
     SIGN_IN_LIMIT_PER_EMAIL = int(os.environ.get("SIGN_IN_LIMIT_PER_EMAIL", "5"))
     SIGN_IN_LIMIT_PER_ADDRESS = int(os.environ.get("SIGN_IN_LIMIT_PER_ADDRESS", "50"))
+    # Failed sign-ins never lock anyone out (tracker/services/throttling.py): after
+    # SIGN_IN_FREE_FAILURES_PER_EMAIL failures for an address (or ..._PER_ADDRESS from one client
+    # address) in 15 minutes, each attempt waits 1, 2, 4, 8... seconds before its password is
+    # checked, at most SIGN_IN_MAX_DELAY_SECONDS. Defaults 3, 20 and 10.
+    SIGN_IN_FREE_FAILURES_PER_EMAIL = int(os.environ.get("SIGN_IN_FREE_FAILURES_PER_EMAIL", "3"))
+    SIGN_IN_FREE_FAILURES_PER_ADDRESS = int(os.environ.get("SIGN_IN_FREE_FAILURES_PER_ADDRESS", "20"))
+    SIGN_IN_MAX_DELAY_SECONDS = float(os.environ.get("SIGN_IN_MAX_DELAY_SECONDS", "10"))
 
     # SIGN_IN_LINK_HOURS: how long a one-time sign-in link printed by `create-user` stays valid.
     SIGN_IN_LINK_HOURS = int(os.environ.get("SIGN_IN_LINK_HOURS", "72"))
@@ -204,6 +224,7 @@ class TestConfig(Config):
     MAIL_SERVER = "127.0.0.1"
     MAIL_TIMEOUT = 5.0
     BASE_URL = "http://127.0.0.1:5000"
+    SIGN_IN_MAX_DELAY_SECONDS = 0.05  # real waits, kept short; the throttle tests set their own
 
 
 class ProductionConfig(Config):

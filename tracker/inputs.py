@@ -10,15 +10,26 @@ from werkzeug.routing import IntegerConverter
 MAX_ID = 2**31 - 1
 
 
-def whole_number(value: str | None) -> int | None:
-    """A whole number written with the digits 0-9 (not "²", which `str.isdigit` accepts and
-    `int` refuses), or None."""
+def whole_number(value: str | None, minimum: int = 0, maximum: int = MAX_ID) -> int | None:
+    """The one reading of a number taken from a request (a form field, a query argument, part of
+    a field's name): the digits 0-9 only, between `minimum` and `maximum`, else None, which the
+    caller turns into a clear 400 or form error.
+
+    Never `str.isdigit` and `int`: "²" and "①" pass `isdigit` and make `int` fail (a 500), and
+    `int` reads the Arabic-Indic "١" as 1 (which once removed a role holder). The default range
+    is what a PostgreSQL integer column holds: "2147483648" would fail there as out of range."""
     if value is None:
         return None
     value = value.strip()
     if not value or len(value) > 18 or not (value.isascii() and value.isdigit()):
         return None
-    return int(value)
+    number = int(value)
+    return number if minimum <= number <= maximum else None
+
+
+def whole_numbers(values: list[str]) -> list[int]:
+    """The values of a repeated field (`action_ids`) that are whole numbers; others are ignored."""
+    return [number for value in values if (number := whole_number(value)) is not None]
 
 
 def storable(text: str) -> bool:

@@ -88,6 +88,8 @@ def test_forgot_password_answers_the_same_sends_a_single_use_link_and_is_throttl
         return BeautifulSoup(response.get_data(as_text=True), "html.parser").select_one("main").text.replace(email, "X")
 
     assert main(known, user.email) == main(unknown, "nobody@example.org")
+    assert smtp_server.messages == []  # nothing is sent while the request is answered...
+    known.close(), unknown.close()  # ...but once the server has sent the page and closed it
     (recipients, message), = smtp_server.messages
     assert recipients == [user.email]
     assert db.session.scalars(select(Notification)).one().organisation_id is None  # not in any manager's outbox
@@ -103,7 +105,7 @@ def test_forgot_password_answers_the_same_sends_a_single_use_link_and_is_throttl
 
     # A second link expires after PASSWORD_RESET_MINUTES.
     token = client_request.csrf_token()
-    client_request.client.post("/forgot-password", data={"csrf_token": token, "email": user.email})
+    client_request.client.post("/forgot-password", data={"csrf_token": token, "email": user.email}).close()
     link = next(word for word in smtp_server.messages[-1][1].get_body(("plain",)).get_content().split() if "/reset-password/" in word)
     travel("2026-04-01T13:30:00")
     expired = client_request.client.get(link.removeprefix(app.config["BASE_URL"]))

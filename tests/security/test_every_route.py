@@ -1,7 +1,8 @@
 """Every route, found by walking the URL map, answers each class of awkward input the security
 review sent with a 4xx (or a normal page), never a 500, and logs no error: ids too large for the
 database, digits `int()` refuses, deep JSON, lone surrogates, NUL and very long file names, and
-very long unbroken text. Runs on whichever database the suite runs on (CI runs both)."""
+very long unbroken text; and Unicode digits and huge ids in every field of every form (read from the
+pages), which once gave 29 server errors. Runs on whichever database the suite runs on (CI runs both)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from tracker.services import accounts
 from tests.factories import make_action, make_organisation, make_role, make_user
 
 HUGE_IDS = ["2147483648", "9223372036854775808", "99999999999999999999999"]
-ODD_NUMBERS = ["²", "١٢", "2147483648", "9" * 30, "-1"]
-NUMBER_ARGS = ["page", "per_page", "owner", "report", "due_within", "version", "organisation", "status", "rag"]
+ODD_NUMBERS = ["²", "①", "١٢", "²²²²", "2147483648", "9223372036854775808", "9" * 30, "-1"]
+NUMBER_ARGS = ["page", "per_page", "owner", "report", "due_within", "version", "organisation", "status", "rag",
+               "year", "from", "to"]
 LONG_WIDE = "Ｗ" * 300
 SKIPPED = {"static", "auth.sign_out"}
 
@@ -95,3 +97,62 @@ def test_every_route_refuses_awkward_input_without_a_server_error(app, client_re
                            f"POST {path} file {name[:10]}", caplog)
                 _check(client.post(path, data={"csrf_token": csrf, "version": "²", "page": "²"}),
                        f"POST {path} version ²", caplog)
+
+
+# --- Numbers in every form field ---------------------------------------------------------------
+# Unicode digits that `str.isdigit` accepts ("²", "①", and the Arabic-Indic "١", which `int` reads
+# as 1), and ids past what an integer column holds: posted into every field of every form.
+FIELD_NUMBERS = ["²", "①", "١", "²²²²", "2147483648", "9223372036854775808"]
+# Fields a view reads by a name it builds (`decision-action-<id>`, `role-<id>`), besides the
+# fields the pages' forms show.
+BUILT_NAMES = ["action_ids", "contact", "version", "status", "report", "col-1", "fix-2-owner", "sheet"]
+
+
+def _form_fields(page_html: str) -> dict[str, set[str]]:
+    """For each form on a page: its action path -> the names of its fields."""
+    from bs4 import BeautifulSoup
+
+    found: dict[str, set[str]] = {}
+    for form in BeautifulSoup(page_html, "html.parser").select("form"):
+        action = (form.get("action") or "").split("?")[0]
+        names = {field["name"] for field in form.select("input[name], select[name], textarea[name]")}
+        found.setdefault(action, set()).update(names - {"csrf_token"})
+    return found
+
+
+def test_every_form_field_refuses_odd_numbers_without_a_server_error(app, client_request, site, caplog):
+    manager, _, values = site
+    organisation = db.session.get(type(manager.memberships[0].organisation), manager.memberships[0].organisation_id)
+    other = make_user(organisation, AccessLevel.BOARD)
+    make_role(organisation, name="Chair of the YOS Management Board", holder=other)
+    db.session.commit()
+    values = {**values, "user_id": other.id}
+    client_request.login(manager)
+    csrf = client_request.csrf_token()
+    caplog.set_level(logging.ERROR)
+    client = client_request.client
+    fields: dict[str, set[str]] = {}
+    rules = [rule for rule in _rules(app) if not rule.rule.startswith("/api/")]
+    for rule in rules:
+        if "GET" in rule.methods:
+            page_path = _path(rule, values, "1")
+            response = client.get(page_path)
+            if response.status_code == 200 and "html" in response.content_type:
+                for action, names in _form_fields(response.get_data(as_text=True)).items():
+                    fields.setdefault(action or page_path, set()).update(names)
+    checked = 0
+    for rule in rules:
+        if "POST" not in rule.methods:
+            continue
+        path = _path(rule, values, "1")
+        names = fields.get(path, set()) | set(BUILT_NAMES)
+        names |= {f"role-{role_id}" for role_id in range(1, 4)}
+        names |= {f"decision-action-{values['action_id']}", f"version-action-{values['action_id']}"}
+        for odd in FIELD_NUMBERS:
+            form = {name: odd for name in names}
+            form.update({"csrf_token": csrf, f"decision-action-{odd}": "verify", f"decision-change-{odd}": "approve",
+                         f"version-{values['action_id']}": odd, "action_ids": [odd, str(values["action_id"])]})
+            _check(client.post(path, data=form), f"POST {path} every field {odd!r}", caplog)
+            checked += 1
+    assert checked > 100
+    assert any("action_ids" in names for names in fields.values())  # the crawl found the list forms

@@ -97,46 +97,7 @@ def test_changing_the_password_signs_out_other_sessions(client_request, app):
     client_request.get("dashboard.index")
 
 
-def test_sign_in_is_throttled_per_email_even_with_the_right_password(client_request, app):
-    user = make_user(make_organisation())
-    db.session.commit()
-    for _ in range(5):
-        assert _sign_in(client_request, user.email, "wrong").status_code == 400
-    blocked = _sign_in(client_request, user.email, user.test_password)
-    assert blocked.status_code == 429
-    assert "Too many failed attempts to sign in. Try again in" in blocked.get_data(as_text=True)
-    other = make_user(make_organisation())
-    db.session.commit()
-    assert _sign_in(client_request, other.email, other.test_password).status_code == 302
-
-
-def test_the_throttle_counts_across_workers_and_windows(app, database_url, client_request, travel):
-    """Two app instances (as two gunicorn workers) share the count, because it is in the database."""
-    from tracker import create_app
-
-    travel("2026-03-01")
-    user = make_user(make_organisation())
-    db.session.commit()
-    second_worker = create_app("test", SQLALCHEMY_DATABASE_URI=database_url).test_client()
-    for attempt in range(5):
-        client = client_request.client if attempt % 2 else second_worker
-        token = client.get("/sign-in").get_data(as_text=True).split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-        client.post("/sign-in", data={"email": user.email, "password": "wrong", "csrf_token": token})
-    assert _sign_in(client_request, user.email, user.test_password).status_code == 429
-    travel("2026-03-01T12:20:00")  # the next window
-    assert _sign_in(client_request, user.email, user.test_password).status_code == 302
-
-
-def test_sign_in_is_throttled_per_address(client_request, app):
-    app.config["SIGN_IN_LIMIT_PER_ADDRESS"] = 3
-    try:
-        for number in range(3):
-            _sign_in(client_request, f"nobody{number}@example.org", "guess")
-        user = make_user(make_organisation())
-        db.session.commit()
-        assert _sign_in(client_request, user.email, user.test_password).status_code == 429
-    finally:
-        app.config["SIGN_IN_LIMIT_PER_ADDRESS"] = 50
+# Sign-in throttling (growing delays, never a lockout): tests/security/test_accounts.py.
 
 
 def test_a_session_from_before_sign_in_does_not_survive_it(client_request, app):

@@ -1,4 +1,8 @@
 from wtforms import DateField
+from wtforms.validators import ValidationError
+
+from .. import clock
+from ..services.deadlines import SANE_YEARS, within_sane_range
 
 
 class DayMonthYearField(DateField):
@@ -19,3 +23,9 @@ class DayMonthYearField(DateField):
             self.data = None
             return
         super().process_formdata(valuelist)
+
+    def pre_validate(self, form) -> None:
+        """No date a person types is more than SANE_YEARS from today (31/12/9999 is not a deadline)."""
+        super().pre_validate(form)
+        if self.data is not None and not within_sane_range(self.data, clock.today()):
+            raise ValidationError(f"Enter a date within {SANE_YEARS} years of today")

@@ -24,6 +24,8 @@ MAX_DOCX_MEMBERS = 2000
 MAX_DOCX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_DOCX_COMPRESSION_RATIO = 200
 
+MAX_LETTER_REPEATS = 4
+
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -261,7 +263,10 @@ def format_list_number(value: int, number_format: str) -> str:
         roman = _to_roman(value)
         return roman if number_format == "upperRoman" else roman.lower()
     if number_format in ("lowerLetter", "upperLetter"):
-        # Word repeats the letter after z: aa, bb, ...
+        # Word repeats the letter after z: aa, bb, ... A list starting at 260,000,000 would
+        # make labels 10 million letters long, so past "zzzz" the number is written in digits.
+        if value > 26 * MAX_LETTER_REPEATS:
+            return str(value)
         letter = chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1) if value > 0 else "a"
         return letter.upper() if number_format == "upperLetter" else letter
     if number_format == "decimalZero":

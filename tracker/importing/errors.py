@@ -36,6 +36,9 @@ class NoRecommendationsFound(ReportReadError):
         super().__init__(message)
         self.text = text
 
+    def __reduce__(self):  # noqa: ANN204 - keeps the text when sent back from the reading process
+        return (type(self), (str(self), self.text))
+
 
 @contextmanager
 def only_report_read_errors(subject: str) -> Iterator[None]:

@@ -32,6 +32,7 @@ import re
 import statistics
 import time
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .cleaning import clean_text, is_page_number, join_lines
@@ -51,6 +52,9 @@ if TYPE_CHECKING:
 MAX_PDF_PAGES = 1000
 MAX_CONTENT_BYTES = 40 * 1024 * 1024
 MAX_READ_SECONDS = 20.0
+# Counted after inflating: a 35 KB page can hold 10 MB of text operators, which pypdf parses
+# in one go inside the page. The densest real report page holds about 100 KB.
+MAX_PAGE_INFLATED_BYTES = 4 * 1024 * 1024
 
 # pypdf logs each defect it works around ("EOF marker not found", "Advanced encoding
 # ... not implemented") as a warning or error. With logging unconfigured, Python prints
@@ -107,13 +111,18 @@ def _read_pages(data: bytes, filename: str) -> list[PdfPage]:
         _refuse_oversized_content(reader, filename)
         deadline = time.monotonic() + MAX_READ_SECONDS
         pages: list[PdfPage] = []
+        inflated = 0
         for page in reader.pages:
-            if time.monotonic() > deadline:
+            _check_time(deadline, filename)
+            page_bytes = _inflated_length(page.get("/Contents"))
+            inflated += page_bytes
+            if page_bytes > MAX_PAGE_INFLATED_BYTES or inflated > MAX_CONTENT_BYTES:
                 raise ReportReadError(
-                    f"{filename} took more than {MAX_READ_SECONDS:.0f} seconds to read, which no real report needs; "
-                    "it may be damaged. Upload the original document or save it as a new PDF"
+                    f"{filename} has a page holding more than {MAX_PAGE_INFLATED_BYTES // (1024 * 1024)} MB of content "
+                    "once unpacked (or more than all of a report's pages together); it may be damaged or built to "
+                    "overload the importer"
                 )
-            pages.append(_read_page(page))
+            pages.append(_read_page(page, deadline, filename))
         return pages
     except ReportReadError:
         raise
@@ -140,6 +149,25 @@ def _refuse_oversized_content(reader: PdfReader, filename: str) -> None:
             )
 
 
+def _check_time(deadline: float, filename: str) -> None:
+    if time.monotonic() > deadline:
+        raise ReportReadError(
+            f"{filename} took more than {MAX_READ_SECONDS:.0f} seconds to read, which no real report needs; "
+            "it may be damaged. Upload the original document or save it as a new PDF"
+        )
+
+
+def _inflated_length(contents: object, depth: int = 0) -> int:
+    """The length of a page's content stream(s) once decompressed (pypdf caps each inflation)."""
+    if contents is None or depth > 3:
+        return 0
+    resolved = contents.get_object() if hasattr(contents, "get_object") else contents
+    if isinstance(resolved, list):
+        return sum(_inflated_length(part, depth + 1) for part in resolved)
+    get_data = getattr(resolved, "get_data", None)
+    return len(get_data()) if callable(get_data) else 0
+
+
 def _content_length(contents: object, depth: int = 0) -> int:
     """The stored length of a page's content stream(s), following references."""
     if contents is None or depth > 3:
@@ -163,8 +191,8 @@ def _open_with_empty_password(reader: PdfReader) -> bool:
         return False
 
 
-def _read_page(page: PageObject) -> PdfPage:
-    collector = _LineCollector()
+def _read_page(page: PageObject, deadline: float = float("inf"), filename: str = "The file") -> PdfPage:
+    collector = _LineCollector(lambda: _check_time(deadline, filename))
     text = page.extract_text(visitor_text=collector.visit)
     lines = collector.finish()
     if "\n".join(line.text for line in lines).split() != text.split():
@@ -190,11 +218,16 @@ def _is_bold(font: object) -> bool:
 class _LineCollector:
     """Receives pypdf's text chunks and cuts them into lines where pypdf puts newlines."""
 
-    def __init__(self) -> None:
+    def __init__(self, check_time: Callable[[], None] = lambda: None) -> None:
         self.lines: list[PdfLine] = []
         self.current = PdfLine(text="")
+        self.check_time = check_time  # within a page too: one page can hold a great deal
+        self.visits = 0
 
     def visit(self, text: str, cm: list[float], tm: list[float], font: object, font_size: float) -> None:
+        self.visits += 1
+        if self.visits % 256 == 0:
+            self.check_time()
         pieces = text.split("\n")
         for index, piece in enumerate(pieces):
             if index > 0:

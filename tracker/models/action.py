@@ -229,8 +229,16 @@ class Update(db.Model):
 
     @property
     def records_board_decision(self) -> bool:
-        """A sign-off or a withdrawal: the record of a board decision, locked once made."""
-        return self.status_after is not self.status_before and self.status_after in Status.FINISHED
+        """A sign-off, a withdrawal or a send-back: the record of a board decision, locked once made."""
+        if self.status_after is not self.status_before and self.status_after in Status.FINISHED:
+            return True
+        return (self.status_before is Status.COMPLETED and self.status_after is Status.IN_PROGRESS
+                and (self.note or "").startswith(SENT_BACK_NOTE))
+
+
+# How a send-back's update begins (services/decisions.py writes it): with the change from
+# completed to in progress, it marks the board's decision.
+SENT_BACK_NOTE = "Sent back to the owner: "
 
 
 class DeadlineChange(db.Model):

@@ -15,7 +15,7 @@ from datetime import date
 from .columns import KINDS, Column, find_header_row, guess_columns
 from .dates import read_date
 from .errors import PlanReadError
-from .sheets import Value, read_workbook
+from .sheets import Value, Workbook, read_workbook
 from .statuses import NOT_STARTED, read_flag, read_status
 
 MAX_TEXT = 5000
@@ -160,7 +160,12 @@ def read_plan(data: bytes, today: date, *, sheet: str | None = None, mapping: di
     """Read a plan: the sheet (by name, or the one named like a plan), its header row, its columns
     (guessed, or `mapping`: column index -> kind) and its rows, with `fixes` ((row line, kind) ->
     text the manager typed) in place of the sheet's cells. Raises PlanReadError when unusable."""
-    workbook = read_workbook(data, sheet)
+    return plan_from_workbook(read_workbook(data, sheet), today, mapping=mapping, fixes=fixes)
+
+
+def plan_from_workbook(workbook: Workbook, today: date, *, mapping: dict[int, str] | None = None,
+                       fixes: dict[tuple[int, str], str] | None = None) -> Plan:
+    """:func:`read_plan` from a sheet already read (the app reads it once, in a child process)."""
     rows = workbook.sheet.rows
     if not rows:
         raise PlanReadError(f"The sheet \u201c{workbook.sheet.name}\u201d is empty. Choose the sheet with the plan.")

@@ -22,7 +22,9 @@ from ..models import (
     Update, UpdateRevision, User, utc_now,
 )
 from ..models.action import next_step_number
+from .. import clock
 from . import ServiceError, audit
+from .deadlines import SANE_YEARS, within_sane_range
 from .audit import Actor
 
 # Where an owner's update may move an action. Verifying and withdrawing are board decisions
@@ -252,6 +254,8 @@ def request_deadline_change(action: Action, *, requested_by: User, new_due_on: d
         raise InvalidUpdate("Choose a date different from the current deadline.")
     if new_due_on < today:
         raise InvalidUpdate("The new deadline cannot be in the past.")
+    if not within_sane_range(new_due_on, today):
+        raise InvalidUpdate(f"The new deadline must be within {SANE_YEARS} years of today.", field="new_due_on")
     if any(change.status is DeadlineChangeStatus.PENDING for change in action.deadline_changes):
         raise InvalidUpdate("A request to change this deadline is already waiting for the board.")
     _check_step_deadline(action, new_due_on)
@@ -276,6 +280,9 @@ def decide_deadline_change(change: DeadlineChange, *, decided_by: User, approve:
     action = change.action
     before = _snapshot(action)
     if approve:
+        if not within_sane_range(change.requested_due_on, clock.today()):
+            raise InvalidUpdate(f"The requested deadline is more than {SANE_YEARS} years away. Refuse it, and ask "
+                                "the owner for a nearer date.")
         _check_step_deadline(action, change.requested_due_on)
         _claim(action, expected_version, due_on=change.requested_due_on)
     elif action.version != expected_version:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from icalendar import Calendar, Event
 from sqlalchemy import or_, select
@@ -107,7 +107,7 @@ def ics_for(user: User, actions: list[Action], *, action_url, host: str, now: da
         event.add("uid", f"action-{action.id}@{host}")
         event.add("dtstamp", stamp)
         event.add("dtstart", action.due_on)
-        event.add("dtend", action.due_on + timedelta(days=1))
+        event.add("dtend", action.due_on + timedelta(days=1) if action.due_on < date.max else action.due_on)
         event.add("summary", f"Due: recommendation {recommendation.number}, {action.organisation.name}")
         link = action_url(action)
         event.add("description", f"{action.description}\n\nReport: {recommendation.report.title}\n"

@@ -6,6 +6,15 @@ import calendar
 from datetime import date
 
 DEFAULT_MONTHS = 12
+# Every date a person sets (a deadline, a request for more time, a publication date) stays
+# within this many years of today: no inspection asks for more, and a deadline of 31/12/9999
+# once broke every calendar feed that listed it.
+SANE_YEARS = 20
+
+
+def within_sane_range(day: date, today: date) -> bool:
+    """Whether `day` is within SANE_YEARS of `today`, either way."""
+    return add_months(today, -12 * SANE_YEARS) <= day <= add_months(today, 12 * SANE_YEARS)
 
 
 def add_months(day: date, months: int) -> date:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..models.action import SENT_BACK_NOTE
 from ..models import (
     Action, ActionOwner, DeadlineChange, DeadlineChangeStatus, Organisation, Recommendation, Role, Status, Update,
     User, utc_now,
@@ -75,7 +76,7 @@ def send_back(action: Action, *, board_member: User, reason: str, expected_versi
         raise InvalidUpdate("Keep the reason to 2,000 characters or fewer.")
     before = _snapshot(action)
     _claim(action, expected_version, status=Status.IN_PROGRESS, completed_at=None, last_update_at=utc_now())
-    update = _record_decision(action, board_member, f"Sent back to the owner: {reason}", Status.COMPLETED,
+    update = _record_decision(action, board_member, f"{SENT_BACK_NOTE}{reason}", Status.COMPLETED,
                               "action.sent_back", before)
     _queue_sent_back_emails(action, update, reason, board_member)
     return update

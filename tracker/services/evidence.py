@@ -37,6 +37,19 @@ OFFICE_TYPES = {
 
 
 FILENAME_LIMIT = 255  # Evidence.filename's column
+# The extension a file is stored and served under comes from its checked type, never from the
+# name it was uploaded with: "minutes.html" holding text is kept as "minutes.txt", so no
+# browser or desktop ever treats it as a page or a program.
+EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "text/plain": ".txt",
+              **{media_type: extension for media_type, extension in OFFICE_TYPES.values()}}
+
+
+def name_for_type(filename: str, media_type: str) -> str:
+    """A safe file name whose extension is the one its checked type has."""
+    stem = secure_filename(filename or "")
+    stem = stem.rpartition(".")[0] if "." in stem else stem
+    extension = EXTENSIONS.get(media_type, ".bin")
+    return _shortened((stem or "evidence")[:FILENAME_LIMIT - len(extension)] + extension, FILENAME_LIMIT)
 
 
 def _shortened(name: str, limit: int) -> str:
@@ -104,8 +117,7 @@ def attach(update: Update, checked: list[tuple[EvidenceFile, str]]) -> list[Evid
     for file, media_type in checked:
         kept = files.store("evidence", file.data)
         evidence = Evidence(update=update, action_id=update.action_id,
-                            filename=_shortened(secure_filename(file.filename or ""), FILENAME_LIMIT)
-                            or f"evidence-{kept.sha256[:8]}",
+                            filename=name_for_type(file.filename or f"evidence-{kept.sha256[:8]}", media_type),
                             media_type=media_type, size_bytes=len(file.data), sha256=kept.sha256,
                             stored_path=kept.relative_path)
         db.session.add(evidence)

@@ -13,8 +13,8 @@ from pathlib import Path
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from ..importing import ParsedRecommendation, ParsedReport, read_report
-from . import ServiceError, files
+from ..importing import ParsedRecommendation, ParsedReport
+from . import ServiceError, files, parsed_uploads
 
 STAGED_FOR_HOURS = 24
 
@@ -73,8 +73,8 @@ def forget_old_staged(now: float | None = None) -> int:
 
 
 def read_staged(staged: StagedUpload) -> ParsedReport:
-    """Parse the staged bytes (again: parsing is fast and pure, so nothing else is kept)."""
-    return read_report(staged.data, staged.filename)
+    """The staged bytes as read at upload (read once, in a child process, then kept)."""
+    return parsed_uploads.read_report(staged.data, staged.filename)
 
 
 @dataclass(frozen=True)

@@ -117,9 +117,11 @@ def request_reset(email: str, address: str | None) -> tuple[bool, int | None]:
     Each request counts against the sign-in throttle, so the form cannot be used to flood a
     mailbox or to probe for addresses.
     """
-    if throttling.check(f"reset:{email}", address).blocked:
+    # Counted on the address as stored (no spaces, lower case): " Chair@x" and "chair@x\t" are one.
+    key = f"reset:{' '.join(email.split()).lower()}"
+    if throttling.check(key, address).blocked:
         return True, None
-    throttling.record_failure(f"reset:{email}", address)
+    throttling.record_failure(key, address)
     user = user_by_email(email)
     if user is None or not user.active or not current_app.config["PASSWORD_SIGN_IN"]:
         return False, None

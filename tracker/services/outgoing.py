@@ -8,7 +8,7 @@ leaves the row pending with a back-off, and the scheduler's outbox sweep retries
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import Response, current_app, render_template
 from sqlalchemy import update
 
 from ..extensions import db
@@ -54,3 +54,20 @@ def send_now(notification_ids: list[int | None], *, actor="web") -> DeliveryResu
         _record_outcome(notification, error, result, actor=actor)
         db.session.commit()
     return result
+
+
+def send_after_response(response: Response, notification_ids: list[int | None]) -> Response:
+    """Send these outbox rows once `response` has gone out (when the server closes it), so a
+    request that queued an email answers in the same time as one that did not: the reply to
+    "forgot my password" then says nothing about whether the address has an account."""
+    ids = [notification_id for notification_id in notification_ids if notification_id is not None]
+    if not ids:
+        return response
+    app = current_app._get_current_object()
+
+    def send() -> None:
+        with app.app_context():
+            send_now(ids)
+
+    response.call_on_close(send)
+    return response

@@ -21,9 +21,9 @@ from ..models import (
     RoleAlias, Status, Update, User, utc_now,
 )
 from ..models.action import next_step_number, step_letters
-from ..plans import Plan, PlanRecommendation, PlanRow, read_plan
+from ..plans import Plan, PlanRecommendation, PlanRow, plan_from_workbook
 from .. import clock
-from . import ServiceError, audit
+from . import ServiceError, audit, parsed_uploads
 from .actions import recommendation_due_on
 from .audit import Actor
 from .organisations import find_or_create_role
@@ -158,7 +158,8 @@ def preview_plan(organisation: Organisation, data: bytes, filename: str, today: 
     manager's corrections to the matches offered."""
     if report is not None and report.organisation_id != organisation.id:
         raise ServiceError("That report belongs to another organisation.")
-    plan = read_plan(data, today, sheet=sheet, mapping=mapping, fixes=fixes)
+    # Read once, in a child process with hard limits, then kept: the later steps never read the file again.
+    plan = plan_from_workbook(parsed_uploads.read_workbook(data, sheet), today, mapping=mapping, fixes=fixes)
     preview = Preview(organisation, plan, filename, hashlib.sha256(data).hexdigest(), report)
     roles = db.session.scalars(select(Role).filter_by(organisation_id=organisation.id)).all()
     owner_choices = owner_choices or {}

@@ -15,12 +15,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from ..importing import NoRecommendationsFound, ParsedReport, ReportReadError, match_owner, read_report
+from ..importing import NoRecommendationsFound, ParsedReport, ReportReadError, match_owner
 from ..importing.models import NO_DEADLINE_STATED
 from ..importing.owners import has_role_word, normalise_owner_phrase
 from . import ServiceError
 from .deadlines import DEFAULT_MONTHS, add_months, deadline_for
 from .imports import ImportItem, StagedUpload
+from .parsed_uploads import read_report  # read once, in a child process with hard limits, then kept
 
 MAX_ITEMS = 1000
 MAX_MONTHS = 120

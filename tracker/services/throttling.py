@@ -1,11 +1,20 @@
-"""Sign-in throttling, counted in the database so every gunicorn worker sees the same count.
+"""Sign-in and reset throttling, counted in the database so every gunicorn worker sees the same count.
 
-Failures are counted per email address and per client address in fixed 15-minute windows;
-past the limit, sign-in is refused (even with the right password) until the window ends.
+Failures are counted per email address and per client address in fixed 15-minute windows.
+
+Sign-in is never refused for failures (OWASP ASVS 5.0, V6.3: anyone could otherwise lock the
+board chair out before a meeting by typing wrong passwords). Instead each attempt waits before
+its password is checked, longer the more failures the address and the client address have had
+in the window: none for the first few, then 1, 2, 4, 8 seconds, up to SIGN_IN_MAX_DELAY_SECONDS.
+The wait comes before the check, for the right password too, so the time taken never tells a
+guess that worked from one that did not; the rightful owner always gets in, a few seconds late.
+Password reset requests are different: past their limit they are refused (`check`), which
+costs the owner nothing, as signing in still works.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,7 +41,7 @@ def _window_start(now: datetime) -> datetime:
 
 def _keys(email: str, address: str | None) -> dict[str, int]:
     config = current_app.config
-    keys = {f"email:{email.strip().lower()}": config["SIGN_IN_LIMIT_PER_EMAIL"]}
+    keys = {f"email:{' '.join(email.split()).lower()}": config["SIGN_IN_LIMIT_PER_EMAIL"]}
     if address:
         keys[f"ip:{address}"] = config["SIGN_IN_LIMIT_PER_ADDRESS"]
     return keys
@@ -61,6 +70,40 @@ def record_failure(email: str, address: str | None, now: datetime | None = None)
         statement = insert(SignInAttempt).values(key=key, window_start=window, failures=1)
         db.session.execute(statement.on_conflict_do_update(
             index_elements=["key", "window_start"], set_={"failures": SignInAttempt.failures + 1}))
+
+
+def _failures(keys: list[str], window: datetime) -> dict[str, int]:
+    rows = db.session.execute(
+        select(SignInAttempt.key, func.max(SignInAttempt.failures))
+        .where(SignInAttempt.key.in_(keys), SignInAttempt.window_start == window)
+        .group_by(SignInAttempt.key))
+    return {key: failures for key, failures in rows}
+
+
+def _backoff(failures: int, free: int, maximum: float) -> float:
+    if failures < free:
+        return 0.0
+    return min(2.0 ** min(failures - free, 16), maximum)
+
+
+def sign_in_delay(email: str, address: str | None, now: datetime | None = None) -> float:
+    """Seconds this sign-in attempt waits before its password is checked (see the docstring above)."""
+    config = current_app.config
+    email_key = f"email:{' '.join(email.split()).lower()}"
+    keys = [email_key] + ([f"ip:{address}"] if address else [])
+    failures = _failures(keys, _window_start(now or utc_now()))
+    maximum = float(config["SIGN_IN_MAX_DELAY_SECONDS"])
+    delays = [_backoff(failures.get(email_key, 0), config["SIGN_IN_FREE_FAILURES_PER_EMAIL"], maximum)]
+    if address:
+        delays.append(_backoff(failures.get(f"ip:{address}", 0), config["SIGN_IN_FREE_FAILURES_PER_ADDRESS"],
+                               maximum))
+    return max(delays)
+
+
+def pause(seconds: float) -> None:
+    """Wait before checking a password (tests replace it to record the waits)."""
+    if seconds > 0:
+        time.sleep(seconds)
 
 
 def forget_old(now: datetime | None = None) -> int:

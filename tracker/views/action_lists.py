@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from .. import clock
 from ..extensions import db
+from ..inputs import whole_number, whole_numbers
 from ..models import Organisation, Status
 from ..permissions import Capability, for_organisation
 from ..services import ServiceError, action_lists
@@ -23,7 +24,7 @@ def export(organisation: Organisation, file_format: str):
     actions = action_lists.filtered_actions([organisation.id], filters_from_request(), today,
                                             sort=request.args.get("sort", "deadline"))
     writer = action_lists.export_csv if file_format == "csv" else action_lists.export_xlsx
-    response = Response(writer(actions, today), mimetype=MEDIA[file_format])
+    response = Response(writer(actions, today), content_type=MEDIA[file_format])  # its charset once
     response.headers["Content-Disposition"] = (
         f'attachment; filename="actions-{organisation.slug}-{today.isoformat()}.{file_format}"')
     response.headers["Cache-Control"] = "private, no-store"
@@ -41,13 +42,13 @@ def bulk_status(organisation: Organisation):
     errors: dict[str, str] = {}
     per_action: dict[int, str] = {}
     if request.method == "POST":
-        ids = [int(value) for value in request.form.getlist("action_ids") if value.isdigit() and len(value) < 12]
+        ids = whole_numbers(request.form.getlist("action_ids"))
         chosen = actions_by_ids(organisation.id, ids)
         status = request.form.get("status", "")
         versions = {}
         for action in chosen:
             version = request.form.get(f"version-{action.id}", "")
-            versions[action.id] = int(version) if version.isdigit() and len(version) < 10 else -1
+            versions[action.id] = whole_number(version) if whole_number(version) is not None else -1
         if not chosen:
             errors["action_ids"] = "Select at least one action."
         if status not in {item.value for item in BULK_STATUSES}:

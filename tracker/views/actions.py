@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import clock
 from ..extensions import db
-from ..inputs import MAX_ID, whole_number
+from ..inputs import MAX_ID, whole_number, whole_numbers
 from ..forms.actions import (
     DeadlineChangeForm, DecisionForm, EditUpdateForm, OwnersForm, PlanStepForm, ReassignForm, UpdateForm,
     VerifyForm, WithdrawForm, role_choices,
@@ -128,8 +128,7 @@ def _reassign_choices(form: ReassignForm, roles: list[Role], actions) -> None:
 @for_organisation(Capability.MANAGE_ACTIONS)
 def reassign(organisation: Organisation):
     roles = {str(role.id): role for role in queries.organisation_roles(organisation)}
-    chosen = action_service.actions_by_ids(organisation.id, [int(id_) for id_ in request.form.getlist("action_ids")
-                                                             if id_.isdigit()])
+    chosen = action_service.actions_by_ids(organisation.id, whole_numbers(request.form.getlist("action_ids")))
     form = ReassignForm()
     _reassign_choices(form, list(roles.values()), chosen)
     return submit_button(
@@ -292,8 +291,8 @@ def download_evidence(evidence: Evidence):
     path = evidence_service.path_of(evidence)
     if not path.is_file():
         abort(404)
-    return send_file(path, mimetype=evidence.media_type, as_attachment=True, download_name=evidence.filename,
-                     max_age=0)
+    return send_file(path, mimetype=evidence.media_type, as_attachment=True, max_age=0,
+                     download_name=evidence_service.name_for_type(evidence.filename, evidence.media_type))
 
 
 @bp.post("/actions/<int:action_id>/partner-links/<int:link_id>/revoke")

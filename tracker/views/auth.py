@@ -13,7 +13,9 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint, abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for,
+)
 from flask_login import current_user, login_user, logout_user
 from flask_login.utils import _create_identifier
 
@@ -79,11 +81,8 @@ def sign_in():
             form.email.errors = ["Sign in with single sign-on: password sign-in is turned off for this service"]
         return render_template("auth/sign_in.html", form=form), 400 if request.method == "POST" else 200
     if form.validate_on_submit():
-        throttle = throttling.check(form.email.data, request.remote_addr)
-        if throttle.blocked:
-            minutes = max(1, round(throttle.retry_after.total_seconds() / 60))
-            form.email.errors.append(f"Too many failed attempts to sign in. Try again in {minutes} minutes.")
-            return render_template("auth/sign_in.html", form=form), 429
+        # Failures slow the next attempts down; they never refuse the right password.
+        throttling.pause(throttling.sign_in_delay(form.email.data, request.remote_addr))
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
             db.session.commit()
@@ -158,8 +157,9 @@ def forgot_password():
             form.email.errors.append("Too many requests for this address. Wait 15 minutes and try again.")
             return render_template("auth/forgot_password.html", form=form), 429
         db.session.commit()
-        outgoing.send_now([notification_id])
-        return render_template("auth/reset_sent.html", email=form.email.data)
+        # Sent once the page has gone: a known address answers as fast as an unknown one.
+        return outgoing.send_after_response(make_response(render_template("auth/reset_sent.html",
+                                                                          email=form.email.data)), [notification_id])
     return render_template("auth/forgot_password.html", form=form), 400 if form.errors else 200
 
 

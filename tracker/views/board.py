@@ -39,7 +39,7 @@ def board_helpers() -> dict[str, Any]:
 
 
 def _download(content: bytes, file_format: str, filename: str) -> Response:
-    response = Response(content, mimetype=MEDIA_TYPES[file_format])
+    response = Response(content, content_type=MEDIA_TYPES[file_format])  # its charset once
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
+from ..inputs import whole_number
 from ..forms.decisions import SendBackForm
 from ..models import Action, Organisation, Status
 from ..permissions import Capability, can, for_action, for_organisation
@@ -53,13 +54,12 @@ def _choices_from(form) -> list[decisions.ListDecision]:
         if not name.startswith("decision-"):
             continue
         kind, _, item_id = name.removeprefix("decision-").partition("-")
-        if kind not in ("change", "action") or not item_id.isdigit() or len(item_id) > 12:
+        if kind not in ("change", "action") or whole_number(item_id) is None:
             continue
-        version = form.get(f"version-{kind}-{item_id}", "")
         chosen.append(decisions.ListDecision(
-            kind=kind, item_id=int(item_id), choice=value.strip()[:20],
+            kind=kind, item_id=whole_number(item_id), choice=value.strip()[:20],
             note=form.get(f"note-{kind}-{item_id}", "")[:2000],
-            version=int(version) if version.isdigit() and len(version) < 10 else None))
+            version=whole_number(form.get(f"version-{kind}-{item_id}"))))
     return chosen
 
 

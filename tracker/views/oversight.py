@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
+from ..inputs import whole_number
 from ..models import Report
 from ..page_cache import cached_page
 from ..permissions import signed_in, visible_organisation_ids
@@ -24,8 +25,7 @@ HEADINGS = ("Organisation", "Actions open", "Per cent done", "Overdue", "At risk
 
 
 def _year(name: str) -> int | None:
-    value = request.args.get(name, "").strip()
-    return int(value) if value.isdigit() and len(value) == 4 and 1990 <= int(value) <= 2100 else None
+    return whole_number(request.args.get(name), minimum=1990, maximum=2100)
 
 
 def _filters() -> tuple[ActionFilters, dict[str, str]]:
@@ -105,7 +105,7 @@ def export(file_format: str):
         workbook.save(output)
         content = output.getvalue()
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = Response(content, mimetype=mimetype)
+    response = Response(content, content_type=mimetype)  # its charset once
     response.headers["Content-Disposition"] = f'attachment; filename="organisations-{today.isoformat()}.{file_format}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -9,6 +9,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..extensions import db
+from ..inputs import whole_number
 from ..models import Action, PartnerLink
 from ..permissions import Capability, for_action
 from ..services import outgoing, partner_links
@@ -47,10 +48,10 @@ def _send(action: Action, queue: Callable[[], tuple[str, int]]) -> Response:
 @for_action(Capability.MANAGE_ACTIONS)
 def send(action: Action):
     def queue() -> tuple[str, int]:
-        contact_id = request.form.get("contact", "")
-        if not contact_id.isdigit():
+        contact_id = whole_number(request.form.get("contact"))
+        if contact_id is None:
             raise partner_links.PartnerLinkInvalid("Choose who to send the link to")
-        link, notification_id = partner_links.send_link(action, int(contact_id), by=current_user._get_current_object())
+        link, notification_id = partner_links.send_link(action, contact_id, by=current_user._get_current_object())
         return link.contact.email, notification_id
 
     return _send(action, queue)

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
+from ..inputs import whole_number
 from ..forms.people import ChangeLevelForm, InviteForm
 from ..models import AccessLevel, Organisation
 from ..permissions import Capability, for_organisation
@@ -87,8 +88,8 @@ def remove(organisation: Organisation, user_id: int):
             choice = request.form.get(f"role-{role.id}", "")
             if choice == "unheld":
                 handovers[role.id] = None
-            elif choice.isdigit() and any(other.user.id == int(choice) for other in others):
-                handovers[role.id] = int(choice)
+            elif whole_number(choice) is not None and any(other.user.id == whole_number(choice) for other in others):
+                handovers[role.id] = whole_number(choice)
             else:
                 errors[f"role-{role.id}"] = f"Choose who takes over {role.name}, or leave it unheld"
         if not errors:

@@ -1,8 +1,9 @@
 """Importing an existing action plan: upload, choose the sheet and columns, preview, save.
 
-Nothing is kept between the steps but the staged upload (see services/imports.py): the sheet,
-the column choices and the manager's corrections travel in the forms, and the plan is read
-again on each step (it is fast), so any web server can answer any step."""
+Nothing is kept between the steps but the staged upload (see services/imports.py) and the sheet
+as read from it (services/parsed_uploads.py: read once, in a child process with hard limits): the
+sheet's name, the column choices and the manager's corrections travel in the forms, so any web
+server can answer any step (one that has not read the file yet reads it once)."""
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -10,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from .. import clock
 from ..extensions import db
+from ..inputs import whole_number
 from ..forms.plans import UploadPlanForm
 from ..models import Organisation, Report
 from ..permissions import Capability, for_organisation
@@ -47,7 +49,7 @@ def upload(organisation: Organisation):
 
 
 def _is_number(text: str) -> bool:
-    return text.isascii() and text.isdigit() and len(text) < 10
+    return whole_number(text) is not None
 
 
 def _matching_choices(values: MultiDict) -> tuple[dict[str, str], dict[str, int]]:

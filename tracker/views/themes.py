@@ -8,6 +8,7 @@ from flask import Blueprint, abort, render_template, request
 
 from .. import permissions
 from ..extensions import db
+from ..inputs import whole_number
 from ..forms.board import RecommendationSearchForm
 from ..permissions import signed_in
 from ..services import queries, themes
@@ -29,7 +30,7 @@ def themes_index():
     chosen = next((organisation for organisation in organisations
                    if organisation.slug == request.args.get("organisation")), None)
     year = request.args.get("year", "").strip()
-    year = int(year) if year.isdigit() and len(year) == 4 else None
+    year = whole_number(year, minimum=1000, maximum=9999)
     sort = request.args.get("sort", "")
     overview = themes.theme_overview(visible, organisation_id=chosen.id if chosen else None, year=year, sort=sort)
     db.session.commit()  # keeps the themes worked out for recommendations seen for the first time
