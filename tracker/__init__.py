@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from config import CONFIGS
 
 from .extensions import cache, csrf, db, login_manager, migrate
-from .inputs import IdConverter
+from .inputs import IdConverter, whole_number
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,9 +68,10 @@ def register_extensions(app: Flask) -> None:
         from .models import User
 
         user_id, _, session_token = session_id.partition(":")
-        if not user_id.isdigit():
+        number = whole_number(user_id)
+        if number is None:
             return None
-        user = db.session.get(User, int(user_id))
+        user = db.session.get(User, number)
         if user is None or not secrets.compare_digest(user.session_token, session_token):
             return None
         return user

@@ -8,6 +8,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
+from ..inputs import whole_number
 from .fields import DayMonthYearField
 
 MAX_PASTED_CHARACTERS = 2_000_000
@@ -25,9 +26,9 @@ class ItemList(FieldList):
         offset = len(prefix) + 1
         for key in formdata:
             if key.startswith(prefix):
-                index = key[offset:].split("-", 1)[0]
-                if index.isascii() and index.isdigit() and len(index) <= 6:
-                    yield int(index)
+                index = whole_number(key[offset:].split("-", 1)[0], maximum=999_999)
+                if index is not None:
+                    yield index
 
 
 class UploadReportForm(FlaskForm):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from ..inputs import whole_number
 from ..models import Recommendation, Role
 from ..plans import PlanRecommendation
 from .organisations import role_name_from_phrase
@@ -60,8 +61,9 @@ def match_owner_phrase(phrase: str, roles: Sequence[Role], choice: str | None) -
     suggestion = suggest_role(phrase, roles)
     if choice == NEW_ROLE:
         return OwnerMatch(phrase, None, role_name_from_phrase(phrase), NEW_ROLE)
-    if choice and choice.isdigit() and not (suggestion and suggestion[0].id == int(choice)):
-        chosen = next((role for role in roles if role.id == int(choice)), None)
+    chosen_id = whole_number(choice)
+    if chosen_id is not None and not (suggestion and suggestion[0].id == chosen_id):
+        chosen = next((role for role in roles if role.id == chosen_id), None)
         if chosen is not None:
             return OwnerMatch(phrase, chosen, chosen.name, "chosen")
     if suggestion is None:

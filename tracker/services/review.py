@@ -18,6 +18,7 @@ from typing import Any
 from ..importing import NoRecommendationsFound, ParsedReport, ReportReadError, match_owner
 from ..importing.models import NO_DEADLINE_STATED
 from ..importing.owners import has_role_word, normalise_owner_phrase
+from ..inputs import whole_number
 from . import ServiceError
 from .deadlines import DEFAULT_MONTHS, add_months, deadline_for
 from .imports import ImportItem, StagedUpload
@@ -73,8 +74,7 @@ def read_for_review(staged: StagedUpload) -> ReviewSource:
 
 def ascii_number(text: str | None) -> int | None:
     """An int from ASCII digits only: "²" passes ``str.isdigit`` but ``int`` refuses it."""
-    text = (text or "").strip()
-    return int(text) if text and len(text) <= 6 and text.isascii() and text.isdigit() else None
+    return whole_number(text, maximum=999_999)
 
 
 def item_from_row(row: dict[str, Any]) -> ImportItem:

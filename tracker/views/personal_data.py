@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..forms.personal_data import PrivacyNoticeForm, RedactForm
+from ..inputs import whole_number
 from ..models import Evidence, Membership, Organisation, Update
 from ..permissions import Capability, for_evidence, for_organisation, for_update, public
 from ..services import ServiceError, audit, forgetting, people, redaction
@@ -89,8 +90,8 @@ def forget(organisation: Organisation, user_id: int):
             choice = request.form.get(f"role-{role.id}", "")
             if choice == "unheld":
                 handovers[role.id] = None
-            elif choice.isdigit() and any(other.user.id == int(choice) for other in others):
-                handovers[role.id] = int(choice)
+            elif (chosen := whole_number(choice)) is not None and any(other.user.id == chosen for other in others):
+                handovers[role.id] = chosen
             else:
                 errors[f"role-{role.id}"] = f"Choose who takes over {role.name}, or leave it unheld"
         if not errors:
