@@ -66,12 +66,12 @@ def unheard_count(organisation_ids: list[int] | None) -> int:
     return db.session.scalar(statement) or 0
 
 
-def unheard_counts_by_organisation(organisation_ids: list[int]) -> dict[int, int]:
-    if not organisation_ids:
-        return {}
-    return dict(db.session.execute(
-        select(Action.organisation_id, func.count()).where(unheard_condition(), Action.organisation_id.in_(organisation_ids))
-        .group_by(Action.organisation_id)).all())
+def unheard_counts_by_organisation(organisation_ids: list[int] | None) -> dict[int, int]:
+    """Open actions nobody will hear about, counted per organisation (None: every organisation)."""
+    statement = select(Action.organisation_id, func.count()).where(unheard_condition()).group_by(Action.organisation_id)
+    if organisation_ids is not None:
+        statement = statement.where(Action.organisation_id.in_(organisation_ids))
+    return dict(db.session.execute(statement).all())
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,7 @@ def filters_from_request() -> ActionFilters:
         flag=request.args["flag"] if request.args.get("flag") in queries.FLAG_FILTERS else None,
         inspectorate=request.args.get("inspectorate", "").strip()[:200],
         published_from=_date_arg("published_from"), published_to=_date_arg("published_to"),
+        unheard=request.args.get("unheard") in {"1", "yes", "true"},
     )
 
 
