@@ -25,7 +25,7 @@ def test_send_reminders_prints_queued_sent_failed_and_skipped(app, smtp_server, 
     assert dry.exit_code == 0, dry.output
     unheard = ["1 action had a reminder due that nobody will get: give their owner roles a holder or a deputy "
                "on the Roles page.",
-               "  - Lewisham YOS: June 2025 inspection, recommendation 4 (owner: Vacant role; nobody holds it)"]
+               "  - Lewisham YOS: June 2025 inspection, recommendation 4 (owner role Vacant role, held by nobody)"]
     assert dry.output.rstrip().splitlines() == ["Dry run: would queue 1, sent 0, failed 0, skipped 1 (2026-06-23).",
                                                 *unheard]
     assert db.session.query(Notification).count() == 0 and smtp_server.messages == []

@@ -92,10 +92,14 @@ def queue_reminders(today: date, *, actor: Actor = "scheduler") -> RunResult:
 
 def unheard_names(plan) -> list[str]:
     """Each action a reminder was due for with nobody to send it to, as a line for people."""
-    return [f"{action.organisation.name}: {action.recommendation.full_name}"
-            + (f" ({action.title[:60]})" if action.title else "")
-            + f" (owner: {'; '.join(role.name for role in action.owner_roles) or 'none'}; nobody holds it)"
-            for action in plan.unaddressed_actions]
+    lines = []
+    for action in plan.unaddressed_actions:
+        roles = [role.name for role in action.owner_roles]
+        owners = (f"owner role{'s' if len(roles) != 1 else ''} {'; '.join(roles)}, held by nobody" if roles
+                  else "no owner role")
+        lines.append(f"{action.organisation.name}: {action.recommendation.full_name}"
+                     + (f" ({action.title[:60]})" if action.title else "") + f" ({owners})")
+    return lines
 
 
 def _render(email: PlannedReminder | PlannedDigest | daily.PlannedBundle, today: date) -> dict:
