@@ -54,6 +54,13 @@ def _owner(organisation: Organisation) -> User:
     return make_user(organisation, AccessLevel.OWNER, name="Olu Owner")
 
 
+def _oversight(organisation: Organisation) -> User:
+    """An oversight viewer (today a membership of an oversight body; when oversight becomes a
+    grant, build the grant here and add "oversight" to BUILDERS)."""
+    return make_user(make_organisation("Youth Justice Board", slug="yjb"), AccessLevel.OVERSIGHT,
+                     name="Oona Oversight")
+
+
 # level name: (the access level its declarations are checked against, how to make its user)
 BUILDERS: dict[str, tuple[AccessLevel, Callable[[Organisation], User]]] = {
     "admin": (AccessLevel.ADMIN, _admin),
@@ -197,3 +204,16 @@ def test_what_each_level_may_use_follows_the_declarations(app, site, client_requ
     board = usable_routes(app, client_request.client, AccessLevel.BOARD, values["board"])
     assert {"decisions.index", "decisions.send_back", "board.dashboard"} <= board
     assert "actions.edit_update" not in board  # the board posts no updates, so edits none
+
+
+def test_the_oversight_comparison_is_in_an_oversight_user_s_navigation(app, site, client_request):
+    viewer = _oversight(make_organisation("Elsewhere YOS"))
+    db.session.commit()
+    client_request.login(viewer)
+    menu = client_request.get("dashboard.index").select_one("nav[aria-label='Main menu']")
+    links = {anchor.text.strip(): anchor["href"] for anchor in menu.select("a")}
+    assert links["Organisations compared"] == client_request.url("oversight.index")
+    people, _ = site
+    client_request.login(people["manager"])
+    menu = client_request.get("dashboard.index").select_one("nav[aria-label='Main menu']")
+    assert "Organisations compared" not in {anchor.text.strip() for anchor in menu.select("a")}  # on the dashboard
