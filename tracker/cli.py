@@ -18,7 +18,7 @@ from .extensions import db
 from .importing import ReportReadError
 from .untrusted import read_report  # in a child process with hard limits, as the web does
 from .models import MEMBER_LEVELS, AccessLevel
-from .services import ServiceError, accounts, asked_before, demo, organisations, reminders
+from .services import ServiceError, accounts, asked_before, demo, handoff_emails, organisations, outgoing, reminders
 from .plan_commands import export_plan, import_plan
 from .repeat_commands import repeats
 from .system_commands import COMMANDS as SYSTEM_COMMANDS
@@ -134,11 +134,19 @@ def set_role_holder(slug: str, role_name: str, email: str, name: str | None) -> 
     """Make someone the holder of a role; its actions and reminders follow them."""
     try:
         organisation = organisations.organisation_by_slug(slug)
+        before = organisations.find_role(organisation, role_name)
+        previous = before.holder_id if before is not None else None
         role = organisations.set_role_holder(organisation, role_name, email, name=name, actor=CLI_ACTOR)
     except ServiceError as error:
         _fail(str(error))
+    welcome = None
+    if role.holder_id != previous:
+        welcome = handoff_emails.welcome_role_holder(role, given_by="An administrator", today=clock.today())
     db.session.commit()
+    outgoing.send_registered(actor=CLI_ACTOR)
     click.echo(f"{role.holder.email} now holds {role.name} in {organisation.name}.")
+    if welcome is not None:
+        click.echo(welcome.sentence(role))
 
 
 @tracker.command("merge-roles")
@@ -232,12 +240,31 @@ def send_reminders(today: str | None, dry_run: bool) -> None:
     Safe to run at any time, also while the scheduler runs: nothing is queued or sent twice.
     """
     run_date = _parse_day(today, "--today") or clock.today()
-    result = reminders.send_reminders(run_date, dry_run=dry_run, actor=CLI_ACTOR)
+    if dry_run:
+        result = reminders.send_reminders(run_date, dry_run=True, actor=CLI_ACTOR)
+    else:
+        # Recorded like the scheduler's runs, so the Emails page knows reminders are going.
+        from . import jobs
+
+        outcome: list[reminders.RunResult] = []
+
+        def run() -> str:
+            outcome.append(reminders.send_reminders(run_date, actor=CLI_ACTOR))
+            return outcome[0].describe() + f" (command line, as of {run_date.isoformat()})"
+
+        if jobs.run_exclusively(jobs.SEND_DUE_REMINDERS, run, run_by="command line") is None:
+            _fail("Another scheduler is running the reminders now; nothing was done.")
+        result = outcome[0]
     prefix = "Dry run: would queue" if dry_run else "Queued"
     notes = [f"{result.retrying} failed for now and will be retried"] if result.retrying else []
     notes += [f"{result.cancelled} queued earlier were no longer needed"] if result.cancelled else []
     click.echo(f"{prefix} {result.queued}, sent {result.sent}, failed {result.failed}, "
                f"skipped {result.skipped} ({run_date.isoformat()}){''.join('; ' + note for note in notes)}.")
+    if result.unheard:
+        click.echo(f"{len(result.unheard)} action{'s' if len(result.unheard) != 1 else ''} had a reminder due "
+                   "that nobody will get: give their owner roles a holder or a deputy on the Roles page.")
+        for line in result.unheard:
+            click.echo(f"  - {line}")
 
 
 @tracker.command("scheduler")

@@ -116,27 +116,29 @@ def exclusive(job_id: str) -> Iterator[bool]:
             connection.rollback()  # ends the transaction, releasing the lock
 
 
-def run_exclusively(job_id: str, work: Callable[[], str]) -> str | None:
-    """Run `work` unless another process is running this job; record how it went."""
+def run_exclusively(job_id: str, work: Callable[[], str], *, run_by: str | None = None) -> str | None:
+    """Run `work` unless another process is running this job; record how it went.
+
+    `run_by` names who ran it when not this scheduler process ("command line")."""
     with exclusive(job_id) as acquired:
         if not acquired:
             log.info("Skipped %s: another scheduler is running it.", job_id)
             return None
         started = utc_now()
-        _record(job_id, last_started_at=started)
+        _record(job_id, run_by, last_started_at=started)
         try:
             outcome = work()
         except Exception as error:
             db.session.rollback()
             log.exception("Job %s failed", job_id)
-            _record(job_id, last_failed_at=utc_now(), last_error=f"{type(error).__name__}: {error}"[:2000])
+            _record(job_id, run_by, last_failed_at=utc_now(), last_error=f"{type(error).__name__}: {error}"[:2000])
             raise
-        _record(job_id, last_succeeded_at=utc_now(), last_outcome=outcome)
+        _record(job_id, run_by, last_succeeded_at=utc_now(), last_outcome=outcome)
         log.info("Finished %s: %s", job_id, outcome)
         return outcome
 
 
-def _record(job_id: str, **values) -> None:
+def _record(job_id: str, run_by: str | None = None, **values) -> None:
     """Save the job's run record in a transaction of its own (the job commits its own work)."""
     run = db.session.scalar(select(SchedulerRun).filter_by(job_id=job_id))
     if run is None:
@@ -144,7 +146,7 @@ def _record(job_id: str, **values) -> None:
         db.session.add(run)
     for name, value in values.items():
         setattr(run, name, value)
-    run.last_run_by = f"{socket.gethostname()} pid {os.getpid()}"
+    run.last_run_by = f"{run_by + ', ' if run_by else ''}{socket.gethostname()} pid {os.getpid()}"
     db.session.commit()
 
 

@@ -9,6 +9,7 @@ from flask import Flask, current_app, g
 from . import clock, permissions
 from .services import audit_sentences
 from .services.rag import Rag, rag_for
+from .services.unheard import is_unheard
 
 RAG_TAG_CLASSES = {"red": "govuk-tag--red", "amber": "govuk-tag--orange",
                    "green": "govuk-tag--green", "grey": "govuk-tag--grey"}
@@ -71,6 +72,8 @@ def register(app: Flask) -> None:
     app.add_template_global(permissions.can, "can")
     app.add_template_global(permissions.Capability, "Capability")
     app.add_template_global(rag, "rag")
+    app.add_template_global(is_unheard, "nobody_reminded")
+    app.add_template_global(permissions.has_oversight, "has_oversight")
 
     @app.context_processor
     def page_context() -> dict:

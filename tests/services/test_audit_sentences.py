@@ -63,6 +63,10 @@ EXAMPLES = {
     "action.withdrawn": (SARAH, SNAPSHOT, {**SNAPSHOT, "status": "withdrawn",
                                            "note": "Withdrawn: duplicate (board decision: 12 March, item 4)"},
                          "Sarah Jones withdrew the action: duplicate (board decision: 12 March, item 4)."),
+    "action.deadline_moved_with_step": (SARAH, SNAPSHOT, {**SNAPSHOT, "due_on": "2026-03-31", "step_id": 9},
+                                        "Sarah Jones moved the recommendation's deadline from 2 December 2025 to "
+                                        "31 March 2026, approving one of its steps' request for more time for the "
+                                        "board."),
     "deadline_change.requested": (SARAH, None, {"action_id": 4, "from": "2025-12-02", "to": "2026-03-31",
                                                 "reason": "New case system arrives late"},
                                   "Sarah Jones asked the board to move the deadline from 2 December 2025 to "

@@ -98,7 +98,8 @@ def _exceptions(document: Document, pack: BoardPack) -> None:
     document.heading("Exceptions: what needs the board now", 16, 0)
     overdue, flagged = exception_rows(pack)
     changes = pack.changes
-    if not (overdue or flagged or changes.awaiting_decision or changes.awaiting_sign_off):
+    unheard = [row for row in pack.rows if row.nobody_reminded]
+    if not (overdue or flagged or unheard or changes.awaiting_decision or changes.awaiting_sign_off):
         document.paragraph("Nothing is overdue, at risk or blocked, and no decision is waiting.")
         return
     decisions = [[_action_name(change.action), owners_text(change.action),
@@ -123,6 +124,13 @@ def _exceptions(document: Document, pack: BoardPack) -> None:
             row.status.label + (f"\n{row.flag}" if row.flag else ""), f"{row.rag.colour.capitalize()}: {row.rag.reason}",
             _latest(row, 160)] for row in rows], widths, size=8, numeric_columns=(3,),
             styles=[{5: rag_style(row.rag.colour)} for row in rows])
+    if unheard:
+        document.heading(f"Nobody will be reminded ({len(unheard)})", 12, 1, room=20)
+        document.paragraph("Nobody holds these actions' owner roles (no holder or deputy with an email address), "
+                           "so no reminder will reach anyone. Give the roles a holder on the Roles page.")
+        document.table_of(["Recommendation", "Owner", "Deadline", "Status"], [[
+            f"{recommendation_name(row)}: {_short(row.step or row.recommendation, 50)}", row.owners,
+            _day(row.due_on), row.status.label] for row in unheard], (10, 6, 2.6, 2.4), size=8)
 
 
 def _action_name(action) -> str:

@@ -68,6 +68,10 @@ def _exceptions(workbook: Workbook, pack: BoardPack) -> None:
               row.status.label, row.rag.colour.capitalize(), row.rag.reason, row.flag or row.latest_update]
              for kind, group in (("Overdue", overdue), ("At risk or blocked", flagged)) for row in group]
     rows += repeat_exception_rows(pack)
+    rows += [["Nobody will be reminded", row.action_id, row.recommendation_name, row.owners, row.due_on,
+              row.days_overdue or None, row.status.label, row.rag.colour.capitalize(), row.rag.reason,
+              "Nobody holds the owner roles: give them a holder on the Roles page"]
+             for row in pack.rows if row.nobody_reminded]
     _table(workbook.create_sheet("Exceptions"),
            ["Exception", "Action ID", "Recommendation", "Owners", "Deadline", "Days overdue", "Status", "RAG",
             "RAG reason", "Detail"], rows, {1: 24, 3: 40, 4: 30, 9: 30, 10: WIDE})

@@ -3,9 +3,9 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput, GovDateInput, GovFileInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
+    GovCheckboxesInput, GovCheckboxInput, GovDateInput, GovFileInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
 )
-from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -77,6 +77,9 @@ class DeadlineChangeForm(FlaskForm):
                                    validators=[InputRequired("Enter the new deadline as a day, month and year")])
     reason = TextAreaField("Why is more time needed?", widget=GovTextArea(),
                            validators=[InputRequired("Say why more time is needed"), NOTE_LIMIT])
+    # Shown for a plan step only: its deadline may not run past its recommendation's.
+    move_recommendation = BooleanField("If the new date is later than the recommendation's deadline, also ask "
+                                       "for the recommendation's deadline to move to it", widget=GovCheckboxInput())
     submit = SubmitField("Ask the board for a new deadline", widget=GovSubmitInput())
 
 

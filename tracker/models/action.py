@@ -5,6 +5,7 @@ from datetime import date, datetime
 from typing import ClassVar, TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -260,6 +261,8 @@ class DeadlineChange(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_note: Mapped[str | None] = mapped_column(Text)
+    # A step asking past its recommendation's deadline asks for that to move too: one decision.
+    moves_recommendation: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     action: Mapped[Action] = relationship(back_populates="deadline_changes")
     requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])

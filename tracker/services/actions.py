@@ -23,7 +23,7 @@ from ..models import (
 )
 from ..models.action import next_step_number
 from .. import clock
-from . import ServiceError, audit
+from . import ServiceError, audit, handoff_emails, handoffs
 from .deadlines import SANE_YEARS, within_sane_range
 from .audit import Actor
 
@@ -151,6 +151,8 @@ def post_update(
         organisation_id=action.organisation_id, before=before,
         after={**_snapshot(action), "update_id": progress.id, "note": note, "links": links},
     )
+    if status_after is Status.COMPLETED and status_before is not Status.COMPLETED:
+        handoffs.send_singles_now(action.organisation)  # the board hears in the day's email otherwise
     return progress
 
 
@@ -201,8 +203,10 @@ def verify_action(action: Action, *, board_member: User, note: str, expected_ver
     now = utc_now()
     _claim(action, expected_version, status=Status.VERIFIED, verified_at=now, verified_by_id=board_member.id,
            last_update_at=now)
-    return _record_decision(action, board_member, note.strip() or "Signed off as verified.",
-                            Status.COMPLETED, "action.verified", before)
+    record = _record_decision(action, board_member, note.strip() or "Signed off as verified.",
+                              Status.COMPLETED, "action.verified", before)
+    handoffs.send_singles_now(action.organisation)  # the owners hear in the day's email otherwise
+    return record
 
 
 def withdraw_action(action: Action, *, by: User, reason: str, board_decision: str, expected_version: int) -> Update:
@@ -243,8 +247,12 @@ def recommendation_due_on(recommendation: Recommendation) -> date:
 
 
 def request_deadline_change(action: Action, *, requested_by: User, new_due_on: date, reason: str,
-                            today: date) -> DeadlineChange:
-    """An owner asks the board for more time. The original deadline is always kept."""
+                            today: date, move_recommendation: bool = False) -> DeadlineChange:
+    """An owner asks the board for more time. The original deadline is always kept.
+
+    A step may not run past its recommendation's deadline; with `move_recommendation` its
+    request asks for the recommendation's deadline to move to the same date, and the board
+    decides both at once."""
     reason = reason.strip()
     if action.status.is_closed:
         raise InvalidUpdate(f"The action is {action.status.label.lower()}; its deadline cannot change.")
@@ -258,14 +266,18 @@ def request_deadline_change(action: Action, *, requested_by: User, new_due_on: d
         raise InvalidUpdate(f"The new deadline must be within {SANE_YEARS} years of today.", field="new_due_on")
     if any(change.status is DeadlineChangeStatus.PENDING for change in action.deadline_changes):
         raise InvalidUpdate("A request to change this deadline is already waiting for the board.")
-    _check_step_deadline(action, new_due_on)
+    moves_recommendation = _past_recommendation(action, new_due_on)
+    if moves_recommendation and not move_recommendation:
+        _check_step_deadline(action, new_due_on, offer_move=True)
     change = DeadlineChange(action=action, requested_by=requested_by, due_on_before=action.due_on,
-                            requested_due_on=new_due_on, reason=reason)
+                            requested_due_on=new_due_on, reason=reason, moves_recommendation=moves_recommendation)
     db.session.add(change)
     db.session.flush()
     audit.record("deadline_change.requested", change, actor=requested_by, organisation_id=action.organisation_id,
                  after={"action_id": action.id, "from": action.due_on.isoformat(),
-                        "to": new_due_on.isoformat(), "reason": reason})
+                        "to": new_due_on.isoformat(), "reason": reason,
+                        **({"recommendation_to": new_due_on.isoformat()} if moves_recommendation else {})})
+    handoffs.send_singles_now(action.organisation)  # the board hears in the day's email otherwise
     return change
 
 
@@ -283,6 +295,8 @@ def decide_deadline_change(change: DeadlineChange, *, decided_by: User, approve:
         if not within_sane_range(change.requested_due_on, clock.today()):
             raise InvalidUpdate(f"The requested deadline is more than {SANE_YEARS} years away. Refuse it, and ask "
                                 "the owner for a nearer date.")
+        if change.moves_recommendation:
+            _move_recommendation_deadline(action, change.requested_due_on, decided_by)
         _check_step_deadline(action, change.requested_due_on)
         _claim(action, expected_version, due_on=change.requested_due_on)
     elif action.version != expected_version:
@@ -293,15 +307,33 @@ def decide_deadline_change(change: DeadlineChange, *, decided_by: User, approve:
     audit.record(f"deadline_change.{change.status.value}", change, actor=decided_by,
                  organisation_id=action.organisation_id, before=before,
                  after={**_snapshot(action), "action_id": action.id, "note": note})
+    handoff_emails.tell_decision(change)  # the person who asked acts on it today: sent at once
     return change
 
 
-def _check_step_deadline(action: Action, due_on: date) -> None:
+def _past_recommendation(action: Action, due_on: date) -> bool:
+    return action.title is not None and due_on > recommendation_due_on(action.recommendation)
+
+
+def _move_recommendation_deadline(step: Action, due_on: date, decided_by: User) -> None:
+    """Approving a step's request that asked for it: the recommendation's deadline moves too."""
+    main = next((action for action in step.recommendation.actions if action.title is None), None)
+    if main is None or main.due_on >= due_on:
+        return
+    before = _snapshot(main)
+    _claim(main, main.version, due_on=due_on)
+    audit.record("action.deadline_moved_with_step", main, actor=decided_by, organisation_id=main.organisation_id,
+                 before=before, after={**_snapshot(main), "step_id": step.id})
+
+
+def _check_step_deadline(action: Action, due_on: date, *, offer_move: bool = False) -> None:
     if action.title is not None:  # a plan step: never later than its recommendation
         limit = recommendation_due_on(action.recommendation)
         if due_on > limit:
+            also = (" To ask for more time all the same, also ask for the recommendation's deadline to move: "
+                    "the board decides both at once." if offer_move else "")
             raise InvalidUpdate(
-                f"A step's deadline cannot be later than its recommendation's ({limit.strftime('%-d %B %Y')})."
+                f"A step's deadline cannot be later than its recommendation's ({limit.strftime('%-d %B %Y')}).{also}"
             )
 
 

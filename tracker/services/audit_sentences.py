@@ -248,6 +248,9 @@ SENTENCES: dict[str, Describe] = {
     "deadline_change.requested": _deadline_requested,
     "deadline_change.approved": _deadline_approved,
     "deadline_change.refused": _deadline_refused,
+    "action.deadline_moved_with_step": lambda who, b, a, z: (
+        f"{who} moved the recommendation's deadline from {_day(b.get('due_on'))} to {_day(a.get('due_on'))}, "
+        "approving one of its steps' request for more time for the board."),
     "action.step_added": _step_added,
     "action.owners_changed": _owners_changed,
     "action.reassigned": lambda who, b, a, z: (

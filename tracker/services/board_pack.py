@@ -17,6 +17,7 @@ from .rag import Rag, days_overdue, rag_for
 from .board_summary import BoardSummary, ProgressPoint, board_summary, progress_over_time
 from .meetings import MeetingChanges, changes_since_last_meeting
 from .board_pack_repeats import RepeatRow, repeat_rows
+from .unheard import is_unheard
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class PackRow:
     latest_update_on: date | None
     changes: str
     reference: str = ""  # "4" for a recommendation's own action, "4a" for a step
+    nobody_reminded: bool = False  # open, and no owner role has a holder or deputy to remind (services/unheard.py)
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,8 @@ def board_pack(organisation: Organisation, today: date) -> BoardPack:
         .join(Report, Report.id == Recommendation.report_id)
         .where(Action.organisation_id == organisation.id)
         .options(selectinload(Action.recommendation).selectinload(Recommendation.report),
-                 selectinload(Action.owners).selectinload(ActionOwner.role).selectinload(Role.holder))
+                 selectinload(Action.owners).selectinload(ActionOwner.role).options(selectinload(Role.holder),
+                                                                                      selectinload(Role.deputy)))
         .order_by(Report.publication_date.desc(), Report.id.desc(), Recommendation.position, Action.id)
     ))
     latest = _latest_updates(organisation)
@@ -89,6 +92,7 @@ def board_pack(organisation: Organisation, today: date) -> BoardPack:
                            f"{update.author_name}: {update.status_after.label}") if update else "No updates yet",
             latest_update_on=local_date(update.created_at) if update else None,
             changes=changes.summary_for(action.id), reference=action.reference,
+            nobody_reminded=is_unheard(action),
         ))
     return BoardPack(organisation=organisation, today=today, summary=board_summary(organisation, today),
                      progress=progress_over_time(organisation, today), last_meeting=meeting, changes=changes,

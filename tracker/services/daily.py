@@ -49,10 +49,12 @@ class PlannedBundle:
     items: list[PlannedReminder]
     first_run: bool
     claims: tuple[Claim, ...] = field(default_factory=tuple)
+    # Hand-offs between people that join the day's email (see services/handoffs.py).
+    handoffs: list = field(default_factory=list)
 
     @property
     def organisation(self) -> Organisation:
-        return self.items[0].action.organisation
+        return self.items[0].action.organisation if self.items else self.handoffs[0].organisation
 
 
 def day_key(today: date, email: str) -> str:

@@ -3,7 +3,7 @@
 Two kinds wait: requests for more time (pending deadline changes) and completed actions to
 sign off. For a completed action the board may sign it off as verified, or send it back to
 its owner with a reason: it returns to in progress and the owner is told by email (through
-the outbox, like every email).
+the outbox, like every email, sent straight after the commit).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from ..models import (
     Action, ActionOwner, DeadlineChange, DeadlineChangeStatus, Organisation, Recommendation, Role, Status, Update,
     User, utc_now,
 )
-from . import ServiceError, notifications
+from . import ServiceError, notifications, outgoing
 from .actions import InvalidUpdate, _claim, _record_decision, _snapshot, decide_deadline_change, verify_action
 from .daily import greeting
 
@@ -101,7 +101,8 @@ def _queue_sent_back_emails(action: Action, update: Update, reason: str, board_m
             action_id=action.id, kind="sent_back", target_date=None, recipient=email, subject=subject[:300],
             body_text=render_template("emails/sent_back.txt", **context),
             body_html=render_template("emails/sent_back.html", **context)))
-    notifications.queue(rows)
+    for notification_id in notifications.queue(rows).values():
+        outgoing.send_after_commit(notification_id)  # to act on today: it does not wait for the day's email
 
 
 # --- Several decisions from one list -----------------------------------------------------------

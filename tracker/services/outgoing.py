@@ -71,3 +71,36 @@ def send_after_response(response: Response, notification_ids: list[int | None]) 
 
     response.call_on_close(send)
     return response
+# --- Sent straight after the commit ------------------------------------------------------------
+
+AFTER_COMMIT = "tracker_send_after_commit"
+
+
+def send_after_commit(notification_id: int | None) -> None:
+    """Mark an email queued in this transaction to be sent as soon as the transaction commits.
+
+    For what a person must act on today (a decision on their request, a send-back, a welcome
+    to a role). The web request sends them once the view has committed (`send_registered`,
+    run after each request); a command calls `send_registered` itself after its commit. If the
+    transaction is rolled back instead, the row never existed and nothing goes.
+    """
+    if notification_id is not None:
+        db.session.info.setdefault(AFTER_COMMIT, []).append(notification_id)
+
+
+def send_registered(*, actor="web") -> DeliveryResult | None:
+    """Send the emails `send_after_commit` marked, after discarding anything left uncommitted."""
+    notification_ids = db.session.info.pop(AFTER_COMMIT, None)
+    if not notification_ids:
+        return None
+    db.session.rollback()  # the request or command has committed what it meant to keep
+    return send_now(notification_ids, actor=actor)
+
+
+def init_app(app) -> None:
+    """Send what a request marked with `send_after_commit`, once its view has committed."""
+
+    @app.after_request
+    def send_marked_emails(response):
+        send_registered()
+        return response

@@ -17,6 +17,7 @@ from sqlalchemy import Select, case, func, select
 from ..extensions import db
 from ..models import Action, BoardMeeting, Flag, Organisation, Recommendation, Report, Status
 from .queries import ActionFilters, filter_actions, report_criteria
+from .unheard import unheard_condition
 
 SORTS = ("name", "open", "done", "overdue", "at_risk", "oldest_overdue", "last_update", "next_meeting")
 
@@ -32,6 +33,7 @@ class OrganisationRow:
     oldest_overdue_on: date | None
     last_update_at: datetime | None
     next_meeting_on: date | None
+    nobody_reminded: int = 0  # open actions whose owner roles nobody holds (services/unheard.py)
 
     @property
     def percent_done(self) -> int:
@@ -62,6 +64,11 @@ def comparison(organisation_ids: list[int] | None, filters: ActionFilters, today
         statement = statement.where(Action.organisation_id.in_(organisation_ids))
         organisations = organisations.where(Organisation.id.in_(organisation_ids))
     figures = {row[0]: row[1:] for row in db.session.execute(statement)}
+    unheard = _filtered(select(Action.organisation_id, func.count(Action.id)).where(unheard_condition())
+                        .group_by(Action.organisation_id), filters, today)
+    if organisation_ids is not None:
+        unheard = unheard.where(Action.organisation_id.in_(organisation_ids))
+    nobody_reminded = dict(db.session.execute(unheard).all())
     meetings = select(BoardMeeting.organisation_id, func.min(BoardMeeting.held_on)).where(
         BoardMeeting.held_on >= today).group_by(BoardMeeting.organisation_id)
     next_meetings = dict(db.session.execute(meetings).all())
@@ -69,7 +76,7 @@ def comparison(organisation_ids: list[int] | None, filters: ActionFilters, today
     for organisation in db.session.scalars(organisations):
         total, open_, done, overdue, at_risk, oldest, last = figures.get(organisation.id, (0, 0, 0, 0, 0, None, None))
         rows.append(OrganisationRow(organisation, total, open_, done, overdue, at_risk, oldest, last,
-                                    next_meetings.get(organisation.id)))
+                                    next_meetings.get(organisation.id), nobody_reminded.get(organisation.id, 0)))
     return sort_rows(rows, sort, descending)
 
 

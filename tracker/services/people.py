@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import MEMBER_LEVELS, AccessLevel, Contact, Membership, Organisation, Role, User, utc_now
-from . import ServiceError, audit
+from .. import clock
+from . import ServiceError, audit, handoff_emails
 from .audit import Actor
 from .email_addresses import normalise_email
 from .organisations import add_user, set_role_holder, user_by_email
@@ -113,12 +114,16 @@ def change_level(organisation: Organisation, membership: Membership, level: Acce
     audit.record("membership.changed", membership, actor=actor, organisation_id=organisation.id,
                  before={"user": membership.user.email, "access": before.value},
                  after={"user": membership.user.email, "access": level.value})
+    handoff_emails.tell_access_changed(membership.user, organisation, before=before.label, after=level.label, by=actor)
 
 
-def remove(organisation: Organisation, membership: Membership, handovers: dict[int, int | None], *, actor: Actor) -> None:
+def remove(organisation: Organisation, membership: Membership, handovers: dict[int, int | None], *,
+           actor: Actor) -> list[str]:
     """Take a person's access away. Each role they hold goes to the member named in
     `handovers` (role id -> user id), or is left unheld when that is None; roles they
-    deputise for lose their deputy. Nothing is changed unless all of it can be."""
+    deputise for lose their deputy. Nothing is changed unless all of it can be. Returns a
+    sentence for each welcome email sent to someone taking over a role."""
+    welcomes: list[str] = []
     if membership.user_id == getattr(actor, "id", None):  # the command line is nobody
         raise ServiceError("You cannot remove yourself. Ask another administrator to do it.")
     _refuse_losing_admin(organisation, membership, actor, "remove")
@@ -136,6 +141,9 @@ def remove(organisation: Organisation, membership: Membership, handovers: dict[i
         successor_id = handovers[role.id]
         if successor_id is not None:
             set_role_holder(organisation, role.name, db.session.get(User, successor_id).email, actor=actor)
+            welcome = handoff_emails.welcome_role_holder(role, given_by=getattr(actor, "name", str(actor)), today=clock.today())
+            if welcome is not None:
+                welcomes.append(welcome.sentence(role))
         else:
             previous = role.holder
             for tenure in role.tenures:
@@ -156,4 +164,5 @@ def remove(organisation: Organisation, membership: Membership, handovers: dict[i
     db.session.flush()
     if not user.memberships:
         user.session_token = secrets.token_hex(16)  # no access anywhere: sign them out
+    return welcomes
 

@@ -16,6 +16,7 @@ from ..models import (
 )
 from .asked_before import repeated_recommendation_ids
 from .rag import RAG_COLOURS, rag_condition
+from .unheard import unheard_condition
 
 DASHBOARD_LIMIT = 10
 
@@ -43,7 +44,8 @@ def actions_for_list(action_ids: list[int]) -> list[Action]:
         select(Action).where(Action.id.in_(action_ids)).options(
             joinedload(Action.recommendation, innerjoin=True).joinedload(Recommendation.report, innerjoin=True),
             joinedload(Action.organisation, innerjoin=True),
-            selectinload(Action.owners).joinedload(ActionOwner.role, innerjoin=True).joinedload(Role.holder),
+            selectinload(Action.owners).joinedload(ActionOwner.role, innerjoin=True).options(
+                joinedload(Role.holder), joinedload(Role.deputy)),  # the deputy: is anyone reminded?
         ))}
     return [loaded[action_id] for action_id in action_ids if action_id in loaded]
 
@@ -133,7 +135,8 @@ def action_for_page(action_id: int) -> Action | None:
 def report_actions(report: Report) -> list[Action]:
     return list(db.session.scalars(
         select(Action).join(Recommendation).where(Recommendation.report_id == report.id)
-        .options(selectinload(Action.owners).selectinload(ActionOwner.role).selectinload(Role.holder),
+        .options(selectinload(Action.owners).selectinload(ActionOwner.role).options(
+                     selectinload(Role.holder), selectinload(Role.deputy)),
                  selectinload(Action.recommendation))
         .order_by(Recommendation.position, Action.id)
     ))
@@ -187,12 +190,13 @@ class ActionFilters:
     published_from: date | None = None
     published_to: date | None = None
     repeats: bool = False            # only recommendations confirmed as asked before
+    unheard: bool = False            # open actions nobody will be reminded about (services/unheard.py)
 
     @property
     def active(self) -> bool:
         return any((self.status, self.owner, self.report, self.overdue, self.due_within is not None,
                     self.rag, self.search, self.open_only, self.flag, self.inspectorate, self.published_from,
-                    self.published_to, self.repeats))
+                    self.published_to, self.repeats, self.unheard))
 
 
 @dataclass(frozen=True)
@@ -232,6 +236,8 @@ def filter_actions(statement: Select, filters: ActionFilters, today: date) -> Se
             select(Recommendation.id).join(Report, Report.id == Recommendation.report_id), filters)))
     if filters.repeats:
         statement = statement.where(Action.recommendation_id.in_(repeated_recommendation_ids()))
+    if filters.unheard:
+        statement = statement.where(unheard_condition())
     if filters.search.strip():
         term = filters.search.strip().lower()
         statement = statement.where(or_(

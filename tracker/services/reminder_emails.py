@@ -171,6 +171,26 @@ def _report_label(items: list[PlannedReminder]) -> str:
     return f"{where}, {len(reports)} reports"
 
 
+HANDOFF_PHRASES = {
+    "board": ("decision waiting for the board", "decisions waiting for the board"),
+    "signed_off": ("signed off by the board", "signed off by the board"),
+    "unheard": ("warning: actions nobody will be reminded about", "warnings: actions nobody will be reminded about"),
+}
+
+
+def _handoff_sections(bundle: daily.PlannedBundle) -> tuple[list, list[str]]:
+    """The hand-offs carried by the day's email, by section, and the subject's words for them."""
+    by_section: dict[str, tuple[str, list]] = {}
+    for handoff in bundle.handoffs:
+        by_section.setdefault(handoff.section, (handoff.section_title, []))[1].append(
+            dict(headline=handoff.headline, detail=handoff.detail, url=handoff.url))
+    parts = []
+    for section, (_, lines) in by_section.items():
+        one, several = HANDOFF_PHRASES[section]
+        parts.append(f"{len(lines)} {one if len(lines) == 1 else several}")
+    return list(by_section.values()), parts
+
+
 def render_bundle(bundle: daily.PlannedBundle, today: date) -> dict:
     """The outbox row for one person's day: subject, text and HTML bodies."""
     items = sorted(bundle.items, key=lambda planned: (planned.action.due_on, planned.action.id,
@@ -183,8 +203,8 @@ def render_bundle(bundle: daily.PlannedBundle, today: date) -> dict:
     owned = {planned.action.id for planned in items if planned.reminder.kind != "escalation"}
     overdue = {planned.action.id for planned in items if planned.action.due_on < today}
     escalated = len(sections["escalation"])
-    label = _report_label(items)
-    parts = []
+    label = _report_label(items) if items else bundle.organisation.name
+    handoff_sections, parts = _handoff_sections(bundle)
     if owned:
         parts.append(f"{len(owned)} action{'s' if len(owned) != 1 else ''} for you")
     if overdue:
@@ -196,6 +216,7 @@ def render_bundle(bundle: daily.PlannedBundle, today: date) -> dict:
     context = dict(
         subject=subject, greeting=daily.greeting(bundle.recipient.contact), first_run=bundle.first_run,
         sections=[(title, sections[name]) for name, title in SECTIONS if sections[name]],
+        handoff_sections=handoff_sections,
         roles=bundle.recipient.roles, owned=len(owned), overdue=len(overdue),
         settings_url=f"{base}/account/notifications" if bundle.recipient.contact.user_id else None,
         service_name=current_app.config["SERVICE_NAME"],

@@ -60,12 +60,14 @@ class Plan:
     reminders: list[PlannedReminder] = field(default_factory=list)
     digests: list[PlannedDigest] = field(default_factory=list)
     bundles: list[daily.PlannedBundle] = field(default_factory=list)
+    handoffs: list = field(default_factory=list)  # hand-offs sent on their own (services/handoffs.py)
     unaddressed: int = 0  # reminders due with nobody to send them to (the role has no holder)
+    unaddressed_actions: list[Action] = field(default_factory=list)  # the actions those were for
     covered: int = 0  # due, but carried by an earlier email, or waiting for tomorrow's
 
     @property
     def emails(self) -> list[PlannedReminder | PlannedDigest | daily.PlannedBundle]:
-        return [*self.reminders, *self.bundles, *self.digests]
+        return [*self.reminders, *self.bundles, *self.digests, *self.handoffs]
 
 
 def reminder_key(action: Action, reminder: DueReminder, recipient: Recipient) -> str:
@@ -103,6 +105,8 @@ def plan_reminders(today: date) -> Plan:
                 recipients = [recipient(contact, roles) for contact, roles in _holders(action)]
             if not recipients:
                 plan.unaddressed += 1
+                if action not in plan.unaddressed_actions:
+                    plan.unaddressed_actions.append(action)
             for person in recipients:
                 if not person.wants_digest:
                     plan.reminders.append(
@@ -136,7 +140,8 @@ def _actions_that_may_be_due(today: date, every_policy: list[Policy]) -> list[Ac
         select(Action)
         .where(Action.status.in_(Status.OPEN), may_be_due)
         .options(
-            selectinload(Action.owners).selectinload(ActionOwner.role).selectinload(Role.holder),
+            selectinload(Action.owners).selectinload(ActionOwner.role).options(selectinload(Role.holder),
+                                                                                 selectinload(Role.deputy)),
             selectinload(Action.recommendation).selectinload(Recommendation.report),  # its name is in every email
             selectinload(Action.organisation),
         )
@@ -156,11 +161,15 @@ def _board_chairs(organisation_id: int | None = None) -> dict[int, Role]:
 
 
 def _holders(action: Action) -> list[tuple[Contact, tuple[str, ...]]]:
-    """The people holding the action's owner roles, once each, with the roles they hold."""
+    """The people holding the action's owner roles, once each, with the roles they hold.
+
+    A role nobody holds reminds its deputy, if it has one, so that only actions with neither
+    are left unheard (see services/unheard.py)."""
     people: dict[str, tuple[Contact, list[str]]] = {}
     for role in action.owner_roles:
-        if role.holder is not None and role.holder.email:
-            people.setdefault(role.holder.email.strip().lower(), (role.holder, []))[1].append(role.name)
+        person = role.holder if role.holder is not None and role.holder.email else role.deputy
+        if person is not None and person.email:
+            people.setdefault(person.email.strip().lower(), (person, []))[1].append(role.name)
     return [(contact, tuple(roles)) for _, (contact, roles) in sorted(people.items())]
 
 

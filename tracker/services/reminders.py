@@ -26,13 +26,13 @@ hands meanwhile.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 
 from ..extensions import db
 from ..models import Organisation
-from . import audit, daily, notifications
+from . import audit, daily, handoffs, notifications
 from .audit import Actor
 
 from .reminder_emails import render_bundle, render_digest, render_reminder
@@ -45,6 +45,8 @@ class RunResult:
     sent: int = 0
     failed: int = 0
     skipped: int = 0   # due, but already in the outbox, or with nobody to send it to
+    # The actions behind "nobody to send it to", named (see services/unheard.py).
+    unheard: list[str] = field(default_factory=list)
     retrying: int = 0  # failed for a reason that may pass; the outbox tries again later
     cancelled: int = 0  # queued earlier but no longer needed when their turn came
 
@@ -60,7 +62,8 @@ QUEUE_BATCH = 500  # emails rendered and inserted at a time: few statements, bou
 def queue_reminders(today: date, *, actor: Actor = "scheduler") -> RunResult:
     """Put every email due on `today` in the outbox; keys already there are left alone. Flushes."""
     plan = plan_reminders(today)
-    result = RunResult(skipped=plan.unaddressed + plan.covered)
+    handoffs.join_day(plan, today)
+    result = RunResult(skipped=plan.unaddressed + plan.covered, unheard=unheard_names(plan))
     emails = plan.emails
     already_queued = notifications.existing_keys([email.key for email in emails])
     to_queue = daily.claim([email for email in emails if email.key not in already_queued])
@@ -87,9 +90,23 @@ def queue_reminders(today: date, *, actor: Actor = "scheduler") -> RunResult:
     return result
 
 
+def unheard_names(plan) -> list[str]:
+    """Each action a reminder was due for with nobody to send it to, as a line for people."""
+    lines = []
+    for action in plan.unaddressed_actions:
+        roles = [role.name for role in action.owner_roles]
+        owners = (f"owner role{'s' if len(roles) != 1 else ''} {'; '.join(roles)}, held by nobody" if roles
+                  else "no owner role")
+        lines.append(f"{action.organisation.name}: {action.recommendation.full_name}"
+                     + (f" ({action.title[:60]})" if action.title else "") + f" ({owners})")
+    return lines
+
+
 def _render(email: PlannedReminder | PlannedDigest | daily.PlannedBundle, today: date) -> dict:
     if isinstance(email, PlannedDigest):
         return render_digest(email, today)
+    if isinstance(email, handoffs.Handoff):
+        return handoffs.render_single(email)
     if isinstance(email, daily.PlannedBundle):
         return render_bundle(email, today)
     return render_reminder(email, today)
@@ -103,10 +120,12 @@ def send_reminders(today: date, *, dry_run: bool = False, actor: Actor = "schedu
     """
     if dry_run:
         plan = plan_reminders(today)
+        handoffs.join_day(plan, today)
         already_queued = notifications.existing_keys([email.key for email in plan.emails])
         new = sum(1 for email in plan.emails if email.key not in already_queued)
         db.session.rollback()
-        return RunResult(queued=new, skipped=plan.unaddressed + plan.covered + len(plan.emails) - new)
+        return RunResult(queued=new, skipped=plan.unaddressed + plan.covered + len(plan.emails) - new,
+                         unheard=unheard_names(plan))
     result = queue_reminders(today, actor=actor)
     db.session.commit()
     delivered = notifications.deliver_pending(today=today, actor=actor)

@@ -58,6 +58,7 @@ def _render_action(action: Action, status: int = 200, **forms):
         "actions/show.html", action=action, organisation=action.organisation, pending_change=pending,
         history=queries.action_history(action),
         progress=action_service.recommendation_progress(action.recommendation),
+        recommendation_due_on=action_service.recommendation_due_on(action.recommendation),
         show_audit_link=can(Capability.VIEW_AUDIT, organisation_id),
         partner_links=partner_links.active_links(action) if manage else None, can_manage=manage,
         forms=forms, asked_before=asked_before_panel.panel(action, can_link=manage),
@@ -87,6 +88,7 @@ def filters_from_request() -> ActionFilters:
         inspectorate=request.args.get("inspectorate", "").strip()[:200],
         published_from=_date_arg("published_from"), published_to=_date_arg("published_to"),
         repeats=request.args.get("repeats") in {"1", "yes", "true"},
+        unheard=request.args.get("unheard") in {"1", "yes", "true"},
     )
 
 
@@ -188,7 +190,8 @@ def request_deadline_change(action: Action):
         action, form, "deadline_form",
         lambda: action_service.request_deadline_change(action, requested_by=current_user,
                                                        new_due_on=form.new_due_on.data, reason=form.reason.data,
-                                                       today=clock.today()),
+                                                       today=clock.today(),
+                                                       move_recommendation=bool(form.move_recommendation.data)),
         error_field=form.new_due_on, success="Your request has been sent to the board.")
 
 

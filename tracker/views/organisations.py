@@ -6,7 +6,8 @@ from ..extensions import db
 from ..forms.roles import MergeRoleForm, RoleHolderForm
 from ..models import Organisation, Role
 from ..permissions import Capability, for_organisation
-from ..services import queries
+from .. import clock
+from ..services import handoff_emails, queries
 from .shared import audit_download, or_404, submit
 from ..services import organisations as organisation_service
 from ..services import role_merge
@@ -51,14 +52,19 @@ def edit_role(organisation: Organisation, role_id: int):
                           name=role.holder.name if role.holder else None,
                           deputy_email=role.deputy.email if role.deputy else None)
 
-    def save() -> None:
+    def save() -> str:
+        previous = role.holder_id
         organisation_service.set_role_holder(organisation, role.name, form.email.data, name=form.name.data or None,
                                              actor=current_user)
         organisation_service.set_role_deputy(organisation, role, form.deputy_email.data or None, actor=current_user)
+        welcome = None
+        if role.holder_id != previous:
+            welcome = handoff_emails.welcome_role_holder(role, given_by=current_user.name, today=clock.today())
+        return welcome.sentence(role) if welcome else ""
 
     return submit(
         form, save, error_field=form.email,
-        success=lambda _: f"Saved. Actions owned by {role.name} now go to {role.holder.name}.",
+        success=lambda welcomed: f"Saved. Actions owned by {role.name} now go to {role.holder.name}. {welcomed}".strip(),
         then=url_for("organisations.roles", slug=organisation.slug),
         page=lambda: render_template("organisations/edit_role.html", organisation=organisation, role=role, form=form))
 

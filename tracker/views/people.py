@@ -70,7 +70,8 @@ def change_access(organisation: Organisation, user_id: int):
 
     return submit(
         form, change, error_field=form.level,
-        success=lambda level: f"{person.user.email} now has {level.label.lower()} access.",
+        success=lambda level: (f"{person.user.email} now has {level.label.lower()} access. "
+                               "They have been told by email."),
         then=url_for("people.index", slug=organisation.slug),
         page=lambda: render_template("people/change_access.html", organisation=organisation, person=person, form=form))
 
@@ -94,13 +95,15 @@ def remove(organisation: Organisation, user_id: int):
                 errors[f"role-{role.id}"] = f"Choose who takes over {role.name}, or leave it unheld"
         if not errors:
             try:
-                people.remove(organisation, person.membership, handovers, actor=current_user._get_current_object())
+                welcomes = people.remove(organisation, person.membership, handovers,
+                                         actor=current_user._get_current_object())
             except ServiceError as error:
                 db.session.rollback()
                 errors["remove"] = str(error)
             else:
                 db.session.commit()
-                flash(f"{person.user.email} no longer has access to {organisation.name}.", "success")
+                flash(" ".join([f"{person.user.email} no longer has access to {organisation.name}.", *welcomes]),
+                      "success")
                 return redirect(url_for("people.index", slug=organisation.slug))
     return render_template("people/remove.html", organisation=organisation, person=person, others=others,
                            errors=errors, chosen=request.form), 400 if errors else 200

@@ -1,0 +1,23 @@
+"""A step's request for more time may also ask for its recommendation's deadline to move.
+
+Revision ID: 0012
+Revises: 0009
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = "0012"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("deadline_changes") as batch:
+        batch.add_column(sa.Column("moves_recommendation", sa.Boolean(), nullable=False, server_default=sa.false()))
+
+
+def downgrade():
+    with op.batch_alter_table("deadline_changes") as batch:
+        batch.drop_column("moves_recommendation")
