@@ -1,14 +1,14 @@
 """A step's request for more time may also ask for its recommendation's deadline to move.
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0010
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "0012"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -2,14 +2,14 @@
 or author); steps carry their number (1a, 1b), filled in for the steps already saved.
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "0013"
-down_revision = "0010"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
