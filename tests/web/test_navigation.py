@@ -5,8 +5,9 @@ page, following links (and GET forms) within the app, GET only, without download
 then checks that it reached every GET route that level may use: the routes in `app.url_map`
 whose permission declaration (tracker/permissions.py) lets that level in.
 
-Each level's user is made by a small builder function, so a new kind of user (the oversight
-grant, say) is one more entry in BUILDERS.
+Each level's user is made by a small builder function, so a new kind of user is one more entry
+in BUILDERS. Besides the four levels within an organisation, it walks as an oversight reader (a
+grant over the seeded organisation) and as a system administrator (no organisation at all).
 """
 
 from __future__ import annotations
@@ -22,14 +23,16 @@ from bs4 import BeautifulSoup
 from werkzeug.exceptions import HTTPException
 
 from tracker.extensions import db
-from tracker.models import AccessLevel, BoardMeeting, Organisation, Status, User
+from tracker.models import AccessLevel, BoardMeeting, Organisation, Status, Update, User
 from tracker.permissions import LEVELS_FOR, OWNER_NEEDS_ROLE, Capability
+from tracker.services import evidence
 from tracker.services.actions import add_plan_step, post_update
-from tests.factories import make_action, make_organisation, make_report, make_role, make_user
+from tests.factories import (make_action, make_organisation, make_oversight_user, make_report, make_role,
+                             make_system_admin, make_user)
 
 # Files, not pages: the walk does not download them.
 DOWNLOADS = {"action_lists.export", "actions.audit_record", "actions.download_evidence", "board.evidence_pack",
-             "board.pack", "organisations.audit_record", "oversight.export", "plans.export"}
+             "board.pack", "organisations.audit_record", "oversight.export", "personal_data.download", "plans.export"}
 # A step of a wizard, shown only after a POST (a plan file uploaded), never linked; and a route
 # that only sends you on to another page (an organisation to its reports).
 NOT_PAGES = {"plans.mapping", "organisations.show"}
@@ -55,18 +58,29 @@ def _owner(organisation: Organisation) -> User:
 
 
 def _oversight(organisation: Organisation) -> User:
-    """An oversight viewer (today a membership of an oversight body; when oversight becomes a
-    grant, build the grant here and add "oversight" to BUILDERS)."""
-    return make_user(make_organisation("Youth Justice Board", slug="yjb"), AccessLevel.OVERSIGHT,
-                     name="Oona Oversight")
+    """An oversight reader: a grant, given by a system administrator, over this organisation."""
+    user = make_oversight_user([organisation], body="Youth Justice Board")
+    user.name = "Oona Oversight"
+    return user
 
+
+def _system_admin(organisation: Organisation) -> User:
+    """A system administrator, who belongs to no organisation."""
+    user = make_system_admin()
+    user.name = "Sami System"
+    return user
+
+
+SYSTEM_ADMINISTRATOR = None  # not an access level: the system-wide flag
 
 # level name: (the access level its declarations are checked against, how to make its user)
-BUILDERS: dict[str, tuple[AccessLevel, Callable[[Organisation], User]]] = {
+BUILDERS: dict[str, tuple[AccessLevel | None, Callable[[Organisation], User]]] = {
     "admin": (AccessLevel.ADMIN, _admin),
     "manager": (AccessLevel.MANAGER, _manager),
     "board": (AccessLevel.BOARD, _board),
     "owner": (AccessLevel.OWNER, _owner),
+    "oversight": (AccessLevel.OVERSIGHT, _oversight),
+    "system administrator": (SYSTEM_ADMINISTRATOR, _system_admin),
 }
 
 
@@ -91,34 +105,40 @@ def site(app, travel):
                 links=["https://intranet.example.org/places.pdf"], expected_version=done.version)
     updates = {name: post_update(open_action, author=people[name], note=f"Progress from {name}",
                                  expected_version=open_action.version).id for name in ("admin", "manager", "owner")}
+    [evidence_file] = evidence.attach(db.session.get(Update, updates["manager"]), evidence.check_files(
+        [evidence.EvidenceFile("health-pathway.txt", b"The agreed health pathway")]))
     meeting = BoardMeeting(organisation=organisation, held_on=date(2025, 12, 10), notes="Quarterly meeting")
     db.session.add(meeting)
     db.session.commit()
     values = {"slug": organisation.slug, "report_id": report.id, "recommendation_id": open_action.recommendation_id,
-              "action_id": done.id, "role_id": head.id, "meeting_id": meeting.id, "user_id": people["owner"].id,
+              "action_id": done.id, "role_id": head.id, "meeting_id": meeting.id, "user_id": people["owner"].id, "evidence_id": evidence_file.id,
               "theme_slug": "health"}
     # Each person who may post edits their own update; the board's user edits none (the owner's, refused).
     return people, {name: {**values, "update_id": updates.get(name, updates["owner"])} for name in people}
 
 
-def _allowed(permission: str | None, level: AccessLevel) -> bool:
+def _allowed(permission: str | None, level: AccessLevel | None) -> bool:
     if permission is None or permission in NOT_NAVIGATION:
         return False
     if permission == "signed in":
         return True
+    if permission == "system administrators":
+        return level is SYSTEM_ADMINISTRATOR
+    if level is SYSTEM_ADMINISTRATOR:
+        return False  # a system administrator reads no organisation's pages
     capability = Capability(permission.split(": ", 1)[1])
     # An owner's POST_UPDATE and REQUEST_DEADLINE_CHANGE need the role; the seeded owner holds one.
     return level in LEVELS_FOR[capability] or (level is AccessLevel.OWNER and capability in OWNER_NEEDS_ROLE)
 
 
-def declared_routes(app, level: AccessLevel) -> dict[str, str]:
+def declared_routes(app, level: AccessLevel | None) -> dict[str, str]:
     """Every GET page route whose permission declaration lets this level in, by endpoint."""
     return {rule.endpoint: rule.rule for rule in app.url_map.iter_rules()
             if "GET" in rule.methods and rule.endpoint not in DOWNLOADS | NOT_PAGES
             and _allowed(getattr(app.view_functions[rule.endpoint], "permission", None), level)}
 
 
-def usable_routes(app, client, level: AccessLevel, values: dict) -> set[str]:
+def usable_routes(app, client, level: AccessLevel | None, values: dict) -> set[str]:
     """The declared routes this user may really open, with their parameters filled from the
     seeded data: a view may refuse more than its declaration says (only an update's author
     edits it; only staff change a recommendation's themes)."""
@@ -207,7 +227,7 @@ def test_what_each_level_may_use_follows_the_declarations(app, site, client_requ
 
 
 def test_the_oversight_comparison_is_in_an_oversight_user_s_navigation(app, site, client_request):
-    viewer = _oversight(make_organisation("Elsewhere YOS"))
+    viewer = make_oversight_user([make_organisation("Elsewhere YOS")])
     db.session.commit()
     client_request.login(viewer)
     menu = client_request.get("dashboard.index").select_one("nav[aria-label='Main menu']")

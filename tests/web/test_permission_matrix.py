@@ -188,7 +188,8 @@ def test_the_permission_matrix(client_request, app, world, level):
         if endpoint in SYSTEM:
             expected_ok = level in allowed
         elif endpoint in PERSONAL:
-            expected_ok = True
+            # The comparison is refused to someone who reads no organisation: nothing to compare.
+            expected_ok = not (level == SYSTEM_ADMIN and endpoint.startswith("oversight."))
         elif level in ("another organisation", SYSTEM_ADMIN):
             expected_ok = False
             if status != 404:

@@ -4,7 +4,7 @@ import csv
 import io
 from datetime import date
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlalchemy import select
@@ -43,6 +43,8 @@ def _filters() -> tuple[ActionFilters, dict[str, str]]:
 
 
 def _rows():
+    if visible_organisation_ids() == []:
+        abort(403)  # reads no organisation (a system administrator, say): nothing to compare
     filters, list_args = _filters()
     sort = request.args.get("sort", "overdue")
     descending = request.args.get("dir", "desc") != "asc"
