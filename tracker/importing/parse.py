@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .cleaning import clean_text
+from .cutoff import mark_cut_off
 from .deadlines import report_deadline
 from .errors import NoRecommendationsFound, only_report_read_errors
 from .groups import subject_owner
@@ -26,6 +27,7 @@ from .metadata import (
     find_service,
     find_title,
 )
+from .shapes import find_sections_by_shape
 from .models import ParsedRecommendation, ParsedReport, ParsedSection
 from .owners import has_role_word, split_column_owners, split_owner_list
 from .section import (
@@ -74,11 +76,13 @@ def parse_clean_text(text: str) -> ParsedReport:
     try:
         sections = find_recommendations_sections(lines)
     except NoRecommendationsFound as error:
-        raise NoRecommendationsFound(str(error), text=text) from None
+        sections = find_sections_by_shape(lines)  # no known heading: recommendation-shaped lists
+        if not sections:
+            raise NoRecommendationsFound(str(error), text=text) from None
     first = sections[0]
     title = find_title(lines)
     service = find_service(text, lines, title)
-    heading_index = lines.index(first.heading)
+    heading_index = next(index for index, line in enumerate(lines) if line.start == first.heading.start)
     publication = find_publication_date(lines, heading_index)
     report_rule, report_months = report_deadline(first.heading.text, first.intro, text)
     addressee = find_addressee_role(lines[:heading_index], service)
@@ -93,6 +97,7 @@ def parse_clean_text(text: str) -> ParsedReport:
         ]
         recommendations.extend(built)
         found.append(_describe_section(section, built))
+    recommendations = mark_cut_off(recommendations, text)
     warnings = _report_warnings(publication, tuple(recommendations), [item for section in sections for item in section.items])
     return ParsedReport(
         service=service,
@@ -181,7 +186,7 @@ def _build_recommendation(
         text = text[: brackets.start()].rstrip()
         source, reason = "brackets", f'Named in brackets at the end of the item: "({brackets.group("owners")})"'
     elif context.owner:
-        owners, source = [context.owner], context.owner_source
+        owners, source = split_owner_list(context.owner), context.owner_source
         if source == "heading":
             reason = f'Named in the heading "{context.owner_line}"'
         elif source == "question":
@@ -189,7 +194,7 @@ def _build_recommendation(
         else:
             reason = f'Named in the sentence before the list: "{_shorten(context.owner_line)}"'
     elif subject:
-        owners, source = [subject[0]], "subject"
+        owners, source = split_owner_list(subject[0]), "subject"
         text = subject[1]
         reason = f'The item itself says "{subject[0]} should ..."'
     elif addressee:
