@@ -47,7 +47,9 @@ _BRACKET_OWNERS_ANNOUNCED = re.compile(r"\bbrackets\b|\blead responsibility\b|\b
 # to a framework or to the report, which is part of the item's text, never an owner.
 _CROSS_REFERENCE = re.compile(
     r"^(?:see\s+)?(?:outcomes?|enablers?|principles?|paragraphs?|paras?|sections?|pages?|recommendations?|annex|appendix)\b"
-    r"|\bframework\b",
+    r"|\bframework\b"
+    # "(in partnership with health)", "(area 3)", "(which should include ...)": a clause or a place, not an owner.
+    r"|^(?:in\s+partnership\s+with|in\s+line\s+with|with\s+|which\b|who\b|that\b|including\b|areas?\s+\d)|\bshould\b",
     re.IGNORECASE,
 )
 LONG_ITEM_WORDS = 250

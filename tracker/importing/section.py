@@ -375,8 +375,8 @@ def _resolve_style(marker: ListMarker, current: str | None, items: list[Item]) -
 
 
 def sequence_value(label: str, style: str) -> int | None:
-    if style == "decimal":
-        return int(label.split(".")[0])
+    if style == "decimal":  # "11.2" follows "11.1": 11002 after 11001
+        return sum(int(part) * 1000 ** (1 - place) for place, part in enumerate(label.split(".")[:2]))
     if style == "roman":
         return roman_value(label)
     if style == "letter" and len(label) == 1:

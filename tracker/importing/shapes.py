@@ -40,6 +40,7 @@ _PIPE_ROW = re.compile(r"^\|?\s*(?P<number>\d{1,3}(?:\.\d{1,3})*)\s*\|\s*(?P<tex
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _SHOULD = re.compile(r"\b(?:should|must|needs?\s+to)\b", re.IGNORECASE)
 MIN_NUMBERED_RUN = 3
+MIN_ITEM_WORDS = 5
 
 
 def find_sections_by_shape(lines: list[TextLine]) -> list[Section]:
@@ -91,8 +92,8 @@ def _numbered_runs(texts: list[str]) -> Iterator[int]:
                 cursor += 1
                 continue
             marker = match_list_marker(text)
-            if marker is None or marker.style != "decimal":
-                break
+            if marker is None or marker.style != "decimal" or len(text[marker.text_start :].split()) < MIN_ITEM_WORDS:
+                break  # "12. POINTS OF NOTE" is the run's title, not an item
             run.append(text)
             cursor += 1
         if len(run) >= MIN_NUMBERED_RUN and sum(1 for text in run if _SHOULD.search(text)) * 2 > len(run):
