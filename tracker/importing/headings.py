@@ -140,7 +140,17 @@ def looks_like_heading(text: str) -> bool:
     return 0 < len(words) <= 12 and text[-1] not in ".,;:" and not text[0].islower() and "\t" not in text
 
 
+# "For the Area Director" over numbered items: an owner heading without its colon.
+_FOR_OWNER_LINE = re.compile(r"^(?i:recommendations?\s+)?(?i:for)\s+(?P<owner>the\s+[A-Z][\w'’&-]*(?:\s+(?:and\s+|of\s+)?[A-Z][\w'’&-]*){0,6})$")
+_LEADING_BULLET = re.compile(r"^[•·▪◦‣*–-]\s+")
+
+
 def owner_heading(text: str) -> str | None:
+    """The owner an owner line names: "The local authority should:", "• Schools should:",
+    "Recommendations for the YJB:", "For the Area Director"."""
+    text = _LEADING_BULLET.sub("", text)
+    if for_owner := _FOR_OWNER_LINE.match(text):
+        return for_owner.group("owner")
     if not text.endswith(":") and not re.search(r"\b(?:should|must|that)$", text, re.IGNORECASE):
         return None
     match = _OWNER_HEADING.match(text) or _OWNER_FOR_HEADING.match(text)

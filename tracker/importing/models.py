@@ -58,6 +58,9 @@ class ParsedSection:
     groups: tuple[tuple[str, int], ...] = ()
     partial: bool = False
     note: str | None = None
+    # For a section that was passed over (see ``ParsedReport.passed_over``): its items, which
+    # the review screen can add with one button.
+    candidates: tuple[ParsedRecommendation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,9 @@ class ParsedReport:
     text: str
     recommendations_heading: str | None = None
     sections: tuple[ParsedSection, ...] = ()
+    # Every other heading that looks like a recommendations heading, with what it gave: none
+    # (flagged, so the manager checks the report there) or items that were not added.
+    passed_over: tuple[ParsedSection, ...] = ()
 
     def publication_date_text(self) -> str | None:
         """``YYYY-MM-DD``, or ``YYYY-MM`` when the report only gives a month."""

@@ -28,6 +28,7 @@ from .metadata import (
     find_title,
 )
 from .shapes import find_sections_by_shape
+from .survey import PassedOver, passed_over_sections
 from .models import ParsedRecommendation, ParsedReport, ParsedSection
 from .owners import has_role_word, split_column_owners, split_owner_list
 from .section import (
@@ -100,6 +101,10 @@ def parse_clean_text(text: str) -> ParsedReport:
         recommendations.extend(built)
         found.append(_describe_section(section, built))
     recommendations = mark_cut_off(recommendations, text)
+    passed_over = tuple(
+        _describe_passed_over(entry, len(recommendations), (report_rule, report_months), addressee)
+        for entry in passed_over_sections(lines, sections)
+    )
     warnings = _report_warnings(publication, tuple(recommendations), [item for section in sections for item in section.items])
     return ParsedReport(
         service=service,
@@ -116,7 +121,23 @@ def parse_clean_text(text: str) -> ParsedReport:
         text=text,
         recommendations_heading=heading_as_printed(first.heading.text),
         sections=tuple(found),
+        passed_over=passed_over,
     )
+
+
+def _describe_passed_over(entry: PassedOver, position: int, rule: tuple[str, int | None], addressee: str | None) -> ParsedSection:
+    """A heading that was not kept, and what it gave: "also looked like recommendations"."""
+    built = tuple(
+        _build_recommendation(item, position + offset, entry.section, rule, addressee, False)
+        for offset, item in enumerate(entry.items, start=1)
+    )
+    if not built:
+        note = f"The heading \"{entry.heading}\" gave no recommendations; check the report there."
+    else:
+        kind = "numbered " if all(item.style not in ("bullet", "paragraph") for item in entry.items) else ""
+        count = f"{len(built)} {kind}item{'s' if len(built) != 1 else ''}"
+        note = f"Also looked like recommendations: {count} under \"{entry.heading}\"; they were not added."
+    return ParsedSection(heading=entry.heading, page=None, item_count=len(built), partial=not built, note=note, candidates=built)
 
 
 def _describe_section(section: Section, built: list[ParsedRecommendation]) -> ParsedSection:

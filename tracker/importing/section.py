@@ -16,13 +16,7 @@ from dataclasses import dataclass, field
 from .cleaning import is_footnote_body, is_page_number, join_lines
 from .deadlines import DEADLINE_RULE, time_group
 from .errors import NoRecommendationsFound
-from .groups import (
-    GroupContext,
-    is_theme_heading,
-    lead_owner,
-    question_owner,
-    subject_owner,
-)
+from .groups import GroupContext, is_theme_heading, lead_owner, question_owner, subject_owner
 from .headings import (
     NONE_FOUND,
     PLAIN_FOOTNOTE_BODY,
@@ -41,7 +35,10 @@ from .headings import (
 from .lines import TextLine, next_text_index
 from .markers import ListMarker, match_list_marker, roman_value
 
-NAMED_RECOMMENDATION = re.compile(r"^recommendation\s+(?P<label>\d{1,3})\s*(?:[:.–-]\s*)?(?P<rest>.*)$", re.IGNORECASE)
+# "Recommendation 3 – ...", and "R3 - ..." or "· R1 Raise ..." (R1 to R7 may run on through several owner lines).
+NAMED_RECOMMENDATION = re.compile(
+    r"^(?:[•·▪-]\s+)?(?:recommendation\s+(?P<label>\d{1,3})|(?P<r_label>R\d{1,2}))\b\s*(?:[:.–-]\s*)?(?P<rest>.*)$", re.IGNORECASE
+)
 
 # Paragraphs that introduce a section rather than recommend something.
 _INTRODUCTION = re.compile(r"\brecommend|\bfollowing\b|\bpost-inspection\b|\bwe have made\b|\bpublication\b", re.IGNORECASE)
@@ -219,7 +216,7 @@ def _read_line(reader: _Reader, index: int) -> bool:
         return True
     if named := NAMED_RECOMMENDATION.match(line.text):
         rest = named.group("rest").strip()
-        marker = ListMarker(label=named.group("label"), style="decimal", text_start=named.start("rest"))
+        marker = ListMarker(label=named.group("label") or named.group("r_label"), style="decimal", text_start=named.start("rest"))
         keep_going = _read_list_item(reader, line, marker)
         if keep_going and not rest and reader.section.items:
             reader.section.items[-1].awaiting_text = True
@@ -375,8 +372,9 @@ def _resolve_style(marker: ListMarker, current: str | None, items: list[Item]) -
 
 
 def sequence_value(label: str, style: str) -> int | None:
-    if style == "decimal":  # "11.2" follows "11.1": 11002 after 11001
-        return sum(int(part) * 1000 ** (1 - place) for place, part in enumerate(label.split(".")[:2]))
+    if style == "decimal":  # "R3" is 3; "11.2" follows "11.1" and "9.1.1" follows "9.1"
+        parts = label.lstrip("Rr").split(".")
+        return int(parts[0]) if len(parts) == 1 else sum(int(part) * 1000 ** (2 - place) for place, part in enumerate(parts[:3]))
     if style == "roman":
         return roman_value(label)
     if style == "letter" and len(label) == 1:
@@ -409,7 +407,7 @@ def _paragraph_inside_item(reader: _Reader, index: int) -> bool:
     if following is None:
         return False
     if named := NAMED_RECOMMENDATION.match(reader.lines[following].text):
-        return _continues_sequence(reader.section.items[-1], named.group("label"), "decimal")
+        return _continues_sequence(reader.section.items[-1], named.group("label") or named.group("r_label"), "decimal")
     marker = match_list_marker(reader.lines[following].text)
     if marker is None or reader.style is None:
         return False

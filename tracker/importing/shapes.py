@@ -11,7 +11,8 @@ none, these starts are tried, strongest first:
    below it;
 3. "Recommendation N" labels;
 4. a run of three or more numbered paragraphs ("11.1", "12.1", a pipe table's "1 | ...")
-   most of which say what "should" be done.
+   most of which say what "should" be done;
+5. last, paragraphs of prose that begin "We recommend that ...".
 
 The first start that gives items is read like any section, so owners, deadlines and the
 review screen's account work the same way.
@@ -25,7 +26,8 @@ from collections.abc import Iterator
 from .headings import owner_heading
 from .lines import TextLine
 from .markers import match_list_marker
-from .section import NAMED_RECOMMENDATION, Section, read_section
+from .groups import GroupContext
+from .section import NAMED_RECOMMENDATION, Item, Section, read_section
 
 # "The report made the following five recommendations:", "There are three
 # recommendations made:", "CSSIW recommendations include:", "The inspectorate's four
@@ -35,10 +37,11 @@ _LEAD_SENTENCE = re.compile(
     r"|\bfollowing\s+(?:\w+\s+){0,2}recommendations?\b[^.:]{0,30}:$",
     re.IGNORECASE,
 )
-# "1 | Police Scotland should ... |": a row of a Markdown pipe table.
-_PIPE_ROW = re.compile(r"^\|?\s*(?P<number>\d{1,3}(?:\.\d{1,3})*)\s*\|\s*(?P<text>.+?)\s*\|?\s*$")
+# "1 | Police Scotland should ... |": a row of a Markdown pipe table (cleaning may have made its cells tab-separated).
+_PIPE_ROW = re.compile(r"^\|?[ ]*(?P<number>\d{1,3}(?:\.\d{1,3})*)[ ]*(?:\||\t)\s*(?P<text>.+?)[ ]*\|?\s*$")
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _SHOULD = re.compile(r"\b(?:should|must|needs?\s+to)\b", re.IGNORECASE)
+_WE_RECOMMEND = re.compile(r"^(?:we|inspectors|the\s+inspectorate)\s+(?:also\s+)?recommends?\s+that\s+\S", re.IGNORECASE)
 MIN_NUMBERED_RUN = 3
 MIN_ITEM_WORDS = 5
 
@@ -48,9 +51,21 @@ def find_sections_by_shape(lines: list[TextLine]) -> list[Section]:
     lines = [_pipe_row_as_item(line) for line in lines]
     for heading_index in _starts(lines):
         section = read_section(lines, heading_index, owner_from_heading=True)
-        if section.items and any(len(item.text.split()) >= 1 for item in section.items):
+        if section.items:
             return [section]
-    return []
+    return _we_recommend_paragraphs(lines)
+
+
+def _we_recommend_paragraphs(lines: list[TextLine]) -> list[Section]:
+    """Prose with "We recommend that ..." paragraphs and no list: each such paragraph is an item."""
+    found = [index for index, line in enumerate(lines) if _WE_RECOMMEND.match(line.text)]
+    if not found:
+        return []
+    section = Section(heading=lines[found[0]], end_index=found[-1] + 1)
+    for index in found:
+        line = lines[index]
+        section.items.append(Item(label="", style="paragraph", parts=[line.text], start=line.start, end=line.end, context=GroupContext()))
+    return [section]
 
 
 def _pipe_row_as_item(line: TextLine) -> TextLine:
