@@ -31,6 +31,7 @@ class ParsedRecommendation:
     group: str | None = None
     owner_reason: str = ""
     deadline_reason: str = ""
+    printed_number: bool = True  # False for a bullet or paragraph, whose number is its position
 
     def to_json_dict(self) -> dict[str, Any]:
         """The recommendation as it appears in ``flask tracker parse --json``."""

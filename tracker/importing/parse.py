@@ -246,6 +246,7 @@ def _build_recommendation(
         group=context.group,
         owner_reason=reason,
         deadline_reason=deadline_reason,
+        printed_number=item.style not in ("bullet", "paragraph"),
     )
 
 
