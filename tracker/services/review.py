@@ -231,7 +231,7 @@ def add_item(items: list[ImportItem], text: str) -> list[ImportItem]:
         raise ServiceError(f"A review can hold at most {MAX_ITEMS} items.")
     numbers = [ascii_number(item.number) for item in items]
     next_number = max([number for number in numbers if number is not None], default=len(items)) + 1
-    return [*items, ImportItem(number=str(next_number), text=" ".join(text.split()) if text else "",
+    return [*items, ImportItem(number=str(next_number), text=without_leading_bullet(" ".join(text.split())) if text else "",
                                owners=(), owner_source="none")]
 
 
