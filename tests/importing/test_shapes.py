@@ -118,3 +118,28 @@ def test_a_list_not_kept_is_offered_and_a_heading_that_gave_none_is_flagged(fixt
 def test_text_with_nothing_recommendation_shaped_is_still_refused(text: str) -> None:
     with pytest.raises(NoRecommendationsFound):
         parse_report(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Schools should:\n" * 5000,
+        "There are three recommendations made:\n" * 5000,
+        "Recommendations\n\n" * 5000 + "Areas for improvement\n1. x\n",
+        "| 1 | The unit should act. |\n" * 5000,
+        "We recommend that the unit acts.\n\n" * 5000,
+    ],
+    ids=["owner-lines", "lead-sentences", "empty-headings", "pipe-rows", "we-recommend"],
+)
+def test_shapes_and_the_survey_stay_linear_on_hostile_text(text: str) -> None:
+    """Each start is read at most once and only a few are tried, so odd text cannot take minutes."""
+    import time
+
+    from tracker.importing import ReportReadError
+
+    started = time.perf_counter()
+    try:
+        parse_report(text)
+    except ReportReadError:
+        pass
+    assert time.perf_counter() - started < 3

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import islice
 
 from .headings import owner_heading
 from .lines import TextLine
@@ -43,13 +44,14 @@ _PIPE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _SHOULD = re.compile(r"\b(?:should|must|needs?\s+to)\b", re.IGNORECASE)
 _WE_RECOMMEND = re.compile(r"^(?:we|inspectors|the\s+inspectorate)\s+(?:also\s+)?recommends?\s+that\s+\S", re.IGNORECASE)
 MIN_NUMBERED_RUN = 3
+MAX_STARTS_TRIED = 4
 MIN_ITEM_WORDS = 5
 
 
 def find_sections_by_shape(lines: list[TextLine]) -> list[Section]:
     """The first recommendation-shaped list in the text, as a section; [] when none."""
     lines = [_pipe_row_as_item(line) for line in lines]
-    for heading_index in _starts(lines):
+    for heading_index in islice(_starts(lines), MAX_STARTS_TRIED):  # each read may run to the end: bound them
         section = read_section(lines, heading_index, owner_from_heading=True)
         if section.items:
             return [section]

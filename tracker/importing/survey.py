@@ -16,6 +16,9 @@ from .lines import TextLine
 from .section import Item, Section, read_section
 
 
+MAX_SURVEYED = 20
+
+
 @dataclass(frozen=True)
 class PassedOver:
     """A recommendations-like heading that was not kept: its items (maybe none) and where."""
@@ -35,6 +38,8 @@ def passed_over_sections(lines: list[TextLine], kept: list[Section]) -> list[Pas
             continue
         if any(start <= line.start < end for start, end in spans):
             continue
+        if len(found) >= MAX_SURVEYED:
+            break  # each read may run to the end of the text: bound the work on hostile text
         section = read_section(lines, index)
         read_up_to = section.end_index if section.items else -1  # an empty one may run on over the next heading
         found.append(PassedOver(heading=heading_as_printed(line.text), items=tuple(section.items), section=section))
