@@ -143,3 +143,14 @@ def test_shapes_and_the_survey_stay_linear_on_hostile_text(text: str) -> None:
     except ReportReadError:
         pass
     assert time.perf_counter() - started < 3
+
+
+def test_a_letter_with_priority_areas_and_areas_for_improvement_gives_both_lists(fixture_text) -> None:
+    report = parse_report(fixture_text("letter_priority_areas.txt"))
+    assert [(section.heading, section.item_count) for section in report.sections] == [
+        ("Areas for priority action", 2),
+        ("Areas for improvement", 2),
+    ]
+    assert numbers(report) == ["1", "2", "3", "4"]
+    assert report.recommendations[2].text == "The recording of the views of children in their plans."
+    assert not report.passed_over

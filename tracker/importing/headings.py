@@ -70,6 +70,11 @@ QUESTION_WITH_SUB_HEADING = re.compile(
 _OWNER_FOR_HEADING = re.compile(r"^(?:recommendations?\s+)?(?:for|to)\s+(?P<owner>(?:the\s+)?[A-Z].{1,100}?):$")
 
 
+def improvement_after_priority(before: str, heading: str) -> bool:
+    """A letter's "Areas for improvement:" after its "Areas for priority action:": a second list, not findings."""
+    return bool(re.match(r"areas?\s+for\s+priority\s+action", before, re.I) and re.match(r"areas?\s+for\s+improvement", heading, re.I))
+
+
 def is_letter(lines: list[TextLine]) -> bool:
     """A letter greets its reader ("Dear ...") near the top."""
     opening = [line.text for line in lines[:80] if not line.is_blank][:40]

@@ -25,6 +25,7 @@ from .headings import (
     SECTION_HEADING,
     SUB_HEADING,
     TRAILING_TIME_GROUP,
+    improvement_after_priority,
     is_instruction,
     is_letter,
     is_section_heading,
@@ -95,7 +96,7 @@ def find_recommendations_sections(lines: list[TextLine]) -> list[Section]:
         read_up_to = section.end_index
         words = sum(len(item.text.split()) for item in section.items)
         if section.items and words >= SHORT_ITEM_WORDS * len(section.items):
-            if not found or _is_further_section(section):
+            if not found or _is_further_section(section) or improvement_after_priority(found[-1].heading.text, section.heading.text):
                 found.append(section)
         elif section.items and first_with_items is None:
             first_with_items = section
