@@ -34,6 +34,7 @@ sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "tests" / "importing"), str(REPO
 
 from report_builders import Block, layout_report  # noqa: E402
 from sections import load_average, write_sections  # noqa: E402
+from corpus_rates import found_rate_section  # noqa: E402
 from tracker.importing import ReportReadError, read_report  # noqa: E402
 
 TXT_TARGET_MS = 100
@@ -191,6 +192,9 @@ def main() -> int:
         corpus_lines, corpus_ok = corpus_summary(arguments.corpus_runs)
         failures += not corpus_ok
 
+    if not arguments.no_corpus:
+        rate_lines = found_rate_section(SHARED_REPORTS, REPO_ROOT / "tests" / "importing", arguments.corpus_runs)
+        corpus_lines += ["", *rate_lines] if rate_lines and corpus_lines else rate_lines
     finished_at, load_after = datetime.now(timezone.utc), load_average()
     lines = [
         f"Measured {started_at:%Y-%m-%d %H:%M}–{finished_at:%H:%M} UTC by `bench/parse_bench.py --runs "

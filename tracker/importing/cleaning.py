@@ -235,8 +235,8 @@ def is_footnote_body(line: str) -> bool:
 
 
 def is_page_number(line: str) -> bool:
-    """"12", "Page 12", "Page 12 of 40", "- 12 -"."""
-    return bool(_PAGE_NUMBER_LINE.match(line))
+    """"12", "Page 12", "Page 12 of 40", "- 12 -", and a web page's "« Previous | Contents | Next »"."""
+    return bool(_PAGE_NUMBER_LINE.match(line)) or bool(re.match(r"^«?\s*previous\s*\|.*\bnext\s*»?$", line, re.IGNORECASE))
 
 
 def remove_page_furniture(lines: list[str]) -> list[str]:

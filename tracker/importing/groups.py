@@ -113,7 +113,7 @@ def subject_owner(text: str) -> tuple[str, str] | None:
     words = owner.split()
     if (
         len(words) > MAX_SUBJECT_WORDS
-        or not has_role_word(owner)
+        or not (has_role_word(owner) or owner.isupper())  # "COPFS should ...": a body's initials
         or re.search(r"\d|\b(?:that|which|who|when|where|if|this|these|it|they)\b", owner, re.IGNORECASE)
         or _OPENING_PHRASE.match(owner)
     ):

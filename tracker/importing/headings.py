@@ -70,6 +70,11 @@ QUESTION_WITH_SUB_HEADING = re.compile(
 _OWNER_FOR_HEADING = re.compile(r"^(?:recommendations?\s+)?(?:for|to)\s+(?P<owner>(?:the\s+)?[A-Z].{1,100}?):$")
 
 
+def improvement_after_priority(before: str, heading: str) -> bool:
+    """A letter's "Areas for improvement:" after its "Areas for priority action:": a second list, not findings."""
+    return bool(re.match(r"areas?\s+for\s+priority\s+action", before, re.I) and re.match(r"areas?\s+for\s+improvement", heading, re.I))
+
+
 def is_letter(lines: list[TextLine]) -> bool:
     """A letter greets its reader ("Dear ...") near the top."""
     opening = [line.text for line in lines[:80] if not line.is_blank][:40]
@@ -140,7 +145,17 @@ def looks_like_heading(text: str) -> bool:
     return 0 < len(words) <= 12 and text[-1] not in ".,;:" and not text[0].islower() and "\t" not in text
 
 
+# "For the Area Director" over numbered items: an owner heading without its colon.
+_FOR_OWNER_LINE = re.compile(r"^(?i:recommendations?\s+)?(?i:for)\s+(?P<owner>the\s+[A-Z][\w'’&-]*(?:\s+(?:and\s+|of\s+)?[A-Z][\w'’&-]*){0,6})$")
+_LEADING_BULLET = re.compile(r"^[•·▪◦‣*–-]\s+")
+
+
 def owner_heading(text: str) -> str | None:
+    """The owner an owner line names: "The local authority should:", "• Schools should:",
+    "Recommendations for the YJB:", "For the Area Director"."""
+    text = _LEADING_BULLET.sub("", text)
+    if for_owner := _FOR_OWNER_LINE.match(text):
+        return for_owner.group("owner")
     if not text.endswith(":") and not re.search(r"\b(?:should|must|that)$", text, re.IGNORECASE):
         return None
     match = _OWNER_HEADING.match(text) or _OWNER_FOR_HEADING.match(text)

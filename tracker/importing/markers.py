@@ -24,6 +24,8 @@ _NUMBERED = re.compile(
         \(  (?P<in_brackets> \d{1,3} | [ivxlcdm]{1,7} | [IVXLCDM]{1,7} | [a-zA-Z] ) \)
       |
         (?P<plain> \d{1,3}(?:\.\d{1,3})* | [ivxlcdm]{1,7} | [IVXLCDM]{1,7} | [a-zA-Z] ) [.)]
+      |
+        (?P<dotted> \d{1,2}\.\d{1,2}(?:\.\d{1,2})? ) (?=\s+[A-Z])   # "11.1 All toilets ...": no closing stop
     )
     \s+
     """,
@@ -91,7 +93,7 @@ def match_list_marker(line: str) -> ListMarker | None:
         position = bullet.end()
     numbered = _NUMBERED.match(line, position)
     if numbered:
-        label = numbered.group("in_brackets") or numbered.group("plain")
+        label = numbered.group("in_brackets") or numbered.group("plain") or numbered.group("dotted")
         style = _style_of(label)
         is_initial = style == "letter" and label.isupper() and _looks_like_initial(line, numbered.end())
         if style is not None and not is_initial:

@@ -28,6 +28,13 @@ _NUMERIC_DATE = re.compile(r"\b(?P<day>[0-3]?\d)/(?P<month>[01]?\d)/(?P<year>(?:
 _PUBLISHED = re.compile(r"^(?:date\s+)?(?:of\s+)?publi(?:shed|cation)(?:\s+date)?(?!\s+by)\s*(?:on\s*)?[:\-–]?\s*(?P<rest>.+)$", re.IGNORECASE)
 
 _PUBLISHED_INLINE = re.compile(r"\bpublished\s*:\s*(?P<rest>.{6,40})", re.IGNORECASE)
+# Pasted minutes and news: "HM Inspectorate of Probation published their inspection report on
+# 4 March 2025", "The inspection report was published on 17 January 2023", "Report published 20 October 2015".
+_PUBLISHED_SENTENCE = re.compile(
+    r"\bpublished\s+(?:their|its|the|our|a)\s+(?:[\w-]+\s+)?report\s+on\s+(?P<rest>.{6,30})"
+    r"|\breport\s+(?:was\s+)?published\s*(?:on\s*)?:?\s*(?P<after>\d.{5,30})",
+    re.IGNORECASE,
+)
 
 RATING_WORDS = ("Requires improvement to be good", "Requires improvement", "Outstanding", "Good", "Inadequate")
 _RATING = r"(?P<rating>requires improvement to be good|requires improvement|outstanding|good|inadequate)"
@@ -163,6 +170,11 @@ def find_publication_date(lines: list[TextLine], before: int) -> PublicationDate
         # "... Inspection date: 27 October 2015 Report published: 11 March 2016" on one line.
         if match := _PUBLISHED_INLINE.search(line.text):
             found = parse_date(match.group("rest"), whole=False)
+            if found:
+                return found
+    for line in lines:
+        if match := _PUBLISHED_SENTENCE.search(line.text):
+            found = parse_date(match.group("rest") or match.group("after"), whole=False)
             if found:
                 return found
     for line in lines[:before]:

@@ -31,6 +31,7 @@ class ParsedRecommendation:
     group: str | None = None
     owner_reason: str = ""
     deadline_reason: str = ""
+    printed_number: bool = True  # False for a bullet or paragraph, whose number is its position
 
     def to_json_dict(self) -> dict[str, Any]:
         """The recommendation as it appears in ``flask tracker parse --json``."""
@@ -58,6 +59,9 @@ class ParsedSection:
     groups: tuple[tuple[str, int], ...] = ()
     partial: bool = False
     note: str | None = None
+    # For a section that was passed over (see ``ParsedReport.passed_over``): its items, which
+    # the review screen can add with one button.
+    candidates: tuple[ParsedRecommendation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,9 @@ class ParsedReport:
     text: str
     recommendations_heading: str | None = None
     sections: tuple[ParsedSection, ...] = ()
+    # Every other heading that looks like a recommendations heading, with what it gave: none
+    # (flagged, so the manager checks the report there) or items that were not added.
+    passed_over: tuple[ParsedSection, ...] = ()
 
     def publication_date_text(self) -> str | None:
         """``YYYY-MM-DD``, or ``YYYY-MM`` when the report only gives a month."""

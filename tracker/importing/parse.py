@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .cleaning import clean_text
+from .cutoff import mark_cut_off
 from .deadlines import report_deadline
 from .errors import NoRecommendationsFound, only_report_read_errors
 from .groups import subject_owner
@@ -26,6 +27,8 @@ from .metadata import (
     find_service,
     find_title,
 )
+from .shapes import find_sections_by_shape
+from .survey import PassedOver, passed_over_sections
 from .models import ParsedRecommendation, ParsedReport, ParsedSection
 from .owners import has_role_word, split_column_owners, split_owner_list
 from .section import (
@@ -45,7 +48,9 @@ _BRACKET_OWNERS_ANNOUNCED = re.compile(r"\bbrackets\b|\blead responsibility\b|\b
 # to a framework or to the report, which is part of the item's text, never an owner.
 _CROSS_REFERENCE = re.compile(
     r"^(?:see\s+)?(?:outcomes?|enablers?|principles?|paragraphs?|paras?|sections?|pages?|recommendations?|annex|appendix)\b"
-    r"|\bframework\b",
+    r"|\bframework\b"
+    # "(in partnership with health)", "(area 3)", "(which should include ...)": a clause or a place, not an owner.
+    r"|^(?:in\s+partnership\s+with|in\s+line\s+with|with\s+|which\b|who\b|that\b|including\b|areas?\s+\d)|\bshould\b",
     re.IGNORECASE,
 )
 LONG_ITEM_WORDS = 250
@@ -74,11 +79,13 @@ def parse_clean_text(text: str) -> ParsedReport:
     try:
         sections = find_recommendations_sections(lines)
     except NoRecommendationsFound as error:
-        raise NoRecommendationsFound(str(error), text=text) from None
+        sections = find_sections_by_shape(lines)  # no known heading: recommendation-shaped lists
+        if not sections:
+            raise NoRecommendationsFound(str(error), text=text) from None
     first = sections[0]
     title = find_title(lines)
     service = find_service(text, lines, title)
-    heading_index = lines.index(first.heading)
+    heading_index = next(index for index, line in enumerate(lines) if line.start == first.heading.start)
     publication = find_publication_date(lines, heading_index)
     report_rule, report_months = report_deadline(first.heading.text, first.intro, text)
     addressee = find_addressee_role(lines[:heading_index], service)
@@ -93,6 +100,11 @@ def parse_clean_text(text: str) -> ParsedReport:
         ]
         recommendations.extend(built)
         found.append(_describe_section(section, built))
+    recommendations = mark_cut_off(recommendations, text)
+    passed_over = tuple(
+        _describe_passed_over(entry, len(recommendations), (report_rule, report_months), addressee)
+        for entry in passed_over_sections(lines, sections)
+    )
     warnings = _report_warnings(publication, tuple(recommendations), [item for section in sections for item in section.items])
     return ParsedReport(
         service=service,
@@ -109,7 +121,23 @@ def parse_clean_text(text: str) -> ParsedReport:
         text=text,
         recommendations_heading=heading_as_printed(first.heading.text),
         sections=tuple(found),
+        passed_over=passed_over,
     )
+
+
+def _describe_passed_over(entry: PassedOver, position: int, rule: tuple[str, int | None], addressee: str | None) -> ParsedSection:
+    """A heading that was not kept, and what it gave: "also looked like recommendations"."""
+    built = tuple(
+        _build_recommendation(item, position + offset, entry.section, rule, addressee, False)
+        for offset, item in enumerate(entry.items, start=1)
+    )
+    if not built:
+        note = f"The heading \"{entry.heading}\" gave no recommendations; check the report there."
+    else:
+        kind = "numbered " if all(item.style not in ("bullet", "paragraph") for item in entry.items) else ""
+        count = f"{len(built)} {kind}item{'s' if len(built) != 1 else ''}"
+        note = f"Also looked like recommendations: {count} under \"{entry.heading}\"; they were not added."
+    return ParsedSection(heading=entry.heading, page=None, item_count=len(built), partial=not built, note=note, candidates=built)
 
 
 def _describe_section(section: Section, built: list[ParsedRecommendation]) -> ParsedSection:
@@ -181,7 +209,7 @@ def _build_recommendation(
         text = text[: brackets.start()].rstrip()
         source, reason = "brackets", f'Named in brackets at the end of the item: "({brackets.group("owners")})"'
     elif context.owner:
-        owners, source = [context.owner], context.owner_source
+        owners, source = split_owner_list(context.owner), context.owner_source
         if source == "heading":
             reason = f'Named in the heading "{context.owner_line}"'
         elif source == "question":
@@ -189,7 +217,7 @@ def _build_recommendation(
         else:
             reason = f'Named in the sentence before the list: "{_shorten(context.owner_line)}"'
     elif subject:
-        owners, source = [subject[0]], "subject"
+        owners, source = split_owner_list(subject[0]), "subject"
         text = subject[1]
         reason = f'The item itself says "{subject[0]} should ..."'
     elif addressee:
@@ -218,6 +246,7 @@ def _build_recommendation(
         group=context.group,
         owner_reason=reason,
         deadline_reason=deadline_reason,
+        printed_number=item.style not in ("bullet", "paragraph"),
     )
 
 

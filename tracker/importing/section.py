@@ -16,13 +16,7 @@ from dataclasses import dataclass, field
 from .cleaning import is_footnote_body, is_page_number, join_lines
 from .deadlines import DEADLINE_RULE, time_group
 from .errors import NoRecommendationsFound
-from .groups import (
-    GroupContext,
-    is_theme_heading,
-    lead_owner,
-    question_owner,
-    subject_owner,
-)
+from .groups import GroupContext, is_theme_heading, lead_owner, question_owner, subject_owner
 from .headings import (
     NONE_FOUND,
     PLAIN_FOOTNOTE_BODY,
@@ -31,6 +25,7 @@ from .headings import (
     SECTION_HEADING,
     SUB_HEADING,
     TRAILING_TIME_GROUP,
+    improvement_after_priority,
     is_instruction,
     is_letter,
     is_section_heading,
@@ -41,7 +36,10 @@ from .headings import (
 from .lines import TextLine, next_text_index
 from .markers import ListMarker, match_list_marker, roman_value
 
-_NAMED_RECOMMENDATION = re.compile(r"^recommendation\s+(?P<label>\d{1,3})\s*(?:[:.–-]\s*)?(?P<rest>.*)$", re.IGNORECASE)
+# "Recommendation 3 – ...", and "R3 - ..." or "· R1 Raise ..." (R1 to R7 may run on through several owner lines).
+NAMED_RECOMMENDATION = re.compile(
+    r"^(?:[•·▪-]\s+)?(?:recommendation\s+(?P<label>\d{1,3})|(?P<r_label>R\d{1,2}))\b\s*(?:[:.–-]\s*)?(?P<rest>.*)$", re.IGNORECASE
+)
 
 # Paragraphs that introduce a section rather than recommend something.
 _INTRODUCTION = re.compile(r"\brecommend|\bfollowing\b|\bpost-inspection\b|\bwe have made\b|\bpublication\b", re.IGNORECASE)
@@ -94,11 +92,11 @@ def find_recommendations_sections(lines: list[TextLine]) -> list[Section]:
     for index in headings:
         if index < read_up_to:
             continue  # already read as part of the section before it
-        section = _read_section(lines, index)
+        section = read_section(lines, index)
         read_up_to = section.end_index
         words = sum(len(item.text.split()) for item in section.items)
         if section.items and words >= SHORT_ITEM_WORDS * len(section.items):
-            if not found or _is_further_section(section):
+            if not found or _is_further_section(section) or improvement_after_priority(found[-1].heading.text, section.heading.text):
                 found.append(section)
         elif section.items and first_with_items is None:
             first_with_items = section
@@ -147,13 +145,15 @@ class _Reader:
     plain_blocks: list[list[tuple[TextLine, GroupContext]]] = field(default_factory=list)
 
 
-def _read_section(lines: list[TextLine], heading_index: int) -> Section:
+def read_section(lines: list[TextLine], heading_index: int, owner_from_heading: bool = False) -> Section:
     heading = lines[heading_index]
     reader = _Reader(lines=lines, section=Section(heading=heading))
     glued = QUESTION_WITH_SUB_HEADING.match(heading.text)
     question = glued.group("heading") if glued else heading.text
     if owner := question_owner(question):
         reader.context = reader.context.with_owner(owner, "question", question)
+    elif owner_from_heading and (owner := owner_heading(heading.text)):  # "Schools should:" (see .shapes)
+        reader.context = reader.context.with_owner(owner, "heading", heading.text)
     if glued:
         reader.context = reader.context.with_theme(glued.group("sub"))
     index = heading_index + 1
@@ -215,9 +215,9 @@ def _read_line(reader: _Reader, index: int) -> bool:
         reader.context = reader.context.with_theme(line.text.rstrip(":"))
         reader.after_gap = True
         return True
-    if named := _NAMED_RECOMMENDATION.match(line.text):
+    if named := NAMED_RECOMMENDATION.match(line.text):
         rest = named.group("rest").strip()
-        marker = ListMarker(label=named.group("label"), style="decimal", text_start=named.start("rest"))
+        marker = ListMarker(label=named.group("label") or named.group("r_label"), style="decimal", text_start=named.start("rest"))
         keep_going = _read_list_item(reader, line, marker)
         if keep_going and not rest and reader.section.items:
             reader.section.items[-1].awaiting_text = True
@@ -340,8 +340,6 @@ def _paragraphs_as_items(reader: _Reader) -> None:
         # with no space between them, so each owner's "should" sentence starts one.
         in_one_cell = (glued_to_header or reader.section.heading_repeated) and len(reader.plain_blocks) == 1
         if glued_to_header:
-            # An unbordered table: its header cell repeats the heading, and its items
-            # run together with no spacing between them.
             text = text[len(heading) + 1 :]
         if (text.endswith(":") and not subject_owner(text)) or _INTRODUCTION.search(text) or DEADLINE_RULE.search(text):
             continue
@@ -375,8 +373,9 @@ def _resolve_style(marker: ListMarker, current: str | None, items: list[Item]) -
 
 
 def sequence_value(label: str, style: str) -> int | None:
-    if style == "decimal":
-        return int(label.split(".")[0])
+    if style == "decimal":  # "R3" is 3; "11.2" follows "11.1" and "9.1.1" follows "9.1"
+        parts = label.lstrip("Rr").split(".")
+        return int(parts[0]) if len(parts) == 1 else sum(int(part) * 1000 ** (2 - place) for place, part in enumerate(parts[:3]))
     if style == "roman":
         return roman_value(label)
     if style == "letter" and len(label) == 1:
@@ -408,8 +407,8 @@ def _paragraph_inside_item(reader: _Reader, index: int) -> bool:
     following = next_text_index(reader.lines, index + 1)
     if following is None:
         return False
-    if named := _NAMED_RECOMMENDATION.match(reader.lines[following].text):
-        return _continues_sequence(reader.section.items[-1], named.group("label"), "decimal")
+    if named := NAMED_RECOMMENDATION.match(reader.lines[following].text):
+        return _continues_sequence(reader.section.items[-1], named.group("label") or named.group("r_label"), "decimal")
     marker = match_list_marker(reader.lines[following].text)
     if marker is None or reader.style is None:
         return False

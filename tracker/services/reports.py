@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import date
+from pathlib import PurePath
 
 from sqlalchemy import select
 
@@ -34,13 +35,25 @@ def existing_import(organisation: Organisation, data: bytes) -> Report | None:
     )
 
 
-def report_title(parsed: ParsedReport, publication_date: date | None, precision: str | None) -> str:
-    subject = parsed.service or "Inspection report"
-    kind = parsed.inspection_type or "inspection"
+def report_title(parsed: ParsedReport, publication_date: date | None, precision: str | None,
+                 name: str | None = None) -> str:
+    """"Westshire YJS: Full Joint Inspection, 4 March 2025"; without a service, the inspectorate's
+    report or the name the manager gave the text; an unknown kind of inspection is left out
+    rather than written as "inspection"."""
+    stem = PurePath(name or "").stem.strip() if name and "." in name else (name or "").strip()
+    if parsed.service:
+        subject = parsed.service
+    elif parsed.inspectorate:
+        subject = f"{parsed.inspectorate} report"
+    elif stem and stem.lower() not in {"pasted text", "report", "upload"}:
+        subject = stem
+    else:
+        subject = "Inspection report"
+    head = f"{subject}: {parsed.inspection_type}" if parsed.inspection_type else subject
     if publication_date is None:
-        return f"{subject}: {kind}"
+        return head
     when = publication_date.strftime("%B %Y" if precision == "month" else "%-d %B %Y")
-    return f"{subject}: {kind}, {when}"
+    return f"{head}, {when}"
 
 
 def import_report(
@@ -83,7 +96,7 @@ def import_report(
     }
     report = Report(
         organisation=organisation,
-        title=report_title(parsed, publication_date, precision.value),
+        title=report_title(parsed, publication_date, precision.value, filename),
         service_name=parsed.service,
         inspectorate=parsed.inspectorate,
         inspection_type=parsed.inspection_type,
@@ -103,7 +116,7 @@ def import_report(
     month_only = not confirmed
     for position, item in enumerate(items, start=1):
         recommendation = Recommendation(
-            report=report, position=position, number=item.number.strip(), text=item.text.strip(),
+            report=report, position=position, number=item.number.strip() or str(position), text=item.text.strip(),
             owner_phrases=list(item.owners), owner_source=OwnerSource(item.owner_source),
             deadline_rule=item.deadline_rule,
             deadline_months=item.deadline_months if item.deadline_months is not None else parsed.deadline_months,

@@ -23,6 +23,7 @@ from . import ServiceError
 from .deadlines import DEFAULT_MONTHS, add_months, deadline_for
 from .imports import ImportItem, StagedUpload
 from .parsed_uploads import read_report  # read once, in a child process with hard limits, then kept
+from .review_order import add_found_items, move_item, without_leading_bullet
 
 MAX_ITEMS = 1000
 MAX_MONTHS = 120
@@ -84,7 +85,7 @@ def item_from_row(row: dict[str, Any]) -> ImportItem:
     origin = tuple(number for part in (row.get("origin") or "").split(",")
                    if (number := ascii_number(part)) is not None)
     item = ImportItem(
-        number=(row.get("number") or "").strip(), text=(row.get("text") or "").strip(), owners=(),
+        number=(row.get("number") or "").strip(), text=without_leading_bullet(row.get("text") or ""), owners=(),
         owner_source=row.get("owner_source") or "none", reported_owners=reported,
         deadline_rule=row.get("deadline_rule") or None, deadline_months=ascii_number(row.get("deadline_months")),
         due_on=row.get("due_on"), origin=origin, selected=bool(row.get("selected")),
@@ -104,7 +105,8 @@ def row_for(item: ImportItem) -> dict[str, Any]:
 
 
 def items_from_parsed(parsed: ParsedReport) -> list[ImportItem]:
-    return [replace(ImportItem.from_parsed(item), origin=(index,))
+    """The parsed items for review; a bullet's position is not shown as if the report printed it."""
+    return [replace(ImportItem.from_parsed(item), origin=(index,), number=item.number if item.printed_number else "")
             for index, item in enumerate(parsed.recommendations)]
 
 
@@ -124,6 +126,7 @@ class ReviewChoices:
     month_only: bool = False
     default_months: int | None = None
     parsed_numbers: tuple[str, ...] = ()  # the numbers the report printed, by parsed index
+    passed_over: tuple[Any, ...] = ()  # ParsedSection values the parser did not add (see review_order)
 
 
 def apply_operation(items: list[ImportItem], operation: str, choices: ReviewChoices,
@@ -133,7 +136,7 @@ def apply_operation(items: list[ImportItem], operation: str, choices: ReviewChoi
     Raises ServiceError with a sentence for the manager when the operation cannot apply.
     """
     name, _, argument = operation.partition(":")
-    if name in {"split", "split-sentences", "merge", "delete", "use-role"}:
+    if name in {"split", "split-sentences", "merge", "delete", "use-role", "move-up", "move-down"}:
         index = ascii_number(argument)
         if index is None or not 0 <= index < len(items):
             raise ServiceError("That item is no longer in the list.")
@@ -143,6 +146,8 @@ def apply_operation(items: list[ImportItem], operation: str, choices: ReviewChoi
             return merge_with_next(items, index)
         if name == "delete":
             return [*items[:index], *items[index + 1:]]
+        if name in {"move-up", "move-down"}:
+            return move_item(items, index, up=name == "move-up")
         return use_suggested_roles(items, roles, only=index)
     if name == "add":
         return add_item(items, "")
@@ -157,6 +162,8 @@ def apply_operation(items: list[ImportItem], operation: str, choices: ReviewChoi
         return [replace(item, selected=argument == "all") for item in items]
     if name == "use-roles":
         return use_suggested_roles(items, roles)
+    if name == "add-found":
+        return add_found_items(items, choices.passed_over, ascii_number(argument))
     if name == "count-from":
         return count_past_deadlines_from(items, choices, today or date.today())
     raise ServiceError("Choose what to do with the items.")
@@ -175,7 +182,7 @@ def split_parts(text: str, *, by_sentence: bool) -> list[str]:
                 parts[-1] = f"{parts[-1]} {line}"  # a wrapped line of the bulleted point above
             else:
                 parts.append(line)
-    return [part.strip() for part in parts if part.strip()]
+    return [without_leading_bullet(part) for part in parts if without_leading_bullet(part)]
 
 
 def split_item(items: list[ImportItem], index: int, *, by_sentence: bool,
@@ -202,7 +209,7 @@ def split_item(items: list[ImportItem], index: int, *, by_sentence: bool,
 
 
 def _piece_number(number: str, position: int) -> str:
-    if position == 0:
+    if position == 0 or not number:
         return number
     if position < 26:
         return f"{number}{chr(ord('a') + position)}"
@@ -225,7 +232,7 @@ def add_item(items: list[ImportItem], text: str) -> list[ImportItem]:
         raise ServiceError(f"A review can hold at most {MAX_ITEMS} items.")
     numbers = [ascii_number(item.number) for item in items]
     next_number = max([number for number in numbers if number is not None], default=len(items)) + 1
-    return [*items, ImportItem(number=str(next_number), text=" ".join(text.split()) if text else "",
+    return [*items, ImportItem(number=str(next_number), text=without_leading_bullet(" ".join(text.split())) if text else "",
                                owners=(), owner_source="none")]
 
 
@@ -363,9 +370,6 @@ def blocking_problems(items: Sequence[ImportItem]) -> list[Problem]:
     for position, item in enumerate(items):
         if not item.text.strip():
             problems.append(Problem(position, "text", f"Item {position + 1} has no text. Enter it or delete the item."))
-        if not item.number.strip():
-            problems.append(Problem(position, "number",
-                                    f"Item {position + 1} has no number. Enter the number the report prints."))
     return problems
 
 

@@ -14,6 +14,7 @@ from ..services import ServiceError, imports, queries
 from ..services import asked_before_review, review as review_items
 from ..services.imports import ImportItem, StagedUpload
 from ..services.review import ReviewChoices, ReviewProblem, ReviewSource
+from ..services.review_display import item_deadlines, warnings_still_true
 from ..services.review_passages import source_passages
 from ..services.reports import DuplicateReport, existing_import, import_report
 
@@ -49,7 +50,7 @@ def paste(organisation: Organisation):
     form = PasteReportForm()
     if form.validate_on_submit():
         name = (form.filename.data or "").strip() or "pasted text"
-        staged = imports.stage(form.text.data.encode("utf-8"), name if "." in name else f"{name}.txt")
+        staged = imports.stage(form.text.data.encode("utf-8"), name)  # the name as typed: no ".txt" added
         response = _start_review(organisation, staged, form.text.errors)
         if response is not None:
             return response
@@ -94,7 +95,7 @@ def _choices(form: ReviewForm, parsed: ParsedReport) -> ReviewChoices:
         new_item_text=form.new_item_text.data or "", count_from=form.count_from.data,
         publication_date=published or parsed.publication_date,
         month_only=published is None and parsed.date_precision == "month", default_months=parsed.deadline_months,
-        parsed_numbers=tuple(item.number for item in parsed.recommendations),
+        parsed_numbers=tuple(item.number for item in parsed.recommendations), passed_over=parsed.passed_over,
     )
 
 
@@ -132,7 +133,9 @@ def _render_review(organisation: Organisation, form: ReviewForm, source: ReviewS
         passages=source_passages(source.parsed),
         asked_before=asked_before_review.for_items(organisation, [item.text for item in items],
                                                    form.published.data or source.parsed.publication_date,
-                                                   request.form))
+                                                   request.form),
+        warnings=warnings_still_true(source.parsed, items, form.published.data),
+        deadlines=item_deadlines(items, _choices(form, source.parsed)))
     return _compact(page), status
 
 

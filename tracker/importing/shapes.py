@@ -1,0 +1,120 @@
+"""Recommendation-shaped content where no known heading starts a section.
+
+Pages pasted from other inspectorates, committee papers and news stories often have no
+"Recommendations" heading. When :func:`.section.find_recommendations_sections` finds
+none, these starts are tried, strongest first:
+
+1. a lead sentence that announces a list ("The report made the following five
+   recommendations:", "There are three recommendations made:", "CSSIW recommendations
+   include:");
+2. an owner line ending "should:" ("Schools should:"), which names the owner of the items
+   below it;
+3. "Recommendation N" labels;
+4. a run of three or more numbered paragraphs ("11.1", "12.1", a pipe table's "1 | ...")
+   most of which say what "should" be done;
+5. last, paragraphs of prose that begin "We recommend that ...".
+
+The first start that gives items is read like any section, so owners, deadlines and the
+review screen's account work the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from itertools import islice
+
+from .headings import owner_heading
+from .lines import TextLine
+from .markers import match_list_marker
+from .groups import GroupContext
+from .section import NAMED_RECOMMENDATION, Item, Section, read_section
+
+# "The report made the following five recommendations:", "There are three
+# recommendations made:", "CSSIW recommendations include:", "The inspectorate's four
+# remaining recommendations are:".
+_LEAD_SENTENCE = re.compile(
+    r"\brecommendations?\b[^.:]{0,60}?(?:\b(?:are|were|include|includes|made|as\s+follows)\b)?\s*:$"
+    r"|\bfollowing\s+(?:\w+\s+){0,2}recommendations?\b[^.:]{0,30}:$",
+    re.IGNORECASE,
+)
+# "1 | Police Scotland should ... |": a row of a Markdown pipe table (cleaning may have made its cells tab-separated).
+_PIPE_ROW = re.compile(r"^\|?[ ]*(?P<number>\d{1,3}(?:\.\d{1,3})*)[ ]*(?:\||\t)\s*(?P<text>.+?)[ ]*\|?\s*$")
+_PIPE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_SHOULD = re.compile(r"\b(?:should|must|needs?\s+to)\b", re.IGNORECASE)
+_WE_RECOMMEND = re.compile(r"^(?:we|inspectors|the\s+inspectorate)\s+(?:also\s+)?recommends?\s+that\s+\S", re.IGNORECASE)
+MIN_NUMBERED_RUN = 3
+MAX_STARTS_TRIED = 4
+MIN_ITEM_WORDS = 5
+
+
+def find_sections_by_shape(lines: list[TextLine]) -> list[Section]:
+    """The first recommendation-shaped list in the text, as a section; [] when none."""
+    lines = [_pipe_row_as_item(line) for line in lines]
+    for heading_index in islice(_starts(lines), MAX_STARTS_TRIED):  # each read may run to the end: bound them
+        section = read_section(lines, heading_index, owner_from_heading=True)
+        if section.items:
+            return [section]
+    return _we_recommend_paragraphs(lines)
+
+
+def _we_recommend_paragraphs(lines: list[TextLine]) -> list[Section]:
+    """Prose with "We recommend that ..." paragraphs and no list: each such paragraph is an item."""
+    found = [index for index, line in enumerate(lines) if _WE_RECOMMEND.match(line.text)]
+    if not found:
+        return []
+    section = Section(heading=lines[found[0]], end_index=found[-1] + 1)
+    for index in found:
+        line = lines[index]
+        section.items.append(Item(label="", style="paragraph", parts=[line.text], start=line.start, end=line.end, context=GroupContext()))
+    return [section]
+
+
+def _pipe_row_as_item(line: TextLine) -> TextLine:
+    """"1 | text |" reads as the numbered item "1. text"; the table's rule line as blank."""
+    if _PIPE_RULE.match(line.text):
+        return TextLine(text="", start=line.start, end=line.end)
+    row = _PIPE_ROW.match(line.text)
+    if row is None:
+        return line
+    return TextLine(text=f"{row.group('number')}. {row.group('text')}", start=line.start, end=line.end)
+
+
+def _starts(lines: list[TextLine]) -> Iterator[int]:
+    """Indices of the lines to read a section after (or from, for an owner line)."""
+    texts = [line.text for line in lines]
+    for index, text in enumerate(texts):
+        if text and _LEAD_SENTENCE.search(text) and len(text.split()) <= 20:
+            yield index
+    for index, text in enumerate(texts):
+        if text and owner_heading(text) and text.endswith(":"):
+            yield index
+    for index, text in enumerate(texts):
+        if NAMED_RECOMMENDATION.match(text):
+            yield max(index - 1, 0)
+            break
+    for index in _numbered_runs(texts):
+        yield max(index - 1, 0)
+
+
+def _numbered_runs(texts: list[str]) -> Iterator[int]:
+    """The first line of each run of numbered paragraphs that mostly say "should"."""
+    index = 0
+    while index < len(texts):
+        run = []
+        cursor = index
+        while cursor < len(texts):
+            text = texts[cursor]
+            if not text:
+                cursor += 1
+                continue
+            marker = match_list_marker(text)
+            if marker is None or marker.style != "decimal" or len(text[marker.text_start :].split()) < MIN_ITEM_WORDS:
+                break  # "12. POINTS OF NOTE" is the run's title, not an item
+            run.append(text)
+            cursor += 1
+        if len(run) >= MIN_NUMBERED_RUN and sum(1 for text in run if _SHOULD.search(text)) * 2 > len(run):
+            yield index
+            index = cursor
+        else:
+            index += 1
