@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from sqlalchemy import text
@@ -84,4 +86,36 @@ def test_steps_saved_before_0013_get_their_numbers(tmp_path):
         with db.engine.connect() as connection:
             numbers = connection.execute(text("SELECT id, step_number FROM actions ORDER BY id")).all()
         assert [tuple(row) for row in numbers] == [(1, None), (2, "4a"), (3, "4b")]
+        db.engine.dispose()
+
+
+def test_no_migration_loses_rows_on_sqlite_going_down_and_up_again(tmp_path):
+    """SQLite's batch operations copy a table and drop the old one; with foreign keys on, the
+    DROP used to delete every row cascading from it (down to 0009, every membership, action
+    and update went). migrations/env.py turns foreign keys off while migrating."""
+    from flask_migrate import downgrade, upgrade
+
+    from tracker import create_app
+    from tracker.services import demo
+
+    scratch = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'rows.sqlite3'}")
+    tables = ("organisations", "users", "roles", "reports", "recommendations", "actions", "action_owners", "updates")
+
+    def counts() -> dict[str, int]:
+        with db.engine.connect() as connection:
+            return {table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar() for table in tables}
+
+    with scratch.app_context():
+        upgrade()
+        demo.seed(organisations=1, reports=1, actions_per_report=3, password="demo-password-1",
+                  today=date(2026, 1, 5))
+        db.session.commit()
+        seeded = counts()
+        assert all(seeded.values()), seeded
+        downgrade(revision="0009")
+        assert counts() == seeded
+        upgrade()
+        assert counts() == seeded
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         db.engine.dispose()
