@@ -84,7 +84,7 @@ def test_an_oversight_user_compares_organisations(app, live_server, page):
     check_accessibility(page, "organisations compared")
     rows = page.locator("#comparison tbody tr")
     expect(rows.first).to_contain_text("Northfield YOS")
-    page.get_by_role("link", name="Organisation").click()  # sort by name
+    page.locator("#comparison thead").get_by_role("link", name="Organisation").click()  # sort by name
     page.get_by_label("Inspectorate").select_option("HM Inspectorate of Probation")
     page.get_by_role("button", name="Filter").click()
     north = page.locator("tr", has_text="Northfield YOS")

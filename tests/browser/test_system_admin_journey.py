@@ -18,7 +18,7 @@ def test_a_system_administrator_gives_oversight_over_one_organisation(app, live_
     db.session.commit()
 
     sign_in(page, live_server, administrator)
-    page.get_by_role("link", name="System administration").click()
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="System administration").click()
     expect(page.get_by_role("heading", name="System administration", level=1)).to_be_visible()
     check_accessibility(page, "system administration")
     page.get_by_role("button", name="Give oversight").click()  # a link styled as a button
