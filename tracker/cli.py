@@ -252,8 +252,7 @@ def send_reminders(today: str | None, dry_run: bool) -> None:
             outcome.append(reminders.send_reminders(run_date, actor=CLI_ACTOR))
             return outcome[0].describe() + f" (command line, as of {run_date.isoformat()})"
 
-        if jobs.run_exclusively(jobs.SEND_DUE_REMINDERS, run, run_by="command line") is None:
-            _fail("Another scheduler is running the reminders now; nothing was done.")
+        jobs.run_and_record(jobs.SEND_DUE_REMINDERS, run, run_by="command line")
         result = outcome[0]
     prefix = "Dry run: would queue" if dry_run else "Queued"
     notes = [f"{result.retrying} failed for now and will be retried"] if result.retrying else []

@@ -124,18 +124,26 @@ def run_exclusively(job_id: str, work: Callable[[], str], *, run_by: str | None 
         if not acquired:
             log.info("Skipped %s: another scheduler is running it.", job_id)
             return None
-        started = utc_now()
-        _record(job_id, run_by, last_started_at=started)
-        try:
-            outcome = work()
-        except Exception as error:
-            db.session.rollback()
-            log.exception("Job %s failed", job_id)
-            _record(job_id, run_by, last_failed_at=utc_now(), last_error=f"{type(error).__name__}: {error}"[:2000])
-            raise
-        _record(job_id, run_by, last_succeeded_at=utc_now(), last_outcome=outcome)
-        log.info("Finished %s: %s", job_id, outcome)
-        return outcome
+        return run_and_record(job_id, work, run_by=run_by)
+
+
+def run_and_record(job_id: str, work: Callable[[], str], *, run_by: str | None = None) -> str:
+    """Run `work` and record how it went, so the Emails page counts runs from anywhere.
+
+    Takes no lock: a run from the command line goes ahead beside the scheduler's, and the
+    outbox's unique keys and row claims keep either from sending an email twice."""
+    started = utc_now()
+    _record(job_id, run_by, last_started_at=started)
+    try:
+        outcome = work()
+    except Exception as error:
+        db.session.rollback()
+        log.exception("Job %s failed", job_id)
+        _record(job_id, run_by, last_failed_at=utc_now(), last_error=f"{type(error).__name__}: {error}"[:2000])
+        raise
+    _record(job_id, run_by, last_succeeded_at=utc_now(), last_outcome=outcome)
+    log.info("Finished %s: %s", job_id, outcome)
+    return outcome
 
 
 def _record(job_id: str, run_by: str | None = None, **values) -> None:
