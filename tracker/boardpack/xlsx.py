@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..models import Status
-from ..clock import local_date
+from ..clock import local_date, short_date
 from ..services.board_pack import BoardPack, owners_text
 from .chart import SERIES
 from .columns import ACTION_COLUMNS, action_values
@@ -59,7 +59,7 @@ def _exceptions(workbook: Workbook, pack: BoardPack) -> None:
     changes = pack.changes
     rows = [["Decision: more time", change.action_id, change.action.recommendation.full_name,
              owners_text(change.action), change.due_on_before, None, change.action.status.label, "", "",
-             f"Asked for {change.requested_due_on:%-d %b %Y}: {change.reason}"]
+             f"Asked for {short_date(change.requested_due_on)}: {change.reason}"]
             for change in changes.awaiting_decision]
     rows += [["Decision: sign off", action.id, action.recommendation.full_name, owners_text(action),
               action.due_on, None, action.status.label, "", "", "Completed, awaiting sign-off"]
@@ -118,7 +118,7 @@ def board_pack_xlsx(pack: BoardPack) -> bytes:
            ["What", "Action ID", "Recommendation number", "Action", "Owners", "Date", "Detail"],
            [*(["Deadline change awaiting decision", change.action_id, change.action.recommendation.number,
                change.action.description, owners_text(change.action), local_date(change.requested_at),
-               f"{change.due_on_before:%-d %b %Y} to {change.requested_due_on:%-d %b %Y}: {change.reason}"]
+               f"{short_date(change.due_on_before)} to {short_date(change.requested_due_on)}: {change.reason}"]
               for change in changes.awaiting_decision),
              *(["Completed, awaiting sign-off", action.id, action.recommendation.number, action.description,
                 owners_text(action), local_date(action.completed_at) if action.completed_at else None, ""]

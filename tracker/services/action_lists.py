@@ -106,7 +106,7 @@ def bulk_status(actions: list[Action], *, author: User, new_status: Status, note
         raise ServiceError("Select at least one action.")
     if len(actions) > BULK_LIMIT:
         raise ServiceError(f"Select {BULK_LIMIT} actions or fewer at a time.")
-    if new_status in (Status.VERIFIED, Status.WITHDRAWN):
+    if new_status in Status.FINISHED:
         raise ServiceError("Signing off and withdrawing are board decisions, made one action at a time.")
     outcome = BulkOutcome()
     for action in actions:
