@@ -6,15 +6,12 @@ queries the database, so the numbers on paper are the ones the dashboard shows.
 
 from __future__ import annotations
 
+from ..exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from .csv import board_pack_csv
 from .pdf import board_pack_pdf, evidence_pack_pdf
 from .xlsx import board_pack_xlsx
 
-MEDIA_TYPES = {
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
+MEDIA_TYPES = {"pdf": "application/pdf", "xlsx": XLSX_MEDIA_TYPE, "csv": CSV_MEDIA_TYPE}
 WRITERS = {"pdf": board_pack_pdf, "xlsx": board_pack_xlsx, "csv": board_pack_csv}
 
 __all__ = ["MEDIA_TYPES", "WRITERS", "board_pack_csv", "board_pack_pdf", "board_pack_xlsx", "evidence_pack_pdf"]
