@@ -32,6 +32,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     app.url_map.converters["int"] = IdConverter  # before any route is added
     load_config(app, config_name or os.environ.get("TRACKER_CONFIG", "development"), overrides)
     register_extensions(app)
+    register_session_listeners()
     configure_templates(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -79,6 +80,18 @@ def register_extensions(app: Flask) -> None:
         if user is None or not secrets.compare_digest(user.session_token, session_token):
             return None
         return user
+
+
+def register_session_listeners() -> None:
+    """What every ORM session does besides what it is asked, for any app, job or command: leave
+    out withdrawn imports (models/visibility.py), then count changes for the page cache
+    (data_versions.py). Global to SQLAlchemy's Session, and registered once however many apps
+    are made."""
+    from . import data_versions
+    from .models import visibility
+
+    visibility.listen()
+    data_versions.listen()
 
 
 @event.listens_for(Engine, "connect")
