@@ -80,8 +80,7 @@ def rag_colour_sql(today: date) -> ColumnElement[str]:
         (Action.flag == Flag.BLOCKED, "red"),
         (Action.flag == Flag.AT_RISK, "amber"),
         (Action.due_on == today, "amber"),
-        (and_(Action.status == Status.NOT_STARTED,
-              Action.due_on <= today + timedelta(days=AMBER_NOT_STARTED_DAYS)), "amber"),
+        (and_(Action.status == Status.NOT_STARTED, due_within_sql(AMBER_NOT_STARTED_DAYS, today)), "amber"),
         else_="green",
     )
 
