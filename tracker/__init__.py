@@ -9,13 +9,14 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from config import CONFIGS
 
+from . import security
 from .extensions import cache, csrf, db, login_manager, migrate
 from .inputs import IdConverter, whole_number
 
@@ -31,10 +32,11 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     app.url_map.converters["int"] = IdConverter  # before any route is added
     load_config(app, config_name or os.environ.get("TRACKER_CONFIG", "development"), overrides)
     register_extensions(app)
+    register_session_listeners()
     configure_templates(app)
     register_blueprints(app)
     register_error_handlers(app)
-    register_security_headers(app)
+    security.init_app(app)
     register_commands(app)
     return app
 
@@ -78,6 +80,18 @@ def register_extensions(app: Flask) -> None:
         if user is None or not secrets.compare_digest(user.session_token, session_token):
             return None
         return user
+
+
+def register_session_listeners() -> None:
+    """What every ORM session does besides what it is asked, for any app, job or command: leave
+    out withdrawn imports (models/visibility.py), then count changes for the page cache
+    (data_versions.py). Global to SQLAlchemy's Session, and registered once however many apps
+    are made."""
+    from . import data_versions
+    from .models import visibility
+
+    visibility.listen()
+    data_versions.listen()
 
 
 @event.listens_for(Engine, "connect")
@@ -208,47 +222,6 @@ def register_error_handlers(app: Flask) -> None:
     for status in (400, 403, 404, 405, 413, 500):
         app.register_error_handler(status, render_error(status, str(status)))
     app.register_error_handler(CSRFError, render_error(400, "csrf"))
-
-
-def register_security_headers(app: Flask) -> None:
-    if app.config["PROXY_COUNT"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
-
-    @app.before_request
-    def make_csp_nonce() -> None:
-        g.csp_nonce = secrets.token_urlsafe(16)
-
-    @app.before_request
-    def refuse_nul_characters() -> None:
-        """No one types a NUL character; PostgreSQL cannot store one. Refuse it up front
-        rather than fail later with a server error."""
-        from flask import abort, request
-
-        values = [request.path, *request.args.values()]
-        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            values.extend(request.form.values())
-            values.extend(file.filename or "" for _, file in request.files.items(multi=True))
-        if any("\x00" in value for value in values):
-            abort(400, "Text cannot contain NUL characters.")
-
-    @app.after_request
-    def add_headers(response):
-        nonce = g.get("csp_nonce", "")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
-            "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
-            "frame-ancestors 'none'",
-        )
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if app.config["SESSION_COOKIE_SECURE"]:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        return response
 
 
 def register_commands(app: Flask) -> None:

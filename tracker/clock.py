@@ -40,3 +40,18 @@ def local_date(moment: datetime) -> date:
 def local_time(moment: datetime) -> datetime:
     """A UTC timestamp as the wall-clock time in the service's time zone."""
     return moment.astimezone(local_zone())
+
+
+def long_date(day: date | None) -> str:
+    """A date as every page, email and message writes it: "3 March 2026" ("Not set" for none)."""
+    return day.strftime("%-d %B %Y") if day else "Not set"
+
+
+def short_date(day: date | None) -> str:
+    """A date for the narrow columns of board packs: "3 Mar 2026" ("Not set" for none)."""
+    return day.strftime("%-d %b %Y") if day else "Not set"
+
+
+def long_date_time(moment: datetime) -> str:
+    """A wall-clock time (see `local_time`) as pages write it: "3 March 2026 at 2:05pm"."""
+    return f"{long_date(moment)} at {moment:%-I:%M}{moment.strftime('%p').lower()}"

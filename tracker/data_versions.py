@@ -1,7 +1,8 @@
 """Change counters that move on their own: one per organisation (`DataVersion`), raised in the
 same transaction as any change to data a kept page may show (see tracker/page_cache.py).
 
-Nothing has to remember to raise them. The ORM session's flush events look at every row
+Nothing has to remember to raise them. The ORM session's flush events (listened to once
+`listen()` is called, which `create_app` does) look at every row
 inserted, updated or deleted, find the organisations it shows in, and the counters of those
 organisations go up just before the transaction commits. So a view, a command, the scheduler
 or code not yet written changes data and the kept pages showing it render afresh on the next
@@ -131,14 +132,12 @@ def _shown_change(session: Session, instance: Any) -> bool:
     return any(state.attrs[key].history.has_changes() for key in columns)
 
 
-@event.listens_for(Session, "before_flush")
 def _before_flush(session: Session, flush_context, instances) -> None:
     """Deleted rows are looked at while they are still in the database."""
     for instance in session.deleted:
         _changed(session).update(_organisations_of_object(session, instance, with_old_values=True))
 
 
-@event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, flush_context) -> None:
     """New rows once their keys are known; updated rows with their old and new values."""
     for instance in session.new:
@@ -148,7 +147,6 @@ def _after_flush(session: Session, flush_context) -> None:
             _changed(session).update(_organisations_of_object(session, instance, with_old_values=True))
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _bulk_statement(state: ORMExecuteState) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
@@ -187,7 +185,6 @@ def _statement_rows(statement) -> list[dict[str, Any]]:
     return [plain(getattr(statement, "_values", None) or {})]
 
 
-@event.listens_for(Session, "before_commit")
 def _count_changes(session: Session) -> None:
     """One statement per commit, locking the counters in id order so two transactions changing
     the same organisations cannot deadlock on them. (A transaction that rolls back keeps its
@@ -203,6 +200,18 @@ def _count_changes(session: Session) -> None:
         ["organisation_id", "version"], select(Organisation.id, literal(1)).where(which).order_by(Organisation.id))
     session.execute(statement.on_conflict_do_update(
         index_elements=[DataVersion.organisation_id], set_={"version": DataVersion.version + 1}))
+
+
+LISTENERS = (("before_flush", _before_flush), ("after_flush", _after_flush),
+             ("do_orm_execute", _bulk_statement), ("before_commit", _count_changes))
+
+
+def listen() -> None:
+    """Start watching every ORM session (the listeners above). `create_app` calls it; a second
+    call changes nothing, so making several apps (as tests do) never counts a change twice."""
+    for name, listener in LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
 
 
 def data_version(organisation_ids: list[int] | None) -> int:

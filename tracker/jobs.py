@@ -11,7 +11,7 @@ but the `scheduler` command imports this module). Three jobs, with explicit ids:
   than a day and sign-in throttle counts from windows that have ended, and removes personal
   data past its retention period (services/retention.py).
 
-Both are idempotent sweeps (the outbox keys and row locks make a second run send nothing
+All three are idempotent sweeps (the outbox keys and row locks make a second run send nothing
 twice). On PostgreSQL each run also holds a transaction-level advisory lock for the job, on a
 connection of its own, so if a second scheduler is started by mistake it skips the run.
 Each job's last run (and last success) is kept in `scheduler_runs` and shown to managers.
@@ -79,12 +79,6 @@ def deliver_outbox(app: Flask) -> str | None:
             return (f"Sent {result.sent}, failed {result.failed}, {result.retrying} to retry"
                     + (f", {result.cancelled} no longer needed" if result.cancelled else ""))
         return run_exclusively(DELIVER_OUTBOX, work)
-
-
-JOBS: dict[str, Callable[[Flask], str | None]] = {
-    SEND_DUE_REMINDERS: send_due_reminders,
-    DELIVER_OUTBOX: deliver_outbox,
-}
 
 
 # --- One at a time, and a record of each run -------------------------------------------------

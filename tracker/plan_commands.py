@@ -113,7 +113,7 @@ def import_plan(file: Path, slug: str, report_id: int | None, sheet: str | None,
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .xlsx file to write.")
 def export_plan(slug: str, report_id: int | None, out: Path) -> None:
     """Write the plan in the shape import-plan reads back. Reads only; saves nothing."""
-    from .plans.export import plan_xlsx
+    from .exports.plan import plan_xlsx
     from .services.plan_export import plan_rows
 
     try:

@@ -7,27 +7,27 @@ from datetime import date, datetime
 from flask import Flask, current_app, g
 
 from . import clock, permissions
+from .models import Status
 from .services import audit_sentences
 from .services.rag import Rag, rag_for
 from .services.unheard import is_unheard
 
 RAG_TAG_CLASSES = {"red": "govuk-tag--red", "amber": "govuk-tag--orange",
                    "green": "govuk-tag--green", "grey": "govuk-tag--grey"}
-STATUS_TAG_CLASSES = {"not_started": "govuk-tag--grey", "in_progress": "govuk-tag--blue",
-                      "completed": "govuk-tag--teal", "verified": "govuk-tag--green",
-                      "withdrawn": "govuk-tag--grey"}
+STATUS_TAG_CLASSES = {Status.NOT_STARTED: "govuk-tag--grey", Status.IN_PROGRESS: "govuk-tag--blue",
+                      Status.COMPLETED: "govuk-tag--teal", Status.VERIFIED: "govuk-tag--green",
+                      Status.WITHDRAWN: "govuk-tag--grey"}
 
 
 def format_date(value: date | None) -> str:
-    return value.strftime("%-d %B %Y") if value else "Not set"
+    return clock.long_date(value)
 
 
 def format_datetime(value: datetime | None) -> str:
     """A UTC timestamp shown in the service's time zone: "3 March 2026 at 2:05pm"."""
     if value is None:
         return ""
-    local = clock.local_time(value)
-    return local.strftime("%-d %B %Y at %-I:%M") + local.strftime("%p").lower()
+    return clock.long_date_time(clock.local_time(value))
 
 
 def audit_sentence(event) -> str:

@@ -37,14 +37,9 @@ def _tiny_pdf() -> bytes:
 
 
 def _tiny_workbook() -> bytes:
-    import io
+    from tracker.exports import Sheet, xlsx_bytes
 
-    from openpyxl import Workbook
-
-    book, output = Workbook(), io.BytesIO()
-    book.active.append(["No.", "Recommendation", "Deadline"])
-    book.save(output)
-    return output.getvalue()
+    return xlsx_bytes([Sheet("Plan", ["No.", "Recommendation", "Deadline"], [])])
 
 
 def warm_up() -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from tracker.boardpack.xlsx import board_pack_xlsx
 from tracker.extensions import db
 from tracker.models import Action, AuditEvent, Flag, Recommendation, Report, Role, Status
-from tracker.plans.export import plan_xlsx
+from tracker.exports.plan import plan_xlsx
 from tracker.services import ServiceError, board_pack
 from tracker.services.plan_export import plan_rows
 from tracker.services.plan_import import preview_plan as _preview_plan, save_plan

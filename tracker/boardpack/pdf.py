@@ -14,7 +14,7 @@ from datetime import date
 from fpdf.fonts import FontFace
 
 from ..models import Status
-from ..clock import local_date
+from ..clock import local_date, short_date
 from ..services.board_pack import BoardPack, PackRow, owners_text
 from ..services.meetings import MeetingChanges
 from .chart import SERIES, progress_chart
@@ -40,9 +40,6 @@ def _short(text: str, limit: int = CELL_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
-def _day(value: date | None) -> str:
-    return value.strftime("%-d %b %Y") if value else "Not set"
-
 
 def rag_style(colour: str) -> FontFace:
     return FontFace(emphasis="BOLD", fill_color=RAG_TINTS.get(colour, RAG_TINTS["grey"]))
@@ -60,7 +57,7 @@ def recommendation_name(row: PackRow) -> str:
 def board_pack_pdf(pack: BoardPack) -> bytes:
     """Exceptions first, then the summary, changes since the last meeting and every action."""
     name = pack.organisation.name
-    document = Document(title=f"Board pack: {name}", footer=f"Board pack: {name}, as of {_day(pack.today)}")
+    document = Document(title=f"Board pack: {name}", footer=f"Board pack: {name}, as of {short_date(pack.today)}")
     document.add_page()
     _title(document, pack)
     _exceptions(document, pack)
@@ -75,10 +72,10 @@ def _title(document: Document, pack: BoardPack) -> None:
     document.set_font(FONT, "B", 20)
     document.multi_cell(0, 9, pack.organisation.name, align="L", new_x="LMARGIN", new_y="NEXT")
     document.set_font(FONT, "", 13)
-    meeting = (f"The last board meeting was on {_day(pack.last_meeting.held_on)}."
+    meeting = (f"The last board meeting was on {short_date(pack.last_meeting.held_on)}."
                if pack.last_meeting else "No board meeting has been recorded yet.")
     summary = pack.summary
-    document.multi_cell(0, 6.5, f"Board pack: inspection recommendations, as of {_day(pack.today)}. {meeting}",
+    document.multi_cell(0, 6.5, f"Board pack: inspection recommendations, as of {short_date(pack.today)}. {meeting}",
                         align="L", new_x="LMARGIN", new_y="NEXT")
     document.paragraph(
         f"{summary.total} actions: {summary.done} completed or verified, {summary.open} open, "
@@ -103,11 +100,11 @@ def _exceptions(document: Document, pack: BoardPack) -> None:
         document.paragraph("Nothing is overdue, at risk or blocked, and no decision is waiting.")
         return
     decisions = [[_action_name(change.action), owners_text(change.action),
-                  f"More time: from {_day(change.due_on_before)} to {_day(change.requested_due_on)}. "
+                  f"More time: from {short_date(change.due_on_before)} to {short_date(change.requested_due_on)}. "
                   f"{_short(change.reason, 200)}"] for change in changes.awaiting_decision]
     decisions += [[_action_name(action), owners_text(action),
                    "Sign off as verified (completed"
-                   + (f" {_day(local_date(action.completed_at))}" if action.completed_at else "") + ")"]
+                   + (f" {short_date(local_date(action.completed_at))}" if action.completed_at else "") + ")"]
                   for action in changes.awaiting_sign_off]
     if decisions:
         document.heading(f"Decisions needed ({len(decisions)})", 12, 0)
@@ -120,7 +117,7 @@ def _exceptions(document: Document, pack: BoardPack) -> None:
         document.heading(title, 12, 1, room=20)
         document.table_of(headings, [[
             f"{recommendation_name(row)}: {_short(row.step or row.recommendation, 50)}", row.owners,
-            _day(row.due_on), str(row.days_overdue) if row.days_overdue else "",
+            short_date(row.due_on), str(row.days_overdue) if row.days_overdue else "",
             row.status.label + (f"\n{row.flag}" if row.flag else ""), f"{row.rag.colour.capitalize()}: {row.rag.reason}",
             _latest(row, 160)] for row in rows], widths, size=8, numeric_columns=(3,),
             styles=[{5: rag_style(row.rag.colour)} for row in rows])
@@ -130,7 +127,7 @@ def _exceptions(document: Document, pack: BoardPack) -> None:
                            "so no reminder will reach anyone. Give the roles a holder on the Roles page.")
         document.table_of(["Recommendation", "Owner", "Deadline", "Status"], [[
             f"{recommendation_name(row)}: {_short(row.step or row.recommendation, 50)}", row.owners,
-            _day(row.due_on), row.status.label] for row in unheard], (10, 6, 2.6, 2.4), size=8)
+            short_date(row.due_on), row.status.label] for row in unheard], (10, 6, 2.6, 2.4), size=8)
 
 
 def _action_name(action) -> str:
@@ -140,7 +137,7 @@ def _action_name(action) -> str:
 
 
 def _latest(row: PackRow, limit: int) -> str:
-    return (f"{_day(row.latest_update_on)}: " if row.latest_update_on else "") + _short(row.latest_update, limit)
+    return (f"{short_date(row.latest_update_on)}: " if row.latest_update_on else "") + _short(row.latest_update, limit)
 
 
 def _summary(document: Document, pack: BoardPack) -> None:
@@ -169,7 +166,7 @@ def _summary(document: Document, pack: BoardPack) -> None:
     document.heading("Progress per report", 12)
     document.table_of(
         ["Report", "Published", "Actions", "Completed or verified", "Overdue"],
-        [[report.title, _day(report.published), str(report.total), f"{report.done} ({report.percent_done}%)",
+        [[report.title, short_date(report.published), str(report.total), f"{report.done} ({report.percent_done}%)",
           str(report.overdue)] for report in summary.reports] or [["No reports yet", "", "", "", ""]],
         (8, 2, 1.3, 2.2, 1.3), numeric_columns=(2, 3, 4))
 
@@ -205,16 +202,16 @@ def _chart(document: Document, pack: BoardPack, *, x: float, y: float, width: fl
 
 def _changes(document: Document, changes: MeetingChanges, since: date | None) -> None:
     document.start_section("Since the last meeting")
-    title = f"Since the last meeting ({_day(since)})" if since else "Changes so far (no meeting recorded yet)"
+    title = f"Since the last meeting ({short_date(since)})" if since else "Changes so far (no meeting recorded yet)"
     document.heading(title, 16, 4)
     document.paragraph(f"{len(changes.updates)} updates, {len(changes.status_changes)} status changes, "
                        f"{len(changes.new_actions)} new actions, {len(changes.deadline_requests)} requests for more "
-                       f"time, up to {_day(changes.until)}. Requests and sign-offs waiting for the board are on "
+                       f"time, up to {short_date(changes.until)}. Requests and sign-offs waiting for the board are on "
                        "page 1.")
     document.heading("Status changes", 12)
     if changes.status_changes:
         document.table_of(["Date", "Recommendation", "From", "To", "By", "Note"], [
-            [_day(local_date(update.created_at)), _action_name(update.action), update.status_before.label,
+            [short_date(local_date(update.created_at)), _action_name(update.action), update.status_before.label,
              update.status_after.label, update.author_name, _short(update.note, 300)]
             for update in reversed(changes.status_changes)], (1.8, 6, 1.7, 1.7, 2.3, 5))
     else:
@@ -222,7 +219,7 @@ def _changes(document: Document, changes: MeetingChanges, since: date | None) ->
     if changes.deadline_decisions:
         document.heading("Deadline changes decided", 12)
         document.table_of(["Recommendation", "From", "To", "Decision", "Note"], [
-            [_action_name(change.action), _day(change.due_on_before), _day(change.requested_due_on),
+            [_action_name(change.action), short_date(change.due_on_before), short_date(change.requested_due_on),
              change.status.value.capitalize(), _short(change.decision_note or "", 300)]
             for change in changes.deadline_decisions], (7, 1.8, 1.8, 1.6, 5))
 
@@ -245,13 +242,13 @@ def _recommendations(document: Document, pack: BoardPack) -> None:
                 document.table_of(headings, rows, widths, size=8, styles=styles)
                 rows, styles = [], []
             current_report = row.report_title
-            document.heading(f"{row.report_title} (published {_day(row.published)})", 12)
+            document.heading(f"{row.report_title} (published {short_date(row.published)})", 12)
         text = _short(row.recommendation, 600)
         if row.step:
             text = f"Step {row.reference}: {_short(row.step, 300)}\n(under: {_short(row.recommendation, 200)})"
-        deadline = _day(row.due_on)
+        deadline = short_date(row.due_on)
         if row.due_on != row.original_due_on:
-            deadline += f" (was {_day(row.original_due_on)})"
+            deadline += f" (was {short_date(row.original_due_on)})"
         status = row.status.label + (f"\n{row.flag}" if row.flag else "")
         rows.append([row.reference or row.number, text, row.owners, deadline, status,
                      f"{row.rag.colour.capitalize()}: {row.rag.reason}", _latest(row, 400), row.changes])

@@ -3,12 +3,10 @@ recommendations an earlier inspection asked before, saying which were once signe
 
 from __future__ import annotations
 
+from ..clock import short_date
 from ..services.board_pack import BoardPack
 from .document import Document
 
-
-def _day(value) -> str:
-    return value.strftime("%-d %b %Y") if value else "Not set"
 
 
 def repeats_pdf_section(document: Document, pack: BoardPack) -> None:
@@ -23,7 +21,7 @@ def repeats_pdf_section(document: Document, pack: BoardPack) -> None:
     document.table_of(
         ["Recommendation", "Owner", "Deadline", "Status", "Asked before"],
         [[f"{row.recommendation_name[:1].upper()}{row.recommendation_name[1:]}: {_short(row.recommendation, 50)}",
-          row.owners, _day(row.due_on), row.status.label,
+          row.owners, short_date(row.due_on), row.status.label,
           ("ONCE SIGNED OFF AS COMPLETE. " if row.once_signed_off else "") + _short(row.earlier_text, 300)]
          for row in pack.repeats],
         (8.0, 4.2, 2.0, 2.2, 9.4), size=8)

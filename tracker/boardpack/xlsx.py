@@ -3,54 +3,17 @@ filters, so a board officer can sort and slice without retyping anything."""
 
 from __future__ import annotations
 
-from datetime import date
-from io import BytesIO
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
+from ..clock import local_date, short_date
+from ..exports import Sheet, xlsx_bytes
 from ..models import Status
-from ..clock import local_date
 from ..services.board_pack import BoardPack, owners_text
 from .chart import SERIES
 from .columns import ACTION_COLUMNS, action_values
 
-DATE_FORMAT = "d mmm yyyy"
 WIDE = 60
 
 
-def _put(sheet: Worksheet, row: int, column: int, value) -> None:
-    cell = sheet.cell(row=row, column=column)
-    if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.data_type = "s"  # text that starts with "=" stays text, never becomes a formula
-    else:
-        cell.value = value
-        if isinstance(value, date):
-            cell.number_format = DATE_FORMAT
-
-
-def _table(sheet: Worksheet, headings: list[str] | tuple[str, ...], rows, widths: dict[int, int] | None = None) -> None:
-    """Headings in bold on row 1, frozen, with a filter over the whole table."""
-    for column, heading in enumerate(headings, start=1):
-        _put(sheet, 1, column, heading)
-        sheet.cell(row=1, column=column).font = Font(bold=True)
-    count = 0
-    for count, values in enumerate(rows, start=2):
-        for column, value in enumerate(values, start=1):
-            _put(sheet, count, column, value)
-    last_row = max(count, 1)
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headings))}{last_row}"
-    sheet.freeze_panes = "A2"
-    for column, heading in enumerate(headings, start=1):
-        width = (widths or {}).get(column, max(12, min(len(heading) + 2, 30)))
-        sheet.column_dimensions[get_column_letter(column)].width = width
-
-
-def _exceptions(workbook: Workbook, pack: BoardPack) -> None:
+def _exceptions(pack: BoardPack) -> Sheet:
     """The PDF's page 1: decisions waiting, then overdue, then at risk or blocked."""
     from .pdf import exception_rows
     from .repeats import repeat_exception_rows
@@ -59,7 +22,7 @@ def _exceptions(workbook: Workbook, pack: BoardPack) -> None:
     changes = pack.changes
     rows = [["Decision: more time", change.action_id, change.action.recommendation.full_name,
              owners_text(change.action), change.due_on_before, None, change.action.status.label, "", "",
-             f"Asked for {change.requested_due_on:%-d %b %Y}: {change.reason}"]
+             f"Asked for {short_date(change.requested_due_on)}: {change.reason}"]
             for change in changes.awaiting_decision]
     rows += [["Decision: sign off", action.id, action.recommendation.full_name, owners_text(action),
               action.due_on, None, action.status.label, "", "", "Completed, awaiting sign-off"]
@@ -72,72 +35,53 @@ def _exceptions(workbook: Workbook, pack: BoardPack) -> None:
               row.days_overdue or None, row.status.label, row.rag.colour.capitalize(), row.rag.reason,
               "Nobody holds the owner roles: give them a holder on the Roles page"]
              for row in pack.rows if row.nobody_reminded]
-    _table(workbook.create_sheet("Exceptions"),
-           ["Exception", "Action ID", "Recommendation", "Owners", "Deadline", "Days overdue", "Status", "RAG",
-            "RAG reason", "Detail"], rows, {1: 24, 3: 40, 4: 30, 9: 30, 10: WIDE})
+    return Sheet("Exceptions",
+                 ["Exception", "Action ID", "Recommendation", "Owners", "Deadline", "Days overdue", "Status", "RAG",
+                  "RAG reason", "Detail"], rows, {1: 24, 3: 40, 4: 30, 9: 30, 10: WIDE})
 
 
 def board_pack_xlsx(pack: BoardPack) -> bytes:
-    workbook = Workbook()
-    about = workbook.active
-    about.title = "About"
-    for row, (label, value) in enumerate([
-        ("Organisation", pack.organisation.name),
-        ("Board pack as of", pack.today),
-        ("Last board meeting", pack.last_meeting.held_on if pack.last_meeting else "None recorded"),
-        ("Sheets", "Exceptions (what needs the board now, as on page 1 of the PDF); Summary; Reports; Owners; "
-                   "Actions (one row per action); Since last meeting; Progress over time"),
-    ], start=1):
-        _put(about, row, 1, label)
-        about.cell(row=row, column=1).font = Font(bold=True)
-        _put(about, row, 2, value)
-    about.column_dimensions["A"].width = 22
-    about.column_dimensions["B"].width = 80
-
-    _exceptions(workbook, pack)
-    summary = pack.summary
-    _table(workbook.create_sheet("Summary"), ["Figure", "Actions"], summary.as_rows(), {1: 32, 2: 10})
-    _table(workbook.create_sheet("Reports"),
-           ["Report ID", "Report", "Published", "Actions", "Completed or verified", "Per cent done", "Overdue"],
-           [[report.report_id, report.title, report.published, report.total, report.done, report.percent_done,
-             report.overdue] for report in summary.reports], {2: WIDE})
-
-    _table(workbook.create_sheet("Owners"), ["Role ID", "Owner", "Held by", "Actions", "Open", "Overdue"],
-           [[load.role_id, load.role, load.holder or "", load.total, load.open, load.overdue]
-            for load in summary.owners],
-           {2: 40, 3: 30})
-    actions = workbook.create_sheet("Actions")
-    _table(actions, ACTION_COLUMNS, (action_values(row) for row in pack.rows),
-           {2: 30, 5: WIDE, 6: 30, 7: 30, 13: 30, 16: WIDE, 17: 40})
-    for row in actions.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-
-    changes = pack.changes
-    _table(workbook.create_sheet("Since last meeting"),
-           ["What", "Action ID", "Recommendation number", "Action", "Owners", "Date", "Detail"],
-           [*(["Deadline change awaiting decision", change.action_id, change.action.recommendation.number,
-               change.action.description, owners_text(change.action), local_date(change.requested_at),
-               f"{change.due_on_before:%-d %b %Y} to {change.requested_due_on:%-d %b %Y}: {change.reason}"]
-              for change in changes.awaiting_decision),
-             *(["Completed, awaiting sign-off", action.id, action.recommendation.number, action.description,
-                owners_text(action), local_date(action.completed_at) if action.completed_at else None, ""]
-               for action in changes.awaiting_sign_off),
-             *(["Status change" if update.status_before is not update.status_after else "Update",
-                update.action_id, update.action.recommendation.number, update.action.description,
-                owners_text(update.action), local_date(update.created_at),
-                (f"{update.status_before.label} to {update.status_after.label.lower()}. "
-                 if update.status_before is not update.status_after else "") + f"{update.author_name}: {update.note}"]
-               for update in reversed(changes.updates)),
-             *(["New action", action.id, action.recommendation.number, action.description, owners_text(action),
-                local_date(action.created_at), ""] for action in changes.new_actions)],
-           {1: 32, 4: WIDE, 5: 30, 7: WIDE})
-
-    _table(workbook.create_sheet("Progress over time"),
-           ["Day", *(status.label for status in SERIES), "Withdrawn"],
-           [[point.day, *(point.by_status[status] for status in SERIES),
-             point.by_status[Status.WITHDRAWN]] for point in pack.progress])
-
-    output = BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    summary, changes = pack.summary, pack.changes
+    return xlsx_bytes([
+        Sheet("About", (), [
+            ("Organisation", pack.organisation.name),
+            ("Board pack as of", pack.today),
+            ("Last board meeting", pack.last_meeting.held_on if pack.last_meeting else "None recorded"),
+            ("Sheets", "Exceptions (what needs the board now, as on page 1 of the PDF); Summary; Reports; Owners; "
+                       "Actions (one row per action); Since last meeting; Progress over time"),
+        ], {1: 22, 2: 80}, labels=True),
+        _exceptions(pack),
+        Sheet("Summary", ["Figure", "Actions"], summary.as_rows(), {1: 32, 2: 10}),
+        Sheet("Reports",
+              ["Report ID", "Report", "Published", "Actions", "Completed or verified", "Per cent done", "Overdue"],
+              [[report.report_id, report.title, report.published, report.total, report.done, report.percent_done,
+                report.overdue] for report in summary.reports], {2: WIDE}),
+        Sheet("Owners", ["Role ID", "Owner", "Held by", "Actions", "Open", "Overdue"],
+              [[load.role_id, load.role, load.holder or "", load.total, load.open, load.overdue]
+               for load in summary.owners],
+              {2: 40, 3: 30}),
+        Sheet("Actions", ACTION_COLUMNS, (action_values(row) for row in pack.rows),
+              {2: 30, 5: WIDE, 6: 30, 7: 30, 13: 30, 16: WIDE, 17: 40}, wrap=True),
+        Sheet("Since last meeting",
+              ["What", "Action ID", "Recommendation number", "Action", "Owners", "Date", "Detail"],
+              [*(["Deadline change awaiting decision", change.action_id, change.action.recommendation.number,
+                  change.action.description, owners_text(change.action), local_date(change.requested_at),
+                  f"{short_date(change.due_on_before)} to {short_date(change.requested_due_on)}: {change.reason}"]
+                 for change in changes.awaiting_decision),
+               *(["Completed, awaiting sign-off", action.id, action.recommendation.number, action.description,
+                  owners_text(action), local_date(action.completed_at) if action.completed_at else None, ""]
+                 for action in changes.awaiting_sign_off),
+               *(["Status change" if update.status_before is not update.status_after else "Update",
+                  update.action_id, update.action.recommendation.number, update.action.description,
+                  owners_text(update.action), local_date(update.created_at),
+                  (f"{update.status_before.label} to {update.status_after.label.lower()}. "
+                   if update.status_before is not update.status_after else "")
+                  + f"{update.author_name}: {update.note}"]
+                 for update in reversed(changes.updates)),
+               *(["New action", action.id, action.recommendation.number, action.description, owners_text(action),
+                  local_date(action.created_at), ""] for action in changes.new_actions)],
+              {1: 32, 4: WIDE, 5: 30, 7: WIDE}),
+        Sheet("Progress over time", ["Day", *(status.label for status in SERIES), "Withdrawn"],
+              [[point.day, *(point.by_status[status] for status in SERIES),
+                point.by_status[Status.WITHDRAWN]] for point in pack.progress]),
+    ])

@@ -15,7 +15,6 @@ from .role import Contact, Role, RoleAlias, RoleTenure
 from .file_content import FileContent
 from .types import utc_now
 from .user import User
-from . import visibility  # noqa: F401  (withdrawn imports leave every query)
 
 __all__ = [
     "AccessLevel", "Action", "ActionOwner", "ApiToken", "Evidence", "PartnerLink", "SignInAttempt", "UpdateRevision", "AuditEvent", "BoardMeeting", "DataVersion", "Contact",

@@ -104,7 +104,7 @@ class ActionOwner(db.Model):
 class Action(db.Model):
     """The tracked work for a recommendation.
 
-    Overdue and RAG are derived (see tracker/services/actions.py), never stored. `version` is
+    Overdue and RAG are derived (see tracker/services/rag.py), never stored. `version` is
     bumped on every change so a stale form or API call can be refused rather than merged.
     """
 

@@ -1,6 +1,7 @@
 """A withdrawn import leaves every list, pack, count and reminder run, everywhere at once.
 
-Every ORM query on reports, recommendations and actions gets a criterion that leaves out
+Once `listen()` has been called (`create_app` does), every ORM query on reports,
+recommendations and actions gets a criterion that leaves out
 those of withdrawn reports, so no page, export or job has to remember to. Code that must see
 them (withdrawing itself, the audit trail) asks with `.execution_options(include_withdrawn=True)`.
 """
@@ -21,7 +22,6 @@ _withdrawn_recommendations = (select(_recommendations.c.id)
                               .where(_recommendations.c.report_id.in_(_withdrawn_reports)))
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _leave_out_withdrawn_imports(state: ORMExecuteState) -> None:
     if not state.is_select or state.execution_options.get("include_withdrawn", False):
         return
@@ -32,3 +32,10 @@ def _leave_out_withdrawn_imports(state: ORMExecuteState) -> None:
         with_loader_criteria(Action, lambda cls: cls.recommendation_id.not_in(_withdrawn_recommendations),
                              include_aliases=True),
     )
+
+
+def listen() -> None:
+    """Apply the criterion to every ORM session from now on. `create_app` calls it; a second
+    call changes nothing."""
+    if not event.contains(Session, "do_orm_execute", _leave_out_withdrawn_imports):
+        event.listen(Session, "do_orm_execute", _leave_out_withdrawn_imports)

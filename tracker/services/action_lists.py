@@ -7,16 +7,12 @@ It is all or nothing: if any action refuses, nothing is saved and each refusal i
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
+from ..exports import Sheet, csv_bytes, xlsx_bytes
 from ..extensions import db
 from ..models import Action, Status, User
 from . import ServiceError
@@ -49,45 +45,13 @@ def _values(action: Action, today: date) -> list:
             days_overdue(action, today), action.last_update_at.date() if action.last_update_at else None]
 
 
-def _safe(value):
-    """Text a spreadsheet would run as a formula is kept as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def export_csv(actions: list[Action], today: date) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for action in actions:
-        writer.writerow([_safe(value.isoformat() if isinstance(value, date) else value)
-                         for value in _values(action, today)])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes(COLUMNS, (_values(action, today) for action in actions))
 
 
 def export_xlsx(actions: list[Action], today: date) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Actions"
-    sheet.append(list(COLUMNS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for action in actions:
-        sheet.append([_safe(value) for value in _values(action, today)])
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-            elif isinstance(cell.value, date):
-                cell.number_format = "d mmm yyyy"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(actions) + 1}"
-    sheet.freeze_panes = "A2"
-    for column, width in ((2, 36), (3, 36), (4, 60), (6, 36), (12, 30)):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return xlsx_bytes([Sheet("Actions", COLUMNS, (_values(action, today) for action in actions),
+                             {2: 36, 3: 36, 4: 60, 6: 36, 12: 30})])
 
 
 # --- Bulk status change ------------------------------------------------------------------------
@@ -106,7 +70,7 @@ def bulk_status(actions: list[Action], *, author: User, new_status: Status, note
         raise ServiceError("Select at least one action.")
     if len(actions) > BULK_LIMIT:
         raise ServiceError(f"Select {BULK_LIMIT} actions or fewer at a time.")
-    if new_status in (Status.VERIFIED, Status.WITHDRAWN):
+    if new_status in Status.FINISHED:
         raise ServiceError("Signing off and withdrawing are board decisions, made one action at a time.")
     outcome = BulkOutcome()
     for action in actions:

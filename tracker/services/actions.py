@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy import update as sql_update
 
+from ..clock import long_date
 from ..extensions import db
 from ..models import (
     Action, ActionOwner, Contact, DeadlineChange, DeadlineChangeStatus, Flag, Recommendation, Role, Status,
@@ -114,7 +115,7 @@ def post_update(
         raise InvalidUpdate(
             f"An action that is {status_before.label.lower()} cannot be marked {status_after.label.lower()}.", field="status"
         )
-    if status_before in (Status.VERIFIED, Status.WITHDRAWN) and flag is not KEEP:
+    if status_before in Status.FINISHED and flag is not KEEP:
         raise InvalidUpdate(f"The action is {status_before.label.lower()}; it cannot be flagged.", field="flag")
     flag_reason = flag_reason.strip()
     if flag in (Flag.AT_RISK, Flag.BLOCKED) and not flag_reason:
@@ -212,7 +213,7 @@ def verify_action(action: Action, *, board_member: User, note: str, expected_ver
 def withdraw_action(action: Action, *, by: User, reason: str, board_decision: str, expected_version: int) -> Update:
     """Withdraw an action that no longer applies: it needs a reason and the board's decision."""
     reason, board_decision = reason.strip(), board_decision.strip()
-    if action.status in (Status.VERIFIED, Status.WITHDRAWN):
+    if action.status in Status.FINISHED:
         raise InvalidUpdate(f"The action is already {action.status.label.lower()}.")
     if not reason:
         raise InvalidUpdate("Say why the action is being withdrawn.", field="reason")
@@ -333,7 +334,7 @@ def _check_step_deadline(action: Action, due_on: date, *, offer_move: bool = Fal
             also = (" To ask for more time all the same, also ask for the recommendation's deadline to move: "
                     "the board decides both at once." if offer_move else "")
             raise InvalidUpdate(
-                f"A step's deadline cannot be later than its recommendation's ({limit.strftime('%-d %B %Y')}).{also}"
+                f"A step's deadline cannot be later than its recommendation's ({long_date(limit)}).{also}"
             )
 
 
@@ -351,7 +352,7 @@ def add_plan_step(recommendation: Recommendation, *, title: str, owners: list[Ro
     limit = recommendation_due_on(recommendation)
     if due_on > limit:
         raise InvalidUpdate(
-            f"A step's deadline cannot be later than its recommendation's ({limit.strftime('%-d %B %Y')})."
+            f"A step's deadline cannot be later than its recommendation's ({long_date(limit)})."
         )
     organisation_id = recommendation.report.organisation_id
     if any(role.organisation_id != organisation_id for role in owners):
@@ -429,7 +430,7 @@ def recommendation_progress(recommendation: Recommendation) -> Progress:
     """How far a recommendation has got: its actions done (completed or verified) out of all
     that still count (withdrawn steps do not)."""
     counted = [action for action in recommendation.actions if action.status is not Status.WITHDRAWN]
-    done = sum(action.status in (Status.COMPLETED, Status.VERIFIED) for action in counted)
+    done = sum(action.status in Status.DONE for action in counted)
     return Progress(done, len(counted))
 
 

@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..clock import long_date
 from ..extensions import db
 from ..models import Action, Recommendation, RepeatLink, RepeatState, Report, Status, utc_now
 from . import ServiceError
@@ -198,7 +199,7 @@ def outcome(recommendation: Recommendation) -> str:
     if action is None:
         return "No action was tracked"
     if action.verified_at is not None:
-        return f"{action.status.label} on {action.verified_at:%-d %B %Y}"
+        return f"{action.status.label} on {long_date(action.verified_at)}"
     return action.status.label
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..clock import local_time
+from ..clock import local_time, long_date
 from ..models import Action, Evidence, Recommendation, RepeatLink, RepeatState, Status, Update
 from .asked_before import earlier_recommendations, links_of, suggest
 
@@ -40,14 +40,14 @@ class Panel:
 
 
 def _day(moment) -> str:
-    return f"{local_time(moment):%-d %B %Y}"
+    return long_date(local_time(moment))
 
 
 def story(recommendation: Recommendation) -> EarlierStory:
     action = recommendation.actions[0] if recommendation.actions else None
     if action is None:
         return EarlierStory(None, "No action was tracked for it.")
-    deadline = f"{action.due_on:%-d %B %Y}"
+    deadline = long_date(action.due_on)
     if action.completed_at is not None:
         done_on = local_time(action.completed_at).date()
         late = (done_on - action.due_on).days

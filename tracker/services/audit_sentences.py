@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from ..clock import long_date, long_date_time
 from ..models import Flag, Status
 
 
@@ -48,7 +49,7 @@ def _day(value: Any) -> str:
             value = date.fromisoformat(value[:10]) if len(value) <= 10 else datetime.fromisoformat(value)
         except ValueError:
             return value
-    return value.strftime("%-d %B %Y")
+    return long_date(value)
 
 
 def _moment(value: Any, zone: ZoneInfo) -> str:
@@ -61,7 +62,7 @@ def _moment(value: Any, zone: ZoneInfo) -> str:
             return value
     if value.tzinfo is not None:
         value = value.astimezone(zone)
-    return value.strftime("%-d %B %Y at %-I:%M") + value.strftime("%p").lower()
+    return long_date_time(value)
 
 
 def _quote(text: Any, limit: int = 300) -> str:

@@ -12,24 +12,23 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from ..clock import end_of_day
 from ..extensions import db
 from ..models import Action, ActionOwner, Organisation, Recommendation, Report, Role, Status, Update
-from .rag import RAG_COLOURS, rag_colour_sql
+from .rag import RAG_COLOURS, due_within_sql, overdue_sql, rag_colour_sql
 
 DUE_SOON_DAYS = (30, 90)
 
 
 def _deadline_band_sql(today: date):
     """"overdue", "30" (due in the next 30 days), "90" (in 31 to 90 days) or "later"/closed."""
-    is_open = Action.status.in_(Status.OPEN)
     return case(
-        (and_(is_open, Action.due_on < today), "overdue"),
-        (and_(is_open, Action.due_on <= today + timedelta(days=DUE_SOON_DAYS[0])), "30"),
-        (and_(is_open, Action.due_on <= today + timedelta(days=DUE_SOON_DAYS[1])), "90"),
+        (overdue_sql(today), "overdue"),
+        (due_within_sql(DUE_SOON_DAYS[0], today), "30"),
+        (due_within_sql(DUE_SOON_DAYS[1], today), "90"),
         else_="later",
     )
 
@@ -137,7 +136,7 @@ def _owner_loads(organisation: Organisation, today: date) -> list[OwnerLoad]:
     is_open = Action.status.in_(Status.OPEN)
     per_owner = (
         select(ActionOwner.role_id.label("role_id"), case((is_open, 1), else_=0).label("open"),
-               case((and_(is_open, Action.due_on < today), 1), else_=0).label("overdue"))
+               case((overdue_sql(today), 1), else_=0).label("overdue"))
         .join(Action, Action.id == ActionOwner.action_id)
         .where(Action.organisation_id == organisation.id)
         .subquery()
@@ -157,7 +156,7 @@ def _owner_loads(organisation: Organisation, today: date) -> list[OwnerLoad]:
 def _report_progress(organisation: Organisation, today: date) -> list[ReportProgress]:
     per_action = (
         select(Recommendation.report_id.label("report_id"), Action.status.label("status"),
-               case((and_(Action.status.in_(Status.OPEN), Action.due_on < today), 1), else_=0).label("overdue"))
+               case((overdue_sql(today), 1), else_=0).label("overdue"))
         .join(Recommendation, Recommendation.id == Action.recommendation_id)
         .where(Action.organisation_id == organisation.id)
         .subquery()

@@ -19,14 +19,12 @@ from datetime import date
 from flask import current_app, render_template
 from sqlalchemy import select
 
+from ..clock import long_date
 from ..extensions import db
 from ..models import Action, ActionOwner, Contact, DeadlineChange, DeadlineChangeStatus, Organisation, Role, Status, User
 from . import daily, notifications, outgoing
 from .reminder_plan import _holders
 
-
-def _day(value: date) -> str:
-    return value.strftime("%-d %B %Y")
 
 
 def _label(action: Action) -> str:
@@ -68,8 +66,8 @@ def tell_decision(change: DeadlineChange) -> list[str]:
                greeting=(daily.greeting(person) if isinstance(person, Contact) else f"Dear {person.name},") or "Hello,",
                action=action, change=change, approved=approved, verdict=verdict,
                decided_by=change.decided_by.name if change.decided_by else "The board",
-               due_on=_day(action.due_on), requested_due_on=_day(change.requested_due_on),
-               due_on_before=_day(change.due_on_before), organisation_name=action.organisation.name,
+               due_on=long_date(action.due_on), requested_due_on=long_date(change.requested_due_on),
+               due_on_before=long_date(change.due_on_before), organisation_name=action.organisation.name,
                action_url=f"{base}/actions/{action.id}")
     return list(people)
 
@@ -103,7 +101,7 @@ def welcome_role_holder(role: Role, *, given_by: str, today: date) -> Welcome | 
     overdue = [action for action in actions if action.due_on < today]
     upcoming = [action for action in actions if action.due_on >= today]
     base = current_app.config["BASE_URL"]
-    lines = [dict(label=_label(action), due_on=_day(action.due_on), overdue=action.due_on < today,
+    lines = [dict(label=_label(action), due_on=long_date(action.due_on), overdue=action.due_on < today,
                   description=action.description, url=f"{base}/actions/{action.id}") for action in overdue + upcoming]
     email = holder.email.strip().lower()
     organisation = role.organisation

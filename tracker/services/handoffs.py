@@ -27,6 +27,7 @@ from flask import current_app, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..clock import long_date
 from ..extensions import db
 from ..models import (
     AccessLevel, Action, ActionOwner, Contact, DeadlineChange, DeadlineChangeStatus, Membership, Organisation,
@@ -69,9 +70,6 @@ def _label(action: Action) -> str:
         label += f" ({action.title if len(action.title) <= 60 else action.title[:57].rstrip() + '...'})"
     return label
 
-
-def _day(value: date) -> str:
-    return value.strftime("%-d %B %Y")
 
 
 # --- Who hears -------------------------------------------------------------------------------
@@ -166,7 +164,7 @@ def _for_board(organisation: Organisation, people: _People, base: str) -> list[H
             found.append(Handoff(
                 f"handoff:deadline-request:{change.id}:{person.email}", organisation, person, BOARD,
                 f"{_label(change.action)} for {organisation.name}: {who} asks for more time, from "
-                f"{_day(change.due_on_before)} to {_day(change.requested_due_on)}{also}",
+                f"{long_date(change.due_on_before)} to {long_date(change.requested_due_on)}{also}",
                 f"Why: {change.reason}", url))
         for action in completed:
             done = action.completed_at.isoformat() if action.completed_at else "unknown"

@@ -1,5 +1,6 @@
-"""The import journey between upload and save: the uploaded bytes are staged on disk under a
-signed token (nothing goes in the database until the manager confirms), and the reviewed
+"""The import journey between upload and save: the uploaded bytes are staged in the file store
+(services/files.py: on disk, or in the database with the database store) under a signed token;
+no report, recommendation or action is saved until the manager confirms, and the reviewed
 items are plain values the review screen edits.
 """
 

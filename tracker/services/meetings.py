@@ -10,7 +10,7 @@ from functools import cached_property
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..clock import end_of_day, local_time, start_of_day
+from ..clock import end_of_day, local_time, long_date, short_date, start_of_day
 from ..extensions import db
 from ..models import (
     Action, ActionOwner, DeadlineChange, DeadlineChangeStatus, Organisation, Recommendation, Role, Status, Update, User,
@@ -56,7 +56,7 @@ def record_meeting(
     if held_on > today:
         raise ServiceError("A meeting can only be recorded once it has taken place: the date is in the future.")
     if db.session.scalar(select(BoardMeeting.id).filter_by(organisation_id=organisation.id, held_on=held_on)):
-        raise ServiceError(f"A meeting on {held_on.strftime('%-d %B %Y')} is already recorded.")
+        raise ServiceError(f"A meeting on {long_date(held_on)} is already recorded.")
     # PostgreSQL refuses NUL characters in text; a pasted one would otherwise be a server error.
     attendees, notes, decisions = (value.replace("\x00", "").strip() for value in (attendees, notes, decisions))
     if not attendees:
@@ -128,11 +128,11 @@ class MeetingChanges:
                 notes += 1
             else:
                 parts.append(f"{update.status_before.label} to {update.status_after.label.lower()} "
-                             f"({local_time(update.created_at).strftime('%-d %b %Y')})")
+                             f"({short_date(local_time(update.created_at))})")
         if notes:
             parts.append(f"{notes} progress update{'s' if notes != 1 else ''}")
         for change in found["requests"]:
-            parts.append(f"more time asked for: to {change.requested_due_on.strftime('%-d %b %Y')}")
+            parts.append(f"more time asked for: to {short_date(change.requested_due_on)}")
         for change in found["decisions"]:
             parts.append(f"deadline change {change.status.value}")
         return "; ".join(parts) or "No change"

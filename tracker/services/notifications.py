@@ -93,8 +93,9 @@ def reference_for(notification: Notification) -> str:
 def deliver_pending(*, today: date | None = None, actor: Actor = "scheduler", limit: int | None = None) -> DeliveryResult:
     """Send every pending email whose time has come, committing after each one.
 
-    This is the one service that commits, by design: each email is its own transaction, so an
-    email leaves only after its row was committed as pending, is marked sent only after the
+    It commits, by design, as the outbox's other senders do (`outgoing.send_now`, and
+    `reminders.send_reminders`, which delivers through this): each email is its own
+    transaction, so an email leaves only after its row was committed as pending, is marked sent only after the
     mail server accepted it, and a crash part way through loses nothing that was recorded.
     The current transaction is committed first, so nothing half-done is ever sent.
 

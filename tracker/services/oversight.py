@@ -17,6 +17,7 @@ from sqlalchemy import Select, case, func, select
 from ..extensions import db
 from ..models import Action, BoardMeeting, Flag, Organisation, Recommendation, Report, Status
 from .queries import ActionFilters, filter_actions, report_criteria
+from .rag import overdue_sql
 from .unheard import unheard_condition
 
 SORTS = ("name", "open", "done", "overdue", "at_risk", "oldest_overdue", "last_update", "next_meeting")
@@ -52,10 +53,10 @@ def comparison(organisation_ids: list[int] | None, filters: ActionFilters, today
         select(Action.organisation_id,
                func.count(Action.id).filter(Action.status != Status.WITHDRAWN),
                func.count(Action.id).filter(is_open),
-               func.count(Action.id).filter(Action.status.in_((Status.COMPLETED, Status.VERIFIED))),
-               func.count(Action.id).filter(is_open, Action.due_on < today),
+               func.count(Action.id).filter(Action.status.in_(Status.DONE)),
+               func.count(Action.id).filter(overdue_sql(today)),
                func.count(Action.id).filter(is_open, Action.flag.in_((Flag.AT_RISK, Flag.BLOCKED))),
-               func.min(case((Action.due_on < today, Action.due_on))).filter(is_open),
+               func.min(case((overdue_sql(today), Action.due_on))),
                func.max(Action.last_update_at))
         .group_by(Action.organisation_id))
     statement = _filtered(statement, filters, today)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Action, ActionOwner, Organisation, Recommendation, Report
-from ..plans.export import ExportRow
+from ..exports.plan import ExportRow
 
 
 def plan_rows(organisation: Organisation, report: Report | None = None) -> list[ExportRow]:

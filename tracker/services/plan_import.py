@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import select
 
+from ..clock import long_date
 from ..extensions import db
 from ..models import (
     Action, ActionOwner, AuditEvent, DatePrecision, Flag, Organisation, OwnerSource, Recommendation, Report, Role,
@@ -32,7 +33,6 @@ from .plan_matching import (
 )
 
 IMPORTED_EVENT = "plan.imported"
-STATUS_ORDER = ["not_started", "in_progress", "completed", "verified"]
 
 
 @dataclass
@@ -88,7 +88,7 @@ def _deadlines(preview: Preview, item: PlanRecommendation) -> None:
     if item.number in preview.matches:
         due_on = recommendation_due_on(preview.matches[item.number])
         if own is not None and own.deadline is not None and own.deadline != due_on:
-            own.notes.append(f"The report's deadline ({due_on:%-d %B %Y}) is kept for the recommendation.")
+            own.notes.append(f"The report's deadline ({long_date(due_on)}) is kept for the recommendation.")
     else:
         candidates = [row.deadline for row in item.steps if row.deadline is not None]
         due_on = own.deadline if own is not None and own.deadline else max(candidates, default=None)
@@ -99,9 +99,9 @@ def _deadlines(preview: Preview, item: PlanRecommendation) -> None:
     preview.due_on[item.number] = due_on
     for row in item.steps:
         if row.deadline is None:
-            row.notes.append(f"No deadline: it takes its recommendation's, {due_on:%-d %B %Y}.")
+            row.notes.append(f"No deadline: it takes its recommendation's, {long_date(due_on)}.")
         elif row.deadline > due_on:
-            row.problems.append(f"The deadline is later than the recommendation's ({due_on:%-d %B %Y}). "
+            row.problems.append(f"The deadline is later than the recommendation's ({long_date(due_on)}). "
                                 "A step must finish by then.")
         preview.step_due_on[row.line] = row.deadline or due_on
 
@@ -113,7 +113,7 @@ def _imported_before(organisation: Organisation, sha256: str, fingerprint: str) 
         after = event.after or {}
         if after.get("sha256") == sha256 or after.get("fingerprint") == fingerprint:
             when = event.occurred_at.astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"]))
-            return (f"This plan was already imported on {when:%-d %B %Y} (from \u201c{after.get('filename')}\u201d). "
+            return (f"This plan was already imported on {long_date(when)} (from \u201c{after.get('filename')}\u201d). "
                     "Importing it again would create every action twice.")
     return None
 
@@ -167,7 +167,7 @@ def preview_plan(organisation: Organisation, data: bytes, filename: str, today: 
         for phrase in row.owners:
             if phrase not in preview.owners:
                 preview.owners[phrase] = match_owner_phrase(phrase, roles, owner_choices.get(choice_key(phrase)))
-        if row.status == "verified":
+        if row.status == Status.VERIFIED:
             row.notes.append("The sheet says it is signed off: it is imported as completed, and waits for the "
                              "board to sign it off in the tracker.")
     if report is not None:
@@ -221,11 +221,11 @@ def _first_update(action: Action, status: str, flag: str | None, note: str | Non
     """The plan's latest progress as the action's first update, dated when the plan says and
     credited to the sheet (never to whoever imports it). Nothing imported is signed off: the
     board signs off in the tracker."""
-    if status == "not_started" and not note and flag is None:
+    if status == Status.NOT_STARTED and not note and flag is None:
         return
     zone = ZoneInfo(current_app.config["TRACKER_TIMEZONE"])
     when = (datetime.combine(on, time(12), zone).astimezone(ZoneInfo("UTC")) if on and on < today else utc_now())
-    action.status = Status("completed" if status == "verified" else status)
+    action.status = Status.COMPLETED if status == Status.VERIFIED else Status(status)
     action.flag = Flag(flag) if flag else None
     action.flag_reason = f"Marked {Flag(flag).value.replace('_', ' ')} on the imported plan." if flag else None
     if action.status is Status.COMPLETED:
@@ -258,9 +258,9 @@ def _roles_for(preview: Preview, rows: list[PlanRow], actor: Actor) -> dict[str,
 
 def _derived_status(rows: list[PlanRow]) -> str:
     statuses = [row.status for row in rows]
-    if statuses and all(status in ("completed", "verified") for status in statuses):
-        return "completed"
-    return "in_progress" if any(status != "not_started" for status in statuses) else "not_started"
+    if statuses and all(status in Status.DONE for status in statuses):
+        return Status.COMPLETED
+    return Status.IN_PROGRESS if any(status != Status.NOT_STARTED for status in statuses) else Status.NOT_STARTED
 
 
 def save_plan(preview: Preview, *, actor: Actor, skip_refused: bool = False) -> Report:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -15,7 +15,7 @@ from ..models import (
     Update, RepeatLink,
 )
 from .asked_before import repeated_recommendation_ids
-from .rag import RAG_COLOURS, rag_condition
+from .rag import RAG_COLOURS, due_within_sql, overdue_sql, rag_condition
 from .unheard import unheard_condition
 
 DASHBOARD_LIMIT = 10
@@ -63,8 +63,8 @@ def dashboard(today: date, *, due_within: int = 30, repeats_only: bool = False) 
     total. One statement counts all three; each non-empty list then takes its ids, and one
     loader fills in every action shown."""
     conditions = {
-        "overdue": Action.due_on < today,
-        "due_soon": and_(Action.due_on >= today, Action.due_on <= today + timedelta(days=due_within)),
+        "overdue": overdue_sql(today),
+        "due_soon": due_within_sql(due_within, today),
     }
     if role_ids := permissions.roles_held_by_current_user():
         conditions["my_actions"] = Action.id.in_(select(ActionOwner.action_id).where(ActionOwner.role_id.in_(role_ids)))
@@ -220,10 +220,9 @@ def filter_actions(statement: Select, filters: ActionFilters, today: date) -> Se
         statement = statement.where(Action.recommendation_id.in_(
             select(Recommendation.id).where(Recommendation.report_id == filters.report)))
     if filters.overdue:
-        statement = statement.where(Action.status.in_(Status.OPEN), Action.due_on < today)
+        statement = statement.where(overdue_sql(today))
     if filters.due_within is not None:
-        statement = statement.where(Action.status.in_(Status.OPEN), Action.due_on >= today,
-                                    Action.due_on <= today + timedelta(days=filters.due_within))
+        statement = statement.where(due_within_sql(filters.due_within, today))
     if filters.rag in RAG_COLOURS:
         statement = statement.where(rag_condition(filters.rag, today))
     if filters.open_only:

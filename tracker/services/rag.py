@@ -76,14 +76,25 @@ def rag_colour_sql(today: date) -> ColumnElement[str]:
     return case(
         (Action.status.in_(Status.DONE), "green"),
         (Action.status == Status.WITHDRAWN, "grey"),
-        (Action.due_on < today, "red"),
+        (overdue_sql(today), "red"),
         (Action.flag == Flag.BLOCKED, "red"),
         (Action.flag == Flag.AT_RISK, "amber"),
         (Action.due_on == today, "amber"),
-        (and_(Action.status == Status.NOT_STARTED,
-              Action.due_on <= today + timedelta(days=AMBER_NOT_STARTED_DAYS)), "amber"),
+        (and_(Action.status == Status.NOT_STARTED, due_within_sql(AMBER_NOT_STARTED_DAYS, today)), "amber"),
         else_="green",
     )
+
+
+def overdue_sql(today: date) -> ColumnElement[bool]:
+    """Open actions past their deadline: `is_overdue` as SQL, the one definition every count,
+    list and filter of overdue actions uses."""
+    return and_(Action.status.in_(Status.OPEN), Action.due_on < today)
+
+
+def due_within_sql(days: int, today: date) -> ColumnElement[bool]:
+    """Open actions due from today up to `days` days ahead (today and the last day included)."""
+    return and_(Action.status.in_(Status.OPEN), Action.due_on >= today,
+                Action.due_on <= today + timedelta(days=days))
 
 
 def rag_condition(colour: str, today: date) -> ColumnElement[bool]:

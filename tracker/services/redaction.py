@@ -46,11 +46,11 @@ def _by(actor: Actor) -> str:
 
 
 def update_marker(actor: Actor, on: date, reason: str) -> str:
-    return f"Update redacted{_by(actor)} on {on:%-d %B %Y}: {reason}"
+    return f"Update redacted{_by(actor)} on {clock.long_date(on)}: {reason}"
 
 
 def evidence_marker(actor: Actor, on: date, reason: str) -> str:
-    marker = f"File removed{_by(actor)} on {on:%-d %B %Y}: {reason}"
+    marker = f"File removed{_by(actor)} on {clock.long_date(on)}: {reason}"
     return marker if len(marker) <= 255 else marker[:254] + "\u2026"
 
 
@@ -61,7 +61,7 @@ def redact_update(update: Update, *, by: User, reason: str) -> None:
     """Remove an update's text, keeping the update (who, when, status) and saying who removed
     it. Redacting an update twice is refused, and changes nothing."""
     if update.redacted_at is not None:
-        raise AlreadyRedacted(f"This update was already redacted on {clock.local_date(update.redacted_at):%-d %B %Y}. "
+        raise AlreadyRedacted(f"This update was already redacted on {clock.long_date(clock.local_date(update.redacted_at))}. "
                               "Nothing was changed.")
     reason = _checked_reason(reason)
     removed = _update_text(update)
@@ -159,7 +159,7 @@ def remove_evidence(evidence: Evidence, *, by: Actor, reason: str, event: str = 
     """Remove an evidence file: its bytes from the file store, its name and fingerprint from the
     database. The row stays, named by who removed it, when and why. Twice is refused."""
     if evidence.removed_at is not None:
-        raise AlreadyRedacted(f"This file was already removed on {clock.local_date(evidence.removed_at):%-d %B %Y}. "
+        raise AlreadyRedacted(f"This file was already removed on {clock.long_date(clock.local_date(evidence.removed_at))}. "
                               "Nothing was changed.")
     reason = _checked_reason(reason)
     organisation_id = evidence.update.action.organisation_id

@@ -6,16 +6,13 @@ from datetime import date
 
 from flask import current_app, render_template
 
-from ..clock import local_date
+from ..clock import local_date, long_date
 from ..models import Action, Contact
 from . import daily
 from .partner_links import partner_link_for
 from .reminder_plan import PlannedDigest, PlannedReminder, Recipient
 from .reminder_policy import WEEKDAYS, Audience, DueReminder, Policy
 
-
-def format_day(day: date) -> str:
-    return day.strftime("%-d %B %Y")
 
 
 def _days(count: int) -> str:
@@ -34,10 +31,10 @@ def action_label(action: Action) -> str:
 def deadline_phrase(due_on: date, today: date) -> str:
     """'is due on 30 June 2026', 'is due today, 30 June 2026', 'was due on ... and is 9 days overdue'."""
     if today < due_on:
-        return f"is due on {format_day(due_on)}"
+        return f"is due on {long_date(due_on)}"
     if today == due_on:
-        return f"is due today, {format_day(due_on)}"
-    return f"was due on {format_day(due_on)} and is {_days((today - due_on).days)} overdue"
+        return f"is due today, {long_date(due_on)}"
+    return f"was due on {long_date(due_on)} and is {_days((today - due_on).days)} overdue"
 
 
 def headline(action: Action, reminder: DueReminder, today: date) -> str:
@@ -102,9 +99,9 @@ def render_reminder(email: PlannedReminder, today: date) -> dict:
     subject = headline(action, reminder, today)
     context = dict(
         subject=subject, action=action, greeting=daily.greeting(email.recipient.contact),
-        due_on=format_day(action.due_on),
-        original_due_on=format_day(action.original_due_on) if action.original_due_on != action.due_on else None,
-        last_update_on=format_day(local_date(action.last_update_at)) if action.last_update_at else None,
+        due_on=long_date(action.due_on),
+        original_due_on=long_date(action.original_due_on) if action.original_due_on != action.due_on else None,
+        last_update_on=long_date(local_date(action.last_update_at)) if action.last_update_at else None,
         owners="; ".join(role.name for role in action.owner_roles),
         what_to_do=what_to_do(action, reminder, today, email.policy),
         why=why_you_get_it(action, reminder, email.recipient, email.policy),
@@ -127,7 +124,7 @@ def render_digest(email: PlannedDigest, today: date) -> dict:
     if overdue:
         parts.append(f"{len(overdue)} overdue")
     if upcoming:
-        parts.append(f"{len(upcoming)} due, the next on {format_day(upcoming[0])}")
+        parts.append(f"{len(upcoming)} due, the next on {long_date(upcoming[0])}")
     subject = f"Your weekly summary for {email.organisation.name}: {', '.join(parts)}"
     lines = [dict(headline=headline(action, reminder, today), action=action,
                   **_links(action, email.recipient)) for action, reminder in items]

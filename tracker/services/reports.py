@@ -9,6 +9,7 @@ from pathlib import PurePath
 
 from sqlalchemy import select
 
+from ..clock import long_date
 from ..extensions import db
 from ..importing import ParsedReport
 from ..models import Action, ActionOwner, DatePrecision, Organisation, OwnerSource, Recommendation, Report
@@ -52,7 +53,7 @@ def report_title(parsed: ParsedReport, publication_date: date | None, precision:
     head = f"{subject}: {parsed.inspection_type}" if parsed.inspection_type else subject
     if publication_date is None:
         return head
-    when = publication_date.strftime("%B %Y" if precision == "month" else "%-d %B %Y")
+    when = f"{publication_date:%B %Y}" if precision == "month" else long_date(publication_date)
     return f"{head}, {when}"
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from ..clock import long_date
 from ..importing import NoRecommendationsFound, ParsedReport, ReportReadError, match_owner
 from ..importing.models import NO_DEADLINE_STATED
 from ..importing.owners import has_role_word, normalise_owner_phrase
@@ -401,5 +402,5 @@ def problems_to_confirm(items: Sequence[ImportItem], choices: ReviewChoices, rol
         deadline = due_on(item, choices)
         if deadline is not None and deadline < today:
             problems.append(Problem(position, "due_on", f"Item {position + 1}'s deadline, "
-                                                        f"{deadline.strftime('%-d %B %Y')}, has already passed."))
+                                                        f"{long_date(deadline)}, has already passed."))
     return problems

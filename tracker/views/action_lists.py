@@ -4,6 +4,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 
 from .. import clock
+from ..exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from ..extensions import db
 from ..inputs import whole_number, whole_numbers
 from ..models import Organisation, Status
@@ -13,8 +14,7 @@ from ..services.actions import NEXT_STATUSES, actions_by_ids
 from .actions import filters_from_request
 
 bp = Blueprint("action_lists", __name__)
-MEDIA = {"csv": "text/csv; charset=utf-8",
-         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MEDIA = {"csv": CSV_MEDIA_TYPE, "xlsx": XLSX_MEDIA_TYPE}
 
 
 @bp.get("/organisations/<slug>/actions/export.<any(csv, xlsx):file_format>")

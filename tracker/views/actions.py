@@ -39,7 +39,7 @@ def _render_action(action: Action, status: int = 200, **forms):
     action = queries.action_for_page(action.id)
     organisation_id = action.organisation_id
     version = {"version": action.version}
-    final = action.status in (Status.VERIFIED, Status.WITHDRAWN)
+    final = action.status in Status.FINISHED
     if can(Capability.POST_UPDATE, organisation_id, action) and not final:
         forms.setdefault("update_form", UpdateForm(formdata=None, **version))
         forms["update_form"].offer_statuses_for(action)

@@ -1,11 +1,9 @@
 """Signing in and out, choosing a password from an emailed link, the account page and API tokens.
 
-Two app-wide rules live here too, because they are about sessions:
-- `SESSION_PROTECTION = "strong"` holds for permanent sessions as well: Flask-Login only marks
-  a permanent session "not fresh" when the browser's fingerprint changes, so the session is
-  dropped here instead.
-- Signed-in pages and API answers are sent with `Cache-Control: no-store`, so no browser or
-  proxy keeps them after sign-out.
+One app-wide rule lives here too, because it is about sessions: `SESSION_PROTECTION = "strong"`
+holds for permanent sessions as well: Flask-Login only marks a permanent session "not fresh" when
+the browser's fingerprint changes, so the session is dropped here instead. (Signed-in pages are
+sent with `Cache-Control: no-store` by tracker/security.py, with the other headers.)
 """
 
 from __future__ import annotations
@@ -14,7 +12,7 @@ import time
 from urllib.parse import urlsplit
 
 from flask import (
-    Blueprint, abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for,
+    Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, session, url_for,
 )
 from flask_login import current_user, login_user, logout_user
 from flask_login.utils import _create_identifier
@@ -35,23 +33,6 @@ def hold_session_protection() -> None:
     if current_app.config["SESSION_PROTECTION"] == "strong" and "_user_id" in session:
         if session.get("_id") != _create_identifier():
             session.clear()
-
-
-@bp.after_app_request
-def no_store_when_signed_in(response):
-    if request.endpoint == "static":
-        return response
-    issuer = current_app.config["OIDC_ISSUER"]
-    policy = response.headers.get("Content-Security-Policy", "")
-    if issuer and "form-action 'self'" in policy:
-        # The single sign-on button is a form whose answer redirects to the provider.
-        origin = "{0.scheme}://{0.netloc}".format(urlsplit(issuer))
-        response.headers["Content-Security-Policy"] = policy.replace("form-action 'self'", f"form-action 'self' {origin}")
-    if "_user_id" in session or request.blueprint == "api" or g.get("_login_user") is not None \
-            or request.blueprint == "partner":
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["Pragma"] = "no-cache"
-    return response
 
 
 def _safe_next(target: str | None) -> str:

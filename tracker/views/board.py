@@ -10,6 +10,7 @@ from flask import Blueprint, Response, render_template, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from ..clock import long_date
 from .. import clock
 from ..boardpack import MEDIA_TYPES, WRITERS, evidence_pack_pdf
 from ..boardpack.chart import SERIES, progress_chart
@@ -82,7 +83,7 @@ def record_meeting(organisation: Organisation):
             notes=form.notes.data or "", decisions=form.decisions.data or "", recorded_by=current_user,
             today=clock.today()),
         error_field=form.held_on,
-        success=lambda meeting: f"The meeting on {meeting.held_on.strftime('%-d %B %Y')} has been recorded.",
+        success=lambda meeting: f"The meeting on {long_date(meeting.held_on)} has been recorded.",
         then=lambda meeting: url_for("board.meeting", slug=organisation.slug, meeting_id=meeting.id),
         page=lambda: render_template("board/record_meeting.html", organisation=organisation, form=form))
 

@@ -1,15 +1,13 @@
 """Oversight: organisations compared side by side, sortable, filtered, exported."""
 
-import csv
-import io
 from datetime import date
 
 from flask import Blueprint, Response, abort, render_template, request
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import select
 
 from .. import clock
+from ..exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
+from ..exports import oversight as oversight_export
 from ..extensions import db
 from ..inputs import whole_number
 from ..models import Report
@@ -20,8 +18,7 @@ from ..services.oversight_repeats import repeat_counts
 from ..services.queries import ActionFilters
 
 bp = Blueprint("oversight", __name__)
-HEADINGS = ("Organisation", "Actions open", "Per cent done", "Overdue", "At risk or blocked",
-            "Oldest overdue (days)", "Last update", "Next board meeting")
+MEDIA = {"csv": CSV_MEDIA_TYPE, "xlsx": XLSX_MEDIA_TYPE}
 
 
 def _year(name: str) -> int | None:
@@ -68,46 +65,15 @@ def index():
                            repeats=repeat_counts(visible_organisation_ids(), _filters()[0], clock.today()))
 
 
-def _values(row, today: date) -> list:
-    return [row.organisation.name, row.open, row.percent_done, row.overdue, row.at_risk,
-            row.oldest_overdue_days(today), row.last_update_at.date() if row.last_update_at else None,
-            row.next_meeting_on]
-
-
 @bp.get("/oversight/organisations.<any(csv, xlsx):file_format>")
 @signed_in
 @cached_page(scope=lambda file_format: visible_organisation_ids())
 def export(file_format: str):
     rows, _, _, _ = _rows()
     today = clock.today()
-    if file_format == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(HEADINGS)
-        for row in rows:
-            values = _values(row, today)
-            writer.writerow(["'" + value if isinstance(value, str) and value[:1] in "=+-@" else
-                             value.isoformat() if isinstance(value, date) else value for value in values])
-        content, mimetype = ("\ufeff" + out.getvalue()).encode("utf-8"), "text/csv; charset=utf-8"
-    else:
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "Organisations"
-        sheet.append(list(HEADINGS))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(_values(row, today))
-        for cell in sheet["A"][1:]:
-            cell.data_type = "s"
-        sheet.auto_filter.ref = f"A1:H{len(rows) + 1}"
-        sheet.freeze_panes = "A2"
-        sheet.column_dimensions["A"].width = 40
-        output = io.BytesIO()
-        workbook.save(output)
-        content = output.getvalue()
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = Response(content, content_type=mimetype)  # its charset once
+    repeats = repeat_counts(visible_organisation_ids(), _filters()[0], today)
+    writer = oversight_export.comparison_csv if file_format == "csv" else oversight_export.comparison_xlsx
+    response = Response(writer(rows, repeats, today), content_type=MEDIA[file_format])  # its charset once
     response.headers["Content-Disposition"] = f'attachment; filename="organisations-{today.isoformat()}.{file_format}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -16,7 +16,7 @@ from ..forms.plans import UploadPlanForm
 from ..models import Organisation, Report
 from ..permissions import Capability, for_organisation
 from ..plans import KINDS, MAX_FILE_BYTES, PlanMappingError, PlanReadError
-from ..plans.export import plan_xlsx
+from ..exports.plan import plan_xlsx
 from ..services import ServiceError, imports, queries
 from ..services.plan_export import plan_rows
 from ..services.plan_import import preview_plan, save_plan
