@@ -36,8 +36,8 @@ from .section import (
     Item,
     Section,
     find_recommendations_sections,
-    sequence_value,
 )
+from .item import sequence_value
 
 # "... in a timely manner (Chief Executive and the YOS Management Board)." The owners
 # close the item; brackets earlier in the sentence, like "(CAMHS)", are part of the text.
