@@ -78,3 +78,31 @@ def test_a_sentence_about_a_part_of_the_service_is_not_the_overall_rating() -> N
     assert report.service == "Exampleton Council"
     assert report.inspection_type == "Inspection of children's social care services"
     assert report.overall_rating is None
+
+
+WEB_LIST = """
+Recommendations
+
+Schools should:
+
+  • make sure that every pupil's absence is followed up on the first day
+"""
+
+
+@pytest.mark.parametrize(
+    ("opening", "date_text"),
+    [
+        ("Thematic report |\n\nExample practice in schools - June 2015\n\nThematic report | 12/06/2015 pdf, 1 MB Added 12/06/2015", "2015-06-12"),
+        ("Thematic report |\n\nThe quality of example buildings and their use - June 2010\n\nShare this page", "2010-06"),
+    ],
+)
+def test_web_page_dates(opening: str, date_text: str) -> None:
+    report = parse_report(opening + "\n" + WEB_LIST)
+
+    assert report.publication_date_text() == date_text
+
+
+def test_a_range_of_inspection_days_is_not_a_dated_title() -> None:
+    report = parse_report("Inspection of example services\n\nInspection dates: 1 – 5 July 2013\n" + WEB_LIST)
+
+    assert report.publication_date is None

@@ -35,6 +35,9 @@ _PUBLISHED_SENTENCE = re.compile(
     r"|\breport\s+(?:was\s+)?published\s*(?:on\s*)?:?\s*(?P<after>\d.{5,30})",
     re.IGNORECASE,
 )
+# A title and its date after a dash; the title must not end in a digit ("1 – 5 July 2013" is a range).
+_DATED_TITLE = re.compile(r"^(?P<title>(?:\S+\s+){2,}?\S*[^\d\s])\s+[-–]\s+(?P<date>[^-–]+)$")
+_DATED_TITLE_LINES = 3
 
 # "Adequate" is the third grade of the four-point scale Ofsted used until 2014.
 RATING_WORDS = ("Requires improvement to be good", "Requires improvement", "Outstanding", "Good", "Adequate", "Inadequate")
@@ -221,8 +224,15 @@ def find_publication_date(lines: list[TextLine], before: int) -> PublicationDate
             if found:
                 return found
     for line in lines[:before]:
-        found = parse_date(line.text, whole=True)
-        if found:
+        if found := parse_date(line.text, whole=True):
+            return found
+        # A web page's "Thematic report | 12/06/2015": a cell after a bar that opens with a date.
+        for cell in line.text.split(" | ")[1:]:
+            if (found := parse_date(cell, whole=False)) and cell.strip().startswith(found.as_written):
+                return found
+    for text in [line.text for line in lines[:before] if not line.is_blank][:_DATED_TITLE_LINES]:
+        # "The quality of new build in Further Education - June 2010": a title ending in its date.
+        if (match := _DATED_TITLE.match(text)) and (found := parse_date(match.group("date"), whole=True)):
             return found
     return None
 
