@@ -37,7 +37,6 @@ KNOWN_MISSES = {
     "hmcpsi-complaints-handling-follow-up-2025-cps-response.txt": "the heading 'Inspectorates' Recommendations / Issues to address' is not recognised",
     "cqc-care-home-park-nursing-home-2009-web.txt": "action sentences run on in one paragraph after 'What the care home could do better:'",
     "cssiw-flintshire-childrens-services-undated-news.txt": "'As a priority, the council should' and a thing as subject ('Strong ... support ... must continue')",
-    "estyn-vale-of-glamorgan-2014-news.txt": "'Key areas of focus for ... include:' is not read as a lead sentence",
 }
 
 

@@ -30,6 +30,12 @@ _LEAD_OWNER = re.compile(
     r"(?:take\s+)?(?:the\s+)?following\s+(?:actions?|steps?|improvements?)\b",
     re.IGNORECASE,
 )
+# "Key areas of focus for the Vale Council include:": the body a list of areas to improve is for.
+_AREAS_FOR_OWNER = re.compile(
+    r"^(?:the\s+)?(?:key\s+|main\s+)?(?:areas\s+(?:of\s+focus|for\s+improvement)|priorities|improvements\s+needed)\s+for\s+"
+    r"(?P<owner>[^.:]{3,60}?)\s+(?:include|are):$",
+    re.IGNORECASE,
+)
 # "Leaders across the partnership should ensure ...": the subject, then "should".
 _SUBJECT_OWNER = re.compile(r"^(?P<owner>[A-Z][\w'’ ,()-]{1,90}?)\s+(?:should|must|needs?\s+to)\s+(?P<rest>(?!be\b|have\s+been\b)\w.*)$", re.DOTALL)
 MAX_SUBJECT_WORDS = 10
@@ -96,8 +102,9 @@ def question_owner(heading: str) -> str | None:
 
 
 def lead_owner(text: str) -> str | None:
-    """The owner a lead sentence names: "... the local authority should take the following action"."""
-    match = _LEAD_OWNER.search(text)
+    """The owner a lead sentence names: "... the local authority should take the following
+    action", "Key areas of focus for the council include:"."""
+    match = _LEAD_OWNER.search(text) or _AREAS_FOR_OWNER.match(text)
     if not match:
         return None
     owner = re.sub(r"^(?:we\s+recommend\s+that|inspectors?\s+recommend\s+that)\s+", "", match.group("owner").strip(), flags=re.I)

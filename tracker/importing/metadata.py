@@ -32,12 +32,14 @@ _PUBLISHED_INLINE = re.compile(r"\bpublished\s*:\s*(?P<rest>.{6,40})", re.IGNORE
 # 4 March 2025", "The inspection report was published on 17 January 2023", "Report published 20 October 2015".
 _PUBLISHED_SENTENCE = re.compile(
     r"\bpublished\s+(?:their|its|the|our|a)\s+(?:[\w-]+\s+)?report\s+on\s+(?P<rest>.{6,30})"
-    r"|\breport\s+(?:was\s+)?published\s*(?:on\s*)?:?\s*(?P<after>\d.{5,30})",
+    r"|\breport\s+(?:was\s+)?published\s*(?:on\s*)?:?\s*(?P<after>\d.{5,30})"
+    r"|\breport\s+(?:on|into)\s+[^.]{3,80}?\bpublished\s+in\s+(?P<month>[A-Z][a-z]+\s+(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
 # A title and its date after a dash; the title must not end in a digit ("1 – 5 July 2013" is a range).
 _DATED_TITLE = re.compile(r"^(?P<title>(?:\S+\s+){2,}?\S*[^\d\s])\s+[-–]\s+(?P<date>[^-–]+)$")
 _DATED_TITLE_LINES = 3
+_DATELINE_LINES = 10
 
 # "Adequate" is the third grade of the four-point scale Ofsted used until 2014.
 RATING_WORDS = ("Requires improvement to be good", "Requires improvement", "Outstanding", "Good", "Adequate", "Inadequate")
@@ -207,6 +209,13 @@ def find_publication_date(lines: list[TextLine], before: int) -> PublicationDate
     date, because that is where title pages, letter heads and forewords put it; dates in
     the body are fieldwork, data periods and sources.
     """
+    # A news page's own "Published Tuesday 14 January 2014" dates the page; "the report on
+    # the council's education service ... published in September 2013" dates the report.
+    dated_page = any(_PUBLISHED.match(line.text) and ":" not in line.text for line in lines[:_DATELINE_LINES])
+    for line in lines if dated_page else ():
+        if (match := _PUBLISHED_SENTENCE.search(line.text)) and match.group("month"):
+            if found := parse_date(match.group("month"), whole=True):
+                return found
     for line in lines:
         if match := _PUBLISHED.match(line.text):
             found = parse_date(match.group("rest"), whole=False)
@@ -220,7 +229,7 @@ def find_publication_date(lines: list[TextLine], before: int) -> PublicationDate
                 return found
     for line in lines:
         if match := _PUBLISHED_SENTENCE.search(line.text):
-            found = parse_date(match.group("rest") or match.group("after"), whole=False)
+            found = parse_date(match.group("rest") or match.group("after") or match.group("month"), whole=False)
             if found:
                 return found
     for line in lines[:before]:

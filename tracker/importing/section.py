@@ -138,6 +138,8 @@ def read_section(lines: list[TextLine], heading_index: int, owner_from_heading: 
         reader.context = reader.context.with_owner(owner, "question", question)
     elif owner_from_heading and (owner := owner_heading(heading.text)):  # "Schools should:" (see .shapes)
         reader.context = reader.context.with_owner(owner, "heading", heading.text)
+    elif owner_from_heading and (owner := lead_owner(heading.text)):  # "Key areas of focus for the council include:"
+        reader.context = reader.context.with_owner(owner, "lead", heading.text)
     if glued:
         reader.context = reader.context.with_theme(glued.group("sub"))
     index = heading_index + 1

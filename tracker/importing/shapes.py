@@ -32,10 +32,12 @@ from .section import NAMED_RECOMMENDATION, Item, Section, read_section
 
 # "The report made the following five recommendations:", "There are three
 # recommendations made:", "CSSIW recommendations include:", "The inspectorate's four
-# remaining recommendations are:".
+# remaining recommendations are:"; and a list of what a named body is to improve:
+# "Key areas of focus for the council include:", "Priorities for the service are:".
 _LEAD_SENTENCE = re.compile(
     r"\brecommendations?\b[^.:]{0,60}?(?:\b(?:are|were|include|includes|made|as\s+follows)\b)?\s*:$"
-    r"|\bfollowing\s+(?:\w+\s+){0,2}recommendations?\b[^.:]{0,30}:$",
+    r"|\bfollowing\s+(?:\w+\s+){0,2}recommendations?\b[^.:]{0,30}:$"
+    r"|^(?:the\s+)?(?:key\s+|main\s+)?(?:areas\s+(?:of\s+focus|for\s+improvement)|priorities|improvements\s+needed)\s+for\s+[^.:]{3,60}\s+(?:include|are):$",
     re.IGNORECASE,
 )
 # "1 | Police Scotland should ... |": a row of a Markdown pipe table (cleaning may have made its cells tab-separated).

@@ -1,0 +1,44 @@
+"""More recommendation shapes with no known heading (tracker/importing/shapes.py), each in
+an invented text written for these tests."""
+
+from __future__ import annotations
+
+from tracker.importing import parse_report
+
+NEWS_ITEM = """Action plan agreed after inspection
+
+Published Monday 3 February 2020
+
+The council has agreed an action plan in response to the report on its youth justice work by the inspectorate published in November 2019.
+
+The plan sets out who will do what and by when.
+
+Key areas of focus for the Exampleshire County Council include:
+
+  • Improving the quality of assessments of risk to others
+  • Making sure that every child has a named worker within five days
+  • Strengthening the oversight of the management board
+
+Progress will be reported to the board twice a year.
+"""
+
+
+def test_areas_of_focus_for_a_body_are_its_list() -> None:
+    report = parse_report(NEWS_ITEM)
+
+    assert [item.number for item in report.recommendations] == ["1", "2", "3"]
+    assert {item.owners for item in report.recommendations} == {("the Exampleshire County Council",)}
+    assert {item.owner_source for item in report.recommendations} == {"lead"}
+    assert report.recommendations[-1].text == "Strengthening the oversight of the management board"
+
+
+def test_a_news_page_is_dated_by_when_the_report_was_published() -> None:
+    report = parse_report(NEWS_ITEM)
+
+    assert report.publication_date_text() == "2019-11"
+
+
+def test_a_page_without_its_own_dateline_keeps_its_published_line() -> None:
+    report = parse_report(NEWS_ITEM.replace("Published Monday 3 February 2020", "Published: 3 February 2020"))
+
+    assert report.publication_date_text() == "2020-02-03"
