@@ -36,7 +36,6 @@ KNOWN_MISSES = {
     "ips-annual-report-recommendation-status-2023-web.txt": "a status table flattened one row per line is not read",
     "hmcpsi-complaints-handling-follow-up-2025-cps-response.txt": "the heading 'Inspectorates' Recommendations / Issues to address' is not recognised",
     "cqc-care-home-park-nursing-home-2009-web.txt": "action sentences run on in one paragraph after 'What the care home could do better:'",
-    "cssiw-flintshire-childrens-services-undated-news.txt": "'As a priority, the council should' and a thing as subject ('Strong ... support ... must continue')",
 }
 
 

@@ -42,3 +42,21 @@ def test_a_page_without_its_own_dateline_keeps_its_published_line() -> None:
     report = parse_report(NEWS_ITEM.replace("Published Monday 3 February 2020", "Published: 3 February 2020"))
 
     assert report.publication_date_text() == "2020-02-03"
+
+
+def test_subject_owner_after_a_phrase_of_manner_but_not_of_time() -> None:
+    from tracker.importing.groups import subject_owner
+
+    assert subject_owner("As a priority, the council should review its early help offer.") == ("the council", "review its early help offer.")
+    assert subject_owner("By March 2025, the council should review its early help offer.") is None
+    assert subject_owner("Within six months, the board should agree a plan.") is None
+
+
+def test_a_thing_as_subject_is_not_an_owner() -> None:
+    from tracker.importing.groups import subject_owner
+
+    assert subject_owner("Strong corporate support for children's services must continue.") is None
+    assert subject_owner("Leaders across the partnership should ensure plans are reviewed.") == (
+        "Leaders across the partnership",
+        "ensure plans are reviewed.",
+    )
