@@ -30,7 +30,6 @@ KNOWN_MISSES = {
     "hmicfrs-core-business-register-procurement-2014-web.txt": "a lone 'should' paragraph opened by its deadline is not read",
     "hmicfrs-shropshire-fire-2021-web.txt": "the item runs on into the findings that follow it",
     "hmicfrs-state-of-fire-2023-news.txt": "a lower-case subject ('the Home Office should') is not taken as the owner",
-    "hmicfrs-state-of-policing-2022-spa-analysis-2023-minutes.txt": "the last item runs on into the next paragraph",
     "hmicfrs-peel-west-mercia-2019-tracker-web.txt": "tracker rows (number, status, text, owner line) are not read",
     "hmics-spa-improvement-plans-progress-2025-improvement-plan.txt": "'R3 - ...' labels are not read",
     "ips-annual-report-recommendation-status-2023-web.txt": "a status table flattened one row per line is not read",

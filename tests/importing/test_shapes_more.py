@@ -60,3 +60,17 @@ def test_a_thing_as_subject_is_not_an_owner() -> None:
         "Leaders across the partnership",
         "ensure plans are reviewed.",
     )
+
+
+def test_the_announced_number_of_items_ends_the_last_one() -> None:
+    report = parse_report(
+        "Summary of the report\n\nThe report makes two recommendations:\n"
+        "1. reviewing how referrals are screened at the front door; and\n"
+        "2. new guidance on sharing information with schools.\n"
+        "Whilst the report covers another area, much of it applies here too.\n"
+    )
+
+    assert [item.text for item in report.recommendations] == [
+        "reviewing how referrals are screened at the front door; and",
+        "new guidance on sharing information with schools.",
+    ]

@@ -43,6 +43,9 @@ _LEAD_SENTENCE = re.compile(
 # "1 | Police Scotland should ... |": a row of a Markdown pipe table (cleaning may have made its cells tab-separated).
 _PIPE_ROW = re.compile(r"^\|?[ ]*(?P<number>\d{1,3}(?:\.\d{1,3})*)[ ]*(?:\||\t)\s*(?P<text>.+?)[ ]*\|?\s*$")
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_NUMBER_WORDS = {word: value for value, word in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), start=1)}
+# "There are three recommendations made:", "The report made the following 5 recommendations:".
+_ANNOUNCED_COUNT = re.compile(rf"\b(?P<count>\d{{1,2}}|{'|'.join(_NUMBER_WORDS)})\s+(?:\w+\s+)?recommendations\b", re.IGNORECASE)
 _SHOULD = re.compile(r"\b(?:should|must|needs?\s+to)\b", re.IGNORECASE)
 _WE_RECOMMEND = re.compile(r"^(?:we|inspectors|the\s+inspectorate)\s+(?:also\s+)?recommends?\s+that\s+\S", re.IGNORECASE)
 MIN_NUMBERED_RUN = 3
@@ -56,8 +59,27 @@ def find_sections_by_shape(lines: list[TextLine]) -> list[Section]:
     for heading_index in islice(_starts(lines), MAX_STARTS_TRIED):  # each read may run to the end: bound them
         section = read_section(lines, heading_index, owner_from_heading=True)
         if section.items:
+            _end_at_announced_count(section)
             return [section]
     return _we_recommend_paragraphs(lines)
+
+
+def _end_at_announced_count(section: Section) -> None:
+    """"There are three recommendations made:" and three items: the third ends with its own
+    sentence, and a paragraph run on below it (pasted text often has no blank line) is not
+    part of it."""
+    announced = _ANNOUNCED_COUNT.search(section.heading.text)
+    if announced is None or _count_value(announced.group("count")) != len(section.items):
+        return
+    last = section.items[-1]
+    for index, part in enumerate(last.parts[:-1]):
+        if part.rstrip().endswith((".", "!", "?")) and last.parts[index + 1][:1].isupper():
+            del last.parts[index + 1 :]
+            return
+
+
+def _count_value(word: str) -> int | None:
+    return int(word) if word.isdigit() else _NUMBER_WORDS.get(word.lower())
 
 
 def _we_recommend_paragraphs(lines: list[TextLine]) -> list[Section]:
