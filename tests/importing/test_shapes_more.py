@@ -74,3 +74,20 @@ def test_the_announced_number_of_items_ends_the_last_one() -> None:
         "reviewing how referrals are screened at the front door; and",
         "new guidance on sharing information with schools.",
     ]
+
+
+def test_a_flattened_status_table_gives_its_recommendations_without_status() -> None:
+    report = parse_report(
+        "Appendix 2 – progress on earlier recommendations\n\nReview of example casework (2019)\n"
+        "Recommendation Status Rationale\n"
+        "1 The service should publish its casework standards. Completed Standards were published in 2020.\n"
+        "2 The service should train every case worker in the standards. In progress Training began in May.\n"
+        "3 The service should audit casework every quarter.\n"
+    )
+
+    assert [(item.number, item.text) for item in report.recommendations] == [
+        ("1", "publish its casework standards."),
+        ("2", "train every case worker in the standards."),
+        ("3", "audit casework every quarter."),
+    ]
+    assert {item.owners for item in report.recommendations} == {("The service",)}

@@ -10,9 +10,11 @@ none, these starts are tried, strongest first:
 2. an owner line ending "should:" ("Schools should:"), which names the owner of the items
    below it;
 3. "Recommendation N" labels;
-4. a run of three or more numbered paragraphs ("11.1", "12.1", a pipe table's "1 | ...")
+4. the header of a status table ("Recommendation Status Rationale"), whose rows are read
+   as numbered items without their status (see .status_table);
+5. a run of three or more numbered paragraphs ("11.1", "12.1", a pipe table's "1 | ...")
    most of which say what "should" be done;
-5. last, paragraphs of prose that begin "We recommend that ...".
+6. last, paragraphs of prose that begin "We recommend that ...".
 
 The first start that gives items is read like any section, so owners, deadlines and the
 review screen's account work the same way.
@@ -29,6 +31,7 @@ from .lines import TextLine
 from .markers import match_list_marker
 from .groups import GroupContext
 from .section import NAMED_RECOMMENDATION, Item, Section, read_section
+from .status_table import STATUS_HEADER, status_rows_as_items
 
 # "The report made the following five recommendations:", "There are three
 # recommendations made:", "CSSIW recommendations include:", "The inspectorate's four
@@ -55,7 +58,7 @@ MIN_ITEM_WORDS = 5
 
 def find_sections_by_shape(lines: list[TextLine]) -> list[Section]:
     """The first recommendation-shaped list in the text, as a section; [] when none."""
-    lines = [_pipe_row_as_item(line) for line in lines]
+    lines = status_rows_as_items([_pipe_row_as_item(line) for line in lines])
     for heading_index in islice(_starts(lines), MAX_STARTS_TRIED):  # each read may run to the end: bound them
         section = read_section(lines, heading_index, owner_from_heading=True)
         if section.items:
@@ -112,6 +115,9 @@ def _starts(lines: list[TextLine]) -> Iterator[int]:
             yield index
     for index, text in enumerate(texts):
         if text and owner_heading(text) and text.endswith(":"):
+            yield index
+    for index, text in enumerate(texts):
+        if STATUS_HEADER.match(text):
             yield index
     for index, text in enumerate(texts):
         if NAMED_RECOMMENDATION.match(text):
