@@ -91,3 +91,25 @@ def test_a_flattened_status_table_gives_its_recommendations_without_status() -> 
         ("3", "audit casework every quarter."),
     ]
     assert {item.owners for item in report.recommendations} == {("The service",)}
+
+
+def test_tracker_cells_one_a_line_give_items_owned_by_the_body_column() -> None:
+    report = parse_report(
+        "Example force inspection\n\n3 recommendations\n\nRecommendations\n"
+        "1\nCompleted\nThe inspectorate recommends that the force should immediately: review how calls are graded.\nExample Police\n"
+        "2\nIn progress\nThe inspectorate recommends that within three months the force should: train its call handlers.\nExample Police\n"
+        "3\nOpen\nThe inspectorate recommends that the force should: publish its response times every quarter.\nExample Police\n"
+    )
+
+    assert [item.number for item in report.recommendations] == ["1", "2", "3"]
+    assert {(item.owners, item.owner_source) for item in report.recommendations} == {(("Example Police",), "column")}
+    assert report.recommendations[1].text == "The inspectorate recommends that within three months the force should: train its call handlers."
+    assert [item.deadline_months for item in report.recommendations] == [1, 3, None]  # the third states none: the usual default applies at review
+    assert report.recommendations[0].deadline_reason == 'The item itself says "immediately"'
+
+
+def test_a_period_after_the_opening_clause_is_not_the_item_deadline() -> None:
+    from tracker.importing.deadlines import item_deadline
+
+    assert item_deadline("The council should: review plans within six months of a child entering care.") is None
+    assert item_deadline("Within six months the council should: review its plans.") == ("within six months", 6)

@@ -5,6 +5,7 @@ naming the columns ("Recommendation Status Rationale"), then one row per line, "
 should ... Reporter. In progress Action taken and ...". Only the recommendation is wanted:
 the row is cut where a sentence ends and a status value ("In progress", "Completed")
 starts the next column, and it reads on as the numbered item "1. COPFS should ...".
+A tracker page may instead put each cell on a line of its own (number, status, text, body).
 """
 
 from __future__ import annotations
@@ -23,13 +24,19 @@ _STATUS = (
 _ROW = re.compile(r"^(?P<number>\d{1,3})\s+(?P<text>[A-Za-z].+)$")
 _STATUS_AFTER_SENTENCE = re.compile(rf"(?<=[.;])\s+{_STATUS}\b(?=\s+[A-Z]|\s*$)", re.IGNORECASE)
 MAX_ROWS = 60
+_NUMBER_CELL = re.compile(r"^\s*\d{1,3}\s*$")
+_STATUS_CELL = re.compile(rf"^\s*{_STATUS}\s*$", re.IGNORECASE)
+# A body's name: a few capitalised words and no sentence ("West Mercia Police", "Chief Constable").
+_BODY_CELL = re.compile(r"^\s*[A-Z][\w'’&-]*(?:\s+(?:[A-Z][\w'’&-]*|of|and|the|for)){0,7}\s*$")
+MIN_TRACKER_ROWS = 2
 
 
 def status_rows_as_items(lines: list[TextLine]) -> list[TextLine]:
-    """The lines with each row under a status header read as "N. recommendation"."""
+    """The lines with each row under a status header read as "N. recommendation", and a
+    tracker's cells one a line (see :func:`_tracker_cells_as_items`) as the same."""
     header = next((index for index, line in enumerate(lines) if STATUS_HEADER.match(line.text)), None)
     if header is None:
-        return lines
+        return _tracker_cells_as_items(lines)
     read = list(lines)
     for index in range(header + 1, min(header + 1 + MAX_ROWS, len(lines))):
         line = lines[index]
@@ -41,3 +48,34 @@ def status_rows_as_items(lines: list[TextLine]) -> list[TextLine]:
             text = text[: status.start()]
         read[index] = TextLine(text=f"{row.group('number')}. {text}", start=line.start, end=line.end)
     return read
+
+
+def _tracker_cells_as_items(lines: list[TextLine]) -> list[TextLine]:
+    """A tracker page with each cell on a line of its own: the number, the status, the
+    recommendation, then the body it is for ("West Mercia Police"). Each row reads as
+    "N. recommendation [Responsible body: ...]", the form a table row takes (see
+    .pdf_tables), so the body is the item's owner as a column would give it."""
+    filled = [index for index, line in enumerate(lines) if not line.is_blank]
+    rows = [
+        position for position in range(len(filled) - 2)
+        if _NUMBER_CELL.match(lines[filled[position]].text) and _STATUS_CELL.match(lines[filled[position + 1]].text)
+    ]
+    if len(rows) < MIN_TRACKER_ROWS:
+        return lines
+    read = list(lines)
+    for row_number, position in enumerate(rows):
+        following = rows[row_number + 1] if row_number + 1 < len(rows) else len(filled)
+        cells = [filled[at] for at in range(position, following)]
+        if len(cells) < 3:
+            continue
+        number, status, text, *rest = cells
+        owner = ""
+        if len(rest) == 1 and _BODY_CELL.match(lines[rest[0]].text):
+            owner = f" [Responsible body: {lines[rest[0]].text.strip()}]"
+            read[rest[0]] = TextLine(text="", start=lines[rest[0]].start, end=lines[rest[0]].end)
+        for blanked in (number, status):
+            read[blanked] = TextLine(text="", start=lines[blanked].start, end=lines[blanked].end)
+        line = lines[text]
+        read[text] = TextLine(text=f"{lines[number].text.strip()}. {line.text}{owner}", start=line.start, end=line.end)
+    return read
+
