@@ -113,3 +113,10 @@ def test_a_period_after_the_opening_clause_is_not_the_item_deadline() -> None:
 
     assert item_deadline("The council should: review plans within six months of a child entering care.") is None
     assert item_deadline("Within six months the council should: review its plans.") == ("within six months", 6)
+
+
+def test_a_body_named_in_lower_case_after_a_dash_owns_its_item() -> None:
+    from tracker.importing.groups import subject_owner
+
+    assert subject_owner("the Home Office should publish a plan for reform.") == ("the Home Office", "publish a plan for reform.")
+    assert subject_owner("the quality of plans should improve.") is None

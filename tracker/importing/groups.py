@@ -36,8 +36,9 @@ _AREAS_FOR_OWNER = re.compile(
     r"(?P<owner>[^.:]{3,60}?)\s+(?:include|are):$",
     re.IGNORECASE,
 )
-# "Leaders across the partnership should ensure ...": the subject, then "should".
-_SUBJECT_OWNER = re.compile(r"^(?P<owner>[A-Z][\w'’ ,()-]{1,90}?)\s+(?:should|must|needs?\s+to)\s+(?P<rest>(?!be\b|have\s+been\b)\w.*)$", re.DOTALL)
+# "Leaders across the partnership should ensure ...": the subject, then "should"; in a list
+# run on from a sentence the subject may open in lower case ("- the Home Office should ...").
+_SUBJECT_OWNER = re.compile(r"^(?P<owner>(?:[A-Z]|the\s+[A-Z])[\w'’ ,()-]{1,90}?)\s+(?:should|must|needs?\s+to)\s+(?P<rest>(?!be\b|have\s+been\b)\w.*)$", re.DOTALL)
 MAX_SUBJECT_WORDS = 10
 # An opening phrase that says how, not when, before the subject: "As a priority, the council".
 _MANNER_PHRASE = re.compile(r"^(?P<phrase>[A-Z][^,]{2,30}),\s+(?P<subject>[^,]+)$")
