@@ -120,3 +120,18 @@ def test_a_body_named_in_lower_case_after_a_dash_owns_its_item() -> None:
 
     assert subject_owner("the Home Office should publish a plan for reform.") == ("the Home Office", "publish a plan for reform.")
     assert subject_owner("the quality of plans should improve.") is None
+
+
+def test_a_rows_progress_column_on_lines_below_it_is_not_part_of_the_recommendation() -> None:
+    report = parse_report(
+        "Progress on improvement plans\n\nReview of call handling 2021\n"
+        "Recommendation Position\n"
+        "R2 - The service should publish how it grades calls, to ensure callers know what to expect\n"
+        "This is one of five recommendations made in 2021.\n"
+        "A draft has been written and is with the board.\n"
+    )
+
+    assert [(item.number, item.text) for item in report.recommendations] == [
+        ("R2", "publish how it grades calls, to ensure callers know what to expect"),
+    ]
+    assert report.recommendations[0].warnings == ()

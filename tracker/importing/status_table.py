@@ -5,6 +5,8 @@ naming the columns ("Recommendation Status Rationale"), then one row per line, "
 should ... Reporter. In progress Action taken and ...". Only the recommendation is wanted:
 the row is cut where a sentence ends and a status value ("In progress", "Completed")
 starts the next column, and it reads on as the numbered item "1. COPFS should ...".
+When a row's other columns follow it on lines of their own ("Recommendation Position",
+then "R3 - ..." and its progress), only the row's first line is the recommendation.
 A tracker page may instead put each cell on a line of its own (number, status, text, body).
 """
 
@@ -15,12 +17,15 @@ import re
 from .lines import TextLine
 
 # The column names in the header: a recommendation column and a status column.
-STATUS_HEADER = re.compile(r"^(?:no\.?\s+|number\s+)?recommendations?\s+(?:\w+\s+){0,2}?status\b(?:\s+\w+){0,3}$", re.IGNORECASE)
+STATUS_HEADER = re.compile(
+    r"^(?:no\.?\s+|number\s+)?recommendations?\s+(?:\w+\s+){0,2}?(?:status|position|progress)\b(?:\s+\w+){0,3}$", re.IGNORECASE
+)
 # The values a status column takes in trackers of recommendations.
 _STATUS = (
     r"(?:in\s+progress|not\s+(?:yet\s+)?(?:started|achieved|met)|partially\s+(?:achieved|met|complete(?:d)?)|"
     r"complete(?:d)?|achieved|open|closed|ongoing|superseded|outstanding|met)"
 )
+_LABELLED_ROW = re.compile(r"^R\d{1,2}\s*[-–:.]\s+\S")
 _ROW = re.compile(r"^(?P<number>\d{1,3})\s+(?P<text>[A-Za-z].+)$")
 _STATUS_AFTER_SENTENCE = re.compile(rf"(?<=[.;])\s+{_STATUS}\b(?=\s+[A-Z]|\s*$)", re.IGNORECASE)
 MAX_ROWS = 60
@@ -38,11 +43,19 @@ def status_rows_as_items(lines: list[TextLine]) -> list[TextLine]:
     if header is None:
         return _tracker_cells_as_items(lines)
     read = list(lines)
+    in_row = False
     for index in range(header + 1, min(header + 1 + MAX_ROWS, len(lines))):
         line = lines[index]
+        if _LABELLED_ROW.match(line.text):  # "R3 - ..." reads as it is (see .section.NAMED_RECOMMENDATION)
+            in_row = True
+            continue
         row = _ROW.match(line.text)
         if row is None:
+            in_row = in_row and not line.is_blank
+            if in_row:  # the row's other columns, one a line: its position or progress
+                read[index] = TextLine(text="", start=line.start, end=line.end)
             continue
+        in_row = True
         text = row.group("text")
         if status := _STATUS_AFTER_SENTENCE.search(text):
             text = text[: status.start()]
