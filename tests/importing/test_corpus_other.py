@@ -29,7 +29,6 @@ KNOWN_MISSES = {
     "hmicfrs-core-business-register-harm-2014-web.txt": "a lone 'should' paragraph opened by its deadline is not read",
     "hmicfrs-core-business-register-procurement-2014-web.txt": "a lone 'should' paragraph opened by its deadline is not read",
     "hmicfrs-shropshire-fire-2021-web.txt": "the item runs on into the findings that follow it",
-    "hmcpsi-complaints-handling-follow-up-2025-cps-response.txt": "the heading 'Inspectorates' Recommendations / Issues to address' is not recognised",
     "cqc-care-home-park-nursing-home-2009-web.txt": "action sentences run on in one paragraph after 'What the care home could do better:'",
 }
 

@@ -106,3 +106,17 @@ def test_a_range_of_inspection_days_is_not_a_dated_title() -> None:
     report = parse_report("Inspection of example services\n\nInspection dates: 1 – 5 July 2013\n" + WEB_LIST)
 
     assert report.publication_date is None
+
+
+def test_a_response_page_dated_in_its_title_with_a_heading_naming_whose_recommendations() -> None:
+    report = parse_report(
+        "Skip to main content\n\nMain content area\n\n"
+        "Council response to the inspection of its example service (follow-up), March 3 2025\n\n"
+        "The Inspectorate's Recommendations / Matters to address\n\n"
+        "1. By June 2025 the council will publish a plan for its example service.\n"
+        "2. By September 2025 the council will train every member of staff in the plan.\n"
+    )
+
+    assert report.publication_date_text() == "2025-03-03"
+    assert report.recommendations_heading == "The Inspectorate's Recommendations / Matters to address"
+    assert [item.number for item in report.recommendations] == ["1", "2"]

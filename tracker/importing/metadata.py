@@ -24,6 +24,8 @@ _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _DAY_DATE = re.compile(rf"\b{_DAY}\s+{_MONTH}\s*,?\s+{_YEAR}\b", re.IGNORECASE)
 _MONTH_DATE = re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.IGNORECASE)
+# "July 24 2025", "July 24, 2025", as some web pages write it.
+_MONTH_DAY_DATE = re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(r"\b(?P<day>[0-3]?\d)/(?P<month>[01]?\d)/(?P<year>(?:19|20)\d\d)\b")
 _PUBLISHED = re.compile(r"^(?:date\s+)?(?:of\s+)?publi(?:shed|cation)(?:\s+date)?(?!\s+by)\s*(?:on\s*)?[:\-–]?\s*(?P<rest>.+)$", re.IGNORECASE)
 
@@ -37,8 +39,8 @@ _PUBLISHED_SENTENCE = re.compile(
     re.IGNORECASE,
 )
 # A title and its date after a dash; the title must not end in a digit ("1 – 5 July 2013" is a range).
-_DATED_TITLE = re.compile(r"^(?P<title>(?:\S+\s+){2,}?\S*[^\d\s])\s+[-–]\s+(?P<date>[^-–]+)$")
-_DATED_TITLE_LINES = 3
+_DATED_TITLE = re.compile(r"^(?P<title>(?:\S+\s+){2,}?\S*[^\d\s])(?:\s+[-–]|,)\s+(?P<date>[^-–,]+,?\s*\d{4})$")
+_DATED_TITLE_LINES = 6
 _DATELINE_LINES = 10
 
 # "Adequate" is the third grade of the four-point scale Ofsted used until 2014.
@@ -252,7 +254,7 @@ def parse_date(text: str, whole: bool) -> PublicationDate | None:
     With ``whole`` the date must be all the line says (markdown or a full stop aside).
     """
     candidate = text.strip(" .*_") if whole else text
-    for pattern, precision in ((_DAY_DATE, "day"), (_NUMERIC_DATE, "day"), (_MONTH_DATE, "month")):
+    for pattern, precision in ((_DAY_DATE, "day"), (_MONTH_DAY_DATE, "day"), (_NUMERIC_DATE, "day"), (_MONTH_DATE, "month")):
         match = pattern.fullmatch(candidate) if whole else pattern.search(candidate)
         if match is None:
             continue
