@@ -135,3 +135,16 @@ def test_a_rows_progress_column_on_lines_below_it_is_not_part_of_the_recommendat
         ("R2", "publish how it grades calls, to ensure callers know what to expect"),
     ]
     assert report.recommendations[0].warnings == ()
+
+
+def test_a_lead_sentence_with_its_item_run_on_in_the_same_line() -> None:
+    report = parse_report(
+        "Inspectors praise the example service\n\n"
+        "Recommendations given to the example youth justice partnership were: Review the board's membership so that "
+        "education and health are represented at a senior level.\n"
+    )
+
+    assert [(item.number, item.owners, item.owner_source) for item in report.recommendations] == [
+        ("1", ("the example youth justice partnership",), "lead")
+    ]
+    assert report.recommendations[0].text.startswith("Review the board's membership")

@@ -36,6 +36,10 @@ _AREAS_FOR_OWNER = re.compile(
     r"(?P<owner>[^.:]{3,60}?)\s+(?:include|are):$",
     re.IGNORECASE,
 )
+# "Recommendations given to the combined YJS partnership were:", "... made to the board are:".
+_RECOMMENDATIONS_TO_OWNER = re.compile(
+    r"\brecommendations\s+(?:given|made)\s+to\s+(?P<owner>[^.:]{3,60}?)\s+(?:were|are|include|included):$", re.IGNORECASE
+)
 # "Leaders across the partnership should ensure ...": the subject, then "should"; in a list
 # run on from a sentence the subject may open in lower case ("- the Home Office should ...").
 _SUBJECT_OWNER = re.compile(r"^(?P<owner>(?:[A-Z]|the\s+[A-Z])[\w'’ ,()-]{1,90}?)\s+(?:should|must|needs?\s+to)\s+(?P<rest>(?!be\b|have\s+been\b)\w.*)$", re.DOTALL)
@@ -114,7 +118,7 @@ def question_owner(heading: str) -> str | None:
 def lead_owner(text: str) -> str | None:
     """The owner a lead sentence names: "... the local authority should take the following
     action", "Key areas of focus for the council include:"."""
-    match = _LEAD_OWNER.search(text) or _AREAS_FOR_OWNER.match(text)
+    match = _LEAD_OWNER.search(text) or _AREAS_FOR_OWNER.match(text) or _RECOMMENDATIONS_TO_OWNER.search(text)
     if not match:
         return None
     owner = re.sub(r"^(?:we\s+recommend\s+that|inspectors?\s+recommend\s+that)\s+", "", match.group("owner").strip(), flags=re.I)

@@ -43,6 +43,7 @@ _LEAD_SENTENCE = re.compile(
     r"|^(?:the\s+)?(?:key\s+|main\s+)?(?:areas\s+(?:of\s+focus|for\s+improvement)|priorities|improvements\s+needed)\s+for\s+[^.:]{3,60}\s+(?:include|are):$",
     re.IGNORECASE,
 )
+_LEAD_THEN_ITEM = re.compile(r"^(?P<lead>[^:]{0,60}\brecommendations?\b[^.:]{0,80}:)\s+(?P<item>[A-Z][^:]{20,})$", re.IGNORECASE)
 # "1 | Police Scotland should ... |": a row of a Markdown pipe table (cleaning may have made its cells tab-separated).
 _PIPE_ROW = re.compile(r"^\|?[ ]*(?P<number>\d{1,3}(?:\.\d{1,3})*)[ ]*(?:\||\t)\s*(?P<text>.+?)[ ]*\|?\s*$")
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -58,7 +59,7 @@ MIN_ITEM_WORDS = 5
 
 def find_sections_by_shape(lines: list[TextLine]) -> list[Section]:
     """The first recommendation-shaped list in the text, as a section; [] when none."""
-    lines = status_rows_as_items([_pipe_row_as_item(line) for line in lines])
+    lines = status_rows_as_items([_pipe_row_as_item(line) for line in _leads_split_from_their_items(lines)])
     for heading_index in islice(_starts(lines), MAX_STARTS_TRIED):  # each read may run to the end: bound them
         section = read_section(lines, heading_index, owner_from_heading=True)
         if section.items:
@@ -95,6 +96,22 @@ def _we_recommend_paragraphs(lines: list[TextLine]) -> list[Section]:
         line = lines[index]
         section.items.append(Item(label="", style="paragraph", parts=[line.text], start=line.start, end=line.end, context=GroupContext()))
     return [section]
+
+
+def _leads_split_from_their_items(lines: list[TextLine]) -> list[TextLine]:
+    """"Recommendations given to the partnership were: Review board ..." on one line: the lead
+    sentence on a line of its own, then the item, as if the list had been set out."""
+    split: list[TextLine] = []
+    for line in lines:
+        glued = _LEAD_THEN_ITEM.match(line.text)
+        if glued is None or not _LEAD_SENTENCE.search(glued.group("lead")):
+            split.append(line)
+            continue
+        item_start = line.start + glued.start("item")
+        split.append(TextLine(text=glued.group("lead"), start=line.start, end=item_start))
+        split.append(TextLine(text="", start=item_start, end=item_start))
+        split.append(TextLine(text=glued.group("item"), start=item_start, end=line.end))
+    return split
 
 
 def _pipe_row_as_item(line: TextLine) -> TextLine:
