@@ -23,23 +23,12 @@ EXPECTED_FILE = Path(__file__).resolve().parent / "corpus_other_expected.json"
 MISSING_REASON = f"corpus-other not found at {CORPUS.resolve()}; these checks need the project's shared folder"
 
 KNOWN_MISSES = {
-    "hmip-youth-dorset-2023-news.txt": "the one item runs on in the same line as 'Recommendations given to ... were:'",
     "hmip-youth-rotherham-2013-improvement-plan.txt": "an action-plan table flattened with ' / ' cells is not read",
     "hmiprisons-liverpool-2016-improvement-plan.txt": "header cells are read as items; '5.01' and 'Recommendations to the Governor' are missed",
     "hmicfrs-core-business-register-harm-2014-web.txt": "a lone 'should' paragraph opened by its deadline is not read",
     "hmicfrs-core-business-register-procurement-2014-web.txt": "a lone 'should' paragraph opened by its deadline is not read",
     "hmicfrs-shropshire-fire-2021-web.txt": "the item runs on into the findings that follow it",
-    "hmicfrs-state-of-fire-2023-news.txt": "a lower-case subject ('the Home Office should') is not taken as the owner",
-    "hmicfrs-state-of-policing-2022-spa-analysis-2023-minutes.txt": "the last item runs on into the next paragraph",
-    "hmicfrs-peel-west-mercia-2019-tracker-web.txt": "tracker rows (number, status, text, owner line) are not read",
-    "hmics-spa-improvement-plans-progress-2025-improvement-plan.txt": "'R3 - ...' labels are not read",
-    "ips-annual-report-recommendation-status-2023-web.txt": "a status table flattened one row per line is not read",
-    "hmcpsi-complaints-handling-follow-up-2025-cps-response.txt": "the heading 'Inspectorates' Recommendations / Issues to address' is not recognised",
     "cqc-care-home-park-nursing-home-2009-web.txt": "action sentences run on in one paragraph after 'What the care home could do better:'",
-    "cssiw-flintshire-childrens-services-undated-news.txt": "'As a priority, the council should' and a thing as subject ('Strong ... support ... must continue')",
-    "estyn-vale-of-glamorgan-2014-news.txt": "'Key areas of focus for ... include:' is not read as a lead sentence",
-    "estyn-attendance-primary-schools-2015-web.txt": "the date 'Thematic report | 12/06/2015' is not found",
-    "estyn-new-build-further-education-2010-web.txt": "the month in the title ('- June 2010') is not found",
 }
 
 

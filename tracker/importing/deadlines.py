@@ -15,6 +15,7 @@ from .models import NO_DEADLINE_STATED
 # "Immediately" cannot be a deadline of nought months (already past on the day of
 # publication); the convention is one month, which the manager can shorten at review.
 IMMEDIATELY_MONTHS = 1
+MAX_OPENING_WORDS = 15
 
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -91,3 +92,18 @@ def _sentence_mentions_report(text: str, start: int) -> bool:
 def _deadline_from_match(match: re.Match[str]) -> tuple[str, int]:
     rule = " ".join(match.group(0).split())
     return rule[0].lower() + rule[1:], months_in(match.group("count"), match.group("unit"))
+
+
+def item_deadline(text: str) -> tuple[str, int] | None:
+    """The period an item's own opening clause sets: "HMIC recommends that the force should
+    immediately: ...", "... that within six months the force should: ...". Only the clause
+    before the colon counts; a period later in the item is part of what is to be done."""
+    opening, colon, _ = text.partition(":")
+    if not colon or len(opening.split()) > MAX_OPENING_WORDS:
+        return None
+    if re.search(r"\bimmediately\b", opening, re.IGNORECASE):
+        return ("immediately", IMMEDIATELY_MONTHS)
+    if match := re.search(PERIOD, opening, re.IGNORECASE):
+        return _deadline_from_match(match)
+    return None
+

@@ -30,9 +30,29 @@ _LEAD_OWNER = re.compile(
     r"(?:take\s+)?(?:the\s+)?following\s+(?:actions?|steps?|improvements?)\b",
     re.IGNORECASE,
 )
-# "Leaders across the partnership should ensure ...": the subject, then "should".
-_SUBJECT_OWNER = re.compile(r"^(?P<owner>[A-Z][\w'’ ,()-]{1,90}?)\s+(?:should|must|needs?\s+to)\s+(?P<rest>(?!be\b|have\s+been\b)\w.*)$", re.DOTALL)
+# "Key areas of focus for the Vale Council include:": the body a list of areas to improve is for.
+_AREAS_FOR_OWNER = re.compile(
+    r"^(?:the\s+)?(?:key\s+|main\s+)?(?:areas\s+(?:of\s+focus|for\s+improvement)|priorities|improvements\s+needed)\s+for\s+"
+    r"(?P<owner>[^.:]{3,60}?)\s+(?:include|are):$",
+    re.IGNORECASE,
+)
+# "Recommendations given to the combined YJS partnership were:", "... made to the board are:".
+_RECOMMENDATIONS_TO_OWNER = re.compile(
+    r"\brecommendations\s+(?:given|made)\s+to\s+(?P<owner>[^.:]{3,60}?)\s+(?:were|are|include|included):$", re.IGNORECASE
+)
+# "Leaders across the partnership should ensure ...": the subject, then "should"; in a list
+# run on from a sentence the subject may open in lower case ("- the Home Office should ...").
+_SUBJECT_OWNER = re.compile(r"^(?P<owner>(?:[A-Z]|the\s+[A-Z])[\w'’ ,()-]{1,90}?)\s+(?:should|must|needs?\s+to)\s+(?P<rest>(?!be\b|have\s+been\b)\w.*)$", re.DOTALL)
 MAX_SUBJECT_WORDS = 10
+# An opening phrase that says how, not when, before the subject: "As a priority, the council".
+_MANNER_PHRASE = re.compile(r"^(?P<phrase>[A-Z][^,]{2,30}),\s+(?P<subject>[^,]+)$")
+_TIME_PHRASE = re.compile(
+    r"\d|^(?:by|within|before|after|until|since|from|over|when|once|while|during|at)\b|\b(?:"
+    + "|".join(("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"))
+    + r"|months?|weeks?|years?|days?)\b",
+    re.IGNORECASE,
+)
+_AFTER_HEAD = re.compile(r"\s+(?:of|for|in|across|with|at|from|on|to)\s+", re.IGNORECASE)
 # "By March 2025, the council should ...": an opening phrase, not a subject.
 _OPENING_PHRASE = re.compile(r"^(?:by|in|from|when|if|as|to|for|within|over|since|after|before|where|while|once|until|all|any|each)\b", re.IGNORECASE)
 
@@ -96,8 +116,9 @@ def question_owner(heading: str) -> str | None:
 
 
 def lead_owner(text: str) -> str | None:
-    """The owner a lead sentence names: "... the local authority should take the following action"."""
-    match = _LEAD_OWNER.search(text)
+    """The owner a lead sentence names: "... the local authority should take the following
+    action", "Key areas of focus for the council include:"."""
+    match = _LEAD_OWNER.search(text) or _AREAS_FOR_OWNER.match(text) or _RECOMMENDATIONS_TO_OWNER.search(text)
     if not match:
         return None
     owner = re.sub(r"^(?:we\s+recommend\s+that|inspectors?\s+recommend\s+that)\s+", "", match.group("owner").strip(), flags=re.I)
@@ -110,10 +131,15 @@ def subject_owner(text: str) -> tuple[str, str] | None:
     if not match:
         return None
     owner = match.group("owner").strip(" ,")
+    if (manner := _MANNER_PHRASE.match(owner)) and not _TIME_PHRASE.search(manner.group("phrase")):
+        owner = manner.group("subject")  # "As a priority, the council should ..."; "By March 2025, ..." stays whole
     words = owner.split()
+    # The role must be the subject's head, before any "of", "for" or "across": "Leaders across
+    # the partnership" is owned, "Strong support for children's services" is a thing.
+    head = _AFTER_HEAD.split(owner, maxsplit=1)[0]
     if (
         len(words) > MAX_SUBJECT_WORDS
-        or not (has_role_word(owner) or owner.isupper())  # "COPFS should ...": a body's initials
+        or not (has_role_word(head) or owner.isupper())  # "COPFS should ...": a body's initials
         or re.search(r"\d|\b(?:that|which|who|when|where|if|this|these|it|they)\b", owner, re.IGNORECASE)
         or _OPENING_PHRASE.match(owner)
     ):

@@ -24,6 +24,8 @@ _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _DAY_DATE = re.compile(rf"\b{_DAY}\s+{_MONTH}\s*,?\s+{_YEAR}\b", re.IGNORECASE)
 _MONTH_DATE = re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.IGNORECASE)
+# "July 24 2025", "July 24, 2025", as some web pages write it.
+_MONTH_DAY_DATE = re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(r"\b(?P<day>[0-3]?\d)/(?P<month>[01]?\d)/(?P<year>(?:19|20)\d\d)\b")
 _PUBLISHED = re.compile(r"^(?:date\s+)?(?:of\s+)?publi(?:shed|cation)(?:\s+date)?(?!\s+by)\s*(?:on\s*)?[:\-–]?\s*(?P<rest>.+)$", re.IGNORECASE)
 
@@ -32,12 +34,18 @@ _PUBLISHED_INLINE = re.compile(r"\bpublished\s*:\s*(?P<rest>.{6,40})", re.IGNORE
 # 4 March 2025", "The inspection report was published on 17 January 2023", "Report published 20 October 2015".
 _PUBLISHED_SENTENCE = re.compile(
     r"\bpublished\s+(?:their|its|the|our|a)\s+(?:[\w-]+\s+)?report\s+on\s+(?P<rest>.{6,30})"
-    r"|\breport\s+(?:was\s+)?published\s*(?:on\s*)?:?\s*(?P<after>\d.{5,30})",
+    r"|\breport\s+(?:was\s+)?published\s*(?:on\s*)?:?\s*(?P<after>\d.{5,30})"
+    r"|\breport\s+(?:on|into)\s+[^.]{3,80}?\bpublished\s+in\s+(?P<month>[A-Z][a-z]+\s+(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
+# A title and its date after a dash; the title must not end in a digit ("1 – 5 July 2013" is a range).
+_DATED_TITLE = re.compile(r"^(?P<title>(?:\S+\s+){2,}?\S*[^\d\s])(?:\s+[-–]|,)\s+(?P<date>[^-–,]+,?\s*\d{4})$")
+_DATED_TITLE_LINES = 6
+_DATELINE_LINES = 10
 
-RATING_WORDS = ("Requires improvement to be good", "Requires improvement", "Outstanding", "Good", "Inadequate")
-_RATING = r"(?P<rating>requires improvement to be good|requires improvement|outstanding|good|inadequate)"
+# "Adequate" is the third grade of the four-point scale Ofsted used until 2014.
+RATING_WORDS = ("Requires improvement to be good", "Requires improvement", "Outstanding", "Good", "Adequate", "Inadequate")
+_RATING = r"(?P<rating>requires? improvement to be good|requires? improvement|outstanding|good|inadequate|adequate)"
 _RATING_ONLY = re.compile(rf"^['\"]?{_RATING}['\"]?\.?$", re.IGNORECASE)
 _OVERALL = re.compile(r"^overall\s+(?:rating|effectiveness|judgement|grade)\b\s*[:\-–]?\s*(?P<rest>.*)$", re.IGNORECASE)
 _RATED_AS = re.compile(rf"\b(?:overall rating of|is rated as:?|was rated as:?|overall judgement is)\s*['\"]?{_RATING}\b", re.IGNORECASE)
@@ -46,6 +54,18 @@ _STANDARD_ROW = re.compile(
     rf"^(?P<number>\d{{1,2}}\.\d{{1,2}})\.?[\t ]+(?P<name>[A-Za-z][^\t.]*?)\t+{_RATING}$", re.IGNORECASE
 )
 _MAX_STANDARD_NAME_WORDS = 8
+# The overall judgement as a sentence in reports of 2013 to 2017: "The judgement for overall
+# effectiveness is inadequate.", "The overall judgement is that children's services are
+# inadequate", "Children's services in Worcestershire are inadequate". Only the present
+# tense: "judged overall effectiveness ... as adequate" tells of an earlier inspection.
+_OVERALL_SENTENCE = re.compile(
+    rf"^(?:\d{{1,3}}\.\s+)?(?:the\s+)?(?:"
+    rf"(?:judgement\s+for\s+)?overall\s+effectiveness(?:\s+(?:of|for)\s+[a-z' ]{{3,80}}?)?\s+is"
+    rf"|overall\s+judgement\s+is(?:\s+that\s+[a-z' ]{{3,60}}?(?:\s+(?:are|is))?)?"
+    rf"|children's\s+services\s+in\s+[A-Z][\w' -]{{1,60}}?(?:\s+are)?"
+    rf")\s+['\"]?{_RATING}\b",
+    re.IGNORECASE,
+)
 _JUDGEMENT_TABLE_HEADER = re.compile(r"^judgements?[\t ]+grades?$", re.IGNORECASE)
 
 _INSPECTORATES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -68,6 +88,16 @@ _TITLE_CHILDRENS_SERVICES = re.compile(r"^Inspection of (?P<place>.+?) local aut
 _TITLE_SERVICES_IN = re.compile(
     r"^(?:An? )?(?P<type>[Ii]nspection of (?P<subject>[a-z' ]+?(?:services|work))) in(?: (?P<place>[A-Z].*?))?\.?$"
 )
+# "Inspection of looked after children services", "Inspection of services for children in need
+# of help and protection, children looked after and care leavers and Review of ...": a cover
+# title with the authority's name on a line of its own beside it.
+_TITLE_INSPECTION_OF = re.compile(r"^(?P<type>(?:Re-i|I)nspection of [a-z][a-z'’, ]*?(?:services|care leavers))\b(?: and\b.*)?$")
+# "Medway Council", "Sandwell Metropolitan Borough Council", "London Borough of Bexley".
+_AUTHORITY_LINE = re.compile(
+    r"^(?:(?:[A-Z][\w'’&-]*|of|and|upon|on|the) ){0,5}Council$|^(?:London |Royal )?Borough of [A-Z][\w'’ &-]{1,50}$"
+)
+# A cover's first line naming only the place: "Brent", "Newcastle Upon Tyne", "Bristol City of".
+_PLACE_LINE = re.compile(r"^[A-Z][a-z'’-]+(?: (?:[A-Z][a-z'’-]+|of|and|upon|on))*$")
 _SERVICE_LINE = re.compile(r"^Service\s*:\s*(?P<name>.+)$")
 _SERVICE_NAMES = r"(?P<kind>Youth Offending Service|Youth Offending Team|Youth Justice Service|YOS|YOT|YJS)"
 _ABBREVIATIONS = {"YOS": "Youth Offending Service", "YOT": "Youth Offending Team", "YJS": "Youth Justice Service"}
@@ -131,7 +161,27 @@ def find_title(lines: list[TextLine]) -> Title:
             place = match.group("place") or (texts[index + 1] if index + 1 < len(texts) else None)
             inspection_type = match.group("type")
             return Title(inspection_type=inspection_type[0].upper() + inspection_type[1:], place=place)
+    return _cover_title([line.text for line in lines if not line.is_blank][:_TITLE_LINES])
+
+
+def _cover_title(texts: list[str]) -> Title:
+    """A cover's "Inspection of ... services" title (which may run on into the inspection
+    dates) with the authority's name on the line just before or after it."""
+    for index, text in enumerate(texts):
+        if match := _TITLE_INSPECTION_OF.match(text):
+            authority = _authority_beside(texts, index)
+            return Title(inspection_type=match.group("type"), place=authority, service=authority)
     return Title()
+
+
+def _authority_beside(texts: list[str], title_index: int) -> str | None:
+    before = texts[title_index - 1] if title_index > 0 else ""
+    after = texts[title_index + 1] if title_index + 1 < len(texts) else ""
+    if _AUTHORITY_LINE.match(before) or _PLACE_LINE.match(before):
+        return before
+    if _AUTHORITY_LINE.match(after):
+        return after
+    return None
 
 
 def find_service(text: str, lines: list[TextLine], title: Title) -> str | None:
@@ -161,6 +211,13 @@ def find_publication_date(lines: list[TextLine], before: int) -> PublicationDate
     date, because that is where title pages, letter heads and forewords put it; dates in
     the body are fieldwork, data periods and sources.
     """
+    # A news page's own "Published Tuesday 14 January 2014" dates the page; "the report on
+    # the council's education service ... published in September 2013" dates the report.
+    dated_page = any(_PUBLISHED.match(line.text) and ":" not in line.text for line in lines[:_DATELINE_LINES])
+    for line in lines if dated_page else ():
+        if (match := _PUBLISHED_SENTENCE.search(line.text)) and match.group("month"):
+            if found := parse_date(match.group("month"), whole=True):
+                return found
     for line in lines:
         if match := _PUBLISHED.match(line.text):
             found = parse_date(match.group("rest"), whole=False)
@@ -174,12 +231,19 @@ def find_publication_date(lines: list[TextLine], before: int) -> PublicationDate
                 return found
     for line in lines:
         if match := _PUBLISHED_SENTENCE.search(line.text):
-            found = parse_date(match.group("rest") or match.group("after"), whole=False)
+            found = parse_date(match.group("rest") or match.group("after") or match.group("month"), whole=False)
             if found:
                 return found
     for line in lines[:before]:
-        found = parse_date(line.text, whole=True)
-        if found:
+        if found := parse_date(line.text, whole=True):
+            return found
+        # A web page's "Thematic report | 12/06/2015": a cell after a bar that opens with a date.
+        for cell in line.text.split(" | ")[1:]:
+            if (found := parse_date(cell, whole=False)) and cell.strip().startswith(found.as_written):
+                return found
+    for text in [line.text for line in lines[:before] if not line.is_blank][:_DATED_TITLE_LINES]:
+        # "The quality of new build in Further Education - June 2010": a title ending in its date.
+        if (match := _DATED_TITLE.match(text)) and (found := parse_date(match.group("date"), whole=True)):
             return found
     return None
 
@@ -190,7 +254,7 @@ def parse_date(text: str, whole: bool) -> PublicationDate | None:
     With ``whole`` the date must be all the line says (markdown or a full stop aside).
     """
     candidate = text.strip(" .*_") if whole else text
-    for pattern, precision in ((_DAY_DATE, "day"), (_NUMERIC_DATE, "day"), (_MONTH_DATE, "month")):
+    for pattern, precision in ((_DAY_DATE, "day"), (_MONTH_DAY_DATE, "day"), (_NUMERIC_DATE, "day"), (_MONTH_DATE, "month")):
         match = pattern.fullmatch(candidate) if whole else pattern.search(candidate)
         if match is None:
             continue
@@ -211,6 +275,8 @@ def _build_date(match: re.Match[str], precision: str) -> datetime.date | None:
 
 
 def canonical_rating(text: str) -> str:
+    if text.lower().startswith("require "):  # "children's services require improvement"
+        text = "requires " + text[len("require ") :]
     for rating in RATING_WORDS:
         if rating.lower() == text.lower():
             return rating
@@ -235,6 +301,10 @@ def find_overall_rating(lines: list[TextLine]) -> str | None:
     for line in lines:
         if match := _RATED_AS.search(line.text):
             return canonical_rating(match.group("rating"))
+    for line in lines:
+        for sentence in re.split(r"(?<=[.:])\s+|\s+(?=The overall judgement\b)", line.text):
+            if match := _OVERALL_SENTENCE.match(sentence):
+                return canonical_rating(match.group("rating"))
     return None
 
 

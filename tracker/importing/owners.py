@@ -24,7 +24,7 @@ ROLE_WORDS = frozenset(
     nhs authority authorities yos yot yjs yjb probation minister department leader leaders member
     members panel partnership partnerships agency agencies ccg provider providers school schools
     college colleges inspector governor governors coordinator staff ofsted cqc hmicfrs icb
-    prison prisons force forces consortia consortium government division divisions unit units
+    prison prisons force forces consortia consortium government division divisions unit units office offices
     """.split()
 )
 

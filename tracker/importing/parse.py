@@ -12,7 +12,7 @@ import re
 
 from .cleaning import clean_text
 from .cutoff import mark_cut_off
-from .deadlines import report_deadline
+from .deadlines import item_deadline, report_deadline
 from .errors import NoRecommendationsFound, only_report_read_errors
 from .groups import subject_owner
 from .headings import heading_as_printed
@@ -36,8 +36,8 @@ from .section import (
     Item,
     Section,
     find_recommendations_sections,
-    sequence_value,
 )
+from .item import sequence_value
 
 # "... in a timely manner (Chief Executive and the YOS Management Board)." The owners
 # close the item; brackets earlier in the sentence, like "(CAMHS)", are part of the text.
@@ -225,6 +225,8 @@ def _build_recommendation(
         reason = f"The letter is addressed to {addressee}; check this is the right owner."
     if context.time_group:
         (rule, months), deadline_reason = context.time_group, f'Under "{context.time_line}" in the report'
+    elif own := item_deadline(item.text):
+        (rule, months), deadline_reason = own, f'The item itself says "{own[0]}"'
     else:
         rule, months = report_deadline_rule
         deadline_reason = (

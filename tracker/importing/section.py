@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .cleaning import is_footnote_body, is_page_number, join_lines
+from .cleaning import is_footnote_body, is_page_number
 from .deadlines import DEADLINE_RULE, time_group
 from .errors import NoRecommendationsFound
 from .groups import GroupContext, is_theme_heading, lead_owner, question_owner, subject_owner
@@ -34,7 +34,8 @@ from .headings import (
     split_at_owner_sentences,
 )
 from .lines import TextLine, next_text_index
-from .markers import ListMarker, match_list_marker, roman_value
+from .item import Item, continues_mid_sentence, continues_sequence, resolve_style
+from .markers import ListMarker, match_list_marker
 
 # "Recommendation 3 – ...", and "R3 - ..." or "· R1 Raise ..." (R1 to R7 may run on through several owner lines).
 NAMED_RECOMMENDATION = re.compile(
@@ -46,23 +47,6 @@ _INTRODUCTION = re.compile(r"\brecommend|\bfollowing\b|\bpost-inspection\b|\bwe 
 
 MAX_INTRO_PARAGRAPHS = 12
 SHORT_ITEM_WORDS = 4
-
-
-@dataclass
-class Item:
-    """A recommendation being assembled while the section is read."""
-
-    label: str
-    style: str
-    parts: list[str]
-    start: int
-    end: int
-    context: GroupContext
-    awaiting_text: bool = False  # "Recommendation 2" on a line of its own; text follows
-
-    @property
-    def text(self) -> str:
-        return " ".join(join_lines(self.parts).split())
 
 
 @dataclass
@@ -154,6 +138,8 @@ def read_section(lines: list[TextLine], heading_index: int, owner_from_heading: 
         reader.context = reader.context.with_owner(owner, "question", question)
     elif owner_from_heading and (owner := owner_heading(heading.text)):  # "Schools should:" (see .shapes)
         reader.context = reader.context.with_owner(owner, "heading", heading.text)
+    elif owner_from_heading and (owner := lead_owner(heading.text)):  # "Key areas of focus for the council include:"
+        reader.context = reader.context.with_owner(owner, "lead", heading.text)
     if glued:
         reader.context = reader.context.with_theme(glued.group("sub"))
     index = heading_index + 1
@@ -252,7 +238,7 @@ def _read_list_item(reader: _Reader, line: TextLine, marker: ListMarker) -> bool
         reader.section.intro.append(text)
         reader.after_gap = True
         return True
-    style = _resolve_style(marker, reader.style, items)
+    style = resolve_style(marker, reader.style, items)
     if reader.style is None:
         reader.style = style
     elif style != reader.style:
@@ -262,7 +248,7 @@ def _read_list_item(reader: _Reader, line: TextLine, marker: ListMarker) -> bool
         items[-1].end = line.end
         reader.after_gap = False
         return True
-    if items and not reader.restart_allowed and not _continues_sequence(items[-1], marker.label, style):
+    if items and not reader.restart_allowed and not continues_sequence(items[-1], marker.label, style):
         return False  # numbering starts again: a different list
     first_part = line.text[marker.text_start :].strip()
     glued_group = TRAILING_TIME_GROUP.search(first_part)
@@ -303,7 +289,7 @@ def _read_plain_line(reader: _Reader, index: int) -> bool:
         # "The local authority has the following strengths:": a new list is introduced
         # (strengths, evidence) even if its numbering carries straight on.
         return False
-    if current.awaiting_text or not reader.after_gap or _continues_mid_sentence(current, line.text) or _paragraph_inside_item(reader, index):
+    if current.awaiting_text or not reader.after_gap or continues_mid_sentence(current, line.text) or _paragraph_inside_item(reader, index):
         current.parts.append(line.text)
         current.end = line.end
         current.awaiting_text = False
@@ -361,44 +347,6 @@ def _introduces_inner_bullets(reader: _Reader) -> bool:
     return text.endswith(":") and subject_owner(text) is not None and lead_owner(text) is None
 
 
-def _resolve_style(marker: ListMarker, current: str | None, items: list[Item]) -> str:
-    """Decide whether a lone "i", "v" or "x" is a roman numeral or a letter."""
-    if marker.style != "roman-or-letter":
-        return marker.style
-    if current in ("roman", "letter"):
-        if current == "letter" and items and not _continues_sequence(items[-1], marker.label, "letter"):
-            return "roman"
-        return current
-    return "roman" if marker.label.lower() == "i" else "letter"
-
-
-def sequence_value(label: str, style: str) -> int | None:
-    if style == "decimal":  # "R3" is 3; "11.2" follows "11.1" and "9.1.1" follows "9.1"
-        parts = label.lstrip("Rr").split(".")
-        return int(parts[0]) if len(parts) == 1 else sum(int(part) * 1000 ** (2 - place) for place, part in enumerate(parts[:3]))
-    if style == "roman":
-        return roman_value(label)
-    if style == "letter" and len(label) == 1:
-        return ord(label.lower()) - ord("a") + 1
-    return None
-
-
-def _continues_sequence(previous: Item, label: str, style: str) -> bool:
-    """True when ``label`` can follow the previous item in the same list."""
-    if style in ("bullet", "paragraph"):
-        return True
-    before = sequence_value(previous.label, previous.style)
-    after = sequence_value(label, style)
-    if before is None or after is None:
-        return True
-    return after > before
-
-
-def _continues_mid_sentence(item: Item, text: str) -> bool:
-    last = item.parts[-1] if item.parts else ""
-    return text[:1].islower() and last[-1:] not in ".!?:;"
-
-
 def _paragraph_inside_item(reader: _Reader, index: int) -> bool:
     """A paragraph after a gap belongs to the item if the list carries on right after it."""
     line = reader.lines[index]
@@ -408,12 +356,12 @@ def _paragraph_inside_item(reader: _Reader, index: int) -> bool:
     if following is None:
         return False
     if named := NAMED_RECOMMENDATION.match(reader.lines[following].text):
-        return _continues_sequence(reader.section.items[-1], named.group("label") or named.group("r_label"), "decimal")
+        return continues_sequence(reader.section.items[-1], named.group("label") or named.group("r_label"), "decimal")
     marker = match_list_marker(reader.lines[following].text)
     if marker is None or reader.style is None:
         return False
-    style = _resolve_style(marker, reader.style, reader.section.items)
-    return style == reader.style and _continues_sequence(reader.section.items[-1], marker.label, style)
+    style = resolve_style(marker, reader.style, reader.section.items)
+    return style == reader.style and continues_sequence(reader.section.items[-1], marker.label, style)
 
 
 def _theme_before_items(reader: _Reader, index: int) -> bool:
@@ -442,7 +390,7 @@ def _theme_before_items(reader: _Reader, index: int) -> bool:
     items = reader.section.items
     if not items:
         return True
-    style = _resolve_style(marker, reader.style, items)
-    return style == reader.style and style != "bullet" and _continues_sequence(items[-1], marker.label, style)
+    style = resolve_style(marker, reader.style, items)
+    return style == reader.style and style != "bullet" and continues_sequence(items[-1], marker.label, style)
 
 

@@ -10,9 +10,11 @@ none, these starts are tried, strongest first:
 2. an owner line ending "should:" ("Schools should:"), which names the owner of the items
    below it;
 3. "Recommendation N" labels;
-4. a run of three or more numbered paragraphs ("11.1", "12.1", a pipe table's "1 | ...")
+4. the header of a status table ("Recommendation Status Rationale"), whose rows are read
+   as numbered items without their status (see .status_table);
+5. a run of three or more numbered paragraphs ("11.1", "12.1", a pipe table's "1 | ...")
    most of which say what "should" be done;
-5. last, paragraphs of prose that begin "We recommend that ...".
+6. last, paragraphs of prose that begin "We recommend that ...".
 
 The first start that gives items is read like any section, so owners, deadlines and the
 review screen's account work the same way.
@@ -29,18 +31,25 @@ from .lines import TextLine
 from .markers import match_list_marker
 from .groups import GroupContext
 from .section import NAMED_RECOMMENDATION, Item, Section, read_section
+from .status_table import STATUS_HEADER, status_rows_as_items
 
 # "The report made the following five recommendations:", "There are three
 # recommendations made:", "CSSIW recommendations include:", "The inspectorate's four
-# remaining recommendations are:".
+# remaining recommendations are:"; and a list of what a named body is to improve:
+# "Key areas of focus for the council include:", "Priorities for the service are:".
 _LEAD_SENTENCE = re.compile(
     r"\brecommendations?\b[^.:]{0,60}?(?:\b(?:are|were|include|includes|made|as\s+follows)\b)?\s*:$"
-    r"|\bfollowing\s+(?:\w+\s+){0,2}recommendations?\b[^.:]{0,30}:$",
+    r"|\bfollowing\s+(?:\w+\s+){0,2}recommendations?\b[^.:]{0,30}:$"
+    r"|^(?:the\s+)?(?:key\s+|main\s+)?(?:areas\s+(?:of\s+focus|for\s+improvement)|priorities|improvements\s+needed)\s+for\s+[^.:]{3,60}\s+(?:include|are):$",
     re.IGNORECASE,
 )
+_LEAD_THEN_ITEM = re.compile(r"^(?P<lead>[^:]{0,60}\brecommendations?\b[^.:]{0,80}:)\s+(?P<item>[A-Z][^:]{20,})$", re.IGNORECASE)
 # "1 | Police Scotland should ... |": a row of a Markdown pipe table (cleaning may have made its cells tab-separated).
 _PIPE_ROW = re.compile(r"^\|?[ ]*(?P<number>\d{1,3}(?:\.\d{1,3})*)[ ]*(?:\||\t)\s*(?P<text>.+?)[ ]*\|?\s*$")
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_NUMBER_WORDS = {word: value for value, word in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), start=1)}
+# "There are three recommendations made:", "The report made the following 5 recommendations:".
+_ANNOUNCED_COUNT = re.compile(rf"\b(?P<count>\d{{1,2}}|{'|'.join(_NUMBER_WORDS)})\s+(?:\w+\s+)?recommendations\b", re.IGNORECASE)
 _SHOULD = re.compile(r"\b(?:should|must|needs?\s+to)\b", re.IGNORECASE)
 _WE_RECOMMEND = re.compile(r"^(?:we|inspectors|the\s+inspectorate)\s+(?:also\s+)?recommends?\s+that\s+\S", re.IGNORECASE)
 MIN_NUMBERED_RUN = 3
@@ -50,12 +59,31 @@ MIN_ITEM_WORDS = 5
 
 def find_sections_by_shape(lines: list[TextLine]) -> list[Section]:
     """The first recommendation-shaped list in the text, as a section; [] when none."""
-    lines = [_pipe_row_as_item(line) for line in lines]
+    lines = status_rows_as_items([_pipe_row_as_item(line) for line in _leads_split_from_their_items(lines)])
     for heading_index in islice(_starts(lines), MAX_STARTS_TRIED):  # each read may run to the end: bound them
         section = read_section(lines, heading_index, owner_from_heading=True)
         if section.items:
+            _end_at_announced_count(section)
             return [section]
     return _we_recommend_paragraphs(lines)
+
+
+def _end_at_announced_count(section: Section) -> None:
+    """"There are three recommendations made:" and three items: the third ends with its own
+    sentence, and a paragraph run on below it (pasted text often has no blank line) is not
+    part of it."""
+    announced = _ANNOUNCED_COUNT.search(section.heading.text)
+    if announced is None or _count_value(announced.group("count")) != len(section.items):
+        return
+    last = section.items[-1]
+    for index, part in enumerate(last.parts[:-1]):
+        if part.rstrip().endswith((".", "!", "?")) and last.parts[index + 1][:1].isupper():
+            del last.parts[index + 1 :]
+            return
+
+
+def _count_value(word: str) -> int | None:
+    return int(word) if word.isdigit() else _NUMBER_WORDS.get(word.lower())
 
 
 def _we_recommend_paragraphs(lines: list[TextLine]) -> list[Section]:
@@ -68,6 +96,22 @@ def _we_recommend_paragraphs(lines: list[TextLine]) -> list[Section]:
         line = lines[index]
         section.items.append(Item(label="", style="paragraph", parts=[line.text], start=line.start, end=line.end, context=GroupContext()))
     return [section]
+
+
+def _leads_split_from_their_items(lines: list[TextLine]) -> list[TextLine]:
+    """"Recommendations given to the partnership were: Review board ..." on one line: the lead
+    sentence on a line of its own, then the item, as if the list had been set out."""
+    split: list[TextLine] = []
+    for line in lines:
+        glued = _LEAD_THEN_ITEM.match(line.text)
+        if glued is None or not _LEAD_SENTENCE.search(glued.group("lead")):
+            split.append(line)
+            continue
+        item_start = line.start + glued.start("item")
+        split.append(TextLine(text=glued.group("lead"), start=line.start, end=item_start))
+        split.append(TextLine(text="", start=item_start, end=item_start))
+        split.append(TextLine(text=glued.group("item"), start=item_start, end=line.end))
+    return split
 
 
 def _pipe_row_as_item(line: TextLine) -> TextLine:
@@ -88,6 +132,9 @@ def _starts(lines: list[TextLine]) -> Iterator[int]:
             yield index
     for index, text in enumerate(texts):
         if text and owner_heading(text) and text.endswith(":"):
+            yield index
+    for index, text in enumerate(texts):
+        if STATUS_HEADER.match(text):
             yield index
     for index, text in enumerate(texts):
         if NAMED_RECOMMENDATION.match(text):
