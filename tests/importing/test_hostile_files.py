@@ -15,23 +15,25 @@ from tracker.importing.docx_text import format_list_number
 from tracker.plans import PlanReadError, read_workbook
 from tracker.plans.sheets import SHEET_TAG_RE, _tags
 
+# CPU seconds of this process (the readers run in it here): the bound holds whatever the
+# other test worker is doing, and a regression takes minutes, not seconds.
 QUICK_SECONDS = 3.0
 
 
 def test_a_sheet_tag_repeating_one_attribute_is_refused_in_a_moment() -> None:
     data = hostile_files.backtracking_workbook(repeats=30_000)
     assert len(data) < 8_000
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(PlanReadError, match="could not be read"):
         read_workbook(data)
-    assert time.perf_counter() - started < QUICK_SECONDS
+    assert time.process_time() - started < QUICK_SECONDS
 
 
 def test_the_sheet_list_is_read_in_linear_time() -> None:
     tag = b'<sheets><sheet ' + b'name="a" ' * 200_000 + b'sheetId="1"/></sheets>'
-    started = time.perf_counter()
+    started = time.process_time()
     assert _tags(SHEET_TAG_RE, tag, b"name", b"r:id") == []  # no r:id: not a usable sheet
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     usable = b'<sheet name="Plan" sheetId="1" r:id="rId3"/><sheet r:id="rId4" name="Notes"/>'
     assert _tags(SHEET_TAG_RE, usable, b"name", b"r:id") == [(b"Plan", b"rId3"), (b"Notes", b"rId4")]
 
@@ -45,10 +47,10 @@ def test_a_plan_workbook_still_reads_its_sheets() -> None:
 def test_a_pdf_whose_one_page_inflates_to_megabytes_is_refused_quickly() -> None:
     data = hostile_files.content_bomb_pdf(inflated_bytes=10 * 1024 * 1024)
     assert len(data) < 60_000  # small on disk: the count is of inflated bytes
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(ReportReadError, match="4 MB of content once unpacked"):
         read_report(data, "bomb.pdf")
-    assert time.perf_counter() - started < QUICK_SECONDS
+    assert time.process_time() - started < QUICK_SECONDS
 
 
 def test_the_time_limit_is_checked_inside_a_page() -> None:
@@ -61,9 +63,9 @@ def test_the_time_limit_is_checked_inside_a_page() -> None:
 def test_a_word_list_numbered_from_260_million_in_letters_gets_short_labels() -> None:
     data = hostile_files.numbering_docx(start=260_000_000)
     assert len(data) < 3_000
-    started = time.perf_counter()
+    started = time.process_time()
     text = extract_text(data, "numbers.docx")
-    assert time.perf_counter() - started < QUICK_SECONDS
+    assert time.process_time() - started < QUICK_SECONDS
     labels = re.findall(r"^(\S+) The board should review", text, re.MULTILINE)
     assert labels == ["260000000.", "260000001.", "260000002."]
     assert len(text) < 1_000

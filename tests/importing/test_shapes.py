@@ -137,12 +137,12 @@ def test_shapes_and_the_survey_stay_linear_on_hostile_text(text: str) -> None:
 
     from tracker.importing import ReportReadError
 
-    started = time.perf_counter()
+    started = time.process_time()
     try:
         parse_report(text)
     except ReportReadError:
         pass
-    assert time.perf_counter() - started < 3
+    assert time.process_time() - started < 3
 
 
 def test_a_letter_with_priority_areas_and_areas_for_improvement_gives_both_lists(fixture_text) -> None:

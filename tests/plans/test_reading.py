@@ -177,10 +177,10 @@ def test_fifty_thousand_rows_are_refused_fast():
     for number in range(50_000):
         sheet.append([f"Recommendation {number}", "Step", "Lead", "31/03/2026"])
     data = save(workbook)
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(PlanReadError, match=f"more than {MAX_ROWS:,} rows"):
         read_plan(data, TODAY)
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
     csv_data = ("Recommendation,Action\n" + "Do it,Step\n" * 50_000).encode()
     with pytest.raises(PlanReadError, match="rows"):
         read_plan(csv_data, TODAY)
