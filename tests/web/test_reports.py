@@ -89,7 +89,7 @@ def test_a_manager_pastes_a_report_reviews_it_and_saves_it(client_request, manag
     assert numbers == ["1", "2", "3", "4"]
     owner_hints = [hint.text.strip() for hint in review.select("[id$='-owners-hint']")]
     assert owner_hints[0] == "The Chair of the YOS Management Board: matches your role Chair of the YOS Management Board"
-    assert owner_hints[3] == "The YOS Head of Service: a new role will be created"
+    assert owner_hints[3] == "The YOS Head of Service: not one of your roles: a new role is made only when you confirm it"
     assert "March 2025" in review.select_one("#published-hint").text
     assert "1. the Board hears from every partner agency" in review.select_one(".app-source-text").text
     assert db.session.query(Report).count() == 0  # nothing saved before confirming
