@@ -173,35 +173,17 @@ def configure_templates(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    """One blueprint per area (tracker/views/), each route declaring who may use it."""
     from .views import (
-        actions, api, auth, board, calendar, dashboard, health, notifications, organisations, pages, partner,
-        partner_links, people, plans, reports, sso, themes,
+        action_lists, actions, api, asked_before, auth, board, calendar, dashboard, decisions, health,
+        notifications, organisations, oversight, pages, partner, partner_links, people, personal_data, plans,
+        report_admin, reports, sso, system_admin, theme_tags, themes,
     )
 
-    for blueprint in (auth.bp, dashboard.bp, organisations.bp, reports.bp, actions.bp, partner.bp, api.bp,
-                      notifications.bp, board.bp, themes.bp, calendar.bp, health.bp, pages.bp, plans.bp,
-                      people.bp, sso.bp, partner_links.bp):
-        app.register_blueprint(blueprint)
-    register_board_blueprints(app)
-    from .views import system_admin  # oversight grants and single sign-on domains
-
-    app.register_blueprint(system_admin.bp)
-    register_asked_before_blueprint(app)
-
-
-def register_board_blueprints(app: Flask) -> None:
-    """Board decisions, report corrections after import, the oversight comparison, and personal data."""
-    from .views import action_lists, decisions, oversight, personal_data, report_admin, theme_tags
-
-    for blueprint in (decisions.bp, report_admin.bp, action_lists.bp, oversight.bp, theme_tags.bp, personal_data.bp):
-        app.register_blueprint(blueprint)
-
-
-def register_asked_before_blueprint(app: Flask) -> None:
-    """Links between a recommendation and what earlier inspections asked (the action page's panel)."""
-    from .views import asked_before
-
-    app.register_blueprint(asked_before.bp)
+    for view in (auth, dashboard, organisations, reports, actions, partner, api, notifications, board, themes,
+                 calendar, health, pages, plans, people, sso, partner_links, decisions, report_admin, action_lists,
+                 oversight, theme_tags, personal_data, system_admin, asked_before):
+        app.register_blueprint(view.bp)
 
 
 def register_error_handlers(app: Flask) -> None:
