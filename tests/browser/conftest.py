@@ -78,6 +78,7 @@ def check_accessibility(page, name: str) -> None:
     """Run axe-core (from npm, injected by the test) on the page: no serious or critical issues."""
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: `make test` installs it with npm ci")
+    page.wait_for_load_state("load")  # callers wait for the page they expect; this covers its subresources
     page.evaluate(AXE.read_text())
     results = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
     serious = [

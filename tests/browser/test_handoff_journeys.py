@@ -4,6 +4,7 @@ nobody holds; a step asking for more time past its recommendation's deadline."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -62,6 +63,7 @@ def test_owner_asks_the_board_decides_and_the_owner_is_told(app, live_server, pa
     expect(page.get_by_text("1 decision is waiting for the board")).to_be_visible()
     check_accessibility(page, "dashboard with decisions waiting")
     page.get_by_role("link", name="Decide them from one list").click()
+    expect(page).to_have_title(re.compile("^Decisions waiting "))  # the next page has loaded before axe runs
     check_accessibility(page, "decisions list")
     page.goto(f"{live_server}/actions/{action.id}")
     page.get_by_label("Refuse").check()

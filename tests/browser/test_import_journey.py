@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 from playwright.sync_api import expect
@@ -39,6 +40,7 @@ def test_a_manager_imports_a_pdf_and_confirms_the_review(app, live_server, page,
     page.goto(f"{live_server}/organisations/{organisation.slug}/reports")
     check_accessibility(page, "reports")
     page.get_by_role("link", name="Import a report").click()
+    expect(page).to_have_title(re.compile("^Import a report "))  # the next page has loaded before axe runs
     check_accessibility(page, "import a report")
     page.get_by_label("Report file").set_input_files(str(report_file))
     page.get_by_role("button", name="Read recommendations").click()

@@ -1,6 +1,8 @@
 """A system administrator gives oversight over one organisation; the oversight reader then sees
 that organisation and not another."""
 
+import re
+
 from playwright.sync_api import expect
 
 from tracker.extensions import db
@@ -22,6 +24,7 @@ def test_a_system_administrator_gives_oversight_over_one_organisation(app, live_
     expect(page.get_by_role("heading", name="System administration", level=1)).to_be_visible()
     check_accessibility(page, "system administration")
     page.get_by_role("button", name="Give oversight").click()  # a link styled as a button
+    expect(page).to_have_title(re.compile("^Give oversight "))  # the next page has loaded before axe runs
     check_accessibility(page, "give oversight")
     page.get_by_role("button", name="Give oversight").click()  # nothing filled in: errors, linked to fields
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
