@@ -26,7 +26,11 @@ def _read(path: Path) -> Any:
 
 def _found(report: Any, wanted: dict[str, Any]) -> bool:
     for item in report.recommendations if report else ():
-        if item.number == wanted["number"] and item.text.startswith(wanted["text_starts"]) and item.text.endswith(wanted["text_ends"]):
+        if (
+            item.number == wanted["number"]
+            and item.text.startswith(wanted["text_starts"])
+            and item.text.endswith(wanted["text_ends"])
+        ):
             return True
     return False
 
@@ -36,8 +40,10 @@ def _exact(report: Any, answers: list[dict[str, Any]]) -> bool:
         return not answers
     items = report.recommendations
     return len(items) == len(answers) and all(
-        item.number == wanted["number"] and list(item.owners) == wanted["owners"]
-        and item.text.startswith(wanted["text_starts"]) and item.text.endswith(wanted["text_ends"])
+        item.number == wanted["number"]
+        and list(item.owners) == wanted["owners"]
+        and item.text.startswith(wanted["text_starts"])
+        and item.text.endswith(wanted["text_ends"])
         for item, wanted in zip(items, answers)
     )
 
@@ -73,7 +79,11 @@ def found_rate_section(shared_reports: Path, tests_folder: Path, runs: int) -> l
     """The table for every corpus whose folder and answers are present."""
     corpora = [
         ("Ofsted corpus (`corpus/`)", shared_reports / "corpus", tests_folder / "corpus_expected.json"),
-        ("Other inspectorates (`corpus-other/`)", shared_reports / "corpus-other", tests_folder / "corpus_other_expected.json"),
+        (
+            "Other inspectorates (`corpus-other/`)",
+            shared_reports / "corpus-other",
+            tests_folder / "corpus_other_expected.json",
+        ),
     ]
     rows = [
         line

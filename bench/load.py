@@ -31,8 +31,9 @@ def sign_in(host: str, port: int, email: str, password: str) -> str:
     cookie = response.getheader("Set-Cookie", "").split(";")[0]
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     body = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token})
-    connection.request("POST", "/sign-in", body=body, headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+    connection.request(
+        "POST", "/sign-in", body=body, headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+    )
     response = connection.getresponse()
     response.read()
     if response.status != 302:
@@ -75,7 +76,9 @@ def hammer(host: str, port: int, path: str, headers: dict, duration: float, conc
     wall = time.perf_counter() - started
     latencies.sort()
     return {
-        "requests": len(latencies), "errors": len(errors), "error_statuses": sorted(set(errors))[:5],
+        "requests": len(latencies),
+        "errors": len(errors),
+        "error_statuses": sorted(set(errors))[:5],
         "median_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
         "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))] * 1000, 1) if latencies else None,
         "throughput_rps": round(len(latencies) / wall, 1),
@@ -98,8 +101,10 @@ def main() -> None:
         headers = {"Authorization": f"Bearer {config['token']}"} if target.startswith("/api/") else {"Cookie": cookie}
         # A short warm-up so each worker's first-request costs are not counted.
         hammer(url.hostname, url.port, target, headers, 1.0, config["concurrency"])
-        results[name] = {"path": target, **hammer(url.hostname, url.port, target, headers, config["duration"],
-                                                  config["concurrency"])}
+        results[name] = {
+            "path": target,
+            **hammer(url.hostname, url.port, target, headers, config["duration"], config["concurrency"]),
+        }
     print(json.dumps(results))
 
 

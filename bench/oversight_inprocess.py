@@ -43,20 +43,25 @@ def _timed(function, runs: int = RUNS) -> tuple[float, float]:
 def main() -> None:
     results = {}
     for cached in (False, True):
-        app = create_app("development", CACHE_TYPE="SimpleCache" if cached else "NullCache",
-                         SESSION_PROTECTION=None)  # the session is made here, not by signing in
+        app = create_app(
+            "development", CACHE_TYPE="SimpleCache" if cached else "NullCache", SESSION_PROTECTION=None
+        )  # the session is made here, not by signing in
         with app.app_context():
             if not cached:
                 organisations = db.session.scalar(select(func.count(Organisation.id)))
                 actions = db.session.scalar(select(func.count(Action.id)))
-                print(f"{app.config['SQLALCHEMY_DATABASE_URI'].split('://')[0]}: "
-                      f"{organisations} organisations, {actions} actions")
+                print(
+                    f"{app.config['SQLALCHEMY_DATABASE_URI'].split('://')[0]}: "
+                    f"{organisations} organisations, {actions} actions"
+                )
                 today = clock.today()
-                results["comparison()"] = _timed(lambda: (oversight.comparison(None, ActionFilters(), today),
-                                                          db.session.rollback()))
+                results["comparison()"] = _timed(
+                    lambda: (oversight.comparison(None, ActionFilters(), today), db.session.rollback())
+                )
                 filtered = ActionFilters(inspectorate="probation")  # every seeded report: the worst case
-                results["comparison(inspectorate=probation)"] = _timed(lambda: (oversight.comparison(None, filtered, today),
-                                                                      db.session.rollback()))
+                results["comparison(inspectorate=probation)"] = _timed(
+                    lambda: (oversight.comparison(None, filtered, today), db.session.rollback())
+                )
             user = db.session.scalar(select(User).where(User.email == "oversight@yjb.example"))
             session_id = f"{user.id}:{user.session_token}"
             db.session.rollback()

@@ -25,16 +25,17 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_REPORTS = REPO_ROOT / ".." / "shared" / "reports"
 sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "tests" / "importing"), str(REPO_ROOT / "bench")]
 
+from corpus_rates import found_rate_section  # noqa: E402
 from report_builders import Block, layout_report  # noqa: E402
 from sections import load_average, write_sections  # noqa: E402
-from corpus_rates import found_rate_section  # noqa: E402
+
 from tracker.importing import ReportReadError, read_report  # noqa: E402
 
 TXT_TARGET_MS = 100
@@ -45,11 +46,42 @@ LONG_GENERATED_PAGES = 300
 CORPUS = SHARED_REPORTS / "corpus"
 SECTION = "## Report parsing"
 
-_WORDS = (
-    "assessment planning partners children young people board management oversight risk harm safety "
-    "victims education health police court reviews interventions quality staff supervision desistance "
-    "information sharing cases practice evidence outcomes services local authority plans records"
-).split()
+_WORDS = [
+    "assessment",
+    "planning",
+    "partners",
+    "children",
+    "young",
+    "people",
+    "board",
+    "management",
+    "oversight",
+    "risk",
+    "harm",
+    "safety",
+    "victims",
+    "education",
+    "health",
+    "police",
+    "court",
+    "reviews",
+    "interventions",
+    "quality",
+    "staff",
+    "supervision",
+    "desistance",
+    "information",
+    "sharing",
+    "cases",
+    "practice",
+    "evidence",
+    "outcomes",
+    "services",
+    "local",
+    "authority",
+    "plans",
+    "records",
+]
 
 
 def median_ms(action: Callable[[], object], runs: int) -> float:
@@ -74,12 +106,12 @@ def generated_report(pages: int = GENERATED_PAGES) -> bytes:
     body_paragraphs = pages * 6
     recommendations = [
         Block("heading", "Recommendations"),
-        Block("paragraph", "Post-inspection improvement work should focus on achieving these outcomes within 12 months following publication of this report:"),
+        Block(
+            "paragraph",
+            "Post-inspection improvement work should focus on achieving these outcomes within 12 months following publication of this report:",
+        ),
         Block("paragraph", "The Chair of the YOS Management Board should ensure that:"),
-        *[
-            Block("item", " ".join(generator.choice(_WORDS) for _ in range(40)), f"{number}.")
-            for number in range(1, 9)
-        ],
+        *[Block("item", " ".join(generator.choice(_WORDS) for _ in range(40)), f"{number}.") for number in range(1, 9)],
     ]
     blocks = [Block("heading", "Inspection of youth offending services in Benchton")]
     for index in range(body_paragraphs):
@@ -154,7 +186,7 @@ def main() -> int:
     parser.add_argument("--no-corpus", action="store_true", help="skip the corpus (quicker)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md as it is")
     arguments = parser.parse_args()
-    started_at, load_before = datetime.now(timezone.utc), load_average()
+    started_at, load_before = datetime.now(UTC), load_average()
 
     rows: list[tuple[str, str, float, float | None, str]] = []
     failures = 0
@@ -179,14 +211,29 @@ def main() -> int:
     ok = milliseconds < BIG_PDF_TARGET_MS
     failures += not ok
     recommendations = len(read_report(big, "generated.pdf").recommendations)
-    rows.append((f"generated PDF, {page_count(big)} pages ({len(big) // 1024} KB)", f"{recommendations}",
-                 milliseconds, pdfminer_ms(big, 1), f"under {BIG_PDF_TARGET_MS:,} ms: {'yes' if ok else 'no'}"))
+    rows.append(
+        (
+            f"generated PDF, {page_count(big)} pages ({len(big) // 1024} KB)",
+            f"{recommendations}",
+            milliseconds,
+            pdfminer_ms(big, 1),
+            f"under {BIG_PDF_TARGET_MS:,} ms: {'yes' if ok else 'no'}",
+        )
+    )
 
     long_report = generated_report(LONG_GENERATED_PAGES)
     milliseconds = median_ms(lambda: read_report(long_report, "generated-long.pdf"), 1)
     recommendations = len(read_report(long_report, "generated-long.pdf").recommendations)
-    rows.append((f"generated PDF, {page_count(long_report)} pages ({len(long_report) // 1024} KB; the "
-                 f"{LONG_GENERATED_PAGES}-page generator)", f"{recommendations}", milliseconds, None, ""))
+    rows.append(
+        (
+            f"generated PDF, {page_count(long_report)} pages ({len(long_report) // 1024} KB; the "
+            f"{LONG_GENERATED_PAGES}-page generator)",
+            f"{recommendations}",
+            milliseconds,
+            None,
+            "",
+        )
+    )
     corpus_lines: list[str] = []
     if CORPUS.is_dir() and not arguments.no_corpus:
         corpus_lines, corpus_ok = corpus_summary(arguments.corpus_runs)
@@ -195,7 +242,7 @@ def main() -> int:
     if not arguments.no_corpus:
         rate_lines = found_rate_section(SHARED_REPORTS, REPO_ROOT / "tests" / "importing", arguments.corpus_runs)
         corpus_lines += ["", *rate_lines] if rate_lines and corpus_lines else rate_lines
-    finished_at, load_after = datetime.now(timezone.utc), load_average()
+    finished_at, load_after = datetime.now(UTC), load_average()
     lines = [
         f"Measured {started_at:%Y-%m-%d %H:%M}–{finished_at:%H:%M} UTC by `bench/parse_bench.py --runs "
         f"{arguments.runs} --corpus-runs {arguments.corpus_runs}` (part of `make bench`) on the same machine. "

@@ -19,13 +19,14 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "bench")]
 
 from sections import load_average, write_sections  # noqa: E402
+
 from tests.plans.builders import rows_workbook  # noqa: E402
 from tracker.plans import read_plan  # noqa: E402
 
@@ -40,16 +41,34 @@ def plan_workbook(rows: int = ROWS) -> bytes:
     """A title block, then 2,000 rows: 400 recommendations of five steps, with mixed date forms."""
     dates = ["31/03/2026", "30 June 2026", "Sep-26", "Q3 2026/27", date(2026, 12, 31)]
     rags = ["G", "Amber", "R", "Complete", "On track"]
-    lines = [["Northshire YJS improvement plan"], [], ["Rec No.", "Recommendation", "Action", "Lead officer",
-                                                       "Target date", "RAG", "Progress update", "Date of update"]]
+    lines = [
+        ["Northshire YJS improvement plan"],
+        [],
+        [
+            "Rec No.",
+            "Recommendation",
+            "Action",
+            "Lead officer",
+            "Target date",
+            "RAG",
+            "Progress update",
+            "Date of update",
+        ],
+    ]
     for index in range(rows):
         number = index // 5 + 1
-        lines.append([str(number) if index % 5 == 0 else None,
-                      f"Recommendation {number}: improve the quality of work with children" if index % 5 == 0 else None,
-                      f"Step {index % 5 + 1} of recommendation {number}: audit, train and report",
-                      OWNERS[index % len(OWNERS)], dates[index % 5], rags[index % 5],
-                      "Progress this quarter was steady; the audit tool is in use." if index % 2 else None,
-                      "01/03/2026" if index % 2 else None])
+        lines.append(
+            [
+                str(number) if index % 5 == 0 else None,
+                f"Recommendation {number}: improve the quality of work with children" if index % 5 == 0 else None,
+                f"Step {index % 5 + 1} of recommendation {number}: audit, train and report",
+                OWNERS[index % len(OWNERS)],
+                dates[index % 5],
+                rags[index % 5],
+                "Progress this quarter was steady; the audit tool is in use." if index % 2 else None,
+                "01/03/2026" if index % 2 else None,
+            ]
+        )
     return rows_workbook(lines)
 
 
@@ -86,16 +105,20 @@ def _preview_seconds(data: bytes, runs: int) -> float:
 def write_section(read_seconds: float, preview_seconds: float, rows: int, load_before: str) -> None:
     """Replace this script's section of BENCHMARKS.md only; the other scripts write the rest."""
     verdict = "yes" if preview_seconds < TARGET_SECONDS else "no"
-    write_sections({SECTION: f"""`bench/plan_bench.py`: the preview of a {rows:,}-row plan (.xlsx with a title block, 400 recommendations
+    write_sections(
+        {
+            SECTION: f"""`bench/plan_bench.py`: the preview of a {rows:,}-row plan (.xlsx with a title block, 400 recommendations
 of five steps, UK dates in five forms, RAG words, updates on every other row), median of the runs.
-Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; load average before: {load_before}, after: {load_average()}.
+Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; load average before: {load_before}, after: {load_average()}.
 
 | Measurement | Seconds |
 |---|---:|
 | Reading the plan (`tracker.plans.read_plan`) | {read_seconds:.2f} |
 | The whole preview, owners matched to 30 roles (`preview_plan`, SQLite) | {preview_seconds:.2f} |
 
-Target: the preview under {TARGET_SECONDS:.0f} s: {verdict}."""})
+Target: the preview under {TARGET_SECONDS:.0f} s: {verdict}."""
+        }
+    )
 
 
 def main() -> None:
@@ -109,8 +132,10 @@ def main() -> None:
     assert len(plan.rows) == arguments.rows and not plan.refused_rows, "the benchmark plan should read cleanly"
     read_seconds = _median(lambda: read_plan(data, TODAY), arguments.runs)
     preview_seconds = _preview_seconds(data, arguments.runs)
-    print(f"Reading a {arguments.rows:,}-row plan: {read_seconds:.2f} s; whole preview: {preview_seconds:.2f} s "
-          f"(target under {TARGET_SECONDS:.0f} s)")
+    print(
+        f"Reading a {arguments.rows:,}-row plan: {read_seconds:.2f} s; whole preview: {preview_seconds:.2f} s "
+        f"(target under {TARGET_SECONDS:.0f} s)"
+    )
     write_section(read_seconds, preview_seconds, arguments.rows, load_before)
     if preview_seconds >= TARGET_SECONDS:
         sys.exit(1)

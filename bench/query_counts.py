@@ -69,8 +69,10 @@ def main() -> None:
     oversight_email = sys.argv[6] if len(sys.argv) > 6 else None
     paths = pages(slug, int(action_id))
     results = {}
-    for mode, app in (("rendered", create_app("development", CACHE_TYPE="NullCache")),
-                      ("kept", create_app("development"))):
+    for mode, app in (
+        ("rendered", create_app("development", CACHE_TYPE="NullCache")),
+        ("kept", create_app("development")),
+    ):
         results[mode] = count_queries(app, email, password, token, paths)
         if oversight_email:
             results[mode].update(count_queries(app, oversight_email, password, None, oversight_pages()))

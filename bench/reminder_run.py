@@ -18,7 +18,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aiosmtpd.controller import Controller  # noqa: E402
 
-
 DELIVERY_SAMPLE = 2000  # emails delivered per run to measure the rate; the rest stay pending
 
 
@@ -32,12 +31,12 @@ class Sink:
 
 
 def main() -> None:
+    import socket
+
     from tracker import create_app
     from tracker.extensions import db
     from tracker.services.notifications import deliver_pending
     from tracker.services.reminders import queue_reminders
-
-    import socket
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -61,11 +60,19 @@ def main() -> None:
             delivered = deliver_pending(today=date.fromisoformat(day), actor="benchmark", limit=DELIVERY_SAMPLE)
             finished = time.perf_counter()
             rate = delivered.sent / (finished - decided) if delivered.sent else 0
-            results.append({"today": day, "queue_seconds": round(decided - started, 2),
-                            "delivery_seconds": round(finished - decided, 2), "emails_per_second": round(rate, 1),
-                            "queued": queued.queued, "sent": delivered.sent, "failed": delivered.failed,
-                            "skipped": queued.skipped,
-                            "all_delivered_seconds": round(queued.queued / rate, 1) if rate else None})
+            results.append(
+                {
+                    "today": day,
+                    "queue_seconds": round(decided - started, 2),
+                    "delivery_seconds": round(finished - decided, 2),
+                    "emails_per_second": round(rate, 1),
+                    "queued": queued.queued,
+                    "sent": delivered.sent,
+                    "failed": delivered.failed,
+                    "skipped": queued.skipped,
+                    "all_delivered_seconds": round(queued.queued / rate, 1) if rate else None,
+                }
+            )
             # The rest of the day's emails are left pending; the next day's run starts from them
             # as the real outbox would (their keys stop the same reminders being queued again).
             # A day passes before the next run, and the database's automatic statistics catch up

@@ -1,4 +1,4 @@
-""""Asked before": how well and how fast new recommendations are matched to earlier ones.
+""" "Asked before": how well and how fast new recommendations are matched to earlier ones.
 
 Run from the repository root:
 
@@ -26,13 +26,14 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "bench")]
 
 from sections import load_average, write_sections  # noqa: E402
+
 from tracker.services.repeat_matching import THRESHOLD, best_matches, prepare  # noqa: E402
 from tracker.services.repeat_measure import PAIRS_FILE, load_cases, measure, rapidfuzz_top  # noqa: E402
 
@@ -45,8 +46,11 @@ def texts(cases) -> tuple[list[str], list[str]]:
     """40 real items, and 2,000 earlier ones: every real recommendation, then the same with a
     report number added until there are 2,000 (so no two are the same text)."""
     real = sorted({text for case in cases for _, _, text in case.earlier} | {case.text for case in cases})
-    earlier = [text if round_ == 0 else f"{text} (report {round_})" for round_ in range(EARLIER // len(real) + 1)
-               for text in real][:EARLIER]
+    earlier = [
+        text if round_ == 0 else f"{text} (report {round_})"
+        for round_ in range(EARLIER // len(real) + 1)
+        for text in real
+    ][:EARLIER]
     return [case.text for case in cases[:NEW_ITEMS]], earlier
 
 
@@ -96,15 +100,24 @@ def review_screen_seconds(new: list[str], earlier: list[str], runs: int) -> Timi
             db.session.add(organisation)
             per_report = len(earlier) // 50
             for number in range(50):
-                report = Report(organisation=organisation, title=f"Inspection {number}", ratings={},
-                                publication_date=date(2000 + number // 4, 1 + number % 12, 1), extracted_text="")
-                for position, text in enumerate(earlier[number * per_report:(number + 1) * per_report], start=1):
-                    report.recommendations.append(Recommendation(position=position, number=str(position), text=text,
-                                                                 owner_phrases=[], owner_source="none"))
+                report = Report(
+                    organisation=organisation,
+                    title=f"Inspection {number}",
+                    ratings={},
+                    publication_date=date(2000 + number // 4, 1 + number % 12, 1),
+                    extracted_text="",
+                )
+                for position, text in enumerate(earlier[number * per_report : (number + 1) * per_report], start=1):
+                    report.recommendations.append(
+                        Recommendation(
+                            position=position, number=str(position), text=text, owner_phrases=[], owner_source="none"
+                        )
+                    )
                 db.session.add(report)
             db.session.commit()
-            seconds = _median(lambda: (for_items(organisation, new, date(2026, 1, 1), {}), db.session.expire_all()),
-                              runs)
+            seconds = _median(
+                lambda: (for_items(organisation, new, date(2026, 1, 1), {}), db.session.expire_all()), runs
+            )
             db.session.remove()
     return seconds
 
@@ -120,15 +133,17 @@ def tfidf_rows(cases) -> list[tuple[str, float, object]]:
 
     corpus = sorted({text for case in cases for _, _, text in case.earlier} | {case.text for case in cases})
     rows = []
-    for name, options, threshold in (("TF-IDF words, cosine", {}, 0.25),
-                                     ("TF-IDF character 3-5-grams, cosine", {"analyzer": "char_wb",
-                                                                             "ngram_range": (3, 5)}, 0.35)):
+    for name, options, threshold in (
+        ("TF-IDF words, cosine", {}, 0.25),
+        ("TF-IDF character 3-5-grams, cosine", {"analyzer": "char_wb", "ngram_range": (3, 5)}, 0.35),
+    ):
         vectoriser = TfidfVectorizer(preprocessor=meaningful_words, sublinear_tf=True, **options).fit(corpus)
 
         def top(text, earlier, vectoriser=vectoriser, threshold=threshold):
             scores = cosine_similarity(vectoriser.transform([text]), vectoriser.transform(earlier))[0]
             best = int(scores.argmax())
             return (best, float(scores[best])) if scores[best] >= threshold else None
+
         rows.append((name, threshold, measure(cases, top, threshold)))
     return rows
 
@@ -144,25 +159,38 @@ def main() -> None:
     new, earlier = texts(cases)
     pure = _median(lambda: match_all(new, earlier), arguments.runs)
     screen = review_screen_seconds(new, earlier, arguments.runs)
-    print(f"Top suggestion at {THRESHOLD}: precision {chosen.precision:.2f}, recall {chosen.recall:.2f} "
-          f"({chosen.cases} items, {chosen.repeats} true repeats); {NEW_ITEMS} items against {EARLIER:,}: "
-          f"matching {pure}, as the review screen does it {screen} (target under {TARGET_SECONDS:.0f} s of CPU)")
+    print(
+        f"Top suggestion at {THRESHOLD}: precision {chosen.precision:.2f}, recall {chosen.recall:.2f} "
+        f"({chosen.cases} items, {chosen.repeats} true repeats); {NEW_ITEMS} items against {EARLIER:,}: "
+        f"matching {pure}, as the review screen does it {screen} (target under {TARGET_SECONDS:.0f} s of CPU)"
+    )
     reports = json.loads(PAIRS_FILE.read_text(encoding="utf-8"))["reports"]
     councils = len({report["organisation"] for report in reports})
     quality = "\n".join(
         f"| rapidfuzz (token set x token sort){' (the app)' if result.threshold == THRESHOLD else ''} | "
         f"{result.threshold:.2f} | {result.precision:.2f} | {result.recall:.2f} | {result.true_positives} | "
-        f"{result.false_positives} |" for result in sweep)
+        f"{result.false_positives} |"
+        for result in sweep
+    )
     compared = tfidf_rows(cases)
-    quality += "".join(f"\n| scikit-learn {name} | {threshold:.2f} | {result.precision:.2f} | {result.recall:.2f} | "
-                       f"{result.true_positives} | {result.false_positives} |" for name, threshold, result in compared)
-    note = ("" if compared else "\n\nscikit-learn is not installed here, so TF-IDF is not re-measured; "
-            "docs/asked-before.md records the comparison that chose rapidfuzz.")
+    quality += "".join(
+        f"\n| scikit-learn {name} | {threshold:.2f} | {result.precision:.2f} | {result.recall:.2f} | "
+        f"{result.true_positives} | {result.false_positives} |"
+        for name, threshold, result in compared
+    )
+    note = (
+        ""
+        if compared
+        else "\n\nscikit-learn is not installed here, so TF-IDF is not re-measured; "
+        "docs/asked-before.md records the comparison that chose rapidfuzz."
+    )
     met = max(pure.cpu, screen.cpu) < TARGET_SECONDS
     verdict = "yes" if met else "no"
     cores = os.cpu_count()
-    write_sections({SECTION: f"""`bench/repeats_bench.py`: how well the top suggestion finds true repeats, and how fast.
-Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; load average before: {load_before}, after: {load_average()}.
+    write_sections(
+        {
+            SECTION: f"""`bench/repeats_bench.py`: how well the top suggestion finds true repeats, and how fast.
+Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; load average before: {load_before}, after: {load_average()}.
 
 Quality, on the {chosen.cases} recommendations of the later reports of {councils} councils inspected more
 than once (items judged unsure left out), {chosen.repeats} of them true repeats judged by hand
@@ -183,7 +211,9 @@ cores; the CPU time is what the run takes on a quiet machine.
 | Matching alone (`repeat_matching.best_matches`) | {pure.wall:.3f} | {pure.cpu:.3f} |
 | As the review screen does it, 50 reports loaded from SQLite (`asked_before_review.for_items`) | {screen.wall:.3f} | {screen.cpu:.3f} |
 
-Target: under {TARGET_SECONDS:.0f} s of CPU: {verdict}."""})
+Target: under {TARGET_SECONDS:.0f} s of CPU: {verdict}."""
+        }
+    )
     if not met:
         sys.exit(1)
 

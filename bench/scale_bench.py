@@ -29,7 +29,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,8 +52,14 @@ POSTGRES_BENCH = f"postgresql://postgres@127.0.0.1:5432/{POSTGRES_DATABASE}"
 
 def flask(url: str, *args: str, check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": url, "TRACKER_CONFIG": "development"}
-    result = subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env,
-                            capture_output=True, text=True, input=stdin if stdin is not None else "")
+    result = subprocess.run(
+        [str(VENV_BIN / "flask"), "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        input=stdin if stdin is not None else "",
+    )
     if check and result.returncode != 0:
         raise SystemExit(f"flask {' '.join(args)} failed:\n{result.stderr}")
     return result
@@ -65,8 +71,10 @@ def counts(url: str) -> dict[str, int]:
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
     try:
         with engine.connect() as connection:
-            return {table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
-                    for table in ("organisations", "reports", "actions", "updates")}
+            return {
+                table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+                for table in ("organisations", "reports", "actions", "updates")
+            }
     except Exception:
         return {}
     finally:
@@ -102,10 +110,21 @@ def prepare(kind: str, url: str) -> dict:
     reset(kind, url)
     flask(url, "db", "upgrade")
     started = time.perf_counter()
-    seeded = flask(url, "tracker", "seed-demo", "--organisations", str(SCALE["organisations"]),
-                   "--reports", str(SCALE["reports"]), "--actions-per-report", str(SCALE["actions_per_report"]),
-                   "--updates-per-action", str(SCALE["updates_per_action"]),
-                   "--credentials-file", str(WORK / f"{kind}-sign-in.txt"))
+    seeded = flask(
+        url,
+        "tracker",
+        "seed-demo",
+        "--organisations",
+        str(SCALE["organisations"]),
+        "--reports",
+        str(SCALE["reports"]),
+        "--actions-per-report",
+        str(SCALE["actions_per_report"]),
+        "--updates-per-action",
+        str(SCALE["updates_per_action"]),
+        "--credentials-file",
+        str(WORK / f"{kind}-sign-in.txt"),
+    )
     seed_seconds = round(time.perf_counter() - started, 1)
     password = seeded.stdout.split("password for every demo user: ")[1].split(")")[0]
     token = flask(url, "tracker", "create-token", BENCH_USER, "--name", "benchmark").stdout.strip()
@@ -121,8 +140,18 @@ def add_oversight_user(url: str, state: dict) -> None:
     if state.get("oversight"):
         return
     flask(url, "tracker", "create-organisation", OVERSIGHT_SLUG, "--name", "Youth Justice Board")
-    flask(url, "tracker", "grant-oversight", OVERSIGHT_USER, "--body", "Youth Justice Board", "--all",
-          "--name", "Olu Oversight", stdin=state["password"] + "\n")
+    flask(
+        url,
+        "tracker",
+        "grant-oversight",
+        OVERSIGHT_USER,
+        "--body",
+        "Youth Justice Board",
+        "--all",
+        "--name",
+        "Olu Oversight",
+        stdin=state["password"] + "\n",
+    )
     state["oversight"] = OVERSIGHT_USER
 
 
@@ -134,10 +163,29 @@ def free_port() -> int:
 
 def serve(url: str, cache_type: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "TRACKER_CONFIG": "production", "SECRET_KEY": "benchmark-" + "x" * 40,
-           "SESSION_COOKIE_SECURE": "0", "BASE_URL": f"http://127.0.0.1:{port}", "CACHE_TYPE": cache_type}
-    server = subprocess.Popen([str(VENV_BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
-                               "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "TRACKER_CONFIG": "production",
+        "SECRET_KEY": "benchmark-" + "x" * 40,
+        "SESSION_COOKIE_SECURE": "0",
+        "BASE_URL": f"http://127.0.0.1:{port}",
+        "CACHE_TYPE": cache_type,
+    }
+    server = subprocess.Popen(
+        [
+            str(VENV_BIN / "gunicorn"),
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -154,17 +202,26 @@ def first_action_id(url: str) -> int:
 
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
     with engine.connect() as connection:
-        action_id = connection.execute(text(
-            "SELECT actions.id FROM actions JOIN organisations ON organisations.id = actions.organisation_id "
-            "WHERE organisations.slug = :slug ORDER BY actions.id LIMIT 1"), {"slug": BENCH_SLUG}).scalar()
+        action_id = connection.execute(
+            text(
+                "SELECT actions.id FROM actions JOIN organisations ON organisations.id = actions.organisation_id "
+                "WHERE organisations.slug = :slug ORDER BY actions.id LIMIT 1"
+            ),
+            {"slug": BENCH_SLUG},
+        ).scalar()
     engine.dispose()
     return action_id
 
 
 def run_python(script: str, url: str, *args: str) -> dict:
     env = {**os.environ, "DATABASE_URL": url, "TRACKER_CONFIG": "development"}
-    result = subprocess.run([str(VENV_BIN / "python"), str(ROOT / "bench" / script), *args], cwd=ROOT, env=env,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [str(VENV_BIN / "python"), str(ROOT / "bench" / script), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         raise SystemExit(f"{script} failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -175,13 +232,27 @@ def small_database_query_counts() -> dict:
     url = f"sqlite:///{WORK / 'small.sqlite3'}"
     Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
     flask(url, "db", "upgrade")
-    seeded = flask(url, "tracker", "seed-demo", "--organisations", "3", "--reports", "2", "--actions-per-report", "3",
-                   "--updates-per-action", "1", "--credentials-file", str(WORK / "small-sign-in.txt"))
+    seeded = flask(
+        url,
+        "tracker",
+        "seed-demo",
+        "--organisations",
+        "3",
+        "--reports",
+        "2",
+        "--actions-per-report",
+        "3",
+        "--updates-per-action",
+        "1",
+        "--credentials-file",
+        str(WORK / "small-sign-in.txt"),
+    )
     password = seeded.stdout.split("password for every demo user: ")[1].split(")")[0]
     token = flask(url, "tracker", "create-token", BENCH_USER).stdout.strip()
     add_oversight_user(url, {"password": password})
-    return run_python("query_counts.py", url, BENCH_USER, password, BENCH_SLUG, str(first_action_id(url)), token,
-                      OVERSIGHT_USER)
+    return run_python(
+        "query_counts.py", url, BENCH_USER, password, BENCH_SLUG, str(first_action_id(url)), token, OVERSIGHT_USER
+    )
 
 
 def analyse(url: str) -> None:
@@ -196,7 +267,7 @@ def analyse(url: str) -> None:
 
 def bench_database(kind: str, url: str, duration: float, concurrency: int, reminders: bool = True) -> dict:
     print(f"[{kind}] preparing national-scale data…", flush=True)
-    started_at = datetime.now(timezone.utc)
+    started_at = datetime.now(UTC)
     state = prepare(kind, url)
     load_before = load_average()
     analyse(url)
@@ -209,8 +280,11 @@ def bench_database(kind: str, url: str, duration: float, concurrency: int, remin
         "API actions": f"/api/v1/actions?organisation={BENCH_SLUG}&status=in_progress",
         # Signed in as the Youth Justice Board's oversight user: every organisation, one row each.
         "oversight comparison": {"path": "/oversight", "email": OVERSIGHT_USER, "password": state["password"]},
-        "oversight CSV": {"path": "/oversight/organisations.csv", "email": OVERSIGHT_USER,
-                          "password": state["password"]},
+        "oversight CSV": {
+            "path": "/oversight/organisations.csv",
+            "email": OVERSIGHT_USER,
+            "password": state["password"],
+        },
     }
     modes = {}
     # As it runs in production (pages kept between changes), then with every page rendered afresh.
@@ -218,28 +292,60 @@ def bench_database(kind: str, url: str, duration: float, concurrency: int, remin
         print(f"[{kind}] serving with gunicorn (CACHE_TYPE={cache_type}) and measuring…", flush=True)
         server, base = serve(url, cache_type)
         try:
-            load = subprocess.run([str(VENV_BIN / "python"), str(ROOT / "bench" / "load.py"), json.dumps({
-                "base": base, "email": BENCH_USER, "password": state["password"], "token": state["token"],
-                "targets": targets, "duration": duration, "concurrency": concurrency})],
-                capture_output=True, text=True, check=True)
+            load = subprocess.run(
+                [
+                    str(VENV_BIN / "python"),
+                    str(ROOT / "bench" / "load.py"),
+                    json.dumps(
+                        {
+                            "base": base,
+                            "email": BENCH_USER,
+                            "password": state["password"],
+                            "token": state["token"],
+                            "targets": targets,
+                            "duration": duration,
+                            "concurrency": concurrency,
+                        }
+                    ),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             modes[mode] = json.loads(load.stdout)
         finally:
             server.terminate()
             server.wait(timeout=30)
     print(f"[{kind}] counting queries per page…", flush=True)
-    queries = run_python("query_counts.py", url, BENCH_USER, state["password"], BENCH_SLUG, str(action_id),
-                         state["token"], OVERSIGHT_USER)
-    result = {"counts": counts(url), "seed_seconds": state.get("seed_seconds"), "pages": modes["kept"],
-              "pages_rendered": modes["rendered"], "queries": queries, "load_before": load_before,
-              "load_after_pages": load_average(), "started_at": f"{started_at:%Y-%m-%d %H:%M}"}
+    queries = run_python(
+        "query_counts.py",
+        url,
+        BENCH_USER,
+        state["password"],
+        BENCH_SLUG,
+        str(action_id),
+        state["token"],
+        OVERSIGHT_USER,
+    )
+    result = {
+        "counts": counts(url),
+        "seed_seconds": state.get("seed_seconds"),
+        "pages": modes["kept"],
+        "pages_rendered": modes["rendered"],
+        "queries": queries,
+        "load_before": load_before,
+        "load_after_pages": load_average(),
+        "started_at": f"{started_at:%Y-%m-%d %H:%M}",
+    }
     if reminders:
         print(f"[{kind}] one reminder run over every action…", flush=True)
         today = date.today()
         # The first run after loading the data (everything due at once), then the next day's run.
-        result["reminders"] = run_python("reminder_run.py", url, today.isoformat(),
-                                         (today + timedelta(days=1)).isoformat())
+        result["reminders"] = run_python(
+            "reminder_run.py", url, today.isoformat(), (today + timedelta(days=1)).isoformat()
+        )
         result["load_after_reminders"] = load_average()
-    result["finished_at"] = f"{datetime.now(timezone.utc):%H:%M}"
+    result["finished_at"] = f"{datetime.now(UTC):%H:%M}"
     return result
 
 
@@ -252,24 +358,33 @@ def postgres_available() -> bool:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown CPU")
-    memory_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                     if line.startswith("MemTotal"))
-    return (f"{cpu}, {os.cpu_count()} cores, {memory_kb / 1048576:.0f} GiB memory; {platform.system()} "
-            f"{platform.release()}; Python {platform.python_version()}")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    memory_kb = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory_kb / 1048576:.0f} GiB memory; {platform.system()} "
+        f"{platform.release()}; Python {platform.python_version()}"
+    )
 
 
 def write_report(results: dict, small_queries: dict, duration: float, concurrency: int) -> None:
     preamble = [
         "# Benchmarks",
         "",
-        f"Page figures measured {datetime.now(timezone.utc):%Y-%m-%d} on: {machine()}. Each section says when it "
+        f"Page figures measured {datetime.now(UTC):%Y-%m-%d} on: {machine()}. Each section says when it "
         "was measured and the load average (1, 5 and 15 minutes, as `uptime` shows it) before and after: the "
         "2 cores may be shared with other jobs, and figures taken under load are upper bounds.",
         "",
         "`make bench` reproduces this: bench/parse_bench.py, bench/scale_bench.py and bench/plan_bench.py each",
-        "rewrite only their own sections of this file (bench/sections.py), and keep the others and any \"###\"",
+        'rewrite only their own sections of this file (bench/sections.py), and keep the others and any "###"',
         "notes written by hand inside them.",
         "",
         "The app is served by gunicorn with 2 sync workers; a load generator in",
@@ -288,8 +403,10 @@ def write_report(results: dict, small_queries: dict, duration: float, concurrenc
     for kind, result in results.items():
         heading = f"## {'SQLite' if kind == 'sqlite' else 'PostgreSQL'}"
         data = result["counts"]
-        loads = f"Load average before: {result.get('load_before', '?')}; after the pages: " \
-                f"{result.get('load_after_pages', '?')}"
+        loads = (
+            f"Load average before: {result.get('load_before', '?')}; after the pages: "
+            f"{result.get('load_after_pages', '?')}"
+        )
         if result.get("load_after_reminders"):
             loads += f"; after the reminder runs: {result['load_after_reminders']}"
         lines = [
@@ -309,14 +426,21 @@ def write_report(results: dict, small_queries: dict, duration: float, concurrenc
         ]
         reminder = result.get("reminders", {"runs": []})
         if reminder["runs"]:
-            lines += ["", "Reminder runs over every action (peak memory of the process: "
-                      f"{reminder['peak_memory_mb']} MB). Deciding and queueing covers all actions; delivery by SMTP "
-                      "to a server on loopback is timed over the first 2,000 emails of the run.", "",
-                      "| Day | Decide and queue (s) | Emails queued | Delivery rate (emails/s) | "
-                      "Time to deliver all queued (s) |", "|---|---:|---:|---:|---:|"]
+            lines += [
+                "",
+                "Reminder runs over every action (peak memory of the process: "
+                f"{reminder['peak_memory_mb']} MB). Deciding and queueing covers all actions; delivery by SMTP "
+                "to a server on loopback is timed over the first 2,000 emails of the run.",
+                "",
+                "| Day | Decide and queue (s) | Emails queued | Delivery rate (emails/s) | "
+                "Time to deliver all queued (s) |",
+                "|---|---:|---:|---:|---:|",
+            ]
             for label, run in zip(("First run after loading the data", "The next day"), reminder["runs"]):
-                lines.append(f"| {label} ({run['today']}) | {run['queue_seconds']} | {run['queued']:,} | "
-                             f"{run['emails_per_second']} | {run['all_delivered_seconds']} |")
+                lines.append(
+                    f"| {label} ({run['today']}) | {run['queue_seconds']} | {run['queued']:,} | "
+                    f"{run['emails_per_second']} | {run['all_delivered_seconds']} |"
+                )
         else:
             lines += _earlier_reminders(heading)
         owned[heading] = "\n".join(lines)
@@ -327,8 +451,10 @@ def write_report(results: dict, small_queries: dict, duration: float, concurrenc
         "|---|---:|---:|",
     ]
     for name, small in small_queries["rendered"].items():
-        lines.append(f"| {name} | {small} / {small_queries['kept'][name]} | "
-                     f"{national['rendered'].get(name, '')} / {national['kept'].get(name, '')} |")
+        lines.append(
+            f"| {name} | {small} / {small_queries['kept'][name]} | "
+            f"{national['rendered'].get(name, '')} / {national['kept'].get(name, '')} |"
+        )
     lines += [
         "",
         "A page runs a few more statements when its lists have rows than when they are empty (each eager load",
@@ -350,8 +476,10 @@ def _earlier_reminders(heading: str) -> list[str]:
     note = next((line for line in body.splitlines() if line.startswith("Reminder runs were not re-run")), None)
     if note is None:
         measured = _measured_date(body) or _measured_date(split(_current_text())[0]) or "an earlier run"
-        note = (f"Reminder runs were not re-run (`--no-reminders`); the figures below are from {measured}, "
-                "with the code and data of that day.")
+        note = (
+            f"Reminder runs were not re-run (`--no-reminders`); the figures below are from {measured}, "
+            "with the code and data of that day."
+        )
     return ["", note, "", body[start:].strip("\n")]
 
 
@@ -368,14 +496,18 @@ def _measured_date(text: str) -> str | None:
 
 
 def _page_table(pages: dict, queries: dict) -> list[str]:
-    lines = ["| Page | Median (ms) | p95 (ms) | Throughput (req/s) | Share of /healthz throughput | SQL queries |",
-             "|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| Page | Median (ms) | p95 (ms) | Throughput (req/s) | Share of /healthz throughput | SQL queries |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     floor = pages["/healthz"]["throughput_rps"]
     for name, page in pages.items():
         share = f"{page['throughput_rps'] / floor:.0%}" if floor else "n/a"
         errors = f" ({page['errors']} errors)" if page["errors"] else ""
-        lines.append(f"| {name} `{page['path']}` | {page['median_ms']} | {page['p95_ms']} | "
-                     f"{page['throughput_rps']}{errors} | {share} | {queries.get(name, 1 if name == '/healthz' else '')} |")
+        lines.append(
+            f"| {name} `{page['path']}` | {page['median_ms']} | {page['p95_ms']} | "
+            f"{page['throughput_rps']}{errors} | {share} | {queries.get(name, 1 if name == '/healthz' else '')} |"
+        )
     return lines
 
 
@@ -390,32 +522,44 @@ def _verdicts(results: dict) -> list[str]:
             slowest = max(pages.items(), key=lambda item: item[1]["p95_ms"])
             weakest = min(pages.items(), key=lambda item: item[1]["throughput_rps"])
             share = weakest[1]["throughput_rps"] / floor
-            lines.append(f"- {name}, pages {label}: p95 under 100 ms for every page: "
-                         f"{'yes' if slowest[1]['p95_ms'] < 100 else 'no'} (slowest: {slowest[0]}, "
-                         f"{slowest[1]['p95_ms']} ms); throughput of every page at least a quarter of /healthz's: "
-                         f"{'yes' if share >= 0.25 else 'no'} (lowest: {weakest[0]}, {share:.0%}).")
-        oversight = [(label, result[mode].get("oversight comparison"), result[mode]["/healthz"]["throughput_rps"])
-                     for mode, label in (("pages", "kept"), ("pages_rendered", "rendered"))]
+            lines.append(
+                f"- {name}, pages {label}: p95 under 100 ms for every page: "
+                f"{'yes' if slowest[1]['p95_ms'] < 100 else 'no'} (slowest: {slowest[0]}, "
+                f"{slowest[1]['p95_ms']} ms); throughput of every page at least a quarter of /healthz's: "
+                f"{'yes' if share >= 0.25 else 'no'} (lowest: {weakest[0]}, {share:.0%})."
+            )
+        oversight = [
+            (label, result[mode].get("oversight comparison"), result[mode]["/healthz"]["throughput_rps"])
+            for mode, label in (("pages", "kept"), ("pages_rendered", "rendered"))
+        ]
         if all(page for _, page, _ in oversight):
             # Judged like every other page: as the tracker runs, kept between changes (the first row).
             _, kept, floor = oversight[0]
             within = kept["p95_ms"] < 100 and kept["throughput_rps"] / floor >= 0.25
-            figures = "; ".join(f"{label} run: median {page['median_ms']} ms, p95 {page['p95_ms']} ms, "
-                                f"{page['throughput_rps'] / floor:.0%} of /healthz's throughput"
-                                for label, page, floor in oversight)
-            lines.append(f"- {name}, the oversight comparison of {result['counts'].get('organisations', 0)} "
-                         f"organisations (issue 14), kept between changes as the tracker runs: within the page targets "
-                         f"(p95 under 100 ms, throughput at least a quarter of /healthz's): "
-                         f"{'yes' if within else 'no'} ({figures}).")
+            figures = "; ".join(
+                f"{label} run: median {page['median_ms']} ms, p95 {page['p95_ms']} ms, "
+                f"{page['throughput_rps'] / floor:.0%} of /healthz's throughput"
+                for label, page, floor in oversight
+            )
+            lines.append(
+                f"- {name}, the oversight comparison of {result['counts'].get('organisations', 0)} "
+                f"organisations (issue 14), kept between changes as the tracker runs: within the page targets "
+                f"(p95 under 100 ms, throughput at least a quarter of /healthz's): "
+                f"{'yes' if within else 'no'} ({figures})."
+            )
         runs = result.get("reminders", {}).get("runs", [])
         if len(runs) == 2:
-            lines.append(f"- {name}: a reminder run (deciding and queueing over every action) under 10 s: "
-                         f"{'yes' if runs[1]['queue_seconds'] < 10 else 'no'} for a day's run "
-                         f"({runs[1]['queue_seconds']} s); the first run after loading the data, when everything "
-                         f"is due at once, takes {runs[0]['queue_seconds']} s.")
+            lines.append(
+                f"- {name}: a reminder run (deciding and queueing over every action) under 10 s: "
+                f"{'yes' if runs[1]['queue_seconds'] < 10 else 'no'} for a day's run "
+                f"({runs[1]['queue_seconds']} s); the first run after loading the data, when everything "
+                f"is due at once, takes {runs[0]['queue_seconds']} s."
+            )
         if not runs:
-            lines.append(f"- {name}: reminder runs not re-run this time (`--no-reminders`); see the earlier "
-                         "figures in its section.")
+            lines.append(
+                f"- {name}: reminder runs not re-run this time (`--no-reminders`); see the earlier "
+                "figures in its section."
+            )
     return lines
 
 
@@ -439,8 +583,9 @@ def main() -> None:
             print("PostgreSQL is not answering on 127.0.0.1:5432; skipping it.", flush=True)
             continue
         url = f"sqlite:///{WORK / 'national.sqlite3'}" if kind == "sqlite" else POSTGRES_BENCH
-        results[kind] = bench_database(kind, url, options.duration, options.concurrency,
-                                       reminders=not options.no_reminders)
+        results[kind] = bench_database(
+            kind, url, options.duration, options.concurrency, reminders=not options.no_reminders
+        )
     if options.json:
         Path(options.json).write_text(json.dumps(results, indent=2))
     print("Counting queries on a small database…", flush=True)

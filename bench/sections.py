@@ -45,8 +45,9 @@ def _keep_notes(old: str, new: str) -> str:
     return "\n\n".join([new.strip("\n"), *kept])
 
 
-def write_sections(owned: dict[str, str], preamble: str | None = None, first: bool = False,
-                   path: Path = BENCHMARKS) -> str:
+def write_sections(
+    owned: dict[str, str], preamble: str | None = None, first: bool = False, path: Path = BENCHMARKS
+) -> str:
     """Replace the sections in ``owned`` (heading -> body) and keep all others.
 
     ``preamble`` replaces the text before the first section when given. Owned sections that

@@ -24,7 +24,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -32,6 +32,7 @@ SHARED_REPORTS = REPO_ROOT / ".." / "shared" / "reports"
 sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "bench")]
 
 from sections import load_average, write_sections  # noqa: E402
+
 from tests import hostile_files  # noqa: E402
 from tracker import importing, plans, untrusted  # noqa: E402
 from tracker.untrusted import Limits, run_reader  # noqa: E402
@@ -59,6 +60,7 @@ def quietly(function: Callable, *args) -> Callable[[], object]:
             return function(*args)
         except (importing.ReportReadError, plans.PlanReadError):
             return None
+
     return call
 
 
@@ -66,14 +68,27 @@ def inputs() -> list[tuple[str, Callable, Callable, tuple]]:
     """(label, the reader inline, the reader behind the boundary, its arguments)."""
     found = []
     for path in sorted(SHARED_REPORTS.glob("*.txt"))[:1] + sorted((SHARED_REPORTS / "pdf").glob("*.pdf"))[:1]:
-        found.append((f"{path.name} ({path.stat().st_size // 1024} KB)", importing.read_report,
-                      untrusted.read_report, (path.read_bytes(), path.name)))
+        found.append(
+            (
+                f"{path.name} ({path.stat().st_size // 1024} KB)",
+                importing.read_report,
+                untrusted.read_report,
+                (path.read_bytes(), path.name),
+            )
+        )
     plan = hostile_files.plan_xlsx(rows=40)
-    found.append((f"a 40-row plan .xlsx ({len(plan) // 1024} KB)", plans.read_workbook, untrusted.read_workbook,
-                  (plan, None)))
+    found.append(
+        (f"a 40-row plan .xlsx ({len(plan) // 1024} KB)", plans.read_workbook, untrusted.read_workbook, (plan, None))
+    )
     bomb = hostile_files.content_bomb_pdf()
-    found.append((f"hostile: one-page PDF inflating to 10 MB ({len(bomb) // 1024} KB)", importing.read_report,
-                  untrusted.read_report, (bomb, "bomb.pdf")))
+    found.append(
+        (
+            f"hostile: one-page PDF inflating to 10 MB ({len(bomb) // 1024} KB)",
+            importing.read_report,
+            untrusted.read_report,
+            (bomb, "bomb.pdf"),
+        )
+    )
     return found
 
 
@@ -85,8 +100,9 @@ def start_methods(runs: int) -> list[tuple[str, float]]:
         untrusted._context = multiprocessing.get_context(method)
         if method == "forkserver":
             untrusted._context.set_forkserver_preload(untrusted._PRELOAD)
-        measured.append((method, median_ms(lambda: run_reader(len, b"", name="x", refusal=ValueError,
-                                                              limits=limits), runs)))
+        measured.append(
+            (method, median_ms(lambda: run_reader(len, b"", name="x", refusal=ValueError, limits=limits), runs))
+        )
     untrusted._context = None
     return measured
 
@@ -96,18 +112,19 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--no-write", action="store_true", help="Print only; leave BENCHMARKS.md alone.")
     arguments = parser.parse_args()
-    started_at, load_before = datetime.now(timezone.utc), load_average()
+    started_at, load_before = datetime.now(UTC), load_average()
     rows, worst = [], 0.0
     limits = Limits.from_config({})
     for label, inline, boundary, args in inputs():
         alone = median_ms(quietly(inline, *args), arguments.runs)
         behind = median_ms(quietly(boundary, *args), arguments.runs)
-        cost = median_ms(lambda args=args: run_reader(len, args[0], name="x", refusal=ValueError, limits=limits),
-                         arguments.runs)
+        cost = median_ms(
+            lambda args=args: run_reader(len, args[0], name="x", refusal=ValueError, limits=limits), arguments.runs
+        )
         worst = max(worst, cost)
         rows.append(f"| {label} | {alone:,.1f} | {behind:,.1f} | {cost:,.1f} |")
     methods = start_methods(arguments.runs)
-    finished_at = datetime.now(timezone.utc)
+    finished_at = datetime.now(UTC)
     verdict = "within" if worst < TARGET_MS else "MISSED"
     lines = [
         f"Measured {started_at:%Y-%m-%d %H:%M}–{finished_at:%H:%M} UTC by `bench/untrusted_bench.py --runs "

@@ -25,7 +25,6 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
-
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
@@ -76,8 +75,9 @@ def _database_of_its_own(url: str, worker: str) -> str:
     engine = create_engine(base, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
-            exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                                        {"name": name}).scalar()
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).scalar()
             if not exists:
                 connection.execute(text(f'CREATE DATABASE "{name}"'))
     finally:
@@ -92,8 +92,9 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     from tracker import create_app
     from tracker.extensions import db
 
-    application = create_app("test", SQLALCHEMY_DATABASE_URI=database_url,
-                             UPLOAD_DIR=str(tmp_path_factory.mktemp("uploads")))
+    application = create_app(
+        "test", SQLALCHEMY_DATABASE_URI=database_url, UPLOAD_DIR=str(tmp_path_factory.mktemp("uploads"))
+    )
     with application.app_context():
         _reset_schema(db)
         upgrade()
@@ -177,8 +178,9 @@ class ClientRequest:
         self.logout()
         page = self.get("auth.sign_in")
         token = page.select_one("input[name=csrf_token]")["value"]
-        response = self.client.post(self.url("auth.sign_in"), data={
-            "email": user.email, "password": user.test_password, "csrf_token": token})
+        response = self.client.post(
+            self.url("auth.sign_in"), data={"email": user.email, "password": user.test_password, "csrf_token": token}
+        )
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         self.user = user
         self._csrf_token = None
@@ -192,7 +194,8 @@ class ClientRequest:
         response = self.client.get(self.url(endpoint, **values), follow_redirects=_follow)
         assert response.status_code == _expected_status, (
             f"GET {endpoint} gave {response.status_code}, expected {_expected_status}\n"
-            + response.get_data(as_text=True)[:1000])
+            + response.get_data(as_text=True)[:1000]
+        )
         return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
     def csrf_token(self) -> str:
@@ -201,13 +204,21 @@ class ClientRequest:
             self._csrf_token = page.select_one("input[name=csrf_token]")["value"]
         return self._csrf_token
 
-    def post(self, endpoint: str, data: dict | None = None, _expected_status: int = 302,
-             _expected_redirect: str | None = None, _follow: bool = False, **values) -> BeautifulSoup:
+    def post(
+        self,
+        endpoint: str,
+        data: dict | None = None,
+        _expected_status: int = 302,
+        _expected_redirect: str | None = None,
+        _follow: bool = False,
+        **values,
+    ) -> BeautifulSoup:
         payload = {"csrf_token": self.csrf_token(), **(data or {})}
         response = self.client.post(self.url(endpoint, **values), data=payload, follow_redirects=_follow)
         assert response.status_code == _expected_status, (
             f"POST {endpoint} gave {response.status_code}, expected {_expected_status}\n"
-            + response.get_data(as_text=True)[:2000])
+            + response.get_data(as_text=True)[:2000]
+        )
         if _expected_redirect is not None:
             assert response.headers["Location"] == _expected_redirect
         return BeautifulSoup(response.get_data(as_text=True), "html.parser")

@@ -2,10 +2,10 @@ import json
 
 import pytest
 
-from tracker.extensions import db
-from tracker.models import AccessLevel, Action, Membership, Organisation, Report, Role, Update, User
 from tests.conftest import SHARED, skip_without_shared
 from tests.factories import make_organisation
+from tracker.extensions import db
+from tracker.models import AccessLevel, Action, Membership, Organisation, Report, Role, Update, User
 
 
 @pytest.fixture
@@ -16,8 +16,10 @@ def runner(app):
 def test_create_organisation_and_user_with_a_piped_password(runner, app):
     result = runner.invoke(args=["tracker", "create-organisation", "leicester-city", "--name", "Leicester City YOS"])
     assert result.exit_code == 0, result.output
-    result = runner.invoke(args=["tracker", "create-user", "Head@Leicester.example", "--org", "leicester-city",
-                                 "--access", "manager"], input="a long enough password\n")
+    result = runner.invoke(
+        args=["tracker", "create-user", "Head@Leicester.example", "--org", "leicester-city", "--access", "manager"],
+        input="a long enough password\n",
+    )
     assert result.exit_code == 0, result.output
     user = db.session.query(User).filter_by(email="head@leicester.example").one()
     assert user.check_password("a long enough password")
@@ -29,16 +31,19 @@ def test_create_organisation_and_user_with_a_piped_password(runner, app):
 def test_create_user_without_a_password_prints_a_sign_in_link(runner, app):
     make_organisation(slug="org")
     db.session.commit()
-    result = runner.invoke(args=["tracker", "create-user", "new@example.org", "--org", "org", "--access", "board"],
-                           input="")
+    result = runner.invoke(
+        args=["tracker", "create-user", "new@example.org", "--org", "org", "--access", "board"], input=""
+    )
     assert result.exit_code == 0, result.output
     assert "http://127.0.0.1:5000/sign-in/" in result.output
 
 
 def test_bad_input_gets_a_clear_message_and_changes_nothing(runner, app):
     assert runner.invoke(args=["tracker", "create-organisation", "Bad Slug!", "--name", "x"]).exit_code == 1
-    result = runner.invoke(args=["tracker", "create-user", "a@b.example", "--org", "missing", "--access", "manager"],
-                           input="a long enough password\n")
+    result = runner.invoke(
+        args=["tracker", "create-user", "a@b.example", "--org", "missing", "--access", "manager"],
+        input="a long enough password\n",
+    )
     assert result.exit_code == 1 and "no organisation with the slug 'missing'" in result.output
     assert db.session.query(Organisation).count() == 0 and db.session.query(User).count() == 0
 
@@ -48,14 +53,34 @@ def test_set_role_holder_finds_the_role_by_any_alias(runner, app):
     role = Role(organisation=organisation, name="Chair of the YOS Management Board")
     db.session.add(role)
     db.session.commit()
-    result = runner.invoke(args=["tracker", "set-role-holder", "--org", "org", "--role",
-                                 "The Chair of the YOS Management Board", "--email", "chair@example.org"])
+    result = runner.invoke(
+        args=[
+            "tracker",
+            "set-role-holder",
+            "--org",
+            "org",
+            "--role",
+            "The Chair of the YOS Management Board",
+            "--email",
+            "chair@example.org",
+        ]
+    )
     assert result.exit_code == 0, result.output
     db.session.refresh(role)
     assert role.holder.email == "chair@example.org"
     assert db.session.query(Role).count() == 1
-    runner.invoke(args=["tracker", "set-role-holder", "--org", "org", "--role", "Chair of the YOS Management Board",
-                        "--email", "next.chair@example.org"])
+    runner.invoke(
+        args=[
+            "tracker",
+            "set-role-holder",
+            "--org",
+            "org",
+            "--role",
+            "Chair of the YOS Management Board",
+            "--email",
+            "next.chair@example.org",
+        ]
+    )
     db.session.refresh(role)
     assert role.holder.email == "next.chair@example.org"
     assert [tenure.ended_at is None for tenure in role.tenures] == [False, True]
@@ -73,8 +98,20 @@ def test_seed_demo_loads_a_usable_organisation_and_prints_sign_in_details(runner
 
 
 def test_seed_demo_at_a_larger_scale(runner, app, tmp_path):
-    result = runner.invoke(args=["tracker", "seed-demo", "--organisations", "3", "--reports", "2",
-                                 "--actions-per-report", "4", "--credentials-file", str(tmp_path / "sign-in.txt")])
+    result = runner.invoke(
+        args=[
+            "tracker",
+            "seed-demo",
+            "--organisations",
+            "3",
+            "--reports",
+            "2",
+            "--actions-per-report",
+            "4",
+            "--credentials-file",
+            str(tmp_path / "sign-in.txt"),
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert db.session.query(Organisation).count() == 3
     assert db.session.query(Action).count() == 5 + 2 * 2 * 4

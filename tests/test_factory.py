@@ -26,9 +26,11 @@ def test_importing_the_models_alone_installs_nothing():
     import subprocess
     import sys
 
-    code = ("from sqlalchemy import event\nfrom sqlalchemy.orm import Session\nimport tracker.models\n"
-            "import tracker.data_versions as d\nfrom tracker.models import visibility as v\n"
-            "print(any(event.contains(Session, n, f) for n, f in d.LISTENERS)"
-            " or event.contains(Session, 'do_orm_execute', v._leave_out_withdrawn_imports))")
+    code = (
+        "from sqlalchemy import event\nfrom sqlalchemy.orm import Session\nimport tracker.models\n"
+        "import tracker.data_versions as d\nfrom tracker.models import visibility as v\n"
+        "print(any(event.contains(Session, n, f) for n, f in d.LISTENERS)"
+        " or event.contains(Session, 'do_orm_execute', v._leave_out_withdrawn_imports))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

@@ -2,10 +2,9 @@ from datetime import date
 
 import pytest
 from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
-
-from alembic.migration import MigrationContext
 
 from tracker.extensions import db
 
@@ -20,9 +19,22 @@ def test_upgrade_on_an_empty_database_gives_the_models_schema(app):
 
 def test_the_schema_has_every_table_of_the_domain_model(app):
     expected = {
-        "organisations", "users", "memberships", "roles", "role_aliases", "role_tenures", "contacts",
-        "reports", "recommendations", "actions", "action_owners", "updates", "deadline_changes",
-        "board_meetings", "notifications", "audit_events",
+        "organisations",
+        "users",
+        "memberships",
+        "roles",
+        "role_aliases",
+        "role_tenures",
+        "contacts",
+        "reports",
+        "recommendations",
+        "actions",
+        "action_owners",
+        "updates",
+        "deadline_changes",
+        "board_meetings",
+        "notifications",
+        "audit_events",
     }
     with db.engine.connect() as connection:
         tables = set(db.inspect(connection).get_table_names())
@@ -32,11 +44,13 @@ def test_the_schema_has_every_table_of_the_domain_model(app):
 def test_sqlite_enforces_foreign_keys(app):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("only SQLite needs foreign keys switched on; PostgreSQL always enforces them")
-    with pytest.raises(IntegrityError):
-        with db.engine.begin() as connection:
-            connection.execute(text(
+    with pytest.raises(IntegrityError), db.engine.begin() as connection:
+        connection.execute(
+            text(
                 "INSERT INTO memberships (user_id, organisation_id, access_level, created_at) "
-                "VALUES (999, 999, 'manager', '2026-01-01 00:00:00')"))
+                "VALUES (999, 999, 'manager', '2026-01-01 00:00:00')"
+            )
+        )
 
 
 def test_every_migration_downgrades_and_upgrades_again(tmp_path):
@@ -69,19 +83,33 @@ def test_steps_saved_before_0013_get_their_numbers(tmp_path):
     with scratch.app_context():
         upgrade(revision="0009")
         with db.engine.begin() as connection:
-            connection.execute(text("INSERT INTO organisations (id, slug, name, created_at) "
-                                    "VALUES (1, 'north', 'North YOS', '2026-01-01 00:00:00')"))
-            connection.execute(text(
-                "INSERT INTO reports (id, organisation_id, title, publication_date_confirmed, ratings, extracted_text, "
-                "imported_at) VALUES (1, 1, 'Report', 1, '{}', '', '2026-01-01 00:00:00')"))
-            connection.execute(text(
-                "INSERT INTO recommendations (id, report_id, position, number, text, owner_phrases, owner_source) "
-                "VALUES (1, 1, 1, '4', 'Do better', '[]', 'none')"))
+            connection.execute(
+                text(
+                    "INSERT INTO organisations (id, slug, name, created_at) "
+                    "VALUES (1, 'north', 'North YOS', '2026-01-01 00:00:00')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO reports (id, organisation_id, title, publication_date_confirmed, ratings, extracted_text, "
+                    "imported_at) VALUES (1, 1, 'Report', 1, '{}', '', '2026-01-01 00:00:00')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO recommendations (id, report_id, position, number, text, owner_phrases, owner_source) "
+                    "VALUES (1, 1, 1, '4', 'Do better', '[]', 'none')"
+                )
+            )
             for action_id, title in ((1, None), (2, "First step"), (3, "Second step")):
-                connection.execute(text(
-                    "INSERT INTO actions (id, organisation_id, recommendation_id, title, original_due_on, due_on, "
-                    "status, version, created_at) VALUES (:id, 1, 1, :title, '2026-06-30', '2026-06-30', "
-                    "'not_started', 1, '2026-01-01 00:00:00')"), {"id": action_id, "title": title})
+                connection.execute(
+                    text(
+                        "INSERT INTO actions (id, organisation_id, recommendation_id, title, original_due_on, due_on, "
+                        "status, version, created_at) VALUES (:id, 1, 1, :title, '2026-06-30', '2026-06-30', "
+                        "'not_started', 1, '2026-01-01 00:00:00')"
+                    ),
+                    {"id": action_id, "title": title},
+                )
         upgrade(revision="0013")
         with db.engine.connect() as connection:
             numbers = connection.execute(text("SELECT id, step_number FROM actions ORDER BY id")).all()
@@ -107,8 +135,7 @@ def test_no_migration_loses_rows_on_sqlite_going_down_and_up_again(tmp_path):
 
     with scratch.app_context():
         upgrade()
-        demo.seed(organisations=1, reports=1, actions_per_report=3, password="demo-password-1",
-                  today=date(2026, 1, 5))
+        demo.seed(organisations=1, reports=1, actions_per_report=3, password="demo-password-1", today=date(2026, 1, 5))
         db.session.commit()
         seeded = counts()
         assert all(seeded.values()), seeded

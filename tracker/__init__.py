@@ -161,13 +161,17 @@ def configure_templates(app: Flask) -> None:
     from . import template_filters
 
     app.jinja_env.undefined = TestableStrictUndefined
-    app.jinja_loader = ChoiceLoader([
-        FileSystemLoader(str(ROOT / "templates")),
-        PrefixLoader({
-            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
-            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
-        }),
-    ])
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
     WTFormsHelpers(app)
     template_filters.register(app)
 
@@ -175,14 +179,60 @@ def configure_templates(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area (tracker/views/), each route declaring who may use it."""
     from .views import (
-        action_lists, actions, api, asked_before, auth, board, calendar, dashboard, decisions, health,
-        notifications, organisations, oversight, pages, partner, partner_links, people, personal_data, plans,
-        report_admin, reports, sso, system_admin, theme_tags, themes,
+        action_lists,
+        actions,
+        api,
+        asked_before,
+        auth,
+        board,
+        calendar,
+        dashboard,
+        decisions,
+        health,
+        notifications,
+        organisations,
+        oversight,
+        pages,
+        partner,
+        partner_links,
+        people,
+        personal_data,
+        plans,
+        report_admin,
+        reports,
+        sso,
+        system_admin,
+        theme_tags,
+        themes,
     )
 
-    for view in (auth, dashboard, organisations, reports, actions, partner, api, notifications, board, themes,
-                 calendar, health, pages, plans, people, sso, partner_links, decisions, report_admin, action_lists,
-                 oversight, theme_tags, personal_data, system_admin, asked_before):
+    for view in (
+        auth,
+        dashboard,
+        organisations,
+        reports,
+        actions,
+        partner,
+        api,
+        notifications,
+        board,
+        themes,
+        calendar,
+        health,
+        pages,
+        plans,
+        people,
+        sso,
+        partner_links,
+        decisions,
+        report_admin,
+        action_lists,
+        oversight,
+        theme_tags,
+        personal_data,
+        system_admin,
+        asked_before,
+    ):
         app.register_blueprint(view.bp)
 
 
@@ -193,12 +243,18 @@ def register_error_handlers(app: Flask) -> None:
         def handler(error):
             if request.path.startswith("/api/"):  # API clients read JSON, whatever went wrong
                 description = getattr(error, "description", None)
-                message = description if status != 500 and isinstance(description, str) else {
-                    413: "The request is too large.", 500: "Something went wrong on our side."}.get(status, "Refused.")
+                message = (
+                    description
+                    if status != 500 and isinstance(description, str)
+                    else {413: "The request is too large.", 500: "Something went wrong on our side."}.get(
+                        status, "Refused."
+                    )
+                )
                 response = jsonify(error=template.replace(" ", "_"), message=message)
                 response.status_code = status
                 return response
             return render_template(f"errors/{template}.html", error=error), status
+
         return handler
 
     for status in (400, 403, 404, 405, 413, 500):

@@ -13,16 +13,17 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from . import clock
-from .cli_common import CLI_ACTOR, fail as _fail
+from .cli_common import CLI_ACTOR
+from .cli_common import fail as _fail
 from .extensions import db
 from .importing import ReportReadError
-from .untrusted import read_report  # in a child process with hard limits, as the web does
 from .models import MEMBER_LEVELS, AccessLevel
-from .services import ServiceError, accounts, asked_before, demo, handoff_emails, organisations, outgoing, reminders
 from .plan_commands import export_plan, import_plan
 from .repeat_commands import repeats
-from .system_commands import COMMANDS as SYSTEM_COMMANDS
+from .services import ServiceError, accounts, asked_before, demo, handoff_emails, organisations, outgoing, reminders
 from .services.reports import import_report
+from .system_commands import COMMANDS as SYSTEM_COMMANDS
+from .untrusted import read_report  # in a child process with hard limits, as the web does
 
 tracker = AppGroup("tracker", help="Manage the recommendation tracker.")
 
@@ -52,8 +53,12 @@ def create_organisation(slug: str, name: str) -> None:
 @tracker.command("create-user")
 @click.argument("email")
 @click.option("--org", "slug", required=True, help="The organisation's slug.")
-@click.option("--access", type=click.Choice([level.value for level in MEMBER_LEVELS]), required=True,
-              help="Oversight is not a level here: see grant-oversight.")
+@click.option(
+    "--access",
+    type=click.Choice([level.value for level in MEMBER_LEVELS]),
+    required=True,
+    help="Oversight is not a level here: see grant-oversight.",
+)
 @click.option("--name", help="The person's name, as shown to others.")
 def create_user(email: str, slug: str, access: str, name: str | None) -> None:
     """Add a user to an organisation.
@@ -66,8 +71,9 @@ def create_user(email: str, slug: str, access: str, name: str | None) -> None:
         password = sys.stdin.readline().rstrip("\r\n") or None
     try:
         organisation = organisations.organisation_by_slug(slug)
-        user = organisations.add_user(email, organisation=organisation, access=AccessLevel(access),
-                                      name=name, password=password, actor=CLI_ACTOR)
+        user = organisations.add_user(
+            email, organisation=organisation, access=AccessLevel(access), name=name, password=password, actor=CLI_ACTOR
+        )
     except ServiceError as error:
         _fail(str(error))
     db.session.commit()
@@ -80,8 +86,13 @@ def create_user(email: str, slug: str, access: str, name: str | None) -> None:
 @tracker.command("create-token")
 @click.argument("email")
 @click.option("--name", default="", help="What the token is for, e.g. the system that uses it.")
-@click.option("--days", default=accounts.DEFAULT_TOKEN_DAYS, show_default=True, type=int,
-              help="How many days the token works for.")
+@click.option(
+    "--days",
+    default=accounts.DEFAULT_TOKEN_DAYS,
+    show_default=True,
+    type=int,
+    help="How many days the token works for.",
+)
 def create_token(email: str, name: str, days: int) -> None:
     """Print a new API token for a user (shown once; only its hash is kept)."""
     user = organisations.user_by_email(email)
@@ -167,8 +178,9 @@ def merge_roles(slug: str, source_name: str, target_name: str) -> None:
     except ServiceError as error:
         _fail(str(error))
     db.session.commit()
-    click.echo(f"Merged {source_name} into {target.name}: "
-               f"{plan.actions} action{'s' if plan.actions != 1 else ''} moved.")
+    click.echo(
+        f"Merged {source_name} into {target.name}: {plan.actions} action{'s' if plan.actions != 1 else ''} moved."
+    )
 
 
 @tracker.command("parse")
@@ -184,9 +196,14 @@ def parse(file: Path, as_json: bool) -> None:
         click.echo(json.dumps(parsed.to_json_dict(), indent=2, ensure_ascii=False))
         return
     data = parsed.to_json_dict()
-    for label, key in (("Service", "service"), ("Inspectorate", "inspectorate"),
-                       ("Inspection", "inspection_type"), ("Published", "publication_date"),
-                       ("Overall rating", "overall_rating"), ("Deadline rule", "deadline_rule")):
+    for label, key in (
+        ("Service", "service"),
+        ("Inspectorate", "inspectorate"),
+        ("Inspection", "inspection_type"),
+        ("Published", "publication_date"),
+        ("Overall rating", "overall_rating"),
+        ("Deadline rule", "deadline_rule"),
+    ):
         click.echo(f"{label}: {data[key] or 'not found'}")
     for item in data["recommendations"]:
         owners = "; ".join(item["owners"]) or "no owner named"
@@ -219,8 +236,9 @@ def import_(file: Path, slug: str, published: str | None) -> None:
         data = _read_file(file)
         parsed = read_report(data, file.name)
         organisation = organisations.organisation_by_slug(slug)
-        report = import_report(organisation, parsed, source=data, filename=file.name,
-                               published=published_on, actor=CLI_ACTOR)
+        report = import_report(
+            organisation, parsed, source=data, filename=file.name, published=published_on, actor=CLI_ACTOR
+        )
         asked_before.suggest_for_report(report, CLI_ACTOR)  # suggestions only: a person confirms them
     except ReportReadError as error:
         _fail(f"{file}: {error}", code=2)
@@ -257,11 +275,15 @@ def send_reminders(today: str | None, dry_run: bool) -> None:
     prefix = "Dry run: would queue" if dry_run else "Queued"
     notes = [f"{result.retrying} failed for now and will be retried"] if result.retrying else []
     notes += [f"{result.cancelled} queued earlier were no longer needed"] if result.cancelled else []
-    click.echo(f"{prefix} {result.queued}, sent {result.sent}, failed {result.failed}, "
-               f"skipped {result.skipped} ({run_date.isoformat()}){''.join('; ' + note for note in notes)}.")
+    click.echo(
+        f"{prefix} {result.queued}, sent {result.sent}, failed {result.failed}, "
+        f"skipped {result.skipped} ({run_date.isoformat()}){''.join('; ' + note for note in notes)}."
+    )
     if result.unheard:
-        click.echo(f"{len(result.unheard)} action{'s' if len(result.unheard) != 1 else ''} had a reminder due "
-                   "that nobody will get: give their owner roles a holder or a deputy on the Roles page.")
+        click.echo(
+            f"{len(result.unheard)} action{'s' if len(result.unheard) != 1 else ''} had a reminder due "
+            "that nobody will get: give their owner roles a holder or a deputy on the Roles page."
+        )
         for line in result.unheard:
             click.echo(f"  - {line}")
 
@@ -279,16 +301,36 @@ def scheduler() -> None:
 
 @tracker.command("seed-demo")
 @click.option("--organisations", "organisation_count", default=1, show_default=True, type=click.IntRange(1, 10_000))
-@click.option("--reports", "reports_per_organisation", default=1, show_default=True, type=click.IntRange(1, 10_000),
-              help="Reports per organisation.")
+@click.option(
+    "--reports",
+    "reports_per_organisation",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="Reports per organisation.",
+)
 @click.option("--actions-per-report", default=5, show_default=True, type=click.IntRange(1, 100))
-@click.option("--updates-per-action", default=5, show_default=True, type=click.IntRange(0, 50),
-              help="For the synthetic organisations.")
+@click.option(
+    "--updates-per-action",
+    default=5,
+    show_default=True,
+    type=click.IntRange(0, 50),
+    help="For the synthetic organisations.",
+)
 @click.option("--if-empty", is_flag=True, help="Do nothing if the database already has organisations.")
-@click.option("--credentials-file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the sign-in details (default: instance/demo-sign-in.txt).")
-def seed_demo(organisation_count: int, reports_per_organisation: int, actions_per_report: int,
-              updates_per_action: int, if_empty: bool, credentials_file: Path | None) -> None:
+@click.option(
+    "--credentials-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the sign-in details (default: instance/demo-sign-in.txt).",
+)
+def seed_demo(
+    organisation_count: int,
+    reports_per_organisation: int,
+    actions_per_report: int,
+    updates_per_action: int,
+    if_empty: bool,
+    credentials_file: Path | None,
+) -> None:
     """Load demo data: a YOS with a report, roles, users and updates (or many, for benchmarks)."""
     credentials = credentials_file or Path(current_app.instance_path) / "demo-sign-in.txt"
     if if_empty and not demo.database_is_empty():
@@ -297,9 +339,14 @@ def seed_demo(organisation_count: int, reports_per_organisation: int, actions_pe
             click.echo(credentials.read_text())
         return
     password = secrets.token_urlsafe(12)
-    summary = demo.seed(organisations=organisation_count, reports=reports_per_organisation,
-                        actions_per_report=actions_per_report, updates_per_action=updates_per_action,
-                        password=password, today=clock.today())
+    summary = demo.seed(
+        organisations=organisation_count,
+        reports=reports_per_organisation,
+        actions_per_report=actions_per_report,
+        updates_per_action=updates_per_action,
+        password=password,
+        today=clock.today(),
+    )
     db.session.commit()
     click.echo(summary)
     details = demo.sign_in_details(password)
@@ -310,8 +357,13 @@ def seed_demo(organisation_count: int, reports_per_organisation: int, actions_pe
 
 @tracker.command("board-pack")
 @click.option("--org", "slug", required=True, help="The organisation's slug.")
-@click.option("--format", "file_format", type=click.Choice(["pdf", "xlsx", "csv"]), required=True,
-              help="pdf: to read or print; xlsx: sheets with filters; csv: every action.")
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(["pdf", "xlsx", "csv"]),
+    required=True,
+    help="pdf: to read or print; xlsx: sheets with filters; csv: every action.",
+)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The file to write.")
 def board_pack(slug: str, file_format: str, out: Path) -> None:
     """Write the board pack as of today. Reads only; saves nothing."""

@@ -6,7 +6,7 @@ by default) and back, so tests can move time explicitly and every layer agrees o
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
@@ -24,7 +24,7 @@ def today() -> date:
 
 def start_of_day(day: date) -> datetime:
     """Midnight at the start of `day` in the service's time zone, as a UTC timestamp."""
-    return datetime.combine(day, time(0), tzinfo=local_zone()).astimezone(timezone.utc)
+    return datetime.combine(day, time(0), tzinfo=local_zone()).astimezone(UTC)
 
 
 def end_of_day(day: date) -> datetime:

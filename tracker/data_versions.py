@@ -65,7 +65,8 @@ def _target(mapper: Mapper, column_key: str) -> Mapper | None:
     """The model a foreign key column points to, or None when the column holds an organisation id."""
     column = mapper.columns[column_key]
     if mapper.class_ is Organisation or any(
-            key.target_fullname.startswith("organisations.") for key in column.foreign_keys):
+        key.target_fullname.startswith("organisations.") for key in column.foreign_keys
+    ):
         return None
     (key,) = column.foreign_keys
     return next(m for m in mapper.registry.mappers if key.column.table in m.tables)
@@ -105,8 +106,12 @@ def organisations_of_ids(session: Session, mapper: Mapper, ids: set[Any]) -> set
             missing.append(id_)
     column = mapper.columns[rule]
     for start in range(0, len(missing), _BATCH):
-        rows.extend({rule: value} for value in session.execute(
-            select(column).where(primary_key.in_(missing[start:start + _BATCH]))).scalars())
+        rows.extend(
+            {rule: value}
+            for value in session.execute(
+                select(column).where(primary_key.in_(missing[start : start + _BATCH]))
+            ).scalars()
+        )
     return organisations_of_rows(session, mapper, rows)
 
 
@@ -177,6 +182,7 @@ def _organisations_of_statement(session: Session, mapper: Mapper, statement) -> 
 
 def _statement_rows(statement) -> list[dict[str, Any]]:
     """The rows of an `insert(...).values(...)`: one mapping, or a list of them."""
+
     def plain(values: Mapping) -> dict[str, Any]:
         return {getattr(key, "key", key): getattr(value, "value", value) for key, value in values.items()}
 
@@ -197,13 +203,21 @@ def _count_changes(session: Session) -> None:
     # Only organisations that still exist (one deleted in this transaction has no counter).
     which = true() if EVERY in changed else Organisation.id.in_(sorted(changed))
     statement = insert(DataVersion).from_select(
-        ["organisation_id", "version"], select(Organisation.id, literal(1)).where(which).order_by(Organisation.id))
-    session.execute(statement.on_conflict_do_update(
-        index_elements=[DataVersion.organisation_id], set_={"version": DataVersion.version + 1}))
+        ["organisation_id", "version"], select(Organisation.id, literal(1)).where(which).order_by(Organisation.id)
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[DataVersion.organisation_id], set_={"version": DataVersion.version + 1}
+        )
+    )
 
 
-LISTENERS = (("before_flush", _before_flush), ("after_flush", _after_flush),
-             ("do_orm_execute", _bulk_statement), ("before_commit", _count_changes))
+LISTENERS = (
+    ("before_flush", _before_flush),
+    ("after_flush", _after_flush),
+    ("do_orm_execute", _bulk_statement),
+    ("before_commit", _count_changes),
+)
 
 
 def listen() -> None:

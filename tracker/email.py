@@ -11,9 +11,9 @@ Nothing here touches the database: callers send only after their transaction has
 from __future__ import annotations
 
 import functools
+import ipaddress
 import smtplib
 import socket
-import ipaddress
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import urlsplit
@@ -101,8 +101,9 @@ def _send_smtp(*, to: str, subject: str, text: str, html: str, reference: str | 
     config = current_app.config
     message = _build_message(to=to, subject=subject, text=text, html=html, reference=reference)
     try:
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], local_hostname=_ehlo_name(),
-                          timeout=config["MAIL_TIMEOUT"]) as smtp:
+        with smtplib.SMTP(
+            config["MAIL_SERVER"], config["MAIL_PORT"], local_hostname=_ehlo_name(), timeout=config["MAIL_TIMEOUT"]
+        ) as smtp:
             if config["MAIL_USE_TLS"]:
                 smtp.starttls()
             if config["MAIL_USERNAME"]:
@@ -110,21 +111,27 @@ def _send_smtp(*, to: str, subject: str, text: str, html: str, reference: str | 
             smtp.send_message(message)
     except smtplib.SMTPRecipientsRefused as error:
         codes = [code for code, _ in error.recipients.values()]
-        raise EmailError(f"Recipient refused: {error.recipients}",
-                         transient=all(400 <= code < 500 for code in codes)) from error
+        raise EmailError(
+            f"Recipient refused: {error.recipients}", transient=all(400 <= code < 500 for code in codes)
+        ) from error
     except (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected) as error:
-        raise EmailError(f"Could not reach the mail server: {error}", transient=True,
-                         service_unavailable=True) from error
+        raise EmailError(
+            f"Could not reach the mail server: {error}", transient=True, service_unavailable=True
+        ) from error
     except smtplib.SMTPResponseException as error:
         detail = error.smtp_error
         detail = detail.decode(errors="replace") if isinstance(detail, bytes) else str(detail)
         # 421: the server is shutting down or overloaded; it is not this email's fault.
-        raise EmailError(f"SMTP {error.smtp_code}: {detail}", transient=400 <= error.smtp_code < 500,
-                         service_unavailable=error.smtp_code == 421) from error
-    except (smtplib.SMTPException, OSError, socket.timeout) as error:
+        raise EmailError(
+            f"SMTP {error.smtp_code}: {detail}",
+            transient=400 <= error.smtp_code < 500,
+            service_unavailable=error.smtp_code == 421,
+        ) from error
+    except (TimeoutError, smtplib.SMTPException, OSError) as error:
         # Connection refused, reset or timed out: the server may be back on the next run.
-        raise EmailError(f"Could not reach the mail server: {error}", transient=True,
-                         service_unavailable=True) from error
+        raise EmailError(
+            f"Could not reach the mail server: {error}", transient=True, service_unavailable=True
+        ) from error
     return message["Message-ID"]
 
 
@@ -134,22 +141,28 @@ def _send_notify(*, to: str, subject: str, text: str, reference: str | None) -> 
 
     config = current_app.config
     try:
-        client = NotificationsAPIClient(config["NOTIFY_API_KEY"] or "", base_url=config["NOTIFY_BASE_URL"],
-                                        timeout=config["MAIL_TIMEOUT"])
+        client = NotificationsAPIClient(
+            config["NOTIFY_API_KEY"] or "", base_url=config["NOTIFY_BASE_URL"], timeout=config["MAIL_TIMEOUT"]
+        )
     except (AssertionError, ValueError) as error:
-        raise EmailError("NOTIFY_API_KEY is missing or not a GOV.UK Notify API key",
-                         transient=True, service_unavailable=True) from error
+        raise EmailError(
+            "NOTIFY_API_KEY is missing or not a GOV.UK Notify API key", transient=True, service_unavailable=True
+        ) from error
     try:
         response = client.send_email_notification(
-            email_address=to, template_id=config["NOTIFY_TEMPLATE_ID"],
-            personalisation={"subject": one_line(subject), "body": text}, reference=reference,
+            email_address=to,
+            template_id=config["NOTIFY_TEMPLATE_ID"],
+            personalisation={"subject": one_line(subject), "body": text},
+            reference=reference,
         )
     except APIError as error:
         status = error.status_code
         unreachable = error.response is None  # connection refused or timed out: no answer at all
-        raise EmailError(f"GOV.UK Notify {status}: {_notify_message(error)}",
-                         transient=status >= 500 or status == 429,
-                         service_unavailable=unreachable or status >= 500 or status == 429) from error
+        raise EmailError(
+            f"GOV.UK Notify {status}: {_notify_message(error)}",
+            transient=status >= 500 or status == 429,
+            service_unavailable=unreachable or status >= 500 or status == 429,
+        ) from error
     return str(response["id"])
 
 

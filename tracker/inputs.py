@@ -52,6 +52,7 @@ class IdConverter(IntegerConverter):
     """`<int:...>` in every route: only ids a database column can hold match; a larger one is a
     plain 404 rather than an overflow in the database."""
 
-    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None,
-                 signed: bool = False) -> None:
+    def __init__(
+        self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None, signed: bool = False
+    ) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=MAX_ID if max is None else max, signed=signed)

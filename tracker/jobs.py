@@ -51,8 +51,9 @@ SCHEDULER_ACTOR = "scheduler"
 def send_due_reminders(app: Flask) -> str | None:
     """Today's reminder run. Returns what it did, or None if another scheduler is running it."""
     with app.app_context():
-        return run_exclusively(SEND_DUE_REMINDERS, lambda: reminders.send_reminders(
-            clock.today(), actor=SCHEDULER_ACTOR).describe())
+        return run_exclusively(
+            SEND_DUE_REMINDERS, lambda: reminders.send_reminders(clock.today(), actor=SCHEDULER_ACTOR).describe()
+        )
 
 
 def housekeeping(app: Flask) -> str | None:
@@ -64,8 +65,9 @@ def housekeeping(app: Flask) -> str | None:
         windows = throttling.forget_old()
         kept_too_long = retention.apply_retention(actor=SCHEDULER_ACTOR)
         db.session.commit()
-        return (f"Deleted {staged} staged uploads and {windows} old sign-in counts."
-                + (" " + " ".join(kept_too_long.lines()) if kept_too_long.total else ""))
+        return f"Deleted {staged} staged uploads and {windows} old sign-in counts." + (
+            " " + " ".join(kept_too_long.lines()) if kept_too_long.total else ""
+        )
 
     with app.app_context():
         return run_exclusively(HOUSEKEEPING, tidy)
@@ -74,10 +76,13 @@ def housekeeping(app: Flask) -> str | None:
 def deliver_outbox(app: Flask) -> str | None:
     """Send what is waiting in the outbox (retries that are due, resends)."""
     with app.app_context():
+
         def work() -> str:
             result = notifications.deliver_pending(actor=SCHEDULER_ACTOR)
-            return (f"Sent {result.sent}, failed {result.failed}, {result.retrying} to retry"
-                    + (f", {result.cancelled} no longer needed" if result.cancelled else ""))
+            return f"Sent {result.sent}, failed {result.failed}, {result.retrying} to retry" + (
+                f", {result.cancelled} no longer needed" if result.cancelled else ""
+            )
+
         return run_exclusively(DELIVER_OUTBOX, work)
 
 
@@ -184,16 +189,38 @@ def build_scheduler(app: Flask):
     interval = app.config["OUTBOX_INTERVAL_MINUTES"]
     scheduler = BlockingScheduler(timezone=zone)
     daily = {"next_run_time": now} if reminders_missed_today(app, now) else {}
-    scheduler.add_job(send_due_reminders, CronTrigger(hour=app.config["REMINDER_HOUR"], minute=0, timezone=zone),
-                      args=[app], id=SEND_DUE_REMINDERS, name="Send due reminders", coalesce=True, max_instances=1,
-                      misfire_grace_time=int(timedelta(hours=12).total_seconds()), **daily)
-    scheduler.add_job(deliver_outbox, IntervalTrigger(minutes=interval, timezone=zone), args=[app],
-                      id=DELIVER_OUTBOX, name="Deliver the outbox", coalesce=True, max_instances=1,
-                      misfire_grace_time=interval * 60,
-                      next_run_time=now)  # anything left pending before a restart goes at once
-    scheduler.add_job(housekeeping, CronTrigger(hour=3, minute=0, timezone=zone), args=[app], id=HOUSEKEEPING,
-                      name="Housekeeping", coalesce=True, max_instances=1,
-                      misfire_grace_time=int(timedelta(hours=12).total_seconds()))
+    scheduler.add_job(
+        send_due_reminders,
+        CronTrigger(hour=app.config["REMINDER_HOUR"], minute=0, timezone=zone),
+        args=[app],
+        id=SEND_DUE_REMINDERS,
+        name="Send due reminders",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=int(timedelta(hours=12).total_seconds()),
+        **daily,
+    )
+    scheduler.add_job(
+        deliver_outbox,
+        IntervalTrigger(minutes=interval, timezone=zone),
+        args=[app],
+        id=DELIVER_OUTBOX,
+        name="Deliver the outbox",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=interval * 60,
+        next_run_time=now,
+    )  # anything left pending before a restart goes at once
+    scheduler.add_job(
+        housekeeping,
+        CronTrigger(hour=3, minute=0, timezone=zone),
+        args=[app],
+        id=HOUSEKEEPING,
+        name="Housekeeping",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=int(timedelta(hours=12).total_seconds()),
+    )
     return scheduler
 
 

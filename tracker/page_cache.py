@@ -69,8 +69,9 @@ def cached_page(scope: Callable[..., list[int] | None]) -> Callable:
             kept = cache.get(key)
             if kept is not None and len(kept) == 3:  # (a shared cache may hold older two-part pages)
                 body, mimetype, headers = kept
-                return current_app.response_class(_fill_in(body) if isinstance(body, str) else body,
-                                                  mimetype=mimetype, headers=headers)
+                return current_app.response_class(
+                    _fill_in(body) if isinstance(body, str) else body, mimetype=mimetype, headers=headers
+                )
             # Objects loaded before the counters were read (by the permission check) may be older
             # than them; reload everything so the page is at least as new as its key.
             db.session.expire_all()
@@ -78,8 +79,11 @@ def cached_page(scope: Callable[..., list[int] | None]) -> Callable:
             if response.status_code == 200 and not response.direct_passthrough:
                 # A page's text has per-request parts to blank out; a download (CSV, Excel) is kept
                 # as it is, with the headers that make it one.
-                body = (_blank_out(response.get_data(as_text=True)) if response.mimetype == "text/html"
-                        else response.get_data())
+                body = (
+                    _blank_out(response.get_data(as_text=True))
+                    if response.mimetype == "text/html"
+                    else response.get_data()
+                )
                 headers = {name: response.headers[name] for name in _KEPT_HEADERS if name in response.headers}
                 cache.set(key, (body, response.mimetype, headers))
             return response

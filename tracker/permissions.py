@@ -21,8 +21,19 @@ from sqlalchemy import select
 
 from .extensions import db
 from .models import (
-    AccessLevel, Action, Contact, DeadlineChange, Evidence, Membership, Organisation, OversightGrant, Recommendation,
-    Report, Role, Update, oversight_grant_organisations,
+    AccessLevel,
+    Action,
+    Contact,
+    DeadlineChange,
+    Evidence,
+    Membership,
+    Organisation,
+    OversightGrant,
+    Recommendation,
+    Report,
+    Role,
+    Update,
+    oversight_grant_organisations,
 )
 from .services.accounts import user_for_api_token
 from .services.calendar import user_for_token
@@ -32,23 +43,23 @@ View = TypeVar("View", bound=Callable[..., Any])
 
 
 class Capability(enum.StrEnum):
-    VIEW = "view"                                  # read reports, actions, history and evidence
-    POST_UPDATE = "post update"                    # record progress on an action
+    VIEW = "view"  # read reports, actions, history and evidence
+    POST_UPDATE = "post update"  # record progress on an action
     REQUEST_DEADLINE_CHANGE = "request deadline change"
-    DECIDE = "decide"                              # approve deadline changes, verify actions
-    WITHDRAW = "withdraw"                          # record a board decision to withdraw an action
-    MANAGE_ACTIONS = "manage actions"              # plan steps, owners, reassignment, partner links
-    MANAGE_ROLES = "manage roles"                  # role holders and deputies
-    IMPORT_REPORT = "import report"                # turn a report into actions
+    DECIDE = "decide"  # approve deadline changes, verify actions
+    WITHDRAW = "withdraw"  # record a board decision to withdraw an action
+    MANAGE_ACTIONS = "manage actions"  # plan steps, owners, reassignment, partner links
+    MANAGE_ROLES = "manage roles"  # role holders and deputies
+    IMPORT_REPORT = "import report"  # turn a report into actions
     VIEW_AUDIT = "view audit log"
     DOWNLOAD_AUDIT_RECORD = "download the raw audit record"  # every stored value, for administrators
-    VIEW_BOARD = "view board"                      # board dashboard, meetings, board and evidence packs
-    RECORD_MEETING = "record meeting"              # record a board meeting and its decisions
+    VIEW_BOARD = "view board"  # board dashboard, meetings, board and evidence packs
+    RECORD_MEETING = "record meeting"  # record a board meeting and its decisions
     MANAGE_NOTIFICATIONS = "manage notifications"  # reminder policy, the outbox, resending emails
-    REDACT = "redact"                              # remove an update's text or an evidence file, with a reason
+    REDACT = "redact"  # remove an update's text or an evidence file, with a reason
     MANAGE_PERSONAL_DATA = "manage personal data"  # a person's data: download it, forget them; the privacy notice
-    MANAGE_PEOPLE = "manage people"                # invite, change access, remove
-    RETAG_THEMES = "re-tag themes"                 # correct a recommendation's themes by hand
+    MANAGE_PEOPLE = "manage people"  # invite, change access, remove
+    RETAG_THEMES = "re-tag themes"  # correct a recommendation's themes by hand
 
 
 EVERY_LEVEL = frozenset(AccessLevel)
@@ -84,9 +95,7 @@ def _memberships() -> dict[int, AccessLevel]:
     """The signed-in user's access level per organisation id, loaded once per request."""
     if "memberships" not in g:
         rows = db.session.execute(
-            select(Membership.organisation_id, Membership.access_level).where(
-                Membership.user_id == current_user.id
-            )
+            select(Membership.organisation_id, Membership.access_level).where(Membership.user_id == current_user.id)
         )
         g.memberships = {organisation_id: level for organisation_id, level in rows}
     return g.memberships
@@ -101,10 +110,12 @@ def _oversight_scope() -> frozenset[int] | None:
         rows = db.session.execute(
             select(OversightGrant.all_organisations, listed.organisation_id)
             .outerjoin(oversight_grant_organisations, listed.grant_id == OversightGrant.id)
-            .where(OversightGrant.user_id == current_user.id, OversightGrant.withdrawn_at.is_(None))).all()
+            .where(OversightGrant.user_id == current_user.id, OversightGrant.withdrawn_at.is_(None))
+        ).all()
         every = any(all_organisations for all_organisations, _ in rows)
-        g.oversight_scope = None if every else frozenset(organisation_id for _, organisation_id in rows
-                                                          if organisation_id is not None)
+        g.oversight_scope = (
+            None if every else frozenset(organisation_id for _, organisation_id in rows if organisation_id is not None)
+        )
     return g.oversight_scope
 
 
@@ -134,8 +145,12 @@ def access_fingerprint() -> tuple:
     their access level in each organisation, what their oversight grants read and whether they
     are a system administrator (the page cache keys on it)."""
     scope = _oversight_scope()
-    return (current_user.id, tuple(sorted((organisation_id, level.value) for organisation_id, level in _memberships().items())),
-            "every organisation" if scope is None else tuple(sorted(scope)), bool(current_user.is_system_admin))
+    return (
+        current_user.id,
+        tuple(sorted((organisation_id, level.value) for organisation_id, level in _memberships().items())),
+        "every organisation" if scope is None else tuple(sorted(scope)),
+        bool(current_user.is_system_admin),
+    )
 
 
 def visible_organisation_ids() -> list[int] | None:
@@ -194,6 +209,7 @@ def system_admin_only(view: View) -> View:
     """System administrators only (oversight grants, single sign-on domains). Anyone else
     signed in is refused with 403: the page does not belong to any organisation, so there is
     nothing whose existence to hide."""
+
     @wraps(view)
     @login_required
     def wrapped(**kwargs: Any) -> Any:
@@ -224,8 +240,9 @@ def for_organisation(capability: Capability) -> Callable[[View], View]:
     return decorator
 
 
-def _for_object(name: str, load: Callable[[int], Any], scope: Callable[[Any], tuple[int, Action | None]],
-                capability: Capability) -> Callable[[View], View]:
+def _for_object(
+    name: str, load: Callable[[int], Any], scope: Callable[[Any], tuple[int, Action | None]], capability: Capability
+) -> Callable[[View], View]:
     """For routes with `<int:NAME_id>`: load the object, check the capability against the
     organisation it belongs to, and pass it to the view as `NAME=`."""
 
@@ -247,33 +264,51 @@ def _for_object(name: str, load: Callable[[int], Any], scope: Callable[[Any], tu
 
 
 def for_report(capability: Capability) -> Callable[[View], View]:
-    return _for_object("report", lambda id_: db.session.get(Report, id_),
-                       lambda report: (report.organisation_id, None), capability)
+    return _for_object(
+        "report", lambda id_: db.session.get(Report, id_), lambda report: (report.organisation_id, None), capability
+    )
 
 
 def for_action(capability: Capability) -> Callable[[View], View]:
-    return _for_object("action", lambda id_: db.session.get(Action, id_),
-                       lambda action: (action.organisation_id, action), capability)
+    return _for_object(
+        "action", lambda id_: db.session.get(Action, id_), lambda action: (action.organisation_id, action), capability
+    )
 
 
 def for_recommendation(capability: Capability) -> Callable[[View], View]:
-    return _for_object("recommendation", lambda id_: db.session.get(Recommendation, id_),
-                       lambda recommendation: (recommendation.report.organisation_id, None), capability)
+    return _for_object(
+        "recommendation",
+        lambda id_: db.session.get(Recommendation, id_),
+        lambda recommendation: (recommendation.report.organisation_id, None),
+        capability,
+    )
 
 
 def for_update(capability: Capability) -> Callable[[View], View]:
-    return _for_object("update", lambda id_: db.session.get(Update, id_),
-                       lambda update: (update.action.organisation_id, update.action), capability)
+    return _for_object(
+        "update",
+        lambda id_: db.session.get(Update, id_),
+        lambda update: (update.action.organisation_id, update.action),
+        capability,
+    )
 
 
 def for_evidence(capability: Capability) -> Callable[[View], View]:
-    return _for_object("evidence", lambda id_: db.session.get(Evidence, id_),
-                       lambda evidence: (evidence.update.action.organisation_id, evidence.update.action), capability)
+    return _for_object(
+        "evidence",
+        lambda id_: db.session.get(Evidence, id_),
+        lambda evidence: (evidence.update.action.organisation_id, evidence.update.action),
+        capability,
+    )
 
 
 def for_deadline_change(capability: Capability) -> Callable[[View], View]:
-    return _for_object("change", lambda id_: db.session.get(DeadlineChange, id_),
-                       lambda change: (change.action.organisation_id, change.action), capability)
+    return _for_object(
+        "change",
+        lambda id_: db.session.get(DeadlineChange, id_),
+        lambda change: (change.action.organisation_id, change.action),
+        capability,
+    )
 
 
 def for_partner_link(view: View) -> View:
@@ -281,6 +316,7 @@ def for_partner_link(view: View) -> View:
 
     The view receives `link=` (a PartnerLink that may be used now) or `refusal=` (why not).
     """
+
     @wraps(view)
     def wrapped(action_id: int, token: str, **kwargs: Any) -> Any:
         try:
@@ -295,6 +331,7 @@ def for_partner_link(view: View) -> View:
 def for_calendar_token(view: View) -> View:
     """For the calendar feed address: the token in the URL instead of a sign-in (calendar apps
     cannot sign in). The view receives `user=`. An unknown or revoked token answers 404."""
+
     @wraps(view)
     def wrapped(token: str, **kwargs: Any) -> Any:
         user = user_for_token(token)
@@ -312,6 +349,7 @@ def api_token_required(view: View) -> View:
     The token's user becomes `current_user` for this request only; nothing is stored in the
     session.
     """
+
     @wraps(view)
     def wrapped(**kwargs: Any) -> Any:
         scheme, _, token = (request.headers.get("Authorization") or "").partition(" ")

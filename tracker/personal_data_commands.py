@@ -8,9 +8,11 @@ import json
 import click
 from flask.cli import with_appcontext
 
-from .cli_common import CLI_ACTOR, fail as _fail
+from .cli_common import CLI_ACTOR
+from .cli_common import fail as _fail
 from .extensions import db
-from .services import ServiceError, forgetting, retention as retention_service
+from .services import ServiceError, forgetting
+from .services import retention as retention_service
 from .services.person_data import person_data as gather
 
 

@@ -8,7 +8,8 @@ import click
 from flask.cli import with_appcontext
 
 from . import clock
-from .cli_common import CLI_ACTOR, fail as _fail
+from .cli_common import CLI_ACTOR
+from .cli_common import fail as _fail
 from .extensions import db
 from .models import Report
 from .plans import KINDS, MAX_FILE_BYTES, PlanReadError
@@ -20,9 +21,11 @@ from .services.plan_matching import NEW_ROLE
 def preview_lines(preview: Preview) -> list[str]:
     """The preview as plain text: what will be created, and each row's problems beside it."""
     plan = preview.plan
-    lines = [f"Sheet \u201c{plan.sheet_name}\u201d, header on row {plan.header_line}.",
-             "Columns: " + "; ".join(f"{column.heading or '(no heading)'} = {KINDS[column.kind]}"
-                                     for column in plan.columns)]
+    lines = [
+        f"Sheet \u201c{plan.sheet_name}\u201d, header on row {plan.header_line}.",
+        "Columns: "
+        + "; ".join(f"{column.heading or '(no heading)'} = {KINDS[column.kind]}" for column in plan.columns),
+    ]
     if preview.report is not None:
         lines.append(f"Linked to the report \u201c{preview.report.title}\u201d.")
     for item in plan.recommendations:
@@ -33,15 +36,23 @@ def preview_lines(preview: Preview) -> list[str]:
         for row in item.rows:
             owners = "; ".join(preview.owners[phrase].described for phrase in row.owners) or "no owner"
             number = preview.step_numbers.get(row.line)
-            what = (f"Step {number}: {row.step}" if number else f"Step: {row.step}") if row.step \
+            what = (
+                (f"Step {number}: {row.step}" if number else f"Step: {row.step}")
+                if row.step
                 else "The recommendation itself"
+            )
             deadline = preview.step_due_on.get(row.line) or row.deadline
-            lines.append(f"  Row {row.line}. {what} [{owners}] {row.status.replace('_', ' ')}"
-                         + (f", {row.flag.replace('_', ' ')}" if row.flag else "")
-                         + (f", due {deadline:%d/%m/%Y}" if deadline else ""))
+            lines.append(
+                f"  Row {row.line}. {what} [{owners}] {row.status.replace('_', ' ')}"
+                + (f", {row.flag.replace('_', ' ')}" if row.flag else "")
+                + (f", due {deadline:%d/%m/%Y}" if deadline else "")
+            )
             if row.update:
-                lines.append(f"    Latest update ({row.update_on:%d/%m/%Y}): {row.update}" if row.update_on
-                             else f"    Latest update: {row.update}")
+                lines.append(
+                    f"    Latest update ({row.update_on:%d/%m/%Y}): {row.update}"
+                    if row.update_on
+                    else f"    Latest update: {row.update}"
+                )
             lines += [f"    Note: {note}" for note in row.notes]
             lines += [f"    PROBLEM: {problem}" for problem in row.problems]
     orphans = [row for row in plan.rows if not row.number]
@@ -51,10 +62,15 @@ def preview_lines(preview: Preview) -> list[str]:
     if preview.new_roles:
         lines.append("\nNew roles: " + "; ".join(preview.new_roles))
     if unmatched := preview.unmatched_owners:
-        lines.append("\nOwners that are none of your roles: " + "; ".join(match.phrase for match in unmatched)
-                     + ". Give the role to someone first (set-role-holder), or use --create-roles.")
-    lines.append(f"\n{len(plan.recommendations)} recommendations, {len(plan.rows)} rows, "
-                 f"{len(preview.refused_rows)} with problems.")
+        lines.append(
+            "\nOwners that are none of your roles: "
+            + "; ".join(match.phrase for match in unmatched)
+            + ". Give the role to someone first (set-role-holder), or use --create-roles."
+        )
+    lines.append(
+        f"\n{len(plan.recommendations)} recommendations, {len(plan.rows)} rows, "
+        f"{len(preview.refused_rows)} with problems."
+    )
     return lines
 
 
@@ -67,8 +83,15 @@ def preview_lines(preview: Preview) -> list[str]:
 @click.option("--skip-refused", is_flag=True, help="Save the rows without problems and skip the others.")
 @click.option("--create-roles", is_flag=True, help="Create a new role for each owner that is none of your roles.")
 @click.option("--dry-run", is_flag=True, help="Print the preview and save nothing.")
-def import_plan(file: Path, slug: str, report_id: int | None, sheet: str | None, skip_refused: bool,
-                create_roles: bool, dry_run: bool) -> None:
+def import_plan(
+    file: Path,
+    slug: str,
+    report_id: int | None,
+    sheet: str | None,
+    skip_refused: bool,
+    create_roles: bool,
+    dry_run: bool,
+) -> None:
     """Import an existing action plan (.xlsx, .xls or .csv) with the guessed column mapping."""
     try:
         organisation = organisations.organisation_by_slug(slug)
@@ -82,8 +105,15 @@ def import_plan(file: Path, slug: str, report_id: int | None, sheet: str | None,
         data = file.read_bytes()
         preview = preview_plan(organisation, data, file.name, clock.today(), sheet=sheet, report=report)
         if create_roles and preview.unmatched_owners:
-            preview = preview_plan(organisation, data, file.name, clock.today(), sheet=sheet, report=report,
-                                   owner_choices={match.key: NEW_ROLE for match in preview.unmatched_owners})
+            preview = preview_plan(
+                organisation,
+                data,
+                file.name,
+                clock.today(),
+                sheet=sheet,
+                report=report,
+                owner_choices={match.key: NEW_ROLE for match in preview.unmatched_owners},
+            )
     except PlanReadError as error:
         _fail(f"{file}: {error}", code=2)
     except OSError as error:

@@ -36,8 +36,7 @@ def _form_targets() -> tuple[str, ...]:
 
 def _seen_signed_in() -> bool:
     """Signed-in pages, API answers and partner pages: no browser or proxy may keep them after sign-out."""
-    return ("_user_id" in session or request.blueprint in ("api", "partner")
-            or g.get("_login_user") is not None)
+    return "_user_id" in session or request.blueprint in ("api", "partner") or g.get("_login_user") is not None
 
 
 def make_csp_nonce() -> None:
@@ -56,8 +55,9 @@ def refuse_nul_characters() -> None:
 
 
 def add_headers(response):
-    response.headers.setdefault("Content-Security-Policy",
-                                content_security_policy(g.get("csp_nonce", ""), _form_targets()))
+    response.headers.setdefault(
+        "Content-Security-Policy", content_security_policy(g.get("csp_nonce", ""), _form_targets())
+    )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")

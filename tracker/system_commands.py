@@ -10,7 +10,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .cli_common import CLI_ACTOR, fail as _fail
+from .cli_common import CLI_ACTOR
+from .cli_common import fail as _fail
 from .extensions import db
 from .services import ServiceError, accounts, organisations, oversight_grants, sso_domains
 
@@ -22,6 +23,7 @@ def _command(name: str):
         command = click.command(name)(with_appcontext(function))
         COMMANDS.append(command)
         return command
+
     return decorator
 
 
@@ -46,7 +48,7 @@ def make_system_admin(email: str, remove: bool) -> None:
 
 @_command("grant-oversight")
 @click.argument("email")
-@click.option("--body", required=True, help="The oversight body, e.g. \"Youth Justice Board\".")
+@click.option("--body", required=True, help='The oversight body, e.g. "Youth Justice Board".')
 @click.option("--all", "every", is_flag=True, help="Every organisation, including ones added later.")
 @click.option("--org", "slugs", multiple=True, help="An organisation's slug (repeat for each one).")
 @click.option("--name", help="The person's name, if their account is new.")

@@ -12,11 +12,19 @@ from .services import audit_sentences
 from .services.rag import Rag, rag_for
 from .services.unheard import is_unheard
 
-RAG_TAG_CLASSES = {"red": "govuk-tag--red", "amber": "govuk-tag--orange",
-                   "green": "govuk-tag--green", "grey": "govuk-tag--grey"}
-STATUS_TAG_CLASSES = {Status.NOT_STARTED: "govuk-tag--grey", Status.IN_PROGRESS: "govuk-tag--blue",
-                      Status.COMPLETED: "govuk-tag--teal", Status.VERIFIED: "govuk-tag--green",
-                      Status.WITHDRAWN: "govuk-tag--grey"}
+RAG_TAG_CLASSES = {
+    "red": "govuk-tag--red",
+    "amber": "govuk-tag--orange",
+    "green": "govuk-tag--green",
+    "grey": "govuk-tag--grey",
+}
+STATUS_TAG_CLASSES = {
+    Status.NOT_STARTED: "govuk-tag--grey",
+    Status.IN_PROGRESS: "govuk-tag--blue",
+    Status.COMPLETED: "govuk-tag--teal",
+    Status.VERIFIED: "govuk-tag--green",
+    Status.WITHDRAWN: "govuk-tag--grey",
+}
 
 
 def format_date(value: date | None) -> str:

@@ -43,8 +43,16 @@ DEFAULTS = {
 }
 # Imported once by the fork server, so each child starts with the readers ready (the readers
 # import their libraries lazily; in a child that would be 100-400 ms per file).
-_PRELOAD = ["tracker.untrusted", "tracker.importing", "tracker.plans", "pypdf", "openpyxl", "xlrd", "docx",
-            "tracker.untrusted_server"]
+_PRELOAD = [
+    "tracker.untrusted",
+    "tracker.importing",
+    "tracker.plans",
+    "pypdf",
+    "openpyxl",
+    "xlrd",
+    "docx",
+    "tracker.untrusted_server",
+]
 _context: multiprocessing.context.BaseContext | None = None
 
 
@@ -61,8 +69,12 @@ class Limits:
         if config is None:
             config = current_app.config if has_app_context() else {}
         value = {key: config.get(key, default) for key, default in DEFAULTS.items()}
-        return cls(int(value["UNTRUSTED_FILE_CPU_SECONDS"]), int(value["UNTRUSTED_FILE_MEMORY_BYTES"]),
-                   float(value["UNTRUSTED_FILE_TIMEOUT_SECONDS"]), int(value["UNTRUSTED_ARCHIVE_MAX_BYTES"]))
+        return cls(
+            int(value["UNTRUSTED_FILE_CPU_SECONDS"]),
+            int(value["UNTRUSTED_FILE_MEMORY_BYTES"]),
+            float(value["UNTRUSTED_FILE_TIMEOUT_SECONDS"]),
+            int(value["UNTRUSTED_ARCHIVE_MAX_BYTES"]),
+        )
 
 
 def _mb(count: int) -> str:
@@ -82,12 +94,15 @@ def refuse_large_archive(data: bytes, name: str, limit: int, refusal: type[Excep
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
         return  # the reader says what is wrong with it, in its own words
     if declared > limit:
-        raise refusal(f"{name} is too large to read: it would unpack to {_mb(declared)}, more than the "
-                      f"{_mb(limit)} allowed. Delete unused parts (sheets, images) and upload it again.")
+        raise refusal(
+            f"{name} is too large to read: it would unpack to {_mb(declared)}, more than the "
+            f"{_mb(limit)} allowed. Delete unused parts (sheets, images) and upload it again."
+        )
 
 
-def _child(connection, limits: Limits, reader: Callable[..., Any], args: tuple, name: str,
-           refusal: type[Exception]) -> None:  # noqa: ANN001 - a multiprocessing Connection
+def _child(
+    connection, limits: Limits, reader: Callable[..., Any], args: tuple, name: str, refusal: type[Exception]
+) -> None:  # noqa: ANN001 - a multiprocessing Connection
     """Runs in the child: set the hard limits, read, send back ("ok", result) or ("error", error)."""
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
@@ -120,17 +135,22 @@ def _get_context() -> multiprocessing.context.BaseContext:
 
 
 def too_slow_message(name: str, limits: Limits) -> str:
-    return (f"{name} could not be read in time: reading it took more than {limits.timeout_seconds:.0f} seconds, "
-            "which no real document needs. It may be damaged; save it again and upload it.")
+    return (
+        f"{name} could not be read in time: reading it took more than {limits.timeout_seconds:.0f} seconds, "
+        "which no real document needs. It may be damaged; save it again and upload it."
+    )
 
 
 def too_large_message(name: str, limits: Limits) -> str:
-    return (f"{name} is too large to read: it needed more than {_mb(limits.memory_bytes)} of memory. "
-            "It may be damaged; save it again and upload it.")
+    return (
+        f"{name} is too large to read: it needed more than {_mb(limits.memory_bytes)} of memory. "
+        "It may be damaged; save it again and upload it."
+    )
 
 
-def run_reader(reader: Callable[..., Result], *args: Any, name: str, refusal: type[Exception],
-               limits: Limits | None = None) -> Result:
+def run_reader(
+    reader: Callable[..., Result], *args: Any, name: str, refusal: type[Exception], limits: Limits | None = None
+) -> Result:
     """`reader(*args)` in a child process under `limits`; its result, or its error raised here.
 
     `reader` must be a module-level function (it is pickled by name) and `refusal` the error

@@ -20,11 +20,14 @@ if _main_path and not getattr(sys.modules["__main__"], "__file__", None):
 def _tiny_pdf() -> bytes:
     """One page of text in a standard font: enough to make pypdf build its lazy tables."""
     stream = b"BT /F1 10 Tf 72 700 Td (Recommendations) Tj ET"
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
-               b"/Contents 4 0 R >>",
-               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
+        b"/Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
     output, offsets = bytearray(b"%PDF-1.4\n"), []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(output))
@@ -48,8 +51,10 @@ def warm_up() -> None:
     from tracker.importing import ReportReadError, read_report
     from tracker.plans import PlanReadError, read_workbook
 
-    for reader, data, refused in ((read_report, _tiny_pdf(), ReportReadError),
-                                  (read_report, b"Recommendations\n\n1. Review the plan.\n", ReportReadError)):
+    for reader, data, refused in (
+        (read_report, _tiny_pdf(), ReportReadError),
+        (read_report, b"Recommendations\n\n1. Review the plan.\n", ReportReadError),
+    ):
         try:
             reader(data, "warm-up")
         except refused:

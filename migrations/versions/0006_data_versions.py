@@ -3,9 +3,9 @@
 Revision ID: 0006
 Revises: 0005
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0006"
 down_revision = "0005"
@@ -18,8 +18,12 @@ def upgrade():
         "data_versions",
         sa.Column("organisation_id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["organisation_id"], ["organisations.id"],
-                                name=op.f("fk_data_versions_organisation_id_organisations"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisations.id"],
+            name=op.f("fk_data_versions_organisation_id_organisations"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("organisation_id", name=op.f("pk_data_versions")),
     )
 

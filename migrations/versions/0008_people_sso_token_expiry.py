@@ -4,9 +4,9 @@ single sign-on.
 Revision ID: 0008
 Revises: 0006
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0008"
 down_revision = "0007"

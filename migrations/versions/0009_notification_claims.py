@@ -4,9 +4,9 @@ withdrawn imports; earlier wordings of recommendations.
 Revision ID: 0009
 Revises: 0006
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0009"
 down_revision = "0008"
@@ -22,8 +22,9 @@ def upgrade():
         sa.Column("notification_key", sa.String(length=400), nullable=False),
         sa.Column("action_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["action_id"], ["actions.id"],
-                                name=op.f("fk_notification_claims_action_id_actions"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["action_id"], ["actions.id"], name=op.f("fk_notification_claims_action_id_actions"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notification_claims")),
         sa.UniqueConstraint("key", name=op.f("uq_notification_claims_key")),
     )
@@ -34,8 +35,9 @@ def upgrade():
         batch.add_column(sa.Column("withdrawn_reason", sa.Text(), nullable=True))
         batch.add_column(sa.Column("withdrawn_by_id", sa.Integer(), nullable=True))
         batch.create_index(batch.f("ix_reports_withdrawn_at"), ["withdrawn_at"])
-        batch.create_foreign_key(batch.f("fk_reports_withdrawn_by_id_users"), "users", ["withdrawn_by_id"], ["id"],
-                                 ondelete="SET NULL")
+        batch.create_foreign_key(
+            batch.f("fk_reports_withdrawn_by_id_users"), "users", ["withdrawn_by_id"], ["id"], ondelete="SET NULL"
+        )
     op.create_table(
         "recommendation_revisions",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -43,15 +45,23 @@ def upgrade():
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("replaced_at", sa.DateTime(), nullable=False),
         sa.Column("replaced_by_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(["recommendation_id"], ["recommendations.id"],
-                                name=op.f("fk_recommendation_revisions_recommendation_id_recommendations"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["replaced_by_id"], ["users.id"],
-                                name=op.f("fk_recommendation_revisions_replaced_by_id_users"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["recommendation_id"],
+            ["recommendations.id"],
+            name=op.f("fk_recommendation_revisions_recommendation_id_recommendations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["replaced_by_id"],
+            ["users.id"],
+            name=op.f("fk_recommendation_revisions_replaced_by_id_users"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_recommendation_revisions")),
     )
-    op.create_index(op.f("ix_recommendation_revisions_recommendation_id"), "recommendation_revisions",
-                    ["recommendation_id"])
+    op.create_index(
+        op.f("ix_recommendation_revisions_recommendation_id"), "recommendation_revisions", ["recommendation_id"]
+    )
 
 
 def downgrade():

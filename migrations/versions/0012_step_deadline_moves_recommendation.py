@@ -3,9 +3,9 @@
 Revision ID: 0012
 Revises: 0010
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0012"
 down_revision = "0010"

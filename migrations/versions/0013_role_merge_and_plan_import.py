@@ -4,9 +4,9 @@ or author); steps carry their number (1a, 1b), filled in for the steps already s
 Revision ID: 0013
 Revises: 0012
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0013"
 down_revision = "0012"
@@ -31,16 +31,21 @@ def upgrade():
     with op.batch_alter_table("actions", schema=None) as batch_op:
         batch_op.add_column(sa.Column("step_number", sa.String(length=40), nullable=True))
     connection = op.get_bind()
-    rows = connection.execute(sa.text(
-        "SELECT actions.id, actions.recommendation_id, recommendations.number FROM actions "
-        "JOIN recommendations ON recommendations.id = actions.recommendation_id "
-        "WHERE actions.title IS NOT NULL ORDER BY actions.recommendation_id, actions.id")).all()
+    rows = connection.execute(
+        sa.text(
+            "SELECT actions.id, actions.recommendation_id, recommendations.number FROM actions "
+            "JOIN recommendations ON recommendations.id = actions.recommendation_id "
+            "WHERE actions.title IS NOT NULL ORDER BY actions.recommendation_id, actions.id"
+        )
+    ).all()
     seen: dict[int, int] = {}
     for action_id, recommendation_id, number in rows:
         position = seen.get(recommendation_id, 0)
         seen[recommendation_id] = position + 1
-        connection.execute(sa.text("UPDATE actions SET step_number = :number WHERE id = :id"),
-                           {"number": f"{number}{_letters(position)}"[:40], "id": action_id})
+        connection.execute(
+            sa.text("UPDATE actions SET step_number = :number WHERE id = :id"),
+            {"number": f"{number}{_letters(position)}"[:40], "id": action_id},
+        )
 
 
 def downgrade():

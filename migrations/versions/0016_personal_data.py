@@ -4,9 +4,9 @@ organisation's own privacy notice.
 Revision ID: 0016
 Revises: 0015
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0016"
 down_revision = "0015"
@@ -19,14 +19,16 @@ def upgrade():
         batch.add_column(sa.Column("redacted_at", sa.DateTime(), nullable=True))
         batch.add_column(sa.Column("redacted_by_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("redacted_reason", sa.Text(), nullable=True))
-        batch.create_foreign_key(batch.f("fk_updates_redacted_by_id_users"), "users", ["redacted_by_id"], ["id"],
-                                 ondelete="SET NULL")
+        batch.create_foreign_key(
+            batch.f("fk_updates_redacted_by_id_users"), "users", ["redacted_by_id"], ["id"], ondelete="SET NULL"
+        )
     with op.batch_alter_table("evidence") as batch:
         batch.add_column(sa.Column("removed_at", sa.DateTime(), nullable=True))
         batch.add_column(sa.Column("removed_by_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("removed_reason", sa.Text(), nullable=True))
-        batch.create_foreign_key(batch.f("fk_evidence_removed_by_id_users"), "users", ["removed_by_id"], ["id"],
-                                 ondelete="SET NULL")
+        batch.create_foreign_key(
+            batch.f("fk_evidence_removed_by_id_users"), "users", ["removed_by_id"], ["id"], ondelete="SET NULL"
+        )
     with op.batch_alter_table("organisations") as batch:
         batch.add_column(sa.Column("privacy_notice", sa.Text(), nullable=True))
     with op.batch_alter_table("users") as batch:

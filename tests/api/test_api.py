@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from werkzeug.serving import make_server
 
+from tests.factories import make_action, make_organisation, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action, Status, Update
 from tracker.services import accounts
-from tests.factories import make_action, make_organisation, make_role, make_user
 
 
 @pytest.fixture
@@ -23,8 +23,10 @@ def api_world(app):
     overdue = make_action(organisation, owners=[role], due_on=date(2020, 1, 1), status=Status.IN_PROGRESS)
     other_org = make_organisation("Elsewhere YOS", slug="elsewhere")
     theirs = make_action(other_org)
-    tokens = {"manager": accounts.create_api_token(manager, actor="test"),
-              "board": accounts.create_api_token(board, actor="test")}
+    tokens = {
+        "manager": accounts.create_api_token(manager, actor="test"),
+        "board": accounts.create_api_token(board, actor="test"),
+    }
     db.session.commit()
     manager.test_password = "correct horse battery staple"
     return tokens, action, overdue, theirs, manager
@@ -65,8 +67,10 @@ def test_list_filter_and_read_actions(client, api_world):
 def test_another_organisations_data_is_404(client, api_world):
     tokens, _, _, theirs, _ = api_world
     assert _call(client, "GET", f"/api/v1/actions/{theirs.id}", tokens["manager"])[0] == 404
-    assert _call(client, "POST", f"/api/v1/actions/{theirs.id}/updates", tokens["manager"],
-                 {"note": "x", "version": 1})[0] == 404
+    assert (
+        _call(client, "POST", f"/api/v1/actions/{theirs.id}/updates", tokens["manager"], {"note": "x", "version": 1})[0]
+        == 404
+    )
     assert _call(client, "GET", f"/api/v1/reports/{theirs.recommendation.report_id}", tokens["manager"])[0] == 404
     assert _call(client, "GET", "/api/v1/actions?organisation=elsewhere", tokens["manager"])[0] == 404
     status, body = _call(client, "GET", "/api/v1/reports", tokens["manager"])
@@ -75,20 +79,37 @@ def test_another_organisations_data_is_404(client, api_world):
 
 def test_posting_an_update_and_the_409_on_a_stale_version(client, api_world):
     tokens, action, *_ = api_world
-    status, body = _call(client, "POST", f"/api/v1/actions/{action.id}/updates", tokens["manager"],
-                         {"note": "Started", "status": "in_progress", "version": 1})
+    status, body = _call(
+        client,
+        "POST",
+        f"/api/v1/actions/{action.id}/updates",
+        tokens["manager"],
+        {"note": "Started", "status": "in_progress", "version": 1},
+    )
     assert status == 201 and body["action"]["status"] == "in_progress" and body["action"]["version"] == 2
-    status, body = _call(client, "POST", f"/api/v1/actions/{action.id}/updates", tokens["manager"],
-                         {"note": "From a stale copy", "version": 1})
+    status, body = _call(
+        client,
+        "POST",
+        f"/api/v1/actions/{action.id}/updates",
+        tokens["manager"],
+        {"note": "From a stale copy", "version": 1},
+    )
     assert status == 409 and body["current_version"] == 2 and "Started" in body["message"]
     assert [u.note for u in db.session.query(Update).filter_by(action_id=action.id)] == ["Started"]
 
 
-@pytest.mark.parametrize(("body", "status"), [
-    (None, 400), ({"note": "x"}, 400), ({"note": "x", "version": "1"}, 400), ({"note": 5, "version": 1}, 400),
-    ({"note": "x", "version": 1, "status": "done"}, 400),
-    ({"note": "x", "version": 1, "status": "verified"}, 422), ({"version": 1}, 422),
-])
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (None, 400),
+        ({"note": "x"}, 400),
+        ({"note": "x", "version": "1"}, 400),
+        ({"note": 5, "version": 1}, 400),
+        ({"note": "x", "version": 1, "status": "done"}, 400),
+        ({"note": "x", "version": 1, "status": "verified"}, 422),
+        ({"version": 1}, 422),
+    ],
+)
 def test_bad_update_bodies_get_a_clear_error(client, api_world, body, status):
     tokens, action, *_ = api_world
     response_status, response = _call(client, "POST", f"/api/v1/actions/{action.id}/updates", tokens["manager"], body)
@@ -99,8 +120,10 @@ def test_bad_update_bodies_get_a_clear_error(client, api_world, body, status):
 def test_board_members_may_read_but_not_post(client, api_world):
     tokens, action, *_ = api_world
     assert _call(client, "GET", f"/api/v1/actions/{action.id}", tokens["board"])[0] == 200
-    assert _call(client, "POST", f"/api/v1/actions/{action.id}/updates", tokens["board"],
-                 {"note": "x", "version": 1})[0] == 403
+    assert (
+        _call(client, "POST", f"/api/v1/actions/{action.id}/updates", tokens["board"], {"note": "x", "version": 1})[0]
+        == 403
+    )
 
 
 def test_fifty_concurrent_updates_lose_nothing_and_merge_nothing(app, api_world):
@@ -117,8 +140,12 @@ def test_fifty_concurrent_updates_lose_nothing_and_merge_nothing(app, api_world)
         with urllib.request.urlopen(urllib.request.Request(base, headers=headers), timeout=30) as response:
             version = json.load(response)["version"]
         start.wait()
-        request = urllib.request.Request(f"{base}/updates", method="POST", headers=headers,
-                                         data=json.dumps({"note": f"update {number}", "version": version}).encode())
+        request = urllib.request.Request(
+            f"{base}/updates",
+            method="POST",
+            headers=headers,
+            data=json.dumps({"note": f"update {number}", "version": version}).encode(),
+        )
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 results[number] = (response.status, json.load(response))

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
+from tests.factories import make_action, make_organisation, make_report, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action, Organisation, Report, Role, User
-from tests.factories import make_action, make_organisation, make_report, make_role, make_user
 
 
 @dataclass
@@ -34,14 +34,38 @@ def board_organisation(app, travel) -> Board:
     head = make_role(organisation, "YOS Head of Service", holder=manager)
     report = make_report(organisation, "Inspection of youth offending services in Eastbrook", date(2025, 6, 1))
     actions = {
-        "1": make_action(organisation, report=report, owners=[chair], number="1", due_on=date(2026, 6, 1),
-                         text="The Board hears from every partner agency at each meeting"),
-        "2": make_action(organisation, report=report, owners=[head], number="2", due_on=date(2026, 2, 1),
-                         text="Plans to keep other people safe are reviewed when circumstances change"),
-        "3": make_action(organisation, report=report, owners=[head, chair], number="3", due_on=date(2026, 3, 1),
-                         text="Speech and language needs are assessed for every child"),
-        "iv": make_action(organisation, report=report, owners=[head], number="iv", due_on=date(2027, 1, 1),
-                          text="Victims are contacted and their views inform the work"),
+        "1": make_action(
+            organisation,
+            report=report,
+            owners=[chair],
+            number="1",
+            due_on=date(2026, 6, 1),
+            text="The Board hears from every partner agency at each meeting",
+        ),
+        "2": make_action(
+            organisation,
+            report=report,
+            owners=[head],
+            number="2",
+            due_on=date(2026, 2, 1),
+            text="Plans to keep other people safe are reviewed when circumstances change",
+        ),
+        "3": make_action(
+            organisation,
+            report=report,
+            owners=[head, chair],
+            number="3",
+            due_on=date(2026, 3, 1),
+            text="Speech and language needs are assessed for every child",
+        ),
+        "iv": make_action(
+            organisation,
+            report=report,
+            owners=[head],
+            number="iv",
+            due_on=date(2027, 1, 1),
+            text="Victims are contacted and their views inform the work",
+        ),
     }
     db.session.commit()
     return Board(organisation, report, manager, member, chair, head, actions)

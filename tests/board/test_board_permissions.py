@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
+from tests.factories import make_action, make_organisation, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel
 from tracker.models.board import BoardMeeting
-from tests.factories import make_action, make_organisation, make_user
 
 BOARD_READERS = {AccessLevel.ADMIN, AccessLevel.MANAGER, AccessLevel.BOARD, AccessLevel.OVERSIGHT}
 
@@ -50,11 +50,17 @@ def test_another_organisations_user_gets_404_for_every_page_and_download(client_
     outsider = make_user(make_organisation("Theirs YOS"), AccessLevel.ADMIN)
     db.session.commit()
     client_request.login(outsider)
-    statuses = {endpoint: _status(client_request, endpoint, values)
-                for endpoint, values in _organisation_pages(organisation, action, meeting)}
+    statuses = {
+        endpoint: _status(client_request, endpoint, values)
+        for endpoint, values in _organisation_pages(organisation, action, meeting)
+    }
     assert set(statuses.values()) == {404}, statuses
-    client_request.post("board.record_meeting", slug=organisation.slug, _expected_status=404,
-                        data={"held_on": ["1", "1", "2026"], "attendees": "Intruder"})
+    client_request.post(
+        "board.record_meeting",
+        slug=organisation.slug,
+        _expected_status=404,
+        data={"held_on": ["1", "1", "2026"], "attendees": "Intruder"},
+    )
     assert db.session.query(BoardMeeting).count() == 1
 
 
@@ -78,8 +84,12 @@ def test_who_may_read_the_board_pages_and_packs(client_request, place, access):
 
 def test_signed_out_visitors_are_sent_to_sign_in(client_request, place):
     organisation, action, meeting = place
-    pages = [*_organisation_pages(organisation, action, meeting), ("themes.index", {}), ("calendar.index", {}),
-             ("themes.show", {"theme_slug": "health"})]
+    pages = [
+        *_organisation_pages(organisation, action, meeting),
+        ("themes.index", {}),
+        ("calendar.index", {}),
+        ("themes.show", {"theme_slug": "health"}),
+    ]
     for endpoint, values in pages:
         response = client_request.client.get(client_request.url(endpoint, **values))
         assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in"), endpoint

@@ -4,11 +4,11 @@ from datetime import date
 
 from icalendar import Calendar
 
+from tests.factories import make_action, make_organisation, make_role
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, Membership, Status
 from tracker.models.board import CalendarFeed
 from tracker.services import calendar
-from tests.factories import make_action, make_organisation, make_role
 
 
 def _address_from(page) -> str:
@@ -60,12 +60,14 @@ def test_a_new_address_replaces_the_old_one(client_request, board_organisation):
     board = board_organisation
     client_request.login(board.member)
     first = _address_from(client_request.post("calendar.create", _expected_status=200)).removeprefix(
-        "http://127.0.0.1:5000")
+        "http://127.0.0.1:5000"
+    )
     page = client_request.get("calendar.index")
     assert page.select_one("#calendar-address") is None  # never shown again
     assert "recommendation 1" in page.select_one("#calendar-deadlines").text
     second = _address_from(client_request.post("calendar.create", _expected_status=200)).removeprefix(
-        "http://127.0.0.1:5000")
+        "http://127.0.0.1:5000"
+    )
     assert client_request.client.get(first).status_code == 404
     assert client_request.client.get(second).status_code == 200
     assert db.session.query(CalendarFeed).filter_by(revoked_at=None).count() == 1

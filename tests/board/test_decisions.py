@@ -7,29 +7,45 @@ from datetime import date
 
 from sqlalchemy import select
 
+from tests.factories import make_user
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, DeadlineChange, DeadlineChangeStatus, Notification, Status
 from tracker.services import notifications
 from tracker.services.actions import post_update, request_deadline_change
-from tests.factories import make_user
 
 EVIDENCE = ["https://intranet.example.org/evidence.pdf"]
 
 
 def _complete(action, user):
-    post_update(action, author=user, note="Done, see the audit", new_status=Status.COMPLETED, links=EVIDENCE,
-                expected_version=action.version)
+    post_update(
+        action,
+        author=user,
+        note="Done, see the audit",
+        new_status=Status.COMPLETED,
+        links=EVIDENCE,
+        expected_version=action.version,
+    )
 
 
 def _waiting(board):
     """Two completions and two requests for more time."""
     _complete(board.actions["1"], board.member)
     _complete(board.actions["2"], board.manager)
-    request_deadline_change(board.actions["3"], requested_by=board.manager, new_due_on=date(2026, 9, 1),
-                            reason="Recruitment", today=clock.today())
-    request_deadline_change(board.actions["iv"], requested_by=board.manager, new_due_on=date(2027, 6, 1),
-                            reason="New system", today=clock.today())
+    request_deadline_change(
+        board.actions["3"],
+        requested_by=board.manager,
+        new_due_on=date(2026, 9, 1),
+        reason="Recruitment",
+        today=clock.today(),
+    )
+    request_deadline_change(
+        board.actions["iv"],
+        requested_by=board.manager,
+        new_due_on=date(2027, 6, 1),
+        reason="New system",
+        today=clock.today(),
+    )
     db.session.commit()
 
 
@@ -61,15 +77,19 @@ def test_send_back_to_the_owner_with_a_reason(board_organisation, client_request
     version = form.select_one("input[name=version]")["value"]
 
     # No reason: a clear message, and nothing changes.
-    page = client_request.post("decisions.send_back", {"version": version, "reason": "  "},
-                               _expected_status=400, action_id=action.id)
+    page = client_request.post(
+        "decisions.send_back", {"version": version, "reason": "  "}, _expected_status=400, action_id=action.id
+    )
     assert "Say why the action is going back to its owner" in page.select_one(".govuk-error-summary").text
     db.session.expire_all()
     assert action.status is Status.COMPLETED
 
-    client_request.post("decisions.send_back", {"version": version, "reason": "The audit covers one team only"},
-                        _expected_redirect=client_request.url("actions.show", action_id=action.id),
-                        action_id=action.id)
+    client_request.post(
+        "decisions.send_back",
+        {"version": version, "reason": "The audit covers one team only"},
+        _expected_redirect=client_request.url("actions.show", action_id=action.id),
+        action_id=action.id,
+    )
     db.session.expire_all()
     assert action.status is Status.IN_PROGRESS and action.completed_at is None
     assert action.updates[0].note == "Sent back to the owner: The audit covers one team only"
@@ -80,7 +100,7 @@ def test_send_back_to_the_owner_with_a_reason(board_organisation, client_request
     queued = db.session.scalar(select(Notification).where(Notification.kind == "sent_back"))
     assert queued.recipient == board.manager.email.lower()
     notifications.deliver_pending(today=clock.today())
-    (recipients, message), = smtp_server.messages
+    ((recipients, message),) = smtp_server.messages
     assert recipients == [board.manager.email.lower()]
     assert message["Subject"] == ("Sent back by the board: June 2025 inspection, recommendation 2 for Eastbrook YOS")
     text = message.get_body(("plain",)).get_content()
@@ -90,9 +110,12 @@ def test_send_back_to_the_owner_with_a_reason(board_organisation, client_request
     assert len(smtp_server.messages) == 1
 
     # It can't be sent back again: it is no longer completed.
-    client_request.post("decisions.send_back", {"version": str(action.version), "reason": "again"},
-                        _expected_redirect=client_request.url("actions.show", action_id=action.id),
-                        action_id=action.id)
+    client_request.post(
+        "decisions.send_back",
+        {"version": str(action.version), "reason": "again"},
+        _expected_redirect=client_request.url("actions.show", action_id=action.id),
+        action_id=action.id,
+    )
     assert len(action.updates) == 2
 
 
@@ -109,8 +132,12 @@ def test_deciding_several_items_from_one_list(board_organisation, client_request
     client_request.login(board.member)
     page = client_request.get("decisions.index", slug=board.organisation.slug)
     titles = [title.text for title in page.select(".govuk-summary-card__title")]
-    assert titles == ["June 2025 inspection, recommendation 3", "June 2025 inspection, recommendation iv",
-                      "June 2025 inspection, recommendation 1", "June 2025 inspection, recommendation 2"]
+    assert titles == [
+        "June 2025 inspection, recommendation 3",
+        "June 2025 inspection, recommendation iv",
+        "June 2025 inspection, recommendation 1",
+        "June 2025 inspection, recommendation 2",
+    ]
     values = _form_values(page)
 
     # Sending back without a reason: an error against that item, and nothing at all is saved.
@@ -122,11 +149,21 @@ def test_deciding_several_items_from_one_list(board_organisation, client_request
     db.session.expire_all()
     assert three.status is DeadlineChangeStatus.PENDING and two.status is Status.COMPLETED
 
-    good = {**values, f"decision-change-{three.id}": "approve", f"decision-change-{four.id}": "refuse",
-            f"note-change-{four.id}": "Not agreed: keep the date", f"decision-action-{one.id}": "verify",
-            f"decision-action-{two.id}": "send_back", f"note-action-{two.id}": "Evidence is missing"}
-    client_request.post("decisions.index", good, slug=board.organisation.slug,
-                        _expected_redirect=client_request.url("decisions.index", slug=board.organisation.slug))
+    good = {
+        **values,
+        f"decision-change-{three.id}": "approve",
+        f"decision-change-{four.id}": "refuse",
+        f"note-change-{four.id}": "Not agreed: keep the date",
+        f"decision-action-{one.id}": "verify",
+        f"decision-action-{two.id}": "send_back",
+        f"note-action-{two.id}": "Evidence is missing",
+    }
+    client_request.post(
+        "decisions.index",
+        good,
+        slug=board.organisation.slug,
+        _expected_redirect=client_request.url("decisions.index", slug=board.organisation.slug),
+    )
     db.session.expire_all()
     assert three.status is DeadlineChangeStatus.APPROVED and board.actions["3"].due_on == date(2026, 9, 1)
     assert four.status is DeadlineChangeStatus.REFUSED
@@ -148,6 +185,10 @@ def test_a_stale_list_changes_nothing(board_organisation, client_request):
 
     send_back(one, board_member=other, reason="Meanwhile", expected_version=one.version)
     db.session.commit()
-    page = client_request.post("decisions.index", {**values, f"decision-action-{one.id}": "verify"},
-                               _expected_status=400, slug=board.organisation.slug)
+    page = client_request.post(
+        "decisions.index",
+        {**values, f"decision-action-{one.id}": "verify"},
+        _expected_status=400,
+        slug=board.organisation.slug,
+    )
     assert "no longer waiting for sign-off" in page.select_one(".govuk-error-summary").text

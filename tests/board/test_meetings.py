@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from tests.factories import make_action, make_organisation, make_user
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, DeadlineChangeStatus, Status
@@ -11,14 +12,20 @@ from tracker.models.board import BoardMeeting
 from tracker.services import ServiceError
 from tracker.services.actions import decide_deadline_change, post_update, request_deadline_change, verify_action
 from tracker.services.meetings import changes_between, changes_since_last_meeting, record_meeting
-from tests.factories import make_action, make_organisation, make_user
 
 EVIDENCE = ["https://intranet.example.org/board-minutes.pdf"]
 
 
 def _meeting(board, held_on: date) -> BoardMeeting:
-    meeting = record_meeting(board.organisation, held_on=held_on, attendees="Bola Board (chair), Morgan Manager",
-                             notes="", decisions="", recorded_by=board.member, today=clock.today())
+    meeting = record_meeting(
+        board.organisation,
+        held_on=held_on,
+        attendees="Bola Board (chair), Morgan Manager",
+        notes="",
+        decisions="",
+        recorded_by=board.member,
+        today=clock.today(),
+    )
     db.session.commit()
     return meeting
 
@@ -36,15 +43,32 @@ def test_changes_since_the_last_meeting_for_a_scripted_quarter(board_organisatio
     db.session.commit()
 
     travel("2026-02-03")
-    post_update(one, author=board.member, note="All partners attended in January", new_status=Status.COMPLETED,
-                links=EVIDENCE, expected_version=one.version)
-    change = request_deadline_change(three, requested_by=board.manager, new_due_on=date(2026, 9, 1),
-                                     reason="The speech and language therapist starts in May", today=clock.today())
+    post_update(
+        one,
+        author=board.member,
+        note="All partners attended in January",
+        new_status=Status.COMPLETED,
+        links=EVIDENCE,
+        expected_version=one.version,
+    )
+    change = request_deadline_change(
+        three,
+        requested_by=board.manager,
+        new_due_on=date(2026, 9, 1),
+        reason="The speech and language therapist starts in May",
+        today=clock.today(),
+    )
     post_update(four, author=board.manager, note="Victim liaison officer appointed", expected_version=1)
     db.session.commit()
     travel("2026-02-10")
-    five = make_action(board.organisation, report=board.report, owners=[board.head], number="5",
-                       text="Managers check the quality of case records", due_on=date(2026, 12, 1))
+    five = make_action(
+        board.organisation,
+        report=board.report,
+        owners=[board.head],
+        number="5",
+        text="Managers check the quality of case records",
+        due_on=date(2026, 12, 1),
+    )
     db.session.commit()
 
     travel("2026-03-01")
@@ -52,9 +76,12 @@ def test_changes_since_the_last_meeting_for_a_scripted_quarter(board_organisatio
     assert last.held_on == date(2026, 1, 20)
     assert (changes.since, changes.until) == (date(2026, 1, 20), date(2026, 3, 1))
     assert [(update.action_id, update.note) for update in changes.updates] == [
-        (four.id, "Victim liaison officer appointed"), (one.id, "All partners attended in January")]
+        (four.id, "Victim liaison officer appointed"),
+        (one.id, "All partners attended in January"),
+    ]
     assert [(update.action_id, update.status_before, update.status_after) for update in changes.status_changes] == [
-        (one.id, Status.IN_PROGRESS, Status.COMPLETED)]
+        (one.id, Status.IN_PROGRESS, Status.COMPLETED)
+    ]
     assert changes.new_actions == [five]
     assert changes.awaiting_decision == [change] and changes.deadline_requests == [change]
     assert changes.awaiting_sign_off == [one]
@@ -102,12 +129,26 @@ def test_recording_a_meeting_is_audited_and_refuses_the_future_and_duplicates(bo
     with pytest.raises(ServiceError, match="future"):
         _meeting(board, date(2026, 3, 2))
     db.session.rollback()
-    pasted = record_meeting(board.organisation, held_on=date(2026, 1, 5), attendees="Chair\x00", notes="a\x00b",
-                            decisions="", recorded_by=board.member, today=clock.today())
+    pasted = record_meeting(
+        board.organisation,
+        held_on=date(2026, 1, 5),
+        attendees="Chair\x00",
+        notes="a\x00b",
+        decisions="",
+        recorded_by=board.member,
+        today=clock.today(),
+    )
     assert (pasted.attendees, pasted.notes) == ("Chair", "ab")
     with pytest.raises(ServiceError, match="who attended"):
-        record_meeting(board.organisation, held_on=date(2026, 2, 1), attendees="  ", notes="", decisions="",
-                       recorded_by=board.member, today=clock.today())
+        record_meeting(
+            board.organisation,
+            held_on=date(2026, 2, 1),
+            attendees="  ",
+            notes="",
+            decisions="",
+            recorded_by=board.member,
+            today=clock.today(),
+        )
 
 
 def test_a_board_member_records_a_meeting_through_the_form(client_request, board_organisation, travel):
@@ -116,16 +157,29 @@ def test_a_board_member_records_a_meeting_through_the_form(client_request, board
     client_request.login(board.member)
     form = client_request.get("board.record_meeting", slug=board.organisation.slug)
     assert form.select_one("h1").text.strip() == "Record a board meeting"
-    page = client_request.post("board.record_meeting", slug=board.organisation.slug, _follow=True, _expected_status=200,
-                               data={"held_on": ["26", "2", "2026"], "attendees": "Bola Board, Morgan Manager",
-                                     "notes": "Quarterly review", "decisions": "Approve the plan for recommendation 3"})
+    page = client_request.post(
+        "board.record_meeting",
+        slug=board.organisation.slug,
+        _follow=True,
+        _expected_status=200,
+        data={
+            "held_on": ["26", "2", "2026"],
+            "attendees": "Bola Board, Morgan Manager",
+            "notes": "Quarterly review",
+            "decisions": "Approve the plan for recommendation 3",
+        },
+    )
     assert "The meeting on 26 February 2026 has been recorded." in page.text
     assert page.select_one("h1").text.strip() == "Board meeting, 26 February 2026"
     meeting = db.session.query(BoardMeeting).one()
     assert meeting.decisions == "Approve the plan for recommendation 3" and meeting.created_by_id == board.member.id
 
-    errors = client_request.post("board.record_meeting", slug=board.organisation.slug, _expected_status=400,
-                                 data={"held_on": ["1", "4", "2026"], "attendees": "Someone"})
+    errors = client_request.post(
+        "board.record_meeting",
+        slug=board.organisation.slug,
+        _expected_status=400,
+        data={"held_on": ["1", "4", "2026"], "attendees": "Someone"},
+    )
     assert "date is in the future" in errors.select_one(".govuk-error-summary").text
     assert errors.select_one("title").text.startswith("Error: ")
     assert db.session.query(BoardMeeting).count() == 1
@@ -138,8 +192,9 @@ def test_the_next_meeting_page_links_to_the_decisions_on_each_action(client_requ
     _meeting(board, date(2026, 1, 20))
     travel("2026-02-03")
     post_update(one, author=board.member, note="Done", new_status=Status.COMPLETED, links=EVIDENCE, expected_version=1)
-    request_deadline_change(three, requested_by=board.manager, new_due_on=date(2026, 9, 1), reason="Recruiting",
-                            today=clock.today())
+    request_deadline_change(
+        three, requested_by=board.manager, new_due_on=date(2026, 9, 1), reason="Recruiting", today=clock.today()
+    )
     db.session.commit()
     travel("2026-03-01")
     client_request.login(board.manager)
@@ -149,7 +204,9 @@ def test_the_next_meeting_page_links_to_the_decisions_on_each_action(client_requ
     decision_rows = page.select_one("#awaiting-decision").find_next("table").select("tbody tr")
     assert [row.select_one("a")["href"] for row in decision_rows] == [action_url]
     sign_off_rows = page.select_one("#awaiting-sign-off").find_next("table").select("tbody tr")
-    assert [row.select_one("a")["href"] for row in sign_off_rows] == [client_request.url("actions.show", action_id=one.id)]
+    assert [row.select_one("a")["href"] for row in sign_off_rows] == [
+        client_request.url("actions.show", action_id=one.id)
+    ]
     assert "Status changes (1)" in page.select_one("#status-changes").text
 
     meetings = client_request.get("board.meetings", slug=board.organisation.slug)
@@ -157,17 +214,27 @@ def test_the_next_meeting_page_links_to_the_decisions_on_each_action(client_requ
     assert link.text.strip() == "20 January 2026"
 
 
-@pytest.mark.parametrize(("access", "may_record"), [
-    (AccessLevel.ADMIN, True), (AccessLevel.MANAGER, True), (AccessLevel.BOARD, True),
-    (AccessLevel.OWNER, False), (AccessLevel.OVERSIGHT, False),
-])
+@pytest.mark.parametrize(
+    ("access", "may_record"),
+    [
+        (AccessLevel.ADMIN, True),
+        (AccessLevel.MANAGER, True),
+        (AccessLevel.BOARD, True),
+        (AccessLevel.OWNER, False),
+        (AccessLevel.OVERSIGHT, False),
+    ],
+)
 def test_who_may_record_a_meeting(client_request, app, access, may_record):
     organisation = make_organisation()
     user = make_user(organisation, access)
     db.session.commit()
     client_request.login(user)
-    client_request.post("board.record_meeting", slug=organisation.slug, _expected_status=302 if may_record else 403,
-                        data={"held_on": ["2", "1", "2026"], "attendees": "Chair"})
+    client_request.post(
+        "board.record_meeting",
+        slug=organisation.slug,
+        _expected_status=302 if may_record else 403,
+        data={"held_on": ["2", "1", "2026"], "attendees": "Chair"},
+    )
     assert db.session.query(BoardMeeting).count() == (1 if may_record else 0)
 
 

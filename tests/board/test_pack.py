@@ -9,16 +9,16 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from tests.factories import make_action, make_organisation, make_role, make_user
 from tracker import clock
+from tracker.boardpack import board_pack_pdf, evidence_pack_pdf
+from tracker.boardpack.text import latin1
 from tracker.extensions import db
 from tracker.models import AccessLevel, Evidence, Flag, Status
 from tracker.services.actions import post_update, request_deadline_change
 from tracker.services.board_pack import board_pack, owners_text
-from tracker.services.meetings import record_meeting
-from tracker.boardpack import board_pack_pdf, evidence_pack_pdf
-from tracker.boardpack.text import latin1
 from tracker.services.evidence_pack import evidence_pack
-from tests.factories import make_action, make_organisation, make_role, make_user
+from tracker.services.meetings import record_meeting
 
 EVIDENCE = ["https://intranet.example.org/partner-attendance.xlsx"]
 
@@ -32,16 +32,37 @@ def quarter(board_organisation, travel):
     """Eastbrook on 1 March 2026, after a meeting on 20 January and a month of work."""
     board = board_organisation
     travel("2026-01-20")
-    record_meeting(board.organisation, held_on=date(2026, 1, 20), attendees="Bola Board", notes="", decisions="",
-                   recorded_by=board.member, today=clock.today())
+    record_meeting(
+        board.organisation,
+        held_on=date(2026, 1, 20),
+        attendees="Bola Board",
+        notes="",
+        decisions="",
+        recorded_by=board.member,
+        today=clock.today(),
+    )
     travel("2026-02-03")
     one, three = board.actions["1"], board.actions["3"]
-    post_update(one, author=board.member, note="All partners attended", new_status=Status.COMPLETED,
-                links=EVIDENCE, expected_version=1)
-    post_update(three, author=board.manager, note="Therapist recruited", new_status=Status.IN_PROGRESS,
-                flag=Flag.AT_RISK, flag_reason="starts in May", expected_version=1)
-    request_deadline_change(three, requested_by=board.manager, new_due_on=date(2026, 9, 1), reason="Recruitment",
-                            today=clock.today())
+    post_update(
+        one,
+        author=board.member,
+        note="All partners attended",
+        new_status=Status.COMPLETED,
+        links=EVIDENCE,
+        expected_version=1,
+    )
+    post_update(
+        three,
+        author=board.manager,
+        note="Therapist recruited",
+        new_status=Status.IN_PROGRESS,
+        flag=Flag.AT_RISK,
+        flag_reason="starts in May",
+        expected_version=1,
+    )
+    request_deadline_change(
+        three, requested_by=board.manager, new_due_on=date(2026, 9, 1), reason="Recruitment", today=clock.today()
+    )
     db.session.commit()
     travel("2026-03-01")
     return board
@@ -54,8 +75,9 @@ def runner(app):
 
 def _run(runner, organisation, file_format, tmp_path):
     out = tmp_path / f"pack.{file_format}"
-    result = runner.invoke(args=["tracker", "board-pack", "--org", organisation.slug, "--format", file_format,
-                                 "--out", str(out)])
+    result = runner.invoke(
+        args=["tracker", "board-pack", "--org", organisation.slug, "--format", file_format, "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert f"to {out}" in result.output
     return out.read_bytes()
@@ -68,11 +90,13 @@ def test_the_pdf_board_pack_names_every_recommendation_owner_and_status(quarter,
     text = _text(pdf)
     assert "Eastbrook YOS" in text and "Board pack" in text and "1 Mar 2026" in text
     assert "last board meeting was on 20 Jan 2026" in text
-    rows = text[text.rindex("Every recommendation"):]
+    rows = text[text.rindex("Every recommendation") :]
     for action in board.actions.values():
         db.session.refresh(action)
         # The row: its number, then the recommendation, its owner and its status, in that order.
-        row = re.search(re.escape(f"{action.recommendation.number} {action.recommendation.text}") + r" (.{0,400})", rows)
+        row = re.search(
+            re.escape(f"{action.recommendation.number} {action.recommendation.text}") + r" (.{0,400})", rows
+        )
         assert row is not None, action.recommendation.number
         assert row.group(1).startswith(owners_text(action)), row.group(1)
         assert f" {action.status.label} " in row.group(1)
@@ -88,8 +112,16 @@ def test_the_pdf_board_pack_names_every_recommendation_owner_and_status(quarter,
 def test_the_excel_board_pack_has_one_row_per_action_with_filters(quarter, runner, tmp_path):
     board = quarter
     workbook = load_workbook(io.BytesIO(_run(runner, board.organisation, "xlsx", tmp_path)))
-    assert workbook.sheetnames == ["About", "Exceptions", "Summary", "Reports", "Owners", "Actions", "Since last meeting",
-                                  "Progress over time"]
+    assert workbook.sheetnames == [
+        "About",
+        "Exceptions",
+        "Summary",
+        "Reports",
+        "Owners",
+        "Actions",
+        "Since last meeting",
+        "Progress over time",
+    ]
     sheet = workbook["Actions"]
     headings = [cell.value for cell in sheet[1]]
     rows = [dict(zip(headings, (cell.value for cell in row))) for row in sheet.iter_rows(min_row=2)]
@@ -97,7 +129,8 @@ def test_the_excel_board_pack_has_one_row_per_action_with_filters(quarter, runne
     assert sorted(row["Action ID"] for row in rows) == sorted(action.id for action in board.actions.values())
     by_number = {row["Recommendation number"]: row for row in rows}
     assert by_number["1"]["Status"] == "Completed" and by_number["1"]["Owners"] == (
-        "Chair of the YOS Management Board (Bola Board)")
+        "Chair of the YOS Management Board (Bola Board)"
+    )
     assert by_number["2"]["RAG"] == "Red" and by_number["2"]["Days overdue"] == 28
     assert by_number["3"]["Flag"] == "At risk: starts in May"
     assert by_number["iv"]["Deadline"].date() == date(2027, 1, 1)
@@ -129,10 +162,14 @@ def test_the_dashboard_and_every_pack_agree_on_every_count(quarter, client_reque
     on_screen = {cell["data-count"]: int(cell.text) for cell in page.select("td[data-count]")}
     workbook = load_workbook(io.BytesIO(_run(runner, board.organisation, "xlsx", tmp_path)))
     in_workbook = {figure: count for figure, count in workbook["Summary"].iter_rows(min_row=2, values_only=True)}
-    labels = {"total": "Actions", "overdue": "Overdue", "due_within:30": "Due in the next 30 days",
-              "due_within:90": "Due in the next 90 days",
-              **{f"status:{status.value}": f"Status: {status.label}" for status in Status},
-              **{f"rag:{colour}": f"RAG: {colour.capitalize()}" for colour in ("red", "amber", "green", "grey")}}
+    labels = {
+        "total": "Actions",
+        "overdue": "Overdue",
+        "due_within:30": "Due in the next 30 days",
+        "due_within:90": "Due in the next 90 days",
+        **{f"status:{status.value}": f"Status: {status.label}" for status in Status},
+        **{f"rag:{colour}": f"RAG: {colour.capitalize()}" for colour in ("red", "amber", "green", "grey")},
+    }
     assert {key: in_workbook[label] for key, label in labels.items()} == {key: on_screen[key] for key in labels}
     assert set(in_workbook) == set(labels.values())
 
@@ -168,10 +205,19 @@ def test_user_text_in_any_script_never_breaks_a_pack(app, travel, tmp_path):
     holder = make_user(organisation, AccessLevel.MANAGER, name="Zoë Łukasiewicz 李雷")
     role = make_role(organisation, "Pennaeth Gwasanaeth — Head of Service", holder=holder)
     long_word = "x" * 900
-    action = make_action(organisation, owners=[role], number="٣",
-                         text="Ensure “plans” are reviewed… – with emoji 🚀, Greek αβγ, and\ttabs " + long_word)
-    post_update(action, author=holder, note="=HYPERLINK(\"http://evil.example\") control \x0b\x1f chars ",
-                new_status=Status.IN_PROGRESS, expected_version=1)
+    action = make_action(
+        organisation,
+        owners=[role],
+        number="٣",
+        text="Ensure “plans” are reviewed… – with emoji 🚀, Greek αβγ, and\ttabs " + long_word,
+    )
+    post_update(
+        action,
+        author=holder,
+        note='=HYPERLINK("http://evil.example") control \x0b\x1f chars ',
+        new_status=Status.IN_PROGRESS,
+        expected_version=1,
+    )
     db.session.commit()
     pack = board_pack(organisation, clock.today())
     text = _text(board_pack_pdf(pack))
@@ -205,23 +251,41 @@ def test_the_board_pack_downloads_from_the_dashboard(quarter, client_request):
     client_request.login(board.manager)
     page = client_request.get("board.dashboard", slug=board.organisation.slug)
     links = [link["href"] for link in page.select("#board-pack-downloads a")]
-    assert links == [client_request.url("board.pack", slug="eastbrook", file_format=file_format)
-                     for file_format in ("pdf", "xlsx", "csv")]
+    assert links == [
+        client_request.url("board.pack", slug="eastbrook", file_format=file_format)
+        for file_format in ("pdf", "xlsx", "csv")
+    ]
     for link, media_type in zip(links, ("application/pdf", "application/vnd.openxmlformats", "text/csv")):
         response = client_request.client.get(link)
         assert response.status_code == 200 and response.mimetype.startswith(media_type)
-        assert response.headers["Content-Disposition"].startswith('attachment; filename="board-pack-eastbrook-2026-03-01')
-    assert len(list(csv.DictReader(io.StringIO(client_request.client.get(links[2]).get_data(as_text=True)
-                                               .lstrip("\ufeff"))))) == 4
+        assert response.headers["Content-Disposition"].startswith(
+            'attachment; filename="board-pack-eastbrook-2026-03-01'
+        )
+    assert (
+        len(
+            list(
+                csv.DictReader(io.StringIO(client_request.client.get(links[2]).get_data(as_text=True).lstrip("\ufeff")))
+            )
+        )
+        == 4
+    )
 
 
 def test_the_evidence_pack_lists_every_recommendation_action_update_and_file(quarter, client_request, tmp_path):
     board = quarter
     one = board.actions["1"]
     update = one.updates[0]
-    db.session.add(Evidence(update=update, action_id=one.id, filename="Board minutes – January.pdf",
-                            media_type="application/pdf", size_bytes=20480, sha256="ab" * 32,
-                            stored_path="ab/cd"))
+    db.session.add(
+        Evidence(
+            update=update,
+            action_id=one.id,
+            filename="Board minutes – January.pdf",
+            media_type="application/pdf",
+            size_bytes=20480,
+            sha256="ab" * 32,
+            stored_path="ab/cd",
+        )
+    )
     db.session.commit()
     client_request.login(board.manager)
     report_page = client_request.get("reports.show", report_id=board.report.id)
@@ -253,8 +317,9 @@ def test_the_evidence_pack_survives_long_notes_and_odd_text(app, travel):
 
 
 def test_an_unknown_organisation_stops_the_command(runner, app, tmp_path):
-    result = runner.invoke(args=["tracker", "board-pack", "--org", "nowhere", "--format", "csv",
-                                 "--out", str(tmp_path / "x.csv")])
+    result = runner.invoke(
+        args=["tracker", "board-pack", "--org", "nowhere", "--format", "csv", "--out", str(tmp_path / "x.csv")]
+    )
     assert result.exit_code == 1 and "no organisation with the slug 'nowhere'" in result.output
     assert not (tmp_path / "x.csv").exists()
 
@@ -268,10 +333,13 @@ def test_an_organisation_with_nothing_yet_still_gets_a_dashboard_and_packs(clien
     page = client_request.get("board.dashboard", slug=organisation.slug)
     assert "There are no actions yet." in page.text and "No reports have been imported yet." in page.text
     for file_format in ("pdf", "xlsx", "csv"):
-        response = client_request.client.get(client_request.url("board.pack", slug=organisation.slug,
-                                                                file_format=file_format))
+        response = client_request.client.get(
+            client_request.url("board.pack", slug=organisation.slug, file_format=file_format)
+        )
         assert response.status_code == 200 and response.data
-    assert "No recommendations have been imported yet." in _text(board_pack_pdf(board_pack(organisation, clock.today())))
+    assert "No recommendations have been imported yet." in _text(
+        board_pack_pdf(board_pack(organisation, clock.today()))
+    )
 
 
 def test_every_count_on_the_dashboard_is_the_length_of_the_list_it_links_to(quarter, client_request):

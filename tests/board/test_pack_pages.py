@@ -15,6 +15,7 @@ import pytest
 from PIL import ImageChops, ImageFilter
 from pypdf import PdfReader
 
+from tests.factories import make_action, make_organisation, make_report, make_role, make_user
 from tracker import clock
 from tracker.boardpack import board_pack_pdf
 from tracker.boardpack.pdf import RAG_TINTS
@@ -22,7 +23,6 @@ from tracker.extensions import db
 from tracker.models import AccessLevel, Flag, Status
 from tracker.services.actions import post_update, request_deadline_change
 from tracker.services.board_pack import board_pack
-from tests.factories import make_action, make_organisation, make_report, make_role, make_user
 
 SCALE = 1.0  # 72 dpi: one pixel per point
 NAMES = ["Gwenllian Ŵyn", "Dafydd Ŷr", "Олена Коваленко", "Γιώργος Παπαδόπουλος"]
@@ -48,23 +48,55 @@ def ynys_mon(app, travel):
     new = make_report(organisation, "Inspection of youth offending services in Ynys Môn", date(2025, 9, 1))
     actions = []
     for number in range(1, 14):
-        actions.append(make_action(organisation, report=old, owners=[roles[number % 5]], number=str(number),
-                                   due_on=date(2025, 11, 1) if number <= 5 else date(2026, 11, 1),
-                                   text=f"Gwella’r gwaith — cam {number}: sicrhau bod pob plentyn yn cael cynllun "
-                                        "sy’n cael ei adolygu pan fydd pethau’n newid"))
+        actions.append(
+            make_action(
+                organisation,
+                report=old,
+                owners=[roles[number % 5]],
+                number=str(number),
+                due_on=date(2025, 11, 1) if number <= 5 else date(2026, 11, 1),
+                text=f"Gwella’r gwaith — cam {number}: sicrhau bod pob plentyn yn cael cynllun "
+                "sy’n cael ei adolygu pan fydd pethau’n newid",
+            )
+        )
     for number in range(1, 14):
-        actions.append(make_action(organisation, report=new, owners=[roles[(number + 2) % 5]], number=str(number),
-                                   due_on=date(2026, 9, 1),
-                                   text=f"Make sure every child’s plan {number} is reviewed when circumstances "
-                                        "change, with partners’ views recorded"))
+        actions.append(
+            make_action(
+                organisation,
+                report=new,
+                owners=[roles[(number + 2) % 5]],
+                number=str(number),
+                due_on=date(2026, 9, 1),
+                text=f"Make sure every child’s plan {number} is reviewed when circumstances "
+                "change, with partners’ views recorded",
+            )
+        )
     db.session.commit()
     travel("2026-02-02")
-    post_update(actions[7], author=manager, note="Recruitment has stalled", new_status=Status.IN_PROGRESS,
-                flag=Flag.AT_RISK, flag_reason="no therapist yet", expected_version=1)
-    post_update(actions[15], author=member, note="Done: audit shows every plan reviewed — see the report",
-                new_status=Status.COMPLETED, links=["https://intranet.example.org/audit.pdf"], expected_version=1)
-    request_deadline_change(actions[20], requested_by=manager, new_due_on=date(2026, 12, 1),
-                            reason="Waiting for the new case system", today=clock.today())
+    post_update(
+        actions[7],
+        author=manager,
+        note="Recruitment has stalled",
+        new_status=Status.IN_PROGRESS,
+        flag=Flag.AT_RISK,
+        flag_reason="no therapist yet",
+        expected_version=1,
+    )
+    post_update(
+        actions[15],
+        author=member,
+        note="Done: audit shows every plan reviewed — see the report",
+        new_status=Status.COMPLETED,
+        links=["https://intranet.example.org/audit.pdf"],
+        expected_version=1,
+    )
+    request_deadline_change(
+        actions[20],
+        requested_by=manager,
+        new_due_on=date(2026, 12, 1),
+        reason="Waiting for the new case system",
+        today=clock.today(),
+    )
     db.session.commit()
     travel("2026-03-01")
     return organisation
@@ -83,12 +115,16 @@ def _grey_share(image) -> float:
     """The share of the page under a flat mid-grey fill: neutral (r = g = b), darker than the
     header tint, and the same across a 5 x 5 block (so not text edges or table rules)."""
     red, green, blue = image.split()
-    spread = ImageChops.subtract(ImageChops.lighter(ImageChops.lighter(red, green), blue),
-                                 ImageChops.darker(ImageChops.darker(red, green), blue))
+    spread = ImageChops.subtract(
+        ImageChops.lighter(ImageChops.lighter(red, green), blue), ImageChops.darker(ImageChops.darker(red, green), blue)
+    )
     grey = image.convert("L")
     flat = ImageChops.subtract(grey.filter(ImageFilter.MaxFilter(5)), grey.filter(ImageFilter.MinFilter(5)))
-    mask = [1 for value, change, tint in zip(grey.tobytes(), flat.tobytes(), spread.tobytes())
-            if change == 0 and tint <= 8 and 120 <= value <= 236]
+    mask = [
+        1
+        for value, change, tint in zip(grey.tobytes(), flat.tobytes(), spread.tobytes())
+        if change == 0 and tint <= 8 and 120 <= value <= 236
+    ]
     return len(mask) / (image.width * image.height)
 
 
@@ -177,7 +213,7 @@ def test_a_verified_action_shows_the_owners_evidence_not_the_boards_note(ynys_mo
     assert row.status is Status.VERIFIED
     assert row.latest_update.startswith("Bola Board: Done: audit shows every plan reviewed")
     text = " ".join(_page_texts(board_pack_pdf(pack)))
-    every = text[text.index("Every recommendation"):]  # (the sign-off is listed under status changes)
+    every = text[text.index("Every recommendation") :]  # (the sign-off is listed under status changes)
     assert "Signed off at the March meeting" not in every and "Done: audit shows every plan" in every
 
 
@@ -199,4 +235,5 @@ def test_the_excel_pack_has_the_same_exceptions_as_page_1(ynys_mon):
     actions = workbook["Actions"]
     headings = [cell.value for cell in actions[1]]
     assert actions.cell(row=2, column=headings.index("Recommendation (report and number)") + 1).value.startswith(
-        "September 2025 inspection, recommendation")
+        "September 2025 inspection, recommendation"
+    )

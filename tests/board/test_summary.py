@@ -5,13 +5,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from tests.factories import make_action, make_organisation, make_report, make_user
 from tracker.extensions import db
 from tracker.models import Action, Flag, Status
 from tracker.services.actions import post_update
-from tracker.services.rag import rag_colour_sql, rag_for
 from tracker.services.board_pack import board_pack
 from tracker.services.board_summary import board_summary, progress_days, progress_over_time
-from tests.factories import make_action, make_organisation, make_report, make_user
+from tracker.services.rag import rag_colour_sql, rag_for
 
 TODAY = date(2026, 3, 10)
 EVIDENCE = ["https://intranet.example.org/evidence.pdf"]
@@ -35,7 +35,9 @@ def _every_kind_of_action(organisation):
 def test_the_sql_rag_colour_is_rag_for_for_every_kind_of_action(app):
     organisation = make_organisation()
     actions = {action.id: action for action in _every_kind_of_action(organisation)}
-    in_sql = dict(db.session.execute(select(Action.id, rag_colour_sql(TODAY)).where(Action.id.in_(actions))).tuples().all())
+    in_sql = dict(
+        db.session.execute(select(Action.id, rag_colour_sql(TODAY)).where(Action.id.in_(actions))).tuples().all()
+    )
     assert {id_: rag_for(action, TODAY).colour for id_, action in actions.items()} == in_sql
 
 
@@ -48,13 +50,15 @@ def test_the_summary_counts_agree_with_the_pack_rows_action_by_action(app, trave
     rows = board_pack(organisation, TODAY).rows
     assert summary.total == len(rows) == len(actions)
     assert summary.by_status == {status: Counter(row.status for row in rows)[status] for status in Status}
-    assert summary.by_rag == {colour: Counter(row.rag.colour for row in rows)[colour]
-                              for colour in ("red", "amber", "green", "grey")}
+    assert summary.by_rag == {
+        colour: Counter(row.rag.colour for row in rows)[colour] for colour in ("red", "amber", "green", "grey")
+    }
     assert summary.overdue == sum(1 for row in rows if row.days_overdue) == 2 * 3 * 2  # 2 open statuses, 3 flags
     for days in (30, 90):
         assert summary.due_within[days] == sum(
-            1 for row in rows if not row.status.is_closed and 0 <= (row.due_on - TODAY).days <= days)
-    report, = summary.reports
+            1 for row in rows if not row.status.is_closed and 0 <= (row.due_on - TODAY).days <= days
+        )
+    (report,) = summary.reports
     assert report.total == len(actions) and report.overdue == summary.overdue
     assert report.done == summary.by_status[Status.COMPLETED] + summary.by_status[Status.VERIFIED]
 
@@ -77,8 +81,7 @@ def test_progress_over_time_is_rebuilt_from_updates_and_ends_at_todays_counts(ap
     db.session.commit()
 
     points = progress_over_time(organisation, date(2026, 2, 14))
-    by_day = {point.day: {status: count for status, count in point.by_status.items() if count}
-              for point in points}
+    by_day = {point.day: {status: count for status, count in point.by_status.items() if count} for point in points}
     assert list(by_day) == [date(2025, 11, 30), date(2025, 12, 31), date(2026, 1, 31), date(2026, 2, 14)]
     assert by_day[date(2025, 11, 30)] == {Status.NOT_STARTED: 2}
     assert by_day[date(2025, 12, 31)] == {Status.NOT_STARTED: 1, Status.IN_PROGRESS: 1}
@@ -89,14 +92,19 @@ def test_progress_over_time_is_rebuilt_from_updates_and_ends_at_todays_counts(ap
 
 def test_progress_days_are_month_ends_then_today():
     assert progress_days(date(2026, 3, 10), months=4) == [
-        date(2025, 12, 31), date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 10)]
+        date(2025, 12, 31),
+        date(2026, 1, 31),
+        date(2026, 2, 28),
+        date(2026, 3, 10),
+    ]
 
 
 def test_the_dashboard_shows_the_counts_with_links_to_the_filtered_list(client_request, board_organisation, travel):
     board = board_organisation
     travel("2026-02-15")  # recommendation 2 is two weeks overdue; 3 is due in 14 days
-    post_update(board.actions["1"], author=board.member, note="Started", new_status=Status.IN_PROGRESS,
-                expected_version=1)
+    post_update(
+        board.actions["1"], author=board.member, note="Started", new_status=Status.IN_PROGRESS, expected_version=1
+    )
     db.session.commit()
     client_request.login(board.member)
     page = client_request.get("board.dashboard", slug=board.organisation.slug)
@@ -133,8 +141,10 @@ def test_the_filtered_list_link_falls_back_to_its_path_when_the_list_is_not_regi
             for rule in rules:
                 rule.endpoint = "actions.index-hidden"
             app.url_map._remap = True
-            assert board_views.actions_list_url(organisation, due_within=30, report=4) == \
-                "/organisations/fallback/actions?due_within=30&report=4"
+            assert (
+                board_views.actions_list_url(organisation, due_within=30, report=4)
+                == "/organisations/fallback/actions?due_within=30&report=4"
+            )
         finally:
             for rule in rules:
                 rule.endpoint = "actions.index"

@@ -5,30 +5,33 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tracker.extensions import db
-from tracker.models import AccessLevel, Recommendation, Status
-from tracker.services import themes
-from tracker.models.board import RecommendationTheme
-from tracker.services.themes import remember_themes, search_recommendations, theme_overview
 from tests.conftest import SHARED
 from tests.factories import make_action, make_organisation, make_report, make_user
+from tracker.extensions import db
+from tracker.models import AccessLevel, Recommendation, Status
+from tracker.models.board import RecommendationTheme
+from tracker.services import themes
+from tracker.services.themes import remember_themes, search_recommendations, theme_overview
 
 HEALTH = themes.THEMES_BY_SLUG["health"]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Ensure that children's health needs, including CAMHS, are met", {"health"}),
-    ("Speech and language needs are assessed for every child", {"health", "assessment"}),
-    ("The Board reviews governance and partner agency attendance at meetings", {"governance"}),
-    ("Plans to keep other people safe are reviewed when circumstances change", {"planning", "risk-of-harm"}),
-    ("Victims are contacted and their views inform the work", {"victims"}),
-    ("Staff receive training in child sexual exploitation and safeguarding", {"workforce", "safeguarding"}),
-    ("Education, training and employment provision is improved", {"education-training-employment"}),
-    ("Information sharing with the police is timely", {"information-sharing"}),
-    ("Managers provide effective oversight and quality assurance of case work", {"management-oversight"}),
-    ("An explanation is given", {"other"}),  # "plan" must start a word: not "explanation"
-    ("Plan the work", {"planning"}),          # ... and the first word counts
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ensure that children's health needs, including CAMHS, are met", {"health"}),
+        ("Speech and language needs are assessed for every child", {"health", "assessment"}),
+        ("The Board reviews governance and partner agency attendance at meetings", {"governance"}),
+        ("Plans to keep other people safe are reviewed when circumstances change", {"planning", "risk-of-harm"}),
+        ("Victims are contacted and their views inform the work", {"victims"}),
+        ("Staff receive training in child sexual exploitation and safeguarding", {"workforce", "safeguarding"}),
+        ("Education, training and employment provision is improved", {"education-training-employment"}),
+        ("Information sharing with the police is timely", {"information-sharing"}),
+        ("Managers provide effective oversight and quality assurance of case work", {"management-oversight"}),
+        ("An explanation is given", {"other"}),  # "plan" must start a word: not "explanation"
+        ("Plan the work", {"planning"}),  # ... and the first word counts
+    ],
+)
 def test_the_classifier_names_its_themes(text, expected):
     assert {theme.slug for theme in themes.classify(text)} == expected
 
@@ -43,8 +46,13 @@ def _corpus() -> list[str]:
     """Awkward invented texts, and every recommendation in the shared real reports."""
     texts = [
         "Ensure that children's health needs, including CAMHS, are met",
-        "PLANS are reviewed", "the explanation", "Risk of harm to others is managed; MAPPA is used",
-        "Victim\u2019s views", "100% of staff", "under_score and % signs: 50%_plan", "",
+        "PLANS are reviewed",
+        "the explanation",
+        "Risk of harm to others is managed; MAPPA is used",
+        "Victim\u2019s views",
+        "100% of staff",
+        "under_score and % signs: 50%_plan",
+        "",
     ]
     if (SHARED / "reports").is_dir():
         from tracker.importing import read_report
@@ -58,8 +66,11 @@ def test_the_kept_themes_are_the_classifiers_and_are_worked_out_again_when_keywo
     organisation = make_organisation()
     report = make_report(organisation)
     for position, text in enumerate(_corpus(), start=1):
-        db.session.add(Recommendation(report=report, position=position, number=str(position), text=text,
-                                      owner_phrases=[], owner_source="none"))
+        db.session.add(
+            Recommendation(
+                report=report, position=position, number=str(position), text=text, owner_phrases=[], owner_source="none"
+            )
+        )
     db.session.flush()
     recommendations = list(db.session.scalars(select(Recommendation)))
     assert remember_themes(None) == len(recommendations) >= 8
@@ -90,15 +101,18 @@ def two_inspections(app, travel):
     new = make_report(eastbrook, "Eastbrook 2025", date(2025, 6, 1))
     west = make_report(westmoor, "Westmoor 2024", date(2024, 2, 1))
     items = {
-        "old health open": make_action(eastbrook, report=old, text="Health needs are assessed by a nurse",
-                                       status=Status.IN_PROGRESS),
-        "old health done": make_action(eastbrook, report=old, text="CAMHS attend planning meetings",
-                                       status=Status.VERIFIED),
+        "old health open": make_action(
+            eastbrook, report=old, text="Health needs are assessed by a nurse", status=Status.IN_PROGRESS
+        ),
+        "old health done": make_action(
+            eastbrook, report=old, text="CAMHS attend planning meetings", status=Status.VERIFIED
+        ),
         "old victims done": make_action(eastbrook, report=old, text="Victims are contacted", status=Status.VERIFIED),
         "new health": make_action(eastbrook, report=new, text="Mental health support is in place"),
         "new board": make_action(eastbrook, report=new, text="The Board holds partners to account"),
-        "west health": make_action(westmoor, report=west, text="Health workers share information",
-                                   status=Status.COMPLETED),
+        "west health": make_action(
+            westmoor, report=west, text="Health workers share information", status=Status.COMPLETED
+        ),
     }
     db.session.commit()
     return eastbrook, westmoor, items
@@ -110,7 +124,9 @@ def test_the_overview_counts_themes_where_they_are_outstanding_and_where_they_re
     health = overview["health"]
     assert (health.recommendations, health.outstanding) == (4, 3)  # the verified CAMHS one is not outstanding
     assert [(organisation.slug, number) for organisation, number in health.organisations] == [
-        ("eastbrook", 2), ("westmoor", 1)]
+        ("eastbrook", 2),
+        ("westmoor", 1),
+    ]
     assert [organisation.slug for organisation in health.recurring_in] == ["eastbrook"]
     assert overview["victims"].outstanding == 0 and overview["victims"].recurring_in == []
     assert overview["governance"].recommendations == 1
@@ -124,7 +140,8 @@ def test_earlier_recommendations_not_yet_verified_are_shown_beside_the_latest(tw
     groups = {group.organisation.slug: group for group in found.groups}
     assert [item.recommendation.id for item in groups["eastbrook"].latest] == [items["new health"].recommendation_id]
     assert [item.recommendation.id for item in groups["eastbrook"].earlier_outstanding] == [
-        items["old health open"].recommendation_id]  # the verified one from 2022 is done with
+        items["old health open"].recommendation_id
+    ]  # the verified one from 2022 is done with
     assert groups["eastbrook"].latest_report.title == "Eastbrook 2025"
     assert [item.recommendation.id for item in groups["westmoor"].latest] == [items["west health"].recommendation_id]
     assert found.found == found.shown == 3
@@ -132,7 +149,8 @@ def test_earlier_recommendations_not_yet_verified_are_shown_beside_the_latest(tw
 
     text = search_recommendations([eastbrook.id], text="BOARD")
     assert [item.recommendation.text for group in text.groups for item in group.latest] == [
-        "The Board holds partners to account"]
+        "The Board holds partners to account"
+    ]
     assert search_recommendations([eastbrook.id], text="100%").found == 0  # % is searched for, not a wildcard
 
 
@@ -149,7 +167,9 @@ def test_a_manager_sees_only_their_organisations_an_oversight_user_sees_all(clie
     assert health.select_one("[data-count=recommendations]").text == "3"
     assert "Westmoor" not in page.text
     theme_page = client_request.get("themes.show", theme_slug="health")
-    assert [section["data-organisation"] for section in theme_page.select("section[data-organisation]")] == ["eastbrook"]
+    assert [section["data-organisation"] for section in theme_page.select("section[data-organisation]")] == [
+        "eastbrook"
+    ]
     assert "Earlier inspections, not yet verified" in theme_page.text
     search = client_request.get("themes.search", q="health workers")
     assert "0 recommendations found" in search.select_one("#result-count").text
@@ -158,7 +178,9 @@ def test_a_manager_sees_only_their_organisations_an_oversight_user_sees_all(clie
     client_request.login(viewer)
     theme_page = client_request.get("themes.show", theme_slug="health", q="health")
     assert [section["data-organisation"] for section in theme_page.select("section[data-organisation]")] == [
-        "eastbrook", "westmoor"]
+        "eastbrook",
+        "westmoor",
+    ]
     search = client_request.get("themes.search", q="health workers")
     assert search.select_one("#result-count").text.startswith("1 recommendation found")
 

@@ -41,8 +41,15 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -84,6 +91,7 @@ def check_accessibility(page, name: str) -> None:
     serious = [
         f"{violation['id']} ({violation['impact']}): {violation['help']} at "
         + ", ".join(node["target"][0] for node in violation["nodes"][:3])
-        for violation in results["violations"] if violation["impact"] in ("serious", "critical")
+        for violation in results["violations"]
+        if violation["impact"] in ("serious", "critical")
     ]
     assert serious == [], f"Accessibility problems on {name}:\n" + "\n".join(serious)

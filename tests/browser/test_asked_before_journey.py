@@ -1,20 +1,20 @@
-""""Asked before" in a real browser: a manager imports a second report for the same
+""" "Asked before" in a real browser: a manager imports a second report for the same
 organisation, confirms one suggestion, dismisses another, and sees the panel on the action page
 and the flag in the board pack, with axe-core on each page."""
 
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from tracker.extensions import db
-from tracker.models import AccessLevel, Report, RepeatLink, RepeatState, Status
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
 from tests.browser.test_every_page_reflows import WIDTH_PROBLEMS
 from tests.factories import make_action, make_organisation, make_report, make_role, make_user
 from tests.web.test_reports import REPORT_TEXT
+from tracker.extensions import db
+from tracker.models import AccessLevel, RepeatLink, RepeatState, Report, Status
 
 
 def test_a_manager_links_a_second_report_to_what_the_first_asked(app, live_server, page, tmp_path):
@@ -23,13 +23,25 @@ def test_a_manager_links_a_second_report_to_what_the_first_asked(app, live_serve
     manager = make_user(organisation, AccessLevel.MANAGER, email="manager@northbrook.example", name="Nia Manager")
     chair = make_role(organisation, "Chair of the YOS Management Board", holder=manager)
     first = make_report(organisation, "Inspection of youth offending services in Northbrook", date(2019, 6, 1))
-    heard = make_action(organisation, report=first, owners=[chair], due_on=date(2020, 6, 1), number="2",
-                        text="The Board hears from every partner agency at each of its meetings",
-                        status=Status.VERIFIED)
-    heard.completed_at = datetime(2020, 5, 1, 9, tzinfo=timezone.utc)
-    heard.verified_at, heard.verified_by_id = datetime(2020, 5, 4, 10, tzinfo=timezone.utc), manager.id
-    plans = make_action(organisation, report=first, owners=[chair], due_on=date(2020, 6, 1), number="5",
-                        text="Plans to keep other people safe are reviewed when circumstances change")
+    heard = make_action(
+        organisation,
+        report=first,
+        owners=[chair],
+        due_on=date(2020, 6, 1),
+        number="2",
+        text="The Board hears from every partner agency at each of its meetings",
+        status=Status.VERIFIED,
+    )
+    heard.completed_at = datetime(2020, 5, 1, 9, tzinfo=UTC)
+    heard.verified_at, heard.verified_by_id = datetime(2020, 5, 4, 10, tzinfo=UTC), manager.id
+    plans = make_action(
+        organisation,
+        report=first,
+        owners=[chair],
+        due_on=date(2020, 6, 1),
+        number="5",
+        text="Plans to keep other people safe are reviewed when circumstances change",
+    )
     db.session.commit()
 
     sign_in(page, live_server, manager)
@@ -44,10 +56,12 @@ def test_a_manager_links_a_second_report_to_what_the_first_asked(app, live_serve
     page.set_viewport_size({"width": 320, "height": 640})
     assert page.evaluate(WIDTH_PROBLEMS) == []
     page.set_viewport_size({"width": 1100, "height": 900})
-    page.get_by_role("group", name="Does item 1 ask the same as June 2019 inspection, recommendation 2?") \
-        .get_by_label("Yes, asked before").check()
-    page.get_by_role("group", name="Does item 3 ask the same as June 2019 inspection, recommendation 5?") \
-        .get_by_label("No, different").check()
+    page.get_by_role("group", name="Does item 1 ask the same as June 2019 inspection, recommendation 2?").get_by_label(
+        "Yes, asked before"
+    ).check()
+    page.get_by_role("group", name="Does item 3 ask the same as June 2019 inspection, recommendation 5?").get_by_label(
+        "No, different"
+    ).check()
     screenshot(page, "asked-before-review")
     page.get_by_role("button", name="Save report and create actions").click()
     page.get_by_role("button", name="Save anyway", exact=True).click()  # the deadlines (March 2026) have passed
@@ -55,10 +69,14 @@ def test_a_manager_links_a_second_report_to_what_the_first_asked(app, live_serve
 
     db.session.expire_all()
     report = db.session.scalar(select(Report).order_by(Report.id.desc()))
-    states = {(link.recommendation.number, link.earlier_recommendation_id): link.state
-              for link in db.session.scalars(select(RepeatLink))}
-    assert states == {("1", heard.recommendation_id): RepeatState.CONFIRMED,
-                      ("3", plans.recommendation_id): RepeatState.DISMISSED}
+    states = {
+        (link.recommendation.number, link.earlier_recommendation_id): link.state
+        for link in db.session.scalars(select(RepeatLink))
+    }
+    assert states == {
+        ("1", heard.recommendation_id): RepeatState.CONFIRMED,
+        ("3", plans.recommendation_id): RepeatState.DISMISSED,
+    }
 
     page.goto(f"{live_server}/actions/{report.recommendations[0].actions[0].id}")
     panel = page.locator(".app-asked-before--confirmed")

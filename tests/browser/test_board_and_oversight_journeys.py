@@ -2,11 +2,11 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import check_accessibility, screenshot, sign_in
+from tests.factories import make_action, make_organisation, make_report, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action, DeadlineChangeStatus, Status
 from tracker.services.actions import post_update, request_deadline_change
-from tests.browser.conftest import check_accessibility, screenshot, sign_in
-from tests.factories import make_action, make_organisation, make_report, make_role, make_user
 
 
 def test_a_board_member_approves_a_deadline_change_and_signs_off_an_action(app, live_server, page):
@@ -16,14 +16,37 @@ def test_a_board_member_approves_a_deadline_change_and_signs_off_an_action(app, 
     role = make_role(organisation, "YOS Head of Service", holder=head)
     report = make_report(organisation, title="Full joint inspection, May 2026")
     soon = date.today() + timedelta(days=20)
-    late = make_action(organisation, report=report, owners=[role], due_on=soon, number="2",
-                       text="The Board receives quarterly information on education, training and employment")
-    done = make_action(organisation, report=report, owners=[role], due_on=soon, number="4",
-                       text="Plans to manage risk of harm are reviewed whenever circumstances change")
-    request_deadline_change(late, requested_by=head, new_due_on=soon + timedelta(days=90),
-                            reason="The education data system is replaced in the spring", today=date.today())
-    post_update(done, author=head, note="Risk review checklist in use; audit attached",
-                new_status=Status.COMPLETED, links=["https://intranet.example/risk-audit"], expected_version=1)
+    late = make_action(
+        organisation,
+        report=report,
+        owners=[role],
+        due_on=soon,
+        number="2",
+        text="The Board receives quarterly information on education, training and employment",
+    )
+    done = make_action(
+        organisation,
+        report=report,
+        owners=[role],
+        due_on=soon,
+        number="4",
+        text="Plans to manage risk of harm are reviewed whenever circumstances change",
+    )
+    request_deadline_change(
+        late,
+        requested_by=head,
+        new_due_on=soon + timedelta(days=90),
+        reason="The education data system is replaced in the spring",
+        today=date.today(),
+    )
+    post_update(
+        done,
+        author=head,
+        note="Risk review checklist in use; audit attached",
+        new_status=Status.COMPLETED,
+        links=["https://intranet.example/risk-audit"],
+        expected_version=1,
+    )
     db.session.commit()
 
     sign_in(page, live_server, chair)
@@ -60,11 +83,12 @@ def test_an_oversight_user_searches_recurring_themes(app, live_server, page):
     north = make_organisation("Northfield YOS")
     south = make_organisation("Southbay YOS")
     for organisation in (north, south):
-        make_action(organisation, text="All of the health needs of children, including speech and language "
-                                       "needs, are identified and met")
+        make_action(
+            organisation,
+            text="All of the health needs of children, including speech and language needs, are identified and met",
+        )
     make_action(south, text="Management oversight of case work is consistent and effective")
-    viewer = make_user(make_organisation("Youth Justice Board"), AccessLevel.OVERSIGHT,
-                       email="analyst@yjb.example")
+    viewer = make_user(make_organisation("Youth Justice Board"), AccessLevel.OVERSIGHT, email="analyst@yjb.example")
     db.session.commit()
 
     sign_in(page, live_server, viewer)

@@ -5,11 +5,11 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import check_accessibility, screenshot, sign_in
+from tests.factories import make_action, make_organisation, make_report, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action, DeadlineChangeStatus, Status
 from tracker.services.actions import post_update, request_deadline_change
-from tests.browser.conftest import check_accessibility, screenshot, sign_in
-from tests.factories import make_action, make_organisation, make_report, make_role, make_user
 
 
 def test_the_board_chair_decides_at_a_meeting_from_one_list(app, live_server, page):
@@ -19,17 +19,46 @@ def test_the_board_chair_decides_at_a_meeting_from_one_list(app, live_server, pa
     role = make_role(organisation, "YOS Head of Service", holder=head)
     report = make_report(organisation, title="Full joint inspection, May 2025", published=date(2025, 5, 1))
     soon = date.today() + timedelta(days=20)
-    late = make_action(organisation, report=report, owners=[role], due_on=soon, number="2",
-                       text="The Board receives quarterly information on education, training and employment")
-    done = make_action(organisation, report=report, owners=[role], due_on=soon, number="4",
-                       text="Plans to manage risk of harm are reviewed whenever circumstances change")
-    thin = make_action(organisation, report=report, owners=[role], due_on=soon, number="5",
-                       text="Victims are contacted promptly and their views recorded")
-    request_deadline_change(late, requested_by=head, new_due_on=soon + timedelta(days=90),
-                            reason="The education data system is replaced in the spring", today=date.today())
+    late = make_action(
+        organisation,
+        report=report,
+        owners=[role],
+        due_on=soon,
+        number="2",
+        text="The Board receives quarterly information on education, training and employment",
+    )
+    done = make_action(
+        organisation,
+        report=report,
+        owners=[role],
+        due_on=soon,
+        number="4",
+        text="Plans to manage risk of harm are reviewed whenever circumstances change",
+    )
+    thin = make_action(
+        organisation,
+        report=report,
+        owners=[role],
+        due_on=soon,
+        number="5",
+        text="Victims are contacted promptly and their views recorded",
+    )
+    request_deadline_change(
+        late,
+        requested_by=head,
+        new_due_on=soon + timedelta(days=90),
+        reason="The education data system is replaced in the spring",
+        today=date.today(),
+    )
     for action in (done, thin):
-        post_update(action, author=head, note="Done; audit attached", new_status=Status.COMPLETED,
-                    links=["https://intranet.example/audit"], expected_version=1)
+        post_update(
+            action,
+            author=head,
+            note="Done; audit attached",
+            new_status=Status.COMPLETED,
+            links=["https://intranet.example/audit"],
+            expected_version=1,
+        )
     db.session.commit()
 
     sign_in(page, live_server, chair)
@@ -72,10 +101,14 @@ def test_an_oversight_user_compares_organisations(app, live_server, page):
         report = make_report(organisation, title=f"{name} inspection", published=date(2024, 6, 1))
         report.inspectorate = "HM Inspectorate of Probation"
         for number in range(overdue):
-            make_action(organisation, report=report, owners=[role], due_on=date.today() - timedelta(days=40),
-                        number=str(number + 1))
-        make_action(organisation, report=report, owners=[role], due_on=date.today() + timedelta(days=200),
-                    number="9")
+            make_action(
+                organisation,
+                report=report,
+                owners=[role],
+                due_on=date.today() - timedelta(days=40),
+                number=str(number + 1),
+            )
+        make_action(organisation, report=report, owners=[role], due_on=date.today() + timedelta(days=200), number="9")
     db.session.commit()
 
     sign_in(page, live_server, viewer)

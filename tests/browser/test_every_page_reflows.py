@@ -20,6 +20,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
+from tests.browser.conftest import check_accessibility, screenshot
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import Action, BoardMeeting, Notification, NotificationStatus, Organisation, Status
@@ -27,7 +28,6 @@ from tracker.services import demo, evidence, invitations, organisations, oversig
 from tracker.services.actions import post_update, request_deadline_change
 from tracker.services.evidence import EvidenceFile
 from tracker.services.themes import THEMES
-from tests.browser.conftest import check_accessibility, screenshot
 
 PASSWORD = "phone-width-demo-password"
 VIEWPORTS = {"phone": {"width": 320, "height": 640}, "desktop": {"width": 1280, "height": 800}}
@@ -39,9 +39,11 @@ NOT_PAGES = {
     "auth.sign_in_with_link": "a one-time link that signs the visitor in (tested in tests/web/test_auth.py)",
     "calendar.feed": "an iCalendar file for calendar apps",
 }
-LONG_TEXT = ("The partnership commissioned https://intranet.northfield.example/children/services/"
-             "risk-and-safety-management/quality-assurance/dip-sample-2026-final-version.pdf "
-             "and Supercalifragilisticexpialidociouspartnershipagreementreference2026 is signed.")
+LONG_TEXT = (
+    "The partnership commissioned https://intranet.northfield.example/children/services/"
+    "risk-and-safety-management/quality-assurance/dip-sample-2026-final-version.pdf "
+    "and Supercalifragilisticexpialidociouspartnershipagreementreference2026 is signed."
+)
 
 
 def _seed() -> dict[str, str]:
@@ -56,38 +58,82 @@ def _seed() -> dict[str, str]:
     oversight_grants.set_system_admin(administrator, True, actor="test")
     actions = list(db.session.scalars(select(Action).filter_by(organisation_id=organisation.id).order_by(Action.id)))
     files = evidence.check_files([EvidenceFile("risk-review-checklist-signed-by-every-team-manager.txt", b"Signed")])
-    update = post_update(actions[3], author=users["owner"], note=LONG_TEXT, evidence_count=1,
-                         links=["https://intranet.northfield.example/" + "a" * 120], expected_version=actions[3].version)
+    update = post_update(
+        actions[3],
+        author=users["owner"],
+        note=LONG_TEXT,
+        evidence_count=1,
+        links=["https://intranet.northfield.example/" + "a" * 120],
+        expected_version=actions[3].version,
+    )
     evidence.attach(update, files)
-    request_deadline_change(actions[3], requested_by=users["owner"], new_due_on=actions[3].due_on + timedelta(days=90),
-                            reason="The new case system arrives late", today=today)
-    post_update(actions[1], author=users["manager"], new_status=Status.IN_PROGRESS, expected_version=actions[1].version,
-                note="Started")
-    post_update(actions[1], author=users["manager"], new_status=Status.COMPLETED, links=["https://example.org/done"],
-                note="Done, with the checklist in use", expected_version=actions[1].version)
+    request_deadline_change(
+        actions[3],
+        requested_by=users["owner"],
+        new_due_on=actions[3].due_on + timedelta(days=90),
+        reason="The new case system arrives late",
+        today=today,
+    )
+    post_update(
+        actions[1],
+        author=users["manager"],
+        new_status=Status.IN_PROGRESS,
+        expected_version=actions[1].version,
+        note="Started",
+    )
+    post_update(
+        actions[1],
+        author=users["manager"],
+        new_status=Status.COMPLETED,
+        links=["https://example.org/done"],
+        note="Done, with the checklist in use",
+        expected_version=actions[1].version,
+    )
     role = actions[2].owner_roles[0]
     organisations.set_role_deputy(organisation, role, "police@partner.example", actor="test")
     link = partner_links.create_link(actions[2], role.deputy)
-    db.session.add_all([
-        BoardMeeting(organisation=organisation, held_on=today - timedelta(days=20), attendees="Chair; Head of Service",
-                     notes="Reviewed the plan", decisions="Agreed the new deadline"),
-        Notification(key="reminder:walk", organisation_id=organisation.id, action_id=actions[0].id, kind="overdue",
-                     recipient="head@example.org", subject="Overdue: recommendation 1", body_text="t", body_html="h",
-                     status=NotificationStatus.FAILED, last_error="550 no such user"),
-    ])
+    db.session.add_all(
+        [
+            BoardMeeting(
+                organisation=organisation,
+                held_on=today - timedelta(days=20),
+                attendees="Chair; Head of Service",
+                notes="Reviewed the plan",
+                decisions="Agreed the new deadline",
+            ),
+            Notification(
+                key="reminder:walk",
+                organisation_id=organisation.id,
+                action_id=actions[0].id,
+                kind="overdue",
+                recipient="head@example.org",
+                subject="Overdue: recommendation 1",
+                body_text="t",
+                body_html="h",
+                status=NotificationStatus.FAILED,
+                last_error="550 no such user",
+            ),
+        ]
+    )
     db.session.commit()
     # The pages an emailed link opens: a person choosing a password from an invitation or a reset.
     invited = users["owner"]
-    return {"slug": organisation.slug, "partner_link": partner_links.url_for_link(link),
-            "auth.accept_invitation": invitations.make_link(invited, invitations.INVITATION),
-            "auth.reset_password": invitations.make_link(invited, invitations.PASSWORD_RESET)}
+    return {
+        "slug": organisation.slug,
+        "partner_link": partner_links.url_for_link(link),
+        "auth.accept_invitation": invitations.make_link(invited, invitations.INVITATION),
+        "auth.reset_password": invitations.make_link(invited, invitations.PASSWORD_RESET),
+    }
 
 
 def _row_id(name: str, organisation: Organisation) -> int | None:
     """The id of the first row of the model that `<name>_id` names, preferring the organisation's."""
     wanted = name.removesuffix("_id").replace("_", "")
-    models = [mapper.class_ for mapper in db.Model.registry.mappers
-              if mapper.class_.__name__.lower() == wanted or mapper.class_.__name__.lower().endswith(wanted)]
+    models = [
+        mapper.class_
+        for mapper in db.Model.registry.mappers
+        if mapper.class_.__name__.lower() == wanted or mapper.class_.__name__.lower().endswith(wanted)
+    ]
     if not models:
         return None
     model = min(models, key=lambda model: len(model.__name__))
@@ -113,7 +159,9 @@ def _urls(app, seeded: dict[str, str]) -> tuple[dict[str, str], list[str]]:
             continue
         values = {}
         for name in rule.arguments:
-            value = by_name.get(name) if name in by_name else _row_id(name, organisation) if name.endswith("_id") else None
+            value = (
+                by_name.get(name) if name in by_name else _row_id(name, organisation) if name.endswith("_id") else None
+            )
             if value is None:
                 unresolved.append(f"{rule.endpoint} ({name})")
             values[name] = value
@@ -158,8 +206,10 @@ def _sign_in(page, live_server: str, email: str) -> None:
 
 def test_every_get_route_can_be_walked(app, seeded):
     urls, unresolved = _urls(app, seeded)
-    assert unresolved == [], ("GET routes whose parameters this test cannot fill from demo data: teach _urls their "
-                              "names, or add them to NOT_PAGES with a reason")
+    assert unresolved == [], (
+        "GET routes whose parameters this test cannot fill from demo data: teach _urls their "
+        "names, or add them to NOT_PAGES with a reason"
+    )
     assert {"actions.show", "actions.audit", "board.next_meeting", "organisations.roles"} <= set(urls)
 
 
@@ -167,8 +217,9 @@ def test_every_get_route_can_be_walked(app, seeded):
 def test_every_page_reflows_at_320_pixels_and_passes_axe(app, live_server, browser, seeded, level):
     urls, unresolved = _urls(app, seeded)
     assert unresolved == []
-    email = {"oversight": "oversight@yjb.example", "system admin": demo.DEMO_SYSTEM_ADMIN[0]}.get(level) \
-        or demo.DEMO_USERS[level][0]
+    email = {"oversight": "oversight@yjb.example", "system admin": demo.DEMO_SYSTEM_ADMIN[0]}.get(
+        level
+    ) or demo.DEMO_USERS[level][0]
     context = browser.new_context(viewport=VIEWPORTS["desktop"])
     page = context.new_page()
     _sign_in(page, live_server, email)
@@ -182,7 +233,9 @@ def test_every_page_reflows_at_320_pixels_and_passes_axe(app, live_server, brows
             for viewport_name in ("phone", "desktop"):
                 page.set_viewport_size(VIEWPORTS[viewport_name])
                 page.goto(live_server + path)
-                problems += [f"{endpoint} at {viewport_name} width: {problem}" for problem in page.evaluate(WIDTH_PROBLEMS)]
+                problems += [
+                    f"{endpoint} at {viewport_name} width: {problem}" for problem in page.evaluate(WIDTH_PROBLEMS)
+                ]
                 try:
                     check_accessibility(page, f"{endpoint} at {viewport_name} width")
                 except AssertionError as error:

@@ -10,14 +10,14 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import check_accessibility, sign_in
+from tests.factories import make_action, make_organisation, make_report, make_role, make_user
+from tests.handoffs.conftest import read
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action, Status
 from tracker.services import reminders
 from tracker.services.actions import add_plan_step, post_update
-from tests.browser.conftest import check_accessibility, sign_in
-from tests.factories import make_action, make_organisation, make_report, make_role, make_user
-from tests.handoffs.conftest import read
 
 REPORT = Path(__file__).resolve().parents[1] / "importing" / "fixtures" / "bracket_owners.txt"
 
@@ -30,16 +30,21 @@ def _organisation(slug: str):
     police = make_role(organisation, "Police lead", holder=owner)
     chair_role = make_role(organisation, "Chair of the YOS Management Board", holder=chair)
     chair_role.is_board_chair = True
-    report = make_report(organisation, f"Inspection of youth justice services in {slug.capitalize()}",
-                         date(2025, 6, 1))
+    report = make_report(organisation, f"Inspection of youth justice services in {slug.capitalize()}", date(2025, 6, 1))
     return organisation, owner, chair, manager, police, report
 
 
 def test_owner_asks_the_board_decides_and_the_owner_is_told(app, live_server, page, smtp_server):
     organisation, owner, chair, _, police, report = _organisation("riverton")
     due = clock.today() + timedelta(days=40)
-    action = make_action(organisation, report=report, owners=[police], number="1", due_on=due,
-                         text="Police and the YOS share arrest information within a day")
+    action = make_action(
+        organisation,
+        report=report,
+        owners=[police],
+        number="1",
+        due_on=due,
+        text="Police and the YOS share arrest information within a day",
+    )
     db.session.commit()
 
     sign_in(page, live_server, owner)
@@ -54,7 +59,7 @@ def test_owner_asks_the_board_decides_and_the_owner_is_told(app, live_server, pa
     expect(page.get_by_text("Your request has been sent to the board.")).to_be_visible()
 
     reminders.send_reminders(clock.today())  # (the owner may get their own reminder too)
-    (recipient, subject, text), = [email for email in read(smtp_server) if email[0] == "chris@riverton.example"]
+    ((recipient, subject, text),) = [email for email in read(smtp_server) if email[0] == "chris@riverton.example"]
     assert subject == "Today from Riverton YOS: 1 decision waiting for the board"
     assert "Why: The shared system goes live next quarter" in text
 
@@ -71,17 +76,29 @@ def test_owner_asks_the_board_decides_and_the_owner_is_told(app, live_server, pa
     page.get_by_role("button", name="Record decision").click()
     expect(page.get_by_text("Deadline change refused.")).to_be_visible()
 
-    (recipient, subject, text), = read(smtp_server)  # at once: no scheduler run in between
+    ((recipient, subject, text),) = read(smtp_server)  # at once: no scheduler run in between
     assert recipient == "olu@riverton.example" and subject.startswith("More time refused:")
     assert "The board's note: Use the interim spreadsheet until then" in text
 
 
 def test_a_send_back_reaches_the_owner_at_once(app, live_server, page, smtp_server):
     organisation, owner, chair, _, police, report = _organisation("sendham")
-    action = make_action(organisation, report=report, owners=[police], number="2",
-                         due_on=clock.today() + timedelta(days=40), text="Every child has a named police contact")
-    post_update(action, author=owner, note="Contacts named for all", new_status=Status.COMPLETED,
-                links=["https://intranet.example/contacts"], expected_version=action.version)
+    action = make_action(
+        organisation,
+        report=report,
+        owners=[police],
+        number="2",
+        due_on=clock.today() + timedelta(days=40),
+        text="Every child has a named police contact",
+    )
+    post_update(
+        action,
+        author=owner,
+        note="Contacts named for all",
+        new_status=Status.COMPLETED,
+        links=["https://intranet.example/contacts"],
+        expected_version=action.version,
+    )
     db.session.commit()
 
     sign_in(page, live_server, chair)
@@ -90,15 +107,21 @@ def test_a_send_back_reaches_the_owner_at_once(app, live_server, page, smtp_serv
     page.get_by_label("Why is it going back").fill("Show the list for the south team too")
     page.get_by_role("button", name="Send back").click()
     expect(page.get_by_text("The action is back with its owner")).to_be_visible()
-    (recipient, subject, text), = read(smtp_server)
+    ((recipient, subject, text),) = read(smtp_server)
     assert recipient == "olu@sendham.example" and subject.startswith("Sent back by the board:")
     assert "Why: Show the list for the south team too" in text
 
 
 def test_a_role_given_welcomes_its_holder_and_the_giver_sees_it(app, live_server, page, smtp_server):
     organisation, _, _, manager, police, report = _organisation("givenford")
-    make_action(organisation, report=report, owners=[police], number="3", due_on=clock.today() - timedelta(days=10),
-                text="Out-of-court disposals are reviewed by a panel")
+    make_action(
+        organisation,
+        report=report,
+        owners=[police],
+        number="3",
+        due_on=clock.today() - timedelta(days=10),
+        text="Out-of-court disposals are reviewed by a panel",
+    )
     db.session.commit()
 
     sign_in(page, live_server, manager)
@@ -107,10 +130,13 @@ def test_a_role_given_welcomes_its_holder_and_the_giver_sees_it(app, live_server
     page.get_by_label("Holder's email address").fill("pat@givenford.example")
     page.get_by_label("Holder's name").fill("Pat Police")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("A welcome email listing the 1 open action now theirs (1 overdue) has been sent "
-                            "to pat@givenford.example.")).to_be_visible()
+    expect(
+        page.get_by_text(
+            "A welcome email listing the 1 open action now theirs (1 overdue) has been sent to pat@givenford.example."
+        )
+    ).to_be_visible()
     check_accessibility(page, "roles after a welcome")
-    (recipient, subject, text), = read(smtp_server)
+    ((recipient, subject, text),) = read(smtp_server)
     assert recipient == "pat@givenford.example"
     assert subject == "You now hold the role \u201cPolice lead\u201d in Givenford YOS"
     assert "Morgan Manager has made you the holder" in text and "overdue, was due on" in text
@@ -138,10 +164,22 @@ def test_an_import_that_leaves_roles_nobody_holds(app, live_server, page, smtp_s
 
 def test_a_step_asks_for_more_time_past_its_recommendation_s_deadline(app, live_server, page, smtp_server):
     organisation, owner, chair, manager, police, report = _organisation("stepton")
-    main = make_action(organisation, report=report, owners=[police], number="4",
-                       due_on=clock.today() - timedelta(days=20), text="Caseworkers are trained in trauma-informed work")
-    step = add_plan_step(main.recommendation, title="Book the training", owners=[police], lead=police,
-                         due_on=clock.today() - timedelta(days=30), created_by=manager)
+    main = make_action(
+        organisation,
+        report=report,
+        owners=[police],
+        number="4",
+        due_on=clock.today() - timedelta(days=20),
+        text="Caseworkers are trained in trauma-informed work",
+    )
+    step = add_plan_step(
+        main.recommendation,
+        title="Book the training",
+        owners=[police],
+        lead=police,
+        due_on=clock.today() - timedelta(days=30),
+        created_by=manager,
+    )
     db.session.commit()
     later = clock.today() + timedelta(days=60)
 
@@ -160,7 +198,7 @@ def test_a_step_asks_for_more_time_past_its_recommendation_s_deadline(app, live_
     expect(page.get_by_text("Your request has been sent to the board.")).to_be_visible()
 
     reminders.send_reminders(clock.today())
-    (_, _, text), = [email for email in read(smtp_server) if email[0] == "chris@stepton.example"]
+    ((_, _, text),) = [email for email in read(smtp_server) if email[0] == "chris@stepton.example"]
     assert "and the recommendation's deadline to move with it" in text
 
     page.context.clear_cookies()
@@ -172,5 +210,5 @@ def test_a_step_asks_for_more_time_past_its_recommendation_s_deadline(app, live_
     expect(page.get_by_text("Deadline change approved.")).to_be_visible()
     db.session.expire_all()
     assert db.session.get(Action, step.id).due_on == later and db.session.get(Action, main.id).due_on == later
-    (recipient, _, text), = read(smtp_server)
+    ((recipient, _, text),) = read(smtp_server)
     assert recipient == "olu@stepton.example" and "The recommendation's deadline moved with it." in text

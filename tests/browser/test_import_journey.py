@@ -3,29 +3,43 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from tracker.extensions import db
-from tracker.models import AccessLevel, Action, Report
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
 from tests.factories import make_organisation, make_user
 from tests.importing.report_builders import Block, layout_report
 from tests.web.test_reports import REPORT_TEXT
+from tracker.extensions import db
+from tracker.models import AccessLevel, Action, Report
 
 
 def _ofsted_style_pdf() -> bytes:
     """An invented report in the layout Ofsted uses: unowned bullets under "What needs to improve?"."""
-    return layout_report([
-        Block("heading", "Westford local authority children's services"),
-        Block("paragraph", "Inspection of local authority children's services (ILACS). Inspection dates: 3 to 14 March 2025."),
-        Block("heading", "Overall effectiveness: Requires improvement to be good"),
-        Block("paragraph", "Children in Westford are mostly well supported, but some wait too long for help. " * 12),
-        Block("heading", "What needs to improve?"),
-        Block("item", "The timeliness of assessments for children in need of help and protection.", marker="\u2022"),
-        Block("item", "The quality of supervision and management oversight of frontline practice, so that "
-                      "plans for children progress without drift.", marker="\u2022"),
-        Block("item", "Support for care leavers to find stable and suitable homes.", marker="\u2022"),
-        Block("heading", "The experiences and progress of children who need help and protection"),
-        Block("paragraph", "Most children get the right help at the right time. " * 20),
-    ], running_header="Westford inspection of children's services")
+    return layout_report(
+        [
+            Block("heading", "Westford local authority children's services"),
+            Block(
+                "paragraph",
+                "Inspection of local authority children's services (ILACS). Inspection dates: 3 to 14 March 2025.",
+            ),
+            Block("heading", "Overall effectiveness: Requires improvement to be good"),
+            Block(
+                "paragraph", "Children in Westford are mostly well supported, but some wait too long for help. " * 12
+            ),
+            Block("heading", "What needs to improve?"),
+            Block(
+                "item", "The timeliness of assessments for children in need of help and protection.", marker="\u2022"
+            ),
+            Block(
+                "item",
+                "The quality of supervision and management oversight of frontline practice, so that "
+                "plans for children progress without drift.",
+                marker="\u2022",
+            ),
+            Block("item", "Support for care leavers to find stable and suitable homes.", marker="\u2022"),
+            Block("heading", "The experiences and progress of children who need help and protection"),
+            Block("paragraph", "Most children get the right help at the right time. " * 20),
+        ],
+        running_header="Westford inspection of children's services",
+    )
 
 
 def test_a_manager_imports_a_pdf_and_confirms_the_review(app, live_server, page, tmp_path):
@@ -49,7 +63,8 @@ def test_a_manager_imports_a_pdf_and_confirms_the_review(app, live_server, page,
     expect(page.get_by_role("heading", name="3 recommendations")).to_be_visible()
     expect(page.get_by_label("Recommendation (item 2)")).to_have_value(
         "The quality of supervision and management oversight of frontline practice, so that plans for children "
-        "progress without drift.")
+        "progress without drift."
+    )
     expect(page.locator(".app-source-text")).to_contain_text("What needs to improve?")
     check_accessibility(page, "import review")
     for item in (1, 2, 3):

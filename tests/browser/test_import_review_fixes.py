@@ -9,10 +9,10 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
-from tracker.extensions import db
-from tracker.models import AccessLevel, Report
 from tests.browser.conftest import check_accessibility, sign_in
 from tests.factories import make_organisation, make_user
+from tracker.extensions import db
+from tracker.models import AccessLevel, Report
 
 PUBLISHED = date.today() - timedelta(days=10)
 
@@ -76,9 +76,11 @@ def test_review_fixes_at_desk_width(app, live_server, page, tmp_path):
     expect(page.get_by_role("heading", name="8 recommendations")).to_be_visible()
     expect(page.get_by_text("No publication date found")).to_have_count(0)
     expect(page.get_by_label("Recommendation (item 1)")).to_have_value(
-        "Make sure every child's plan addresses their safety and wellbeing.")
+        "Make sure every child's plan addresses their safety and wellbeing."
+    )
     expect(page.get_by_label("Recommendation (item 2)")).to_have_value(
-        "Agree a shared understanding of child exploitation across the partnership.")
+        "Agree a shared understanding of child exploitation across the partnership."
+    )
     three = page.locator("#item-1 .app-review-deadline summary")
     six = page.locator("#item-4 .app-review-deadline summary")
     expect(three).to_contain_text(_months_after(PUBLISHED, 3).strftime("%-d %B %Y"))
@@ -87,7 +89,8 @@ def test_review_fixes_at_desk_width(app, live_server, page, tmp_path):
 
     page.get_by_role("button", name="Move up (item 2)").click()
     expect(page.get_by_label("Recommendation (item 1)")).to_have_value(
-        "Agree a shared understanding of child exploitation across the partnership.")
+        "Agree a shared understanding of child exploitation across the partnership."
+    )
 
     # After a merge, one account of where the item came from, in parts.
     page.get_by_role("button", name="Merge with next (item 1)").click()
@@ -98,7 +101,8 @@ def test_review_fixes_at_desk_width(app, live_server, page, tmp_path):
 
     # The list the parser passed over is offered, and added with one button.
     expect(page.locator("#passed-over")).to_contain_text(
-        'Also looked like recommendations: 2 numbered items under "Areas for improvement"')
+        'Also looked like recommendations: 2 numbered items under "Areas for improvement"'
+    )
     page.get_by_role("button", name="Add these 2 items").click()
     expect(page.get_by_role("heading", name="8 recommendations")).to_be_visible()
     expect(page.get_by_label("Number as printed (item 8)")).to_have_value("2")
@@ -128,7 +132,9 @@ def test_review_is_compact_on_a_phone_with_the_text_before_save(app, live_server
     # 11,857 px before issue 21 (8 warnings, one button per line, the whole report's text);
     # about 10,000 now. The bulk tools (1,242 px) are the largest block left.
     assert height < 10500, f"the review of 8 items is {height} px tall on a phone"
-    expect(page.get_by_text("Items 1, 2, 3, 4, 5, 6, 7 and 8: no owner is named; assign one at review.")).to_be_visible()
+    expect(
+        page.get_by_text("Items 1, 2, 3, 4, 5, 6, 7 and 8: no owner is named; assign one at review.")
+    ).to_be_visible()
     source = page.locator("#source").bounding_box()
     save = page.get_by_role("button", name="Save report and create actions").bounding_box()
     assert source["y"] + source["height"] <= save["y"], "the report's text comes before Save"

@@ -5,11 +5,11 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
-from tracker.extensions import db
-from tracker.models import AccessLevel, Action, Report, Role
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
 from tests.factories import make_organisation, make_role, make_user
 from tests.web.test_reports import REPORT_TEXT
+from tracker.extensions import db
+from tracker.models import AccessLevel, Action, Report, Role
 
 PUBLISHED = date.today() - timedelta(days=20)  # recent, so no deadline has passed yet
 
@@ -18,7 +18,7 @@ def misread_report(owner_lead: str = "the partnership should ensure that:") -> s
     """Item 1 glues two recommendations together and no item names an owner."""
     return f"""Inspection of Northmoor Youth Justice Service
 
-Published: {PUBLISHED.day} {PUBLISHED.strftime('%B %Y')}
+Published: {PUBLISHED.day} {PUBLISHED.strftime("%B %Y")}
 
 Recommendations
 
@@ -60,7 +60,8 @@ def test_a_misread_report_is_fixed_with_the_bulk_tools_without_a_reload(app, liv
     page.get_by_role("button", name="Split at each sentence (item 1)").click()
     expect(page.get_by_role("heading", name="4 recommendations")).to_be_visible()
     expect(page.get_by_label("Recommendation (item 2)")).to_have_value(
-        "Children in care who offend are discussed jointly with social care.")
+        "Children in care who offend are discussed jointly with social care."
+    )
     expect(page.get_by_label("Number as printed (item 2)")).to_have_value("1b")
     _no_reload(page)
     # The passage of the item being edited is marked in the report's text beside it.
@@ -76,7 +77,8 @@ def test_a_misread_report_is_fixed_with_the_bulk_tools_without_a_reload(app, liv
     expect(page.locator("#item-3")).to_be_in_viewport()
     expect(page.get_by_label("Recommendation (item 3)")).to_have_value(
         "plans to keep other people safe are reviewed when a child's circumstances change\n"
-        "speech and language needs are assessed for every child.")
+        "speech and language needs are assessed for every child."
+    )
     page.get_by_role("button", name="Split at each line (item 3)").click()  # merge kept the break
     expect(page.get_by_role("heading", name="4 recommendations")).to_be_visible()
 
@@ -108,9 +110,11 @@ def test_a_misread_report_is_fixed_with_the_bulk_tools_without_a_reload(app, liv
 
 
 def test_a_report_with_no_section_is_made_into_items_by_hand(app, live_server, page, tmp_path):
-    letter = ("Dear Director,\n\nThank you for meeting inspectors last month.\n\n"
-              "Leaders should make sure that plans for children are reviewed every three months.\n\n"
-              "Managers should check that supervision records show what was decided.\n\nYours sincerely,\nInspector\n")
+    letter = (
+        "Dear Director,\n\nThank you for meeting inspectors last month.\n\n"
+        "Leaders should make sure that plans for children are reviewed every three months.\n\n"
+        "Managers should check that supervision records show what was decided.\n\nYours sincerely,\nInspector\n"
+    )
     _start(app, live_server, page, tmp_path, letter, name="Southvale YJS")
     expect(page.locator("#no-section")).to_contain_text("No recommendations were found automatically.")
     expect(page.get_by_role("heading", name="0 recommendations")).to_be_visible()
@@ -119,7 +123,8 @@ def test_a_report_with_no_section_is_made_into_items_by_hand(app, live_server, p
     page.get_by_label("Text of the new item").fill("Plans for children are reviewed every three months.")
     page.get_by_role("button", name="Add as an item").click()
     expect(page.get_by_label("Recommendation (item 1)")).to_have_value(
-        "Plans for children are reviewed every three months.")
+        "Plans for children are reviewed every three months."
+    )
 
     # Select a passage of the report's text, then add it as an item.
     expect(page.get_by_role("button", name="Add the selected text as an item")).to_be_hidden()
@@ -137,7 +142,8 @@ def test_a_report_with_no_section_is_made_into_items_by_hand(app, live_server, p
     }""")
     page.get_by_role("button", name="Add the selected text as an item").click()
     expect(page.get_by_label("Recommendation (item 2)")).to_have_value(
-        "Managers should check that supervision records show what was decided.")
+        "Managers should check that supervision records show what was decided."
+    )
     _no_reload(page)
 
     for item in (1, 2):
@@ -162,7 +168,9 @@ def test_the_checks_before_saving(app, live_server, page, tmp_path):
     check_accessibility(page, "checks before saving")
     summary.get_by_role("link", name="Item 2 has no owner").click()
     expect(page.get_by_label("Owners (item 2)")).to_be_focused()
-    expect(page.locator("#items-1-owners").locator("xpath=..")).to_have_class("govuk-form-group govuk-form-group--error")
+    expect(page.locator("#items-1-owners").locator("xpath=..")).to_have_class(
+        "govuk-form-group govuk-form-group--error"
+    )
     assert db.session.query(Report).count() == 0
 
     if date.today() > date(2026, 3, 31):
@@ -175,8 +183,15 @@ def test_the_checks_before_saving(app, live_server, page, tmp_path):
 
 
 def test_an_existing_role_is_matched_instead_of_duplicated(app, live_server, page, tmp_path):
-    organisation = _start(app, live_server, page, tmp_path, misread_report("the Head of Service should ensure that:"),
-                          name="Eastmere YJS", role="YOS Head of Service")
+    organisation = _start(
+        app,
+        live_server,
+        page,
+        tmp_path,
+        misread_report("the Head of Service should ensure that:"),
+        name="Eastmere YJS",
+        role="YOS Head of Service",
+    )
     hint = page.locator("#items-0-owners-hint")
     if "looks like your role" not in (hint.text_content() or ""):
         # Today's parser reads no owner from a lead sentence: give the item the report's words.

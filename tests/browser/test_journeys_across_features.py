@@ -12,12 +12,12 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from tracker import clock
-from tracker.extensions import db
-from tracker.models import AccessLevel
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
 from tests.factories import make_action, make_organisation, make_oversight_user, make_report, make_role, make_user
 from tests.handoffs.conftest import read
+from tracker import clock
+from tracker.extensions import db
+from tracker.models import AccessLevel
 
 
 def _nobody_reminded(page, slug: str) -> str:
@@ -27,7 +27,8 @@ def _nobody_reminded(page, slug: str) -> str:
 
 
 def test_a_forgotten_role_holder_s_actions_reach_a_new_holder_and_oversight_sees_it(
-        app, live_server, page, smtp_server):
+    app, live_server, page, smtp_server
+):
     east = make_organisation("Eastshire YOS", slug="eastshire")
     west = make_organisation("Westshire YOS", slug="westshire")
     admin = make_user(east, AccessLevel.ADMIN, email="ada@eastshire.example", name="Ada Admin")
@@ -35,10 +36,22 @@ def test_a_forgotten_role_holder_s_actions_reach_a_new_holder_and_oversight_sees
     leaver = make_user(east, AccessLevel.OWNER, email="lee.leaver@eastshire.example", name="Lee Leaver")
     head = make_role(east, "YOS Head of Service", holder=leaver)
     report = make_report(east, "Inspection of youth justice services in Eastshire")
-    make_action(east, report=report, owners=[head], number="1", due_on=clock.today() - timedelta(days=12),
-                text="Every child has a plan for education, training or employment")
-    make_action(east, report=report, owners=[head], number="2", due_on=clock.today() + timedelta(days=60),
-                text="Health needs are assessed in every case")
+    make_action(
+        east,
+        report=report,
+        owners=[head],
+        number="1",
+        due_on=clock.today() - timedelta(days=12),
+        text="Every child has a plan for education, training or employment",
+    )
+    make_action(
+        east,
+        report=report,
+        owners=[head],
+        number="2",
+        due_on=clock.today() + timedelta(days=60),
+        text="Health needs are assessed in every case",
+    )
     make_action(west, text="A Westshire action nobody holds", owners=[make_role(west, "Westshire lead")])
     reader = make_oversight_user([east], body="Eastern Region Partnership", email="rita@region.example")
     reader.name = "Rita Reader"
@@ -78,8 +91,11 @@ def test_a_forgotten_role_holder_s_actions_reach_a_new_holder_and_oversight_sees
     page.get_by_label("Holder's email address").fill("nia@eastshire.example")
     page.get_by_label("Holder's name").fill("Nia New")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("A welcome email listing the 2 open actions now theirs (1 overdue) has been sent "
-                            "to nia@eastshire.example.")).to_be_visible()
+    expect(
+        page.get_by_text(
+            "A welcome email listing the 2 open actions now theirs (1 overdue) has been sent to nia@eastshire.example."
+        )
+    ).to_be_visible()
     screenshot(page, "roles-after-a-forgotten-holder")
     page.get_by_role("button", name="Sign out").click()
 

@@ -3,15 +3,17 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tracker.extensions import db
-from tracker.models import AccessLevel, Status, Update
 from tests.browser.conftest import check_accessibility, screenshot
 from tests.factories import make_action, make_organisation, make_role, make_user
+from tracker.extensions import db
+from tracker.models import AccessLevel, Status, Update
 
 
 def test_the_accessibility_check_catches_a_known_problem(page):
-    page.set_content("<!DOCTYPE html><html><head><title>x</title></head><body><main>"
-                     "<img src='chart.png'><input type='text'></main></body></html>")
+    page.set_content(
+        "<!DOCTYPE html><html><head><title>x</title></head><body><main>"
+        "<img src='chart.png'><input type='text'></main></body></html>"
+    )
     with pytest.raises(AssertionError, match="image-alt"):
         check_accessibility(page, "a page with an unlabelled image")
 
@@ -29,8 +31,13 @@ def test_posting_an_update_with_the_keyboard_only(app, live_server, page):
     organisation = make_organisation("Northfield Youth Offending Service")
     owner = make_user(organisation, AccessLevel.OWNER, email="owner@northfield.example", name="Sarah Jones")
     role = make_role(organisation, "YOS Head of Service", holder=owner)
-    action = make_action(organisation, owners=[role], number="5", due_on=date.today() + timedelta(days=40),
-                         text="Speech, language and communication needs are assessed early for every child")
+    action = make_action(
+        organisation,
+        owners=[role],
+        number="5",
+        due_on=date.today() + timedelta(days=40),
+        text="Speech, language and communication needs are assessed early for every child",
+    )
     db.session.commit()
 
     page.goto(f"{live_server}/sign-in")
@@ -50,8 +57,11 @@ def test_posting_an_update_with_the_keyboard_only(app, live_server, page):
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none", "the focused field must show where focus is"
     page.keyboard.type("Speech and language screening added to every assessment from 1 May.")
-    _tab_to(page, "the 'In progress' status", "el.type === 'radio' && el.value === 'in_progress' || "
-                  "el.type === 'radio' && el.name === 'status'")
+    _tab_to(
+        page,
+        "the 'In progress' status",
+        "el.type === 'radio' && el.value === 'in_progress' || el.type === 'radio' && el.name === 'status'",
+    )
     while not page.evaluate("document.activeElement.value === 'in_progress'"):
         page.keyboard.press("ArrowDown")
     _tab_to(page, "the Post update button", "el.type === 'submit' && el.textContent.trim() === 'Post update'")

@@ -3,19 +3,24 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
-from tracker.extensions import db
-from tracker.models import AccessLevel
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
 from tests.factories import make_action, make_organisation, make_role, make_user
+from tracker.extensions import db
+from tracker.models import AccessLevel
 
 
 def test_a_manager_opens_a_report_and_an_action_and_posts_an_update(app, live_server, page):
     organisation = make_organisation("Northfield Youth Offending Service")
     manager = make_user(organisation, AccessLevel.MANAGER, email="manager@northfield.example", name="Priya Shah")
     head = make_role(organisation, "YOS Head of Service", holder=manager)
-    action = make_action(organisation, owners=[head], number="4", due_on=date.today() + timedelta(days=45),
-                         text="Managers check that plans to manage risk of harm to others are reviewed "
-                              "whenever a child's circumstances change")
+    action = make_action(
+        organisation,
+        owners=[head],
+        number="4",
+        due_on=date.today() + timedelta(days=45),
+        text="Managers check that plans to manage risk of harm to others are reviewed "
+        "whenever a child's circumstances change",
+    )
     db.session.commit()
 
     page.goto(f"{live_server}/sign-in")
@@ -52,9 +57,16 @@ def test_a_manager_moves_actions_to_another_role_from_the_action_list(app, live_
     old = make_role(organisation, "Head of Early Help", holder=manager)
     new = make_role(organisation, "Head of Targeted Youth Support")
     due = date.today() + timedelta(days=60)
-    moving = make_action(organisation, owners=[old], number="1", due_on=due, text="Waiting lists for interventions are reviewed monthly")
-    staying = make_action(organisation, owners=[old], number="2", due_on=due + timedelta(days=1),
-                          text="Case records show the child's voice in every plan")
+    moving = make_action(
+        organisation, owners=[old], number="1", due_on=due, text="Waiting lists for interventions are reviewed monthly"
+    )
+    staying = make_action(
+        organisation,
+        owners=[old],
+        number="2",
+        due_on=due + timedelta(days=1),
+        text="Case records show the child's voice in every plan",
+    )
     db.session.commit()
 
     sign_in(page, live_server, manager)

@@ -2,11 +2,11 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import check_accessibility, screenshot
+from tests.factories import make_action, make_organisation, make_role, make_user
 from tracker.extensions import db
 from tracker.models import Contact, PartnerLink, Update, utc_now
 from tracker.services import partner_links
-from tests.browser.conftest import check_accessibility, screenshot
-from tests.factories import make_action, make_organisation, make_role, make_user
 
 
 def test_a_partner_updates_an_action_from_an_emailed_link(app, live_server, page):
@@ -15,8 +15,13 @@ def test_a_partner_updates_an_action_from_an_emailed_link(app, live_server, page
     police = Contact(organisation=organisation, email="inspector.lee@police.example", name="Inspector Lee")
     role = make_role(organisation, "Cambridgeshire Constabulary")
     role.holder = police
-    action = make_action(organisation, owners=[role], due_on=date.today() + timedelta(days=60), number="4",
-                         text="Routine intelligence sharing between the police and the YOS covers every child arrested")
+    action = make_action(
+        organisation,
+        owners=[role],
+        due_on=date.today() + timedelta(days=60),
+        number="4",
+        text="Routine intelligence sharing between the police and the YOS covers every child arrested",
+    )
     other = make_action(organisation, owners=[role], number="5")
     db.session.commit()
     with app.test_request_context():
@@ -36,7 +41,9 @@ def test_a_partner_updates_an_action_from_an_emailed_link(app, live_server, page
     expect(page.locator(".app-history__item").first).to_contain_text("Inspector Lee")
     screenshot(page, "partner-link")
     update = db.session.query(Update).one()
-    assert update.author_contact_id == police.id and update.links == ["https://intranet.police.example/arrest-list-protocol"]
+    assert update.author_contact_id == police.id and update.links == [
+        "https://intranet.police.example/arrest-list-protocol"
+    ]
 
     # The same link for another action: refused, with why.
     page.goto(live_server + path.replace(f"/actions/{action.id}/", f"/actions/{other.id}/"))

@@ -9,12 +9,12 @@ from datetime import date
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tracker.extensions import db
-from tracker.models import AccessLevel, Contact, Role, SsoDomain, Update
-from tracker.services import organisations
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
 from tests.factories import make_action, make_organisation, make_role, make_user
 from tests.people.oidc import oidc_provider
+from tracker.extensions import db
+from tracker.models import AccessLevel, Contact, Role, SsoDomain, Update
+from tracker.services import organisations
 
 
 def _link_in(app, live_server, message, marker: str) -> str:
@@ -49,7 +49,7 @@ def test_invite_accept_set_a_password_and_sign_in(app, live_server, page, browse
     expect(page.get_by_text("priya.shah@riverside.example has been invited as board member")).to_be_visible()
     expect(page.get_by_role("cell", name=re.compile("Priya Shah"))).to_be_visible()
 
-    (recipients, message), = smtp_server.messages
+    ((recipients, message),) = smtp_server.messages
     assert recipients == ["priya.shah@riverside.example"]
     invited = browser.new_context().new_page()
     invited.goto(_link_in(app, live_server, message, "/invitations/"))
@@ -80,7 +80,7 @@ def test_forgot_password_with_the_email_from_a_real_smtp_server(app, live_server
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     check_accessibility(page, "check your email")
 
-    (recipients, message), = smtp_server.messages
+    ((recipients, message),) = smtp_server.messages
     assert recipients == [user.email] and message["Subject"] == "Reset your password"
     link = _link_in(app, live_server, message, "/reset-password/")
     page.goto(link)
@@ -115,7 +115,9 @@ def test_removing_someone_hands_their_roles_over(app, live_server, page):
     check_accessibility(page, "remove person")
     page.get_by_label("YOS Head of Service").select_option(label=f"Kim Next ({successor.email})")
     page.get_by_role("button", name="Remove Jo Leaving").click()
-    expect(page.get_by_role("link", name="Choose who takes over Chair of the Management Board, or leave it unheld")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Choose who takes over Chair of the Management Board, or leave it unheld")
+    ).to_be_visible()
     check_accessibility(page, "remove person with errors")
     page.get_by_label("Chair of the Management Board").select_option(label="Nobody: leave the role unheld")
     page.get_by_role("button", name="Remove Jo Leaving").click()
@@ -157,8 +159,13 @@ def test_a_partner_link_sent_from_the_action_page_and_used(app, live_server, pag
     health = Contact(organisation=organisation, email="dr.okafor@health.example", name="Dr Okafor")
     role = make_role(organisation, "Northfield Health Partnership")
     role.holder = health
-    action = make_action(organisation, owners=[role], due_on=date(2030, 1, 31), number="6",
-                         text="Every child gets a health assessment within 10 days")
+    action = make_action(
+        organisation,
+        owners=[role],
+        due_on=date(2030, 1, 31),
+        number="6",
+        text="Every child gets a health assessment within 10 days",
+    )
     db.session.commit()
     sign_in(page, live_server, manager)
     page.goto(f"{live_server}/actions/{action.id}")
@@ -169,7 +176,7 @@ def test_a_partner_link_sent_from_the_action_page_and_used(app, live_server, pag
     expect(page.get_by_text("An update link has been emailed to dr.okafor@health.example")).to_be_visible()
     expect(page.get_by_role("button", name="Send the link to dr.okafor@health.example again")).to_be_visible()
 
-    (recipients, message), = smtp_server.messages
+    ((recipients, message),) = smtp_server.messages
     assert recipients == ["dr.okafor@health.example"]
     partner = browser.new_context().new_page()
     partner.goto(_link_in(app, live_server, message, "/partner/actions/"))

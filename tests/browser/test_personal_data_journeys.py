@@ -20,8 +20,13 @@ def test_a_manager_redacts_an_update_that_named_a_child(app, live_server, page):
     manager = make_user(organisation, AccessLevel.MANAGER, name="Mo Manager")
     owner = make_user(organisation, AccessLevel.OWNER, name="Olu Owner")
     action = make_action(organisation, owners=[make_role(organisation, holder=owner)])
-    actions.post_update(action, author=owner, note="Reviewed the plan for Kayden Brookes-Hale with his mother.",
-                        new_status=Status.IN_PROGRESS, expected_version=action.version)
+    actions.post_update(
+        action,
+        author=owner,
+        note="Reviewed the plan for Kayden Brookes-Hale with his mother.",
+        new_status=Status.IN_PROGRESS,
+        expected_version=action.version,
+    )
     db.session.commit()
     sign_in(page, live_server, manager)
     page.goto(f"{live_server}/actions/{action.id}")

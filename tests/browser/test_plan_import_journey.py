@@ -4,17 +4,30 @@ import re
 
 from playwright.sync_api import expect
 
-from tracker.extensions import db
-from tracker.models import AccessLevel, Action
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
 from tests.factories import make_organisation, make_user
 from tests.plans.builders import title_block_plan
+from tracker.extensions import db
+from tracker.models import AccessLevel, Action
 
-STEPS = [("1", "Improve the quality of assessments of risk of harm to others.", [
-    ("Audit twenty assessments each quarter", "Head of Service", "31/03/2026", "G", "First audit done.", "20/01/2026"),
-    ("Train case managers", "Practice Manager", "Sometime soon", "A", "Two sessions held.", "15/02/2026"),
-    ("Report audit findings to the board", "Board Chair", "Mar-26", "R", None, None),
-])]
+STEPS = [
+    (
+        "1",
+        "Improve the quality of assessments of risk of harm to others.",
+        [
+            (
+                "Audit twenty assessments each quarter",
+                "Head of Service",
+                "31/03/2026",
+                "G",
+                "First audit done.",
+                "20/01/2026",
+            ),
+            ("Train case managers", "Practice Manager", "Sometime soon", "A", "Two sessions held.", "15/02/2026"),
+            ("Report audit findings to the board", "Board Chair", "Mar-26", "R", None, None),
+        ],
+    )
+]
 
 
 def test_a_manager_imports_an_existing_plan(app, live_server, page, tmp_path):
@@ -60,5 +73,9 @@ def test_a_manager_imports_an_existing_plan(app, live_server, page, tmp_path):
     expect(page.get_by_text("Train case managers")).to_be_visible()
     check_accessibility(page, "imported plan")
     titles = [action.title for action in db.session.query(Action).order_by(Action.id)]
-    assert titles == [None, "Audit twenty assessments each quarter", "Train case managers",
-                      "Report audit findings to the board"]
+    assert titles == [
+        None,
+        "Audit twenty assessments each quarter",
+        "Train case managers",
+        "Report audit findings to the board",
+    ]

@@ -8,21 +8,22 @@ from datetime import timedelta
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
+from tests.browser.conftest import check_accessibility, sign_in
+from tests.factories import make_action, make_organisation, make_report, make_role, make_user
+from tests.plans.builders import title_block_plan
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action, Flag, Role, Status
 from tracker.services.plan_matching import choice_key
 from tracker.services.reminders import send_reminders
-from tests.browser.conftest import check_accessibility, sign_in
-from tests.factories import make_action, make_organisation, make_report, make_role, make_user
-from tests.plans.builders import title_block_plan
 
 ASSESSMENT = "Improve the quality of assessments of risk of harm to others"
 EDUCATION = "Make sure children have good access to education, training and employment"
 
 
-def test_a_plan_in_another_order_is_matched_by_wording_and_its_owners_to_existing_roles(app, live_server, page,
-                                                                                       tmp_path):
+def test_a_plan_in_another_order_is_matched_by_wording_and_its_owners_to_existing_roles(
+    app, live_server, page, tmp_path
+):
     app.config["UPLOAD_DIR"] = str(tmp_path)
     today = clock.today()
     organisation = make_organisation("Westmere YJS")
@@ -35,13 +36,25 @@ def test_a_plan_in_another_order_is_matched_by_wording_and_its_owners_to_existin
     db.session.commit()
     due, updated = f"{today + timedelta(days=60):%d/%m/%Y}", today - timedelta(days=30)
     plan_file = tmp_path / "improvement plan.xlsx"
-    plan_file.write_bytes(title_block_plan([
-        ("1", "Children get good access to education, training and employment", [
-            ("Link with colleges", "Head of Service", due, "R", "Waiting on the college.", None),
-            ("Check attendance every month", "Board Chair", due, "Green", "Attendance checked.", None)]),
-        ("2", "Assessments of risk of harm are better quality", [
-            ("Audit assessments", "Practice Manager", due, "Complete", "All audited.", updated)]),
-    ]))
+    plan_file.write_bytes(
+        title_block_plan(
+            [
+                (
+                    "1",
+                    "Children get good access to education, training and employment",
+                    [
+                        ("Link with colleges", "Head of Service", due, "R", "Waiting on the college.", None),
+                        ("Check attendance every month", "Board Chair", due, "Green", "Attendance checked.", None),
+                    ],
+                ),
+                (
+                    "2",
+                    "Assessments of risk of harm are better quality",
+                    [("Audit assessments", "Practice Manager", due, "Complete", "All audited.", updated)],
+                ),
+            ]
+        )
+    )
 
     sign_in(page, live_server, manager)
     page.goto(f"{live_server}/organisations/{organisation.slug}/plans/import")
@@ -58,7 +71,8 @@ def test_a_plan_in_another_order_is_matched_by_wording_and_its_owners_to_existin
     expect(page.locator(f"#match-{choice_key('1')}-hint")).to_contain_text("exact match")
     expect(page.locator(f"#match-{choice_key('2')}-hint")).to_contain_text("likely match (81% alike)")
     expect(page.locator(f"#owner-{choice_key('Head of Service')}-hint")).to_contain_text(
-        "YOS Head of Service (likely: check it)")
+        "YOS Head of Service (likely: check it)"
+    )
     expect(page.locator(".govuk-error-summary")).to_contain_text("Choose a role for the owner “Practice Manager”")
     expect(page.get_by_text("Step 2a: Link with colleges")).to_be_visible()
     expect(page.get_by_text("The update has no date")).to_have_count(1)  # two rows, said once
@@ -77,13 +91,19 @@ def test_a_plan_in_another_order_is_matched_by_wording_and_its_owners_to_existin
     page.get_by_role("button", name="Save the plan").click()
 
     expect(page.get_by_text("Imported the plan: 2 recommendations.")).to_be_visible()
-    for number, title in (("2a", "Link with colleges"), ("2b", "Check attendance every month"),
-                          ("1a", "Audit assessments")):
+    for number, title in (
+        ("2a", "Link with colleges"),
+        ("2b", "Check attendance every month"),
+        ("1a", "Audit assessments"),
+    ):
         expect(page.get_by_role("row").filter(has_text=title).get_by_role("cell").first).to_have_text(number)
     check_accessibility(page, "report with the imported plan")
     page.get_by_role("link", name="Audit assessments").click()
-    expect(page.get_by_text(f"Practice Manager (imported from improvement plan.xlsx, row 7), "
-                            f"{updated:%-d %B %Y}", exact=False)).to_be_visible()
+    expect(
+        page.get_by_text(
+            f"Practice Manager (imported from improvement plan.xlsx, row 7), {updated:%-d %B %Y}", exact=False
+        )
+    ).to_be_visible()
     expect(page.get_by_text("completed, awaiting board sign-off")).to_be_visible()
     check_accessibility(page, "imported step")
 
@@ -101,8 +121,12 @@ def test_a_manager_merges_two_roles_and_reminders_follow(app, live_server, page,
     manager = make_user(organisation, AccessLevel.MANAGER, email="manager@harford.example")
     make_role(organisation, "Chair of the YOS Management Board", holder="chair@harford.example")
     source = make_role(organisation, "Board Chair")  # left by a plan import; nobody holds it
-    make_action(organisation, owners=[source], due_on=today + timedelta(days=7),
-                text="Make sure the board hears from every partner")
+    make_action(
+        organisation,
+        owners=[source],
+        due_on=today + timedelta(days=7),
+        text="Make sure the board hears from every partner",
+    )
     db.session.commit()
 
     sign_in(page, live_server, manager)
@@ -112,14 +136,18 @@ def test_a_manager_merges_two_roles_and_reminders_follow(app, live_server, page,
     check_accessibility(page, "merge a role")
     page.get_by_label("Merge it into").select_option(label="Chair of the YOS Management Board")
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", name="Merge Board Chair into Chair of the YOS Management Board?")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Merge Board Chair into Chair of the YOS Management Board?")
+    ).to_be_visible()
     check_accessibility(page, "confirm the merge")
     page.set_viewport_size({"width": 320, "height": 800})
     assert page.evaluate("document.querySelector('main').scrollWidth <= window.innerWidth + 1")
     page.set_viewport_size({"width": 1100, "height": 900})
     page.get_by_role("button", name="Merge the roles").click()
 
-    expect(page.get_by_text("Merged Board Chair into Chair of the YOS Management Board: 1 action moved.")).to_be_visible()
+    expect(
+        page.get_by_text("Merged Board Chair into Chair of the YOS Management Board: 1 action moved.")
+    ).to_be_visible()
     row = page.get_by_role("row").filter(has_text="chair@harford.example")
     expect(row).to_contain_text("Board Chair")  # its name is kept as another name
     check_accessibility(page, "roles after the merge")

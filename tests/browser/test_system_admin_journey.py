@@ -5,9 +5,9 @@ import re
 
 from playwright.sync_api import expect
 
-from tracker.extensions import db
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
 from tests.factories import make_action, make_organisation, make_system_admin, make_user
+from tracker.extensions import db
 
 
 def test_a_system_administrator_gives_oversight_over_one_organisation(app, live_server, page):
@@ -34,8 +34,11 @@ def test_a_system_administrator_gives_oversight_over_one_organisation(app, live_
     page.get_by_label("Only the organisations chosen below").check()
     page.get_by_label("Northfield Youth Offending Service").check()
     page.get_by_role("button", name="Give oversight").click()
-    expect(page.get_by_text("olu@region.example may now read Northfield Youth Offending Service for "
-                            "Northern Region Partnership.")).to_be_visible()
+    expect(
+        page.get_by_text(
+            "olu@region.example may now read Northfield Youth Offending Service for Northern Region Partnership."
+        )
+    ).to_be_visible()
     expect(page.get_by_role("row", name="Northern Region Partnership")).to_contain_text("Active")
     screenshot(page, "system-administration-grant")
     page.set_viewport_size({"width": 320, "height": 800})  # reflows at 320 CSS pixels

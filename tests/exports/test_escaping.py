@@ -67,10 +67,17 @@ def test_no_module_outside_the_exports_package_writes_csv_or_builds_a_workbook()
         if "exports" in path.relative_to(package).parts:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Attribute) and node.attr in {"writer", "DictWriter"} and \
-                    isinstance(node.value, ast.Name) and node.value.id == "csv":
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in {"writer", "DictWriter"}
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "csv"
+            ):
                 offenders.append(f"{path.name}: csv.{node.attr}")
-            if isinstance(node, ast.ImportFrom) and node.module in {"csv", "openpyxl"} and \
-                    {alias.name for alias in node.names} & {"writer", "DictWriter", "Workbook"}:
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module in {"csv", "openpyxl"}
+                and {alias.name for alias in node.names} & {"writer", "DictWriter", "Workbook"}
+            ):
                 offenders.append(f"{path.name}: from {node.module} import ...")
     assert offenders == []

@@ -9,6 +9,7 @@ from datetime import date
 
 from openpyxl import load_workbook
 
+from tests.factories import make_action, make_organisation, make_report, make_role, make_user
 from tracker import clock
 from tracker.boardpack import board_pack_csv, board_pack_xlsx
 from tracker.exports.plan import plan_xlsx
@@ -18,7 +19,6 @@ from tracker.services import action_lists
 from tracker.services.board_pack import board_pack
 from tracker.services.plan_export import plan_rows
 from tracker.services.queries import ActionFilters
-from tests.factories import make_action, make_organisation, make_report, make_role, make_user
 
 NAME, TEXT = "@Risky YOS", "+SUM(1,1) should never run"
 
@@ -72,11 +72,18 @@ def test_the_oversight_exports_carry_the_pages_columns_and_defuse_formulas(app, 
     organisation = _risky(travel)
     unheld = make_role(organisation, "Vacant post")
     make_action(organisation, owners=[unheld], due_on=date(2026, 9, 1))
-    earlier = make_action(organisation, report=make_report(organisation, "Earlier inspection", date(2021, 1, 1)),
-                          status=Status.VERIFIED)
+    earlier = make_action(
+        organisation, report=make_report(organisation, "Earlier inspection", date(2021, 1, 1)), status=Status.VERIFIED
+    )
     repeated = make_action(organisation, owners=[unheld], due_on=date(2026, 9, 1))
-    db.session.add(RepeatLink(organisation_id=organisation.id, recommendation=repeated.recommendation,
-                              earlier=earlier.recommendation, state=RepeatState.CONFIRMED))
+    db.session.add(
+        RepeatLink(
+            organisation_id=organisation.id,
+            recommendation=repeated.recommendation,
+            earlier=earlier.recommendation,
+            state=RepeatState.CONFIRMED,
+        )
+    )
     viewer = make_user(make_organisation("Youth Justice Board", slug="yjb"), AccessLevel.OVERSIGHT)
     db.session.commit()
     client_request.login(viewer)

@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
+from tests.factories import make_action, make_organisation, make_report, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action, Organisation, Role, User
-from tests.factories import make_action, make_organisation, make_report, make_role, make_user
 
 TODAY = date(2026, 1, 5)
 EVIDENCE = ["https://intranet.example.org/evidence.pdf"]
@@ -42,15 +42,23 @@ def westmoor(app, travel) -> Westmoor:
     chair_role = make_role(organisation, "Chair of the YOS Management Board", holder=chair)
     chair_role.is_board_chair = True
     report = make_report(organisation, "Inspection of youth offending services in Westmoor", date(2025, 6, 1))
-    action = make_action(organisation, report=report, owners=[police], number="1", due_on=date(2026, 6, 1),
-                         text="Police and the YOS share information about every child within a day")
+    action = make_action(
+        organisation,
+        report=report,
+        owners=[police],
+        number="1",
+        due_on=date(2026, 6, 1),
+        text="Police and the YOS share information about every child within a day",
+    )
     db.session.commit()
     return Westmoor(organisation, owner, chair, member, manager, admin, police, chair_role, action)
 
 
 def read(smtp_server) -> list[tuple[str, str, str]]:
     """(recipient, subject, plain text) of every email the server received, and forget them."""
-    found = [(recipients[0], " ".join(str(message["Subject"]).split()), message.get_body(("plain",)).get_content())
-             for recipients, message in smtp_server.messages]
+    found = [
+        (recipients[0], " ".join(str(message["Subject"]).split()), message.get_body(("plain",)).get_content())
+        for recipients, message in smtp_server.messages
+    ]
     smtp_server.messages.clear()
     return found

@@ -10,12 +10,12 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from tracker.extensions import db
-from tracker.models import AccessLevel, Action, Status
-from tracker.boardpack.xlsx import board_pack_xlsx
-from tracker.services.board_pack import board_pack
 from tests.factories import make_action
 from tests.handoffs.conftest import TODAY, read
+from tracker.boardpack.xlsx import board_pack_xlsx
+from tracker.extensions import db
+from tracker.models import AccessLevel, Action, Status
+from tracker.services.board_pack import board_pack
 
 REPORT = Path(__file__).resolve().parents[1] / "importing" / "fixtures" / "bracket_owners.txt"
 
@@ -29,10 +29,14 @@ def test_an_import_that_leaves_roles_nobody_holds(westmoor, app, client_request,
 
     run = runner.invoke(args=["tracker", "send-reminders", "--today", "2026-01-05"])
     lines = run.output.splitlines()
-    assert lines[1] == ("5 actions had a reminder due that nobody will get: give their owner roles a holder or a "
-                        "deputy on the Roles page.")
-    assert "  - Westmoor YOS: October 2017 Full Joint Inspection, recommendation 1 (owner role Head of Service, held by nobody)" \
+    assert lines[1] == (
+        "5 actions had a reminder due that nobody will get: give their owner roles a holder or a "
+        "deputy on the Roles page."
+    )
+    assert (
+        "  - Westmoor YOS: October 2017 Full Joint Inspection, recommendation 1 (owner role Head of Service, held by nobody)"
         in lines
+    )
     assert "  - Westmoor YOS: October 2017 Full Joint Inspection, recommendation 5 (no owner role)" in lines
 
     # The admin and the manager are told once, with a link to the Roles page.
@@ -67,12 +71,18 @@ def test_an_import_that_leaves_roles_nobody_holds(westmoor, app, client_request,
 
     # Giving the role a holder welcomes them, and the flag goes.
     head = next(role for action in unheard for role in action.owner_roles if role.name == "Head of Service")
-    page = client_request.post("organisations.edit_role", {"email": "hana@westmoor.example", "name": "Hana Head",
-                                                           "deputy_email": ""},
-                               slug="westmoor", role_id=head.id, _follow=True, _expected_status=200)
-    assert ("A welcome email listing the 1 open action now theirs (1 overdue) has been sent to "
-            "hana@westmoor.example.") in page.select_one(".govuk-notification-banner").text
-    (recipient, subject, text), = read(smtp_server)
+    page = client_request.post(
+        "organisations.edit_role",
+        {"email": "hana@westmoor.example", "name": "Hana Head", "deputy_email": ""},
+        slug="westmoor",
+        role_id=head.id,
+        _follow=True,
+        _expected_status=200,
+    )
+    assert (
+        "A welcome email listing the 1 open action now theirs (1 overdue) has been sent to hana@westmoor.example."
+    ) in page.select_one(".govuk-notification-banner").text
+    ((recipient, subject, text),) = read(smtp_server)
     assert recipient == "hana@westmoor.example"
     assert subject == "You now hold the role \u201cHead of Service\u201d in Westmoor YOS"
     assert "Morgan Manager has made you the holder" in text and "overdue, was due on" in text
@@ -80,42 +90,84 @@ def test_an_import_that_leaves_roles_nobody_holds(westmoor, app, client_request,
 
 
 def test_a_role_given_on_the_command_line_lists_overdue_actions_first(westmoor, app, smtp_server):
-    make_action(westmoor.organisation, owners=[westmoor.police], number="2", due_on=date(2025, 12, 1),
-                text="Every child is seen by a police officer who knows them")
+    make_action(
+        westmoor.organisation,
+        owners=[westmoor.police],
+        number="2",
+        due_on=date(2025, 12, 1),
+        text="Every child is seen by a police officer who knows them",
+    )
     db.session.commit()
-    result = app.test_cli_runner().invoke(args=["tracker", "set-role-holder", "--org", "westmoor", "--role",
-                                                "Police lead", "--email", "pat@westmoor.example", "--name", "Pat Police"])
+    result = app.test_cli_runner().invoke(
+        args=[
+            "tracker",
+            "set-role-holder",
+            "--org",
+            "westmoor",
+            "--role",
+            "Police lead",
+            "--email",
+            "pat@westmoor.example",
+            "--name",
+            "Pat Police",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "pat@westmoor.example now holds Police lead in Westmoor YOS.",
-        "A welcome email listing the 2 open actions now theirs (1 overdue) has been sent to pat@westmoor.example."]
-    (recipient, subject, text), = read(smtp_server)
+        "A welcome email listing the 2 open actions now theirs (1 overdue) has been sent to pat@westmoor.example.",
+    ]
+    ((recipient, subject, text),) = read(smtp_server)
     assert recipient == "pat@westmoor.example" and "Dear Pat Police," in text
     assert "2 open actions, 1 already overdue:" in text
     assert text.index("overdue, was due on 1 December 2025") < text.index("due on 1 June 2026")
     # Giving it to the same person again is no change, and sends nothing.
-    again = app.test_cli_runner().invoke(args=["tracker", "set-role-holder", "--org", "westmoor", "--role",
-                                               "Police lead", "--email", "pat@westmoor.example"])
+    again = app.test_cli_runner().invoke(
+        args=[
+            "tracker",
+            "set-role-holder",
+            "--org",
+            "westmoor",
+            "--role",
+            "Police lead",
+            "--email",
+            "pat@westmoor.example",
+        ]
+    )
     assert again.output.splitlines() == ["pat@westmoor.example now holds Police lead in Westmoor YOS."]
     assert read(smtp_server) == []
 
 
 def test_a_hand_over_on_removal_welcomes_the_successor(westmoor, client_request, smtp_server):
     client_request.login(westmoor.admin)
-    page = client_request.post("people.remove", {f"role-{westmoor.police.id}": str(westmoor.manager.id)},
-                               slug="westmoor", user_id=westmoor.owner.id, _follow=True, _expected_status=200)
-    assert ("A welcome email listing the 1 open action now theirs has been sent to morgan@westmoor.example."
-            in page.select_one(".govuk-notification-banner").text)
-    (recipient, subject, text), = read(smtp_server)
+    page = client_request.post(
+        "people.remove",
+        {f"role-{westmoor.police.id}": str(westmoor.manager.id)},
+        slug="westmoor",
+        user_id=westmoor.owner.id,
+        _follow=True,
+        _expected_status=200,
+    )
+    assert (
+        "A welcome email listing the 1 open action now theirs has been sent to morgan@westmoor.example."
+        in page.select_one(".govuk-notification-banner").text
+    )
+    ((recipient, subject, text),) = read(smtp_server)
     assert recipient == "morgan@westmoor.example" and "Ada Admin has made you the holder" in text
 
 
 def test_a_change_of_access_is_emailed(westmoor, client_request, smtp_server):
     client_request.login(westmoor.admin)
-    page = client_request.post("people.change_access", {"level": AccessLevel.BOARD.value}, slug="westmoor",
-                               user_id=westmoor.owner.id, _follow=True, _expected_status=200)
+    page = client_request.post(
+        "people.change_access",
+        {"level": AccessLevel.BOARD.value},
+        slug="westmoor",
+        user_id=westmoor.owner.id,
+        _follow=True,
+        _expected_status=200,
+    )
     assert "They have been told by email." in page.select_one(".govuk-notification-banner").text
-    (recipient, subject, text), = read(smtp_server)
+    ((recipient, subject, text),) = read(smtp_server)
     assert recipient == "olu@westmoor.example"
     assert subject == "Your access to Westmoor YOS's recommendation tracker has changed"
     assert "Ada Admin has changed your access to Westmoor YOS from action owner to board member." in text

@@ -147,8 +147,13 @@ def add_list_definition(document, number_format: str, level_text: str, start: in
     from docx.oxml import parse_xml
 
     numbering = document.part.numbering_part.element
-    abstract_ids = [int(element.get(f"{{{W_NAMESPACE}}}abstractNumId")) for element in numbering.iterchildren(f"{{{W_NAMESPACE}}}abstractNum")]
-    num_ids = [int(element.get(f"{{{W_NAMESPACE}}}numId")) for element in numbering.iterchildren(f"{{{W_NAMESPACE}}}num")]
+    abstract_ids = [
+        int(element.get(f"{{{W_NAMESPACE}}}abstractNumId"))
+        for element in numbering.iterchildren(f"{{{W_NAMESPACE}}}abstractNum")
+    ]
+    num_ids = [
+        int(element.get(f"{{{W_NAMESPACE}}}numId")) for element in numbering.iterchildren(f"{{{W_NAMESPACE}}}num")
+    ]
     abstract_id = max(abstract_ids, default=0) + 1
     num_id = max(num_ids, default=0) + 1
     abstract = parse_xml(
@@ -179,9 +184,7 @@ def add_numbered_paragraph(document, text: str, num_id: str, level: int = 0):  #
     properties = paragraph._p.get_or_add_pPr()
     properties.insert(
         0,
-        parse_xml(
-            f'<w:numPr xmlns:w="{W_NAMESPACE}"><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'
-        ),
+        parse_xml(f'<w:numPr xmlns:w="{W_NAMESPACE}"><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'),
     )
     return paragraph
 
@@ -199,12 +202,15 @@ def shared_stream_pdf(page_count: int, stream_lines: int) -> bytes:
     content does the stream's work ``page_count`` times.
     """
     stream = "\n".join(
-        f"BT /F1 10 Tf 72 {800 - (index % 70) * 11} Td (Line {index} of a page that repeats) Tj ET" for index in range(stream_lines)
+        f"BT /F1 10 Tf 72 {800 - (index % 70) * 11} Td (Line {index} of a page that repeats) Tj ET"
+        for index in range(stream_lines)
     ).encode("latin-1")
     page_ids = range(4, 4 + page_count)
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
-        ("<< /Type /Pages /Kids [" + " ".join(f"{page} 0 R" for page in page_ids) + f"] /Count {page_count} >>").encode(),
+        (
+            "<< /Type /Pages /Kids [" + " ".join(f"{page} 0 R" for page in page_ids) + f"] /Count {page_count} >>"
+        ).encode(),
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
     ]
     font = 4 + page_count

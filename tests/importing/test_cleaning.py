@@ -39,7 +39,10 @@ def test_cleaning_is_idempotent(path: Path) -> None:
         ("1\\. escaped number", "1. escaped number"),
         ("| 1.1 | Staff | Good |\n|---|---|---|", "1.1\tStaff\tGood"),
         ("col\t\t  two   spaces", "col\ttwo spaces"),
-        ("first part of a sentence that runs on\n\nand ends here.", "first part of a sentence that runs on and ends here."),
+        (
+            "first part of a sentence that runs on\n\nand ends here.",
+            "first part of a sentence that runs on and ends here.",
+        ),
         ("A heading\n\n12\n\nNext heading", "A heading\n\nNext heading"),
     ],
 )

@@ -42,7 +42,11 @@ def _cases() -> list[Any]:
         return [pytest.param(None, id="corpus-missing", marks=pytest.mark.skip(reason=MISSING_REASON))]
     cases = []
     for report in _expected_reports():
-        marks = [pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[report["file"]])] if report["file"] in KNOWN_MISSES else []
+        marks = (
+            [pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[report["file"]])]
+            if report["file"] in KNOWN_MISSES
+            else []
+        )
         cases.append(pytest.param(report, id=report["file"], marks=marks))
     return cases
 

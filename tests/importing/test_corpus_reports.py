@@ -47,7 +47,9 @@ def test_expected_answers_cover_every_kind_and_ten_years() -> None:
     """The answers themselves: 40 or more reports, every kind in the manifest, ten or more years."""
     if not CORPUS.is_dir():
         pytest.skip(MISSING_REASON)
-    manifest = {item["file"]: item for item in json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))["reports"]}
+    manifest = {
+        item["file"]: item for item in json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))["reports"]
+    }
     reports = _expected_reports()
     assert len(reports) >= 40
     assert all(report["file"] in manifest for report in reports)

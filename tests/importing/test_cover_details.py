@@ -92,8 +92,14 @@ Schools should:
 @pytest.mark.parametrize(
     ("opening", "date_text"),
     [
-        ("Thematic report |\n\nExample practice in schools - June 2015\n\nThematic report | 12/06/2015 pdf, 1 MB Added 12/06/2015", "2015-06-12"),
-        ("Thematic report |\n\nThe quality of example buildings and their use - June 2010\n\nShare this page", "2010-06"),
+        (
+            "Thematic report |\n\nExample practice in schools - June 2015\n\nThematic report | 12/06/2015 pdf, 1 MB Added 12/06/2015",
+            "2015-06-12",
+        ),
+        (
+            "Thematic report |\n\nThe quality of example buildings and their use - June 2010\n\nShare this page",
+            "2010-06",
+        ),
     ],
 )
 def test_web_page_dates(opening: str, date_text: str) -> None:

@@ -8,7 +8,6 @@ import zipfile
 import docx
 import pytest
 from pypdf import PdfReader, PdfWriter
-
 from report_builders import (
     Block,
     PlacedText,
@@ -18,8 +17,8 @@ from report_builders import (
     docx_bytes,
     layout_report,
 )
-from tracker.importing import MAX_UPLOAD_BYTES, ReportReadError, extract_text, read_report
-from tracker.importing import docx_text
+
+from tracker.importing import MAX_UPLOAD_BYTES, ReportReadError, docx_text, extract_text, read_report
 
 LONG_ITEM = (
     "plans to keep children safe are agreed with children's social care and shared with the police, "
@@ -36,7 +35,11 @@ def paginated_report_blocks() -> list[Block]:
         *[filler] * 9,
         Block("heading", "Recommendations"),
         Block("paragraph", "The YOS Head of Service should ensure that:"),
-        Block("item", "assessments of risk of harm to others are completed on time and reviewed when circumstances change", "1."),
+        Block(
+            "item",
+            "assessments of risk of harm to others are completed on time and reviewed when circumstances change",
+            "1.",
+        ),
         Block("item", LONG_ITEM, "2."),
         Block("item", "the service develops effective case management for out-of-court disposals", "3."),
         Block("heading", "Findings"),
@@ -134,7 +137,10 @@ def test_pdf_encrypted_without_a_user_password_is_read() -> None:
     [
         pytest.param(b"%PDF-1.7\n" + b"\x00garbage" * 100, id="junk-after-header"),
         pytest.param(layout_report(paginated_report_blocks())[:600], id="truncated"),
-        pytest.param(b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF", id="no-pages"),
+        pytest.param(
+            b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF",
+            id="no-pages",
+        ),
     ],
 )
 def test_damaged_pdf_is_refused(data: bytes) -> None:

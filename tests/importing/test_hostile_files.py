@@ -30,7 +30,7 @@ def test_a_sheet_tag_repeating_one_attribute_is_refused_in_a_moment() -> None:
 
 
 def test_the_sheet_list_is_read_in_linear_time() -> None:
-    tag = b'<sheets><sheet ' + b'name="a" ' * 200_000 + b'sheetId="1"/></sheets>'
+    tag = b"<sheets><sheet " + b'name="a" ' * 200_000 + b'sheetId="1"/></sheets>'
     started = time.process_time()
     assert _tags(SHEET_TAG_RE, tag, b"name", b"r:id") == []  # no r:id: not a usable sheet
     assert time.process_time() - started < 1.0

@@ -7,8 +7,7 @@ import time
 import pytest
 from report_builders import shared_stream_pdf
 
-from tracker.importing import ReportReadError, read_report
-from tracker.importing import pdf_text
+from tracker.importing import ReportReadError, pdf_text, read_report
 
 # CPU seconds of this process (the readers run in it here): the bound holds whatever the
 # other test worker is doing, and a regression takes minutes, not seconds.

@@ -55,7 +55,10 @@ def test_numbering_continues_across_owner_headings(fixture_text) -> None:
     report = parse_report(fixture_text("continuing_numbering.txt"))
 
     assert numbers(report) == ["1", "2", "3", "4", "5"]
-    assert owners(report) == [["Exampletown YJS"]] * 3 + [["The Director of Children's Services"], ["The Youth Justice Board"]]
+    assert owners(report) == [["Exampletown YJS"]] * 3 + [
+        ["The Director of Children's Services"],
+        ["The Youth Justice Board"],
+    ]
     assert report.service == "Exampletown Youth Justice Service"
     assert report.inspection_type == "Inspection of youth justice services"
     assert report.deadline_rule == "none stated; the default of 12 months applies"
@@ -148,7 +151,10 @@ def test_time_groups_set_each_items_deadline(fixture_text) -> None:
     ]
     assert owners(report) == [["The Timeton YOS Management Board"]] * 4
     assert [entry["deadline_rule"] for entry in report.to_json_dict()["recommendations"]] == [
-        "immediately", "immediately", "within three months", "within 6 months",
+        "immediately",
+        "immediately",
+        "within three months",
+        "within 6 months",
     ]
 
 
@@ -167,7 +173,9 @@ def test_list_broken_by_page_header_number_and_footnote(fixture_text) -> None:
 
     assert numbers(report) == ["1", "2", "3", "4"]
     second = report.recommendations[1].text
-    assert second.endswith("this includes plans for children who are placed outside the area by another local authority")
+    assert second.endswith(
+        "this includes plans for children who are placed outside the area by another local authority"
+    )
     assert "Page 4" not in report.text
     assert "Exampleford YOS inspection report" not in report.text
     # The footnote is kept, after the paragraph it interrupted, and is no item.
@@ -198,8 +206,14 @@ def test_html_report(fixture_text) -> None:
     assert numbers(report) == ["1", "2", "3"]
     assert owners(report) == [["The YOS Head of Service"]] * 2 + [["The Chief Constable"]]
     assert report.recommendations[0].text == "risk of harm assessments are completed within 20 working days"
-    assert report.recommendations[1].text == "management oversight is recorded on every case – including those transferred in"
-    assert report.recommendations[2].text == "officers share information about arrests with the YOS on the next working day"
+    assert (
+        report.recommendations[1].text
+        == "management oversight is recorded on every case – including those transferred in"
+    )
+    assert (
+        report.recommendations[2].text
+        == "officers share information about arrests with the YOS on the next working day"
+    )
     assert "var ignored" not in report.text
     assert "'phase two'" in report.text
 
@@ -271,7 +285,10 @@ def test_recommendation_n_headings_with_paragraphs() -> None:
         "This includes assessments of children placed out of area."
     )
     assert report.recommendations[0].owner_source == "none"
-    assert (report.recommendations[1].owners, report.recommendations[1].text) == (("The board",), "review its membership.")
+    assert (report.recommendations[1].owners, report.recommendations[1].text) == (
+        ("The board",),
+        "review its membership.",
+    )
     assert [section.heading for section in report.sections] == ["Recommendations", "Areas for improvement"]
 
 

@@ -59,7 +59,10 @@ def test_match_owner_accepts_any_hashable_key_and_generators() -> None:
         ("YOS manager; Director of Public Health", ["YOS manager", "Director of Public Health"]),
         ("Barking and Dagenham YOS", ["Barking and Dagenham YOS"]),
         ("Health and Wellbeing Board and the YOS manager", ["Health and Wellbeing Board", "the YOS manager"]),
-        ("YOS manager and Interim Director – children's social care", ["YOS manager", "Interim Director – children's social care"]),
+        (
+            "YOS manager and Interim Director – children's social care",
+            ["YOS manager", "Interim Director – children's social care"],
+        ),
     ],
 )
 def test_split_owner_list(text: str, owners: list[str]) -> None:

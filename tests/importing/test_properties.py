@@ -16,35 +16,80 @@ import docx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from report_builders import Block, docx_bytes, layout_report
+
 from tracker.importing import ParsedReport, ReportReadError, parse_report, read_report
 from tracker.importing.cleaning import clean_text
 from tracker.importing.errors import UNEXPECTED_PROBLEM
 
 # database=None: no example database is written into the checkout.
-PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY_SETTINGS = settings(
+    max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 FILE_SETTINGS = settings(max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 REPORT_LINES = [
-    "Recommendations", "Recommendations\t3", "What needs to improve?", "Areas requiring improvement",
-    "Priority actions", "Contents", "The YOS Head of Service should ensure that:", "Barking and Dagenham YOS should:",
-    "Recommendations for the Youth Justice Board:", "Immediately", "Within three months", "Within 6 weeks:",
-    "1. make sure plans are reviewed", "2. the board meets", "4.", "iii. quality assurance", "- iv. reviews",
-    "(a) record contact", "i. item", "v. item", "x) item", "• bullet point", "◼ another", "\uf0b7 symbol bullet",
-    "(YOS manager and Cambridgeshire Constabulary)", "text (Chair of the Board).", "(", ")", "Page 3", "12", "\f",
-    "¹ Footnote text.", "word¹ and<sup>2</sup>", "<b>bold</b>", "**bold** *em*", "# Heading", "| a | b |",
-    "Dear Sam Example,", "Sam Example Chair of the YOT Management Board", "13th February 2013", "DECEMBER 2018",
-    "31 February 2019", "Published: 30 February 2020", "Overall rating", "Good", "Overall effectiveness: Inadequate",
-    "1.1\tStaff\tGood", "Judgement\tGrade", "Service: Exampletown Youth Justice Service",
+    "Recommendations",
+    "Recommendations\t3",
+    "What needs to improve?",
+    "Areas requiring improvement",
+    "Priority actions",
+    "Contents",
+    "The YOS Head of Service should ensure that:",
+    "Barking and Dagenham YOS should:",
+    "Recommendations for the Youth Justice Board:",
+    "Immediately",
+    "Within three months",
+    "Within 6 weeks:",
+    "1. make sure plans are reviewed",
+    "2. the board meets",
+    "4.",
+    "iii. quality assurance",
+    "- iv. reviews",
+    "(a) record contact",
+    "i. item",
+    "v. item",
+    "x) item",
+    "• bullet point",
+    "◼ another",
+    "\uf0b7 symbol bullet",
+    "(YOS manager and Cambridgeshire Constabulary)",
+    "text (Chair of the Board).",
+    "(",
+    ")",
+    "Page 3",
+    "12",
+    "\f",
+    "¹ Footnote text.",
+    "word¹ and<sup>2</sup>",
+    "<b>bold</b>",
+    "**bold** *em*",
+    "# Heading",
+    "| a | b |",
+    "Dear Sam Example,",
+    "Sam Example Chair of the YOT Management Board",
+    "13th February 2013",
+    "DECEMBER 2018",
+    "31 February 2019",
+    "Published: 30 February 2020",
+    "Overall rating",
+    "Good",
+    "Overall effectiveness: Inadequate",
+    "1.1\tStaff\tGood",
+    "Judgement\tGrade",
+    "Service: Exampletown Youth Justice Service",
     "Full Joint Inspection of Youth Offending Work in Place",
-    "An inspection of youth offending services in", "Inspection of Place local authority children's services",
-    "within 12 months following publication of this report:", "manage-", "ment practice", "", "", "",
+    "An inspection of youth offending services in",
+    "Inspection of Place local authority children's services",
+    "within 12 months following publication of this report:",
+    "manage-",
+    "ment practice",
+    "",
+    "",
+    "",
 ]
 
-report_like_text = st.lists(
-    st.one_of(st.sampled_from(REPORT_LINES), st.text(max_size=40)), max_size=40
-).map("\n".join)
+report_like_text = st.lists(st.one_of(st.sampled_from(REPORT_LINES), st.text(max_size=40)), max_size=40).map("\n".join)
 
 
 def check_error(error: ReportReadError) -> None:
@@ -97,7 +142,10 @@ def test_read_report_arbitrary_bytes(data: bytes) -> None:
 
 
 @PROPERTY_SETTINGS
-@given(st.sampled_from([b"%PDF-1.4\n", b"PK\x03\x04", b"<html><body>", b"\xef\xbb\xbf", b"\xff\xfe"]), st.binary(max_size=2000))
+@given(
+    st.sampled_from([b"%PDF-1.4\n", b"PK\x03\x04", b"<html><body>", b"\xef\xbb\xbf", b"\xff\xfe"]),
+    st.binary(max_size=2000),
+)
 def test_read_report_bytes_with_a_believable_start(prefix: bytes, rest: bytes) -> None:
     try:
         read_report(prefix + rest, "upload")
@@ -158,7 +206,9 @@ def test_read_report_mutated_docx_bytes(changes: list[tuple[int, int]], cut: int
 
 
 @FILE_SETTINGS
-@given(st.sampled_from(["word/document.xml", "word/numbering.xml", "word/styles.xml", "[Content_Types].xml"]), edits, cuts)
+@given(
+    st.sampled_from(["word/document.xml", "word/numbering.xml", "word/styles.xml", "[Content_Types].xml"]), edits, cuts
+)
 def test_read_report_docx_with_mutated_xml_part(part: str, changes: list[tuple[int, int]], cut: int | None) -> None:
     """Valid ZIP, broken XML inside: the errors come from python-docx and lxml instead."""
     source = zipfile.ZipFile(io.BytesIO(sample_docx()))

@@ -36,8 +36,16 @@ def test_json_shape_is_exactly_the_parse_command_output() -> None:
     shape = report.to_json_dict()
 
     assert list(shape) == [
-        "service", "inspectorate", "inspection_type", "publication_date", "date_precision",
-        "overall_rating", "ratings", "deadline_rule", "recommendations", "warnings",
+        "service",
+        "inspectorate",
+        "inspection_type",
+        "publication_date",
+        "date_precision",
+        "overall_rating",
+        "ratings",
+        "deadline_rule",
+        "recommendations",
+        "warnings",
     ]
     assert list(shape["recommendations"][0]) == ["number", "owners", "owner_source", "text", "deadline_rule"]
     assert shape["recommendations"][0]["owners"] == ["The YOS"]

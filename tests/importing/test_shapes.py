@@ -99,7 +99,10 @@ def test_a_list_not_kept_is_offered_and_a_heading_that_gave_none_is_flagged(fixt
     [passed] = report.passed_over
     assert passed.heading == "Areas for improvement"
     assert passed.item_count == 3 and [item.number for item in passed.candidates] == ["1", "2", "3"]
-    assert passed.note == 'Also looked like recommendations: 3 numbered items under "Areas for improvement"; they were not added.'
+    assert (
+        passed.note
+        == 'Also looked like recommendations: 3 numbered items under "Areas for improvement"; they were not added.'
+    )
     empty = parse_report(fixture_text("lost_second_list.txt")).passed_over
     assert [(section.heading, section.item_count, section.partial) for section in empty] == [
         ("Areas for improvement", 0, True),

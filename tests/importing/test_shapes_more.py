@@ -47,7 +47,10 @@ def test_a_page_without_its_own_dateline_keeps_its_published_line() -> None:
 def test_subject_owner_after_a_phrase_of_manner_but_not_of_time() -> None:
     from tracker.importing.groups import subject_owner
 
-    assert subject_owner("As a priority, the council should review its early help offer.") == ("the council", "review its early help offer.")
+    assert subject_owner("As a priority, the council should review its early help offer.") == (
+        "the council",
+        "review its early help offer.",
+    )
     assert subject_owner("By March 2025, the council should review its early help offer.") is None
     assert subject_owner("Within six months, the board should agree a plan.") is None
 
@@ -103,8 +106,15 @@ def test_tracker_cells_one_a_line_give_items_owned_by_the_body_column() -> None:
 
     assert [item.number for item in report.recommendations] == ["1", "2", "3"]
     assert {(item.owners, item.owner_source) for item in report.recommendations} == {(("Example Police",), "column")}
-    assert report.recommendations[1].text == "The inspectorate recommends that within three months the force should: train its call handlers."
-    assert [item.deadline_months for item in report.recommendations] == [1, 3, None]  # the third states none: the usual default applies at review
+    assert (
+        report.recommendations[1].text
+        == "The inspectorate recommends that within three months the force should: train its call handlers."
+    )
+    assert [item.deadline_months for item in report.recommendations] == [
+        1,
+        3,
+        None,
+    ]  # the third states none: the usual default applies at review
     assert report.recommendations[0].deadline_reason == 'The item itself says "immediately"'
 
 
@@ -118,7 +128,10 @@ def test_a_period_after_the_opening_clause_is_not_the_item_deadline() -> None:
 def test_a_body_named_in_lower_case_after_a_dash_owns_its_item() -> None:
     from tracker.importing.groups import subject_owner
 
-    assert subject_owner("the Home Office should publish a plan for reform.") == ("the Home Office", "publish a plan for reform.")
+    assert subject_owner("the Home Office should publish a plan for reform.") == (
+        "the Home Office",
+        "publish a plan for reform.",
+    )
     assert subject_owner("the quality of plans should improve.") is None
 
 

@@ -13,10 +13,17 @@ from tracker.importing import read_report
 
 SHARED_REPORTS = Path(__file__).resolve().parents[2] / ".." / "shared" / "reports"
 EXPECTED_FILE = SHARED_REPORTS / "expected.json"
-MISSING_REASON = f"shared reports not found at {SHARED_REPORTS.resolve()}; these checks need the project's shared folder"
+MISSING_REASON = (
+    f"shared reports not found at {SHARED_REPORTS.resolve()}; these checks need the project's shared folder"
+)
 
 # expected.json describes the owner's source in words; the parser uses short codes.
-OWNER_SOURCE_CODES = {"the letter's addressee": "addressee", "heading": "heading", "brackets": "brackets", "none": "none"}
+OWNER_SOURCE_CODES = {
+    "the letter's addressee": "addressee",
+    "heading": "heading",
+    "brackets": "brackets",
+    "none": "none",
+}
 
 
 def _cases() -> list[Any]:
@@ -79,7 +86,9 @@ def test_items_point_back_into_the_text(expected: dict[str, Any], parsed_reports
 
 
 @pytest.mark.parametrize("expected", _cases())
-def test_unnamed_owners_and_month_dates_are_flagged(expected: dict[str, Any], parsed_reports: dict[str, dict[str, Any]]) -> None:
+def test_unnamed_owners_and_month_dates_are_flagged(
+    expected: dict[str, Any], parsed_reports: dict[str, dict[str, Any]]
+) -> None:
     warnings = " ".join(_parse(expected, parsed_reports)["json"]["warnings"])
     if expected.get("date_precision") == "month":
         assert "only a month" in warnings

@@ -41,9 +41,16 @@ def test_lead_sentence_and_time_groups_with_symbol_font_bullets(fixture_text) ->
     assert {item.owners for item in report.recommendations} == {("the local authority",)}
     assert {item.owner_source for item in report.recommendations} == {"lead"}
     assert [item.deadline_months for item in report.recommendations] == [1, 1, 3, 6]
-    assert [item.group for item in report.recommendations] == ["Immediately", "Immediately", "Within three months", "Within six months"]
+    assert [item.group for item in report.recommendations] == [
+        "Immediately",
+        "Immediately",
+        "Within three months",
+        "Within six months",
+    ]
     assert report.recommendations[2].deadline_reason == 'Under "Within three months:" in the report'
-    assert report.recommendations[0].owner_reason.startswith('Named in the sentence before the list: "In order to improve')
+    assert report.recommendations[0].owner_reason.startswith(
+        'Named in the sentence before the list: "In order to improve'
+    )
     assert report.recommendations[0].text.startswith("ensure all elected members")
     assert report.publication_date_text() == "2013-08-16"
 
@@ -54,7 +61,10 @@ def test_letter_sections_footnote_heading_subject_owner_and_cross_references(fix
     assert numbers(report) == ["1", "2", "3"]
     priority, oversight, planning = report.recommendations
     assert (priority.owners, priority.owner_source) == (("Leaders across the partnership",), "subject")
-    assert priority.text == "ensure that care leavers over 18 are kept in touch with and supported. (outcome 4, national framework)"
+    assert (
+        priority.text
+        == "ensure that care leavers over 18 are kept in touch with and supported. (outcome 4, national framework)"
+    )
     assert (oversight.owners, oversight.owner_source) == ((), "none")
     assert oversight.text.endswith("(enabler 2, national framework)")
     assert "Inspectors saw" not in planning.text  # the findings after it use the same bullet
@@ -80,11 +90,20 @@ def test_table_rows_take_their_owners_from_the_responsible_body_column() -> None
         PlacedText(57, 760, 16, "Areas for priority action"),
         PlacedText(62, 730, 12, "Responsible body"),
         PlacedText(224, 730, 12, "Areas for priority action"),
-        *row(700, ["Exampleshire County Council and", "NHS North and South Example", "Integrated Care Board (ICB)"],
-             ["Leaders should improve the timeliness of", "EHC plans so that children get help sooner:",
-              "\u25aa including the annual reviews of plans."]),
-        *row(620, ["NHS North and South Example", "Integrated Care Board (ICB)"],
-             ["Leaders in health should reduce waiting times", "for neurodevelopmental assessments."]),
+        *row(
+            700,
+            ["Exampleshire County Council and", "NHS North and South Example", "Integrated Care Board (ICB)"],
+            [
+                "Leaders should improve the timeliness of",
+                "EHC plans so that children get help sooner:",
+                "\u25aa including the annual reviews of plans.",
+            ],
+        ),
+        *row(
+            620,
+            ["NHS North and South Example", "Integrated Care Board (ICB)"],
+            ["Leaders in health should reduce waiting times", "for neurodevelopmental assessments."],
+        ),
         PlacedText(57, 540, 16, "Local area partnership details"),
         PlacedText(62, 510, 12, "Exampleshire County Council has many partners."),
     ]
@@ -101,7 +120,9 @@ def test_table_rows_take_their_owners_from_the_responsible_body_column() -> None
 
 
 def test_column_owners_split_only_between_whole_names() -> None:
-    assert split_column_owners("Halton Borough Council and NHS Cheshire and Merseyside Integrated Care Board (ICB)") == [
+    assert split_column_owners(
+        "Halton Borough Council and NHS Cheshire and Merseyside Integrated Care Board (ICB)"
+    ) == [
         "Halton Borough Council",
         "NHS Cheshire and Merseyside Integrated Care Board (ICB)",
     ]
@@ -119,4 +140,8 @@ def test_a_section_with_a_gap_in_its_numbering_is_marked_partly_read() -> None:
     assert section.item_count == 3
     assert section.partial
     assert section.note == "Numbering jumps from 2 to 5; check no recommendation was missed."
-    assert not parse_report("Recommendations\n\nThe council should:\n\n1. review every child's plan within a month\n").sections[0].partial
+    assert (
+        not parse_report("Recommendations\n\nThe council should:\n\n1. review every child's plan within a month\n")
+        .sections[0]
+        .partial
+    )

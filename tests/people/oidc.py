@@ -25,8 +25,12 @@ def oidc_provider(app):
     keys = ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_PROVIDER_NAME")
     previous = {key: app.config[key] for key in keys}
     with run_server_in_thread(user_claims=users, require_nonce=True) as server:
-        app.config.update(OIDC_ISSUER=f"http://localhost:{server.server_port}", OIDC_CLIENT_ID="tracker",
-                          OIDC_CLIENT_SECRET="tracker-secret", OIDC_PROVIDER_NAME="Council")
+        app.config.update(
+            OIDC_ISSUER=f"http://localhost:{server.server_port}",
+            OIDC_CLIENT_ID="tracker",
+            OIDC_CLIENT_SECRET="tracker-secret",
+            OIDC_PROVIDER_NAME="Council",
+        )
         try:
             yield app.config["OIDC_ISSUER"]
         finally:

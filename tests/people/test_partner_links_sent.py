@@ -4,9 +4,9 @@ from datetime import date
 
 from sqlalchemy import select
 
+from tests.factories import make_action, make_organisation, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, Contact, PartnerLink
-from tests.factories import make_action, make_organisation, make_role, make_user
 
 
 def _world():
@@ -17,8 +17,13 @@ def _world():
     role = make_role(organisation, "Northfield Constabulary")
     role.holder = police
     staff_role = make_role(organisation, "YOS Head of Service", holder=colleague)
-    action = make_action(organisation, owners=[role, staff_role], due_on=date(2030, 3, 1), number="3",
-                         text="Share arrest information with the YOS every morning")
+    action = make_action(
+        organisation,
+        owners=[role, staff_role],
+        due_on=date(2030, 3, 1),
+        number="3",
+        text="Share arrest information with the YOS every morning",
+    )
     db.session.commit()
     return organisation, manager, police, colleague, action
 
@@ -34,7 +39,7 @@ def test_a_manager_sends_a_link_that_names_everything_and_opens_without_sign_in(
     options = [option.text for option in page.select("#partner-contact option")]
     assert options == ["Sergeant Khan (sergeant.khan@police.example)"]  # people with accounts sign in instead
     client_request.post("partner_links.send", action_id=action.id, data={"contact": str(police.id)})
-    (recipients, message), = smtp_server.messages
+    ((recipients, message),) = smtp_server.messages
     assert recipients == ["sergeant.khan@police.example"]
     body = message.get_body(("plain",)).get_content()
     assert "Northfield YOS" in message["Subject"] and "recommendation 3" in message["Subject"]
@@ -54,7 +59,9 @@ def test_a_manager_sends_a_link_that_names_everything_and_opens_without_sign_in(
     client_request.post("actions.revoke_partner_link", action_id=action.id, link_id=link.id)
     assert partner.get(_link(message).removeprefix(app.config["BASE_URL"])).status_code == 403
     events = db.session.scalars(select(AuditEvent.event)).all()
-    assert events.count("partner_link.sent") == 2 and "partner_link.revoked" in events and "partner_link.created" in events
+    assert (
+        events.count("partner_link.sent") == 2 and "partner_link.revoked" in events and "partner_link.created" in events
+    )
 
 
 def test_links_go_only_to_partners_holding_the_action(client_request, app, smtp_server):
@@ -65,8 +72,10 @@ def test_links_go_only_to_partners_holding_the_action(client_request, app, smtp_
     client_request.login(manager)
     colleague_contact = db.session.scalars(select(Contact).filter_by(user_id=colleague.id)).one()
     for contact_id in (str(outsider.id), str(colleague_contact.id), "", "not-a-number"):
-        response = client_request.client.post(client_request.url("partner_links.send", action_id=action.id),
-                                              data={"csrf_token": client_request.csrf_token(), "contact": contact_id},
-                                              follow_redirects=True)
+        response = client_request.client.post(
+            client_request.url("partner_links.send", action_id=action.id),
+            data={"csrf_token": client_request.csrf_token(), "contact": contact_id},
+            follow_redirects=True,
+        )
         assert "No link was sent" in response.get_data(as_text=True)
     assert db.session.scalars(select(PartnerLink)).all() == [] and smtp_server.messages == []

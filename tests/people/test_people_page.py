@@ -5,17 +5,19 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from tests.factories import make_organisation, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, Membership, Notification, NotificationStatus, Role, User
 from tracker.services import ServiceError, organisations, people
-from tests.factories import make_organisation, make_role, make_user
 
 
 def _counts():
-    return (db.session.scalar(select(func.count()).select_from(Membership)),
-            db.session.scalar(select(func.count()).select_from(User)),
-            db.session.scalar(select(func.count()).select_from(AuditEvent)),
-            db.session.scalar(select(func.count()).select_from(Notification)))
+    return (
+        db.session.scalar(select(func.count()).select_from(Membership)),
+        db.session.scalar(select(func.count()).select_from(User)),
+        db.session.scalar(select(func.count()).select_from(AuditEvent)),
+        db.session.scalar(select(func.count()).select_from(Notification)),
+    )
 
 
 def _link_in(message) -> str:
@@ -24,8 +26,12 @@ def _link_in(message) -> str:
 
 
 def _invite(client_request, organisation, email="new.person@example.org", level="manager", status=302):
-    return client_request.post("people.invite", slug=organisation.slug, _expected_status=status,
-                               data={"email": email, "name": "New Person", "level": level})
+    return client_request.post(
+        "people.invite",
+        slug=organisation.slug,
+        _expected_status=status,
+        data={"email": email, "name": "New Person", "level": level},
+    )
 
 
 def test_an_admin_invites_someone_who_accepts_and_chooses_a_password(client_request, app, smtp_server):
@@ -35,7 +41,7 @@ def test_an_admin_invites_someone_who_accepts_and_chooses_a_password(client_requ
     client_request.login(admin)
     _invite(client_request, organisation)
     # The email left straight after the commit: no scheduler ran.
-    (recipients, message), = smtp_server.messages
+    ((recipients, message),) = smtp_server.messages
     assert recipients == ["new.person@example.org"]
     assert "Westshire YOS" in message["Subject"]
     notification = db.session.scalars(select(Notification)).one()
@@ -47,11 +53,18 @@ def test_an_admin_invites_someone_who_accepts_and_chooses_a_password(client_requ
     path = _link_in(message).removeprefix(app.config["BASE_URL"])
     client_request.logout()
     assert client_request.client.get(path).status_code == 200
-    short = client_request.client.post(path, data={"csrf_token": client_request.csrf_token(), "password": "short",
-                                                   "confirm": "short"})
+    short = client_request.client.post(
+        path, data={"csrf_token": client_request.csrf_token(), "password": "short", "confirm": "short"}
+    )
     assert short.status_code == 400 and "Use at least 12 characters" in short.get_data(as_text=True)
-    response = client_request.client.post(path, data={"csrf_token": client_request.csrf_token(),
-                                                      "password": "a long new password", "confirm": "a long new password"})
+    response = client_request.client.post(
+        path,
+        data={
+            "csrf_token": client_request.csrf_token(),
+            "password": "a long new password",
+            "confirm": "a long new password",
+        },
+    )
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert client_request.client.get("/").status_code == 200
     # Used once: the same link now says so.
@@ -87,9 +100,11 @@ def test_an_invitation_waits_in_the_outbox_while_the_mail_server_is_down(client_
     port = app.config["MAIL_PORT"]
     app.config["MAIL_PORT"] = 1  # nothing listens there
     try:
-        response = client_request.client.post(client_request.url("people.invite", slug=organisation.slug), data={
-            "csrf_token": client_request.csrf_token(), "email": "later@example.org", "level": "board"},
-            follow_redirects=True)
+        response = client_request.client.post(
+            client_request.url("people.invite", slug=organisation.slug),
+            data={"csrf_token": client_request.csrf_token(), "email": "later@example.org", "level": "board"},
+            follow_redirects=True,
+        )
         assert "it will be sent as soon as the mail server answers" in response.get_data(as_text=True)
     finally:
         app.config["MAIL_PORT"] = port
@@ -131,11 +146,21 @@ def test_changing_access_is_audited_and_an_admin_cannot_demote_themselves(client
     assert membership.access_level is AccessLevel.BOARD
     event = db.session.scalars(select(AuditEvent).filter_by(event="membership.changed")).one()
     assert event.before["access"] == "owner" and event.after["access"] == "board" and event.actor_id == admin.id
-    page = client_request.post("people.change_access", slug=organisation.slug, user_id=member.id,
-                               data={"level": "superuser"}, _expected_status=400)
+    page = client_request.post(
+        "people.change_access",
+        slug=organisation.slug,
+        user_id=member.id,
+        data={"level": "superuser"},
+        _expected_status=400,
+    )
     assert "Choose an access level from the list" in page.text
-    page = client_request.post("people.change_access", slug=organisation.slug, user_id=admin.id,
-                               data={"level": "manager"}, _expected_status=400)
+    page = client_request.post(
+        "people.change_access",
+        slug=organisation.slug,
+        user_id=admin.id,
+        data={"level": "manager"},
+        _expected_status=400,
+    )
     assert "You cannot remove your own administrator access" in page.text
     page = client_request.post("people.remove", slug=organisation.slug, user_id=admin.id, _expected_status=400)
     assert "You cannot remove yourself" in page.text
@@ -149,8 +174,10 @@ def test_the_last_admin_cannot_be_removed_or_demoted(app):
     someone = make_user(make_organisation(), AccessLevel.ADMIN)
     db.session.commit()
     membership = people.membership_in(organisation, admin.id)
-    for attempt in (lambda: people.remove(organisation, membership, {}, actor=someone),
-                    lambda: people.change_level(organisation, membership, AccessLevel.MANAGER, actor=someone)):
+    for attempt in (
+        lambda: people.remove(organisation, membership, {}, actor=someone),
+        lambda: people.change_level(organisation, membership, AccessLevel.MANAGER, actor=someone),
+    ):
         try:
             attempt()
         except ServiceError as error:
@@ -173,12 +200,21 @@ def test_removing_someone_hands_each_role_over_or_leaves_it_unheld(client_reques
     page = client_request.get("people.remove", slug=organisation.slug, user_id=leaving.id)
     assert page.select_one(f"#role-{head.id}") and page.select_one(f"#role-{chair.id}")
     before = _counts()
-    page = client_request.post("people.remove", slug=organisation.slug, user_id=leaving.id,
-                               data={f"role-{head.id}": str(successor.id)}, _expected_status=400)
+    page = client_request.post(
+        "people.remove",
+        slug=organisation.slug,
+        user_id=leaving.id,
+        data={f"role-{head.id}": str(successor.id)},
+        _expected_status=400,
+    )
     assert "Choose who takes over Chair of the Management Board, or leave it unheld" in page.text
     assert _counts() == before
-    client_request.post("people.remove", slug=organisation.slug, user_id=leaving.id,
-                        data={f"role-{head.id}": str(successor.id), f"role-{chair.id}": "unheld"})
+    client_request.post(
+        "people.remove",
+        slug=organisation.slug,
+        user_id=leaving.id,
+        data={f"role-{head.id}": str(successor.id), f"role-{chair.id}": "unheld"},
+    )
     db.session.expire_all()
     assert people.membership_in(organisation, leaving.id) is None
     assert db.session.get(Role, head.id).holder.user_id == successor.id

@@ -4,10 +4,10 @@ current password; forgot password; API tokens expire and can be listed and revok
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
+from tests.factories import make_organisation, make_user
 from tracker.extensions import db
 from tracker.models import ApiToken, Notification, User
 from tracker.services import accounts
-from tests.factories import make_organisation, make_user
 
 OTHER_BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) SomeOtherBrowser/1.0"}
 
@@ -32,7 +32,9 @@ def test_a_stolen_session_cookie_stops_working_everywhere_after_sign_out(client_
             response = replay.get(path, headers=headers)
             assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in"), path
         # ...nor can it set a new password.
-        response = replay.post("/account", headers=headers, data={"password": "stolen and changed", "confirm": "stolen and changed"})
+        response = replay.post(
+            "/account", headers=headers, data={"password": "stolen and changed", "confirm": "stolen and changed"}
+        )
         assert response.status_code in (302, 400)
     db.session.expire_all()
     assert db.session.get(User, user.id).check_password(user.test_password)
@@ -68,15 +70,23 @@ def test_changing_the_password_needs_the_current_one(client_request, app):
     user = make_user(make_organisation())
     db.session.commit()
     client_request.login(user)
-    for current, message in (("", "Enter your current password"), ("wrong guess", "Your current password is not right")):
-        page = client_request.post("auth.account", _expected_status=400, data={
-            "current_password": current, "password": "a new long password", "confirm": "a new long password"})
+    for current, message in (
+        ("", "Enter your current password"),
+        ("wrong guess", "Your current password is not right"),
+    ):
+        page = client_request.post(
+            "auth.account",
+            _expected_status=400,
+            data={"current_password": current, "password": "a new long password", "confirm": "a new long password"},
+        )
         assert message in page.text
     db.session.expire_all()
     assert db.session.get(User, user.id).check_password(user.test_password)
 
 
-def test_forgot_password_answers_the_same_sends_a_single_use_link_and_is_throttled(client_request, app, smtp_server, travel):
+def test_forgot_password_answers_the_same_sends_a_single_use_link_and_is_throttled(
+    client_request, app, smtp_server, travel
+):
     travel("2026-04-01")
     user = make_user(make_organisation())
     db.session.commit()
@@ -84,18 +94,21 @@ def test_forgot_password_answers_the_same_sends_a_single_use_link_and_is_throttl
     known = client_request.client.post("/forgot-password", data={"csrf_token": token, "email": user.email})
     unknown = client_request.client.post("/forgot-password", data={"csrf_token": token, "email": "nobody@example.org"})
     assert known.status_code == unknown.status_code == 200
+
     def main(response, email):
         return BeautifulSoup(response.get_data(as_text=True), "html.parser").select_one("main").text.replace(email, "X")
 
     assert main(known, user.email) == main(unknown, "nobody@example.org")
     assert smtp_server.messages == []  # nothing is sent while the request is answered...
     known.close(), unknown.close()  # ...but once the server has sent the page and closed it
-    (recipients, message), = smtp_server.messages
+    ((recipients, message),) = smtp_server.messages
     assert recipients == [user.email]
     assert db.session.scalars(select(Notification)).one().organisation_id is None  # not in any manager's outbox
     link = next(word for word in message.get_body(("plain",)).get_content().split() if "/reset-password/" in word)
     path = link.removeprefix(app.config["BASE_URL"])
-    response = client_request.client.post(path, data={"csrf_token": token, "password": "my new password!", "confirm": "my new password!"})
+    response = client_request.client.post(
+        path, data={"csrf_token": token, "password": "my new password!", "confirm": "my new password!"}
+    )
     assert response.status_code == 302
     client_request.logout()
     used = client_request.client.get(path)
@@ -106,7 +119,11 @@ def test_forgot_password_answers_the_same_sends_a_single_use_link_and_is_throttl
     # A second link expires after PASSWORD_RESET_MINUTES.
     token = client_request.csrf_token()
     client_request.client.post("/forgot-password", data={"csrf_token": token, "email": user.email}).close()
-    link = next(word for word in smtp_server.messages[-1][1].get_body(("plain",)).get_content().split() if "/reset-password/" in word)
+    link = next(
+        word
+        for word in smtp_server.messages[-1][1].get_body(("plain",)).get_content().split()
+        if "/reset-password/" in word
+    )
     travel("2026-04-01T13:30:00")
     expired = client_request.client.get(link.removeprefix(app.config["BASE_URL"]))
     assert expired.status_code == 400 and "This link has expired" in expired.get_data(as_text=True)
@@ -126,8 +143,9 @@ def test_password_sign_in_can_be_turned_off(client_request, app):
     try:
         page = client_request.get("auth.sign_in")
         assert "Password sign-in is turned off" in page.text and not page.select("input[name=password]")
-        response = client_request.client.post("/sign-in", data={"csrf_token": token,
-                                                                "email": user.email, "password": user.test_password})
+        response = client_request.client.post(
+            "/sign-in", data={"csrf_token": token, "email": user.email, "password": user.test_password}
+        )
         assert response.status_code == 400 and client_request.client.get("/").status_code == 302
         assert client_request.client.get("/forgot-password").status_code == 404
     finally:
@@ -158,13 +176,21 @@ def test_api_tokens_expire_and_can_be_listed_and_revoked_on_the_web(client_reque
         others = accounts.create_api_token(other, name="theirs", actor="test")
     db.session.commit()
     their_token = db.session.scalars(select(ApiToken).filter_by(name="theirs")).one()
-    assert client_request.client.post(client_request.url("auth.revoke_token", token_id=their_token.id),
-                                      data={"csrf_token": client_request.csrf_token()}).status_code == 404
+    assert (
+        client_request.client.post(
+            client_request.url("auth.revoke_token", token_id=their_token.id),
+            data={"csrf_token": client_request.csrf_token()},
+        ).status_code
+        == 404
+    )
     assert api.get("/api/v1/actions", headers={"Authorization": f"Bearer {others}"}).status_code == 200
     client_request.post("auth.revoke_token", token_id=api_token.id)
     assert api.get("/api/v1/actions", headers={"Authorization": f"Bearer {token}"}).status_code == 401
-    bad = client_request.client.post(client_request.url("auth.create_token"), follow_redirects=True,
-                                     data={"csrf_token": client_request.csrf_token(), "name": "x", "days": "3650"})
+    bad = client_request.client.post(
+        client_request.url("auth.create_token"),
+        follow_redirects=True,
+        data={"csrf_token": client_request.csrf_token(), "name": "x", "days": "3650"},
+    )
     assert "The token was not created" in bad.get_data(as_text=True)
 
 
@@ -190,8 +216,11 @@ def test_create_user_uses_the_same_email_rule_as_the_sign_in_form(app):
 
     make_organisation(slug="rule-yos")
     db.session.commit()
-    result = app.test_cli_runner().invoke(tracker, ["create-user", "someone@council.test", "--org", "rule-yos",
-                                                     "--access", "manager"], input="a long enough password\n")
+    result = app.test_cli_runner().invoke(
+        tracker,
+        ["create-user", "someone@council.test", "--org", "rule-yos", "--access", "manager"],
+        input="a long enough password\n",
+    )
     assert result.exit_code != 0 and "Enter an email address in the correct format" in result.output
     assert db.session.scalars(select(User).filter_by(email="someone@council.test")).first() is None
 
@@ -219,8 +248,9 @@ def test_someone_without_a_password_needs_a_fresh_sign_in_to_choose_one(client_r
     assert client_request.client.get(path).status_code == 302
     client_request.user = user
     travel("2026-08-01T09:11:00")  # more than 10 minutes after signing in
-    page = client_request.post("auth.account", _expected_status=400,
-                               data={"password": "chosen too late", "confirm": "chosen too late"})
+    page = client_request.post(
+        "auth.account", _expected_status=400, data={"password": "chosen too late", "confirm": "chosen too late"}
+    )
     assert "Sign out and sign in again, then change your password" in page.text
     db.session.expire_all()
     assert db.session.get(User, user.id).password_hash is None

@@ -3,11 +3,11 @@
 import pytest
 from sqlalchemy import func, select
 
+from tests.factories import make_organisation, make_user
+from tests.people.oidc import choose_account, oidc_provider, start
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, Membership, SsoDomain, User
 from tracker.services import invitations, people
-from tests.factories import make_organisation, make_user
-from tests.people.oidc import choose_account, oidc_provider, start
 
 
 @pytest.fixture
@@ -28,9 +28,11 @@ def council(app):
 
 
 def _state():
-    return (db.session.scalar(select(func.count()).select_from(User)),
-            db.session.scalar(select(func.count()).select_from(Membership)),
-            db.session.scalar(select(func.count()).select_from(AuditEvent)))
+    return (
+        db.session.scalar(select(func.count()).select_from(User)),
+        db.session.scalar(select(func.count()).select_from(Membership)),
+        db.session.scalar(select(func.count()).select_from(AuditEvent)),
+    )
 
 
 def _refused(client, path: str, message: str) -> None:
@@ -53,15 +55,24 @@ def test_an_invited_person_signs_in_with_their_council_account(client_request, a
     assert event.after["first_time"] is True
 
 
-def test_sso_never_creates_access_and_refuses_other_domains_and_unverified_email(client_request, app, provider, council):
+def test_sso_never_creates_access_and_refuses_other_domains_and_unverified_email(
+    client_request, app, provider, council
+):
     before = _state()
     client = client_request.client
-    _refused(client, choose_account(start(client, client_request.csrf_token()), "dave"),
-             "dave.brown@council.example has not been invited")
-    _refused(client, choose_account(start(client, client_request.csrf_token()), "bob"),
-             "Accounts from gmail.example cannot sign in here")
-    _refused(client, choose_account(start(client, client_request.csrf_token()), "carol"),
-             "email address is not verified")
+    _refused(
+        client,
+        choose_account(start(client, client_request.csrf_token()), "dave"),
+        "dave.brown@council.example has not been invited",
+    )
+    _refused(
+        client,
+        choose_account(start(client, client_request.csrf_token()), "bob"),
+        "Accounts from gmail.example cannot sign in here",
+    )
+    _refused(
+        client, choose_account(start(client, client_request.csrf_token()), "carol"), "email address is not verified"
+    )
     assert _state() == before
 
 
@@ -93,8 +104,11 @@ def test_a_different_account_with_the_same_email_is_refused(client_request, app,
     alice = db.session.scalars(select(User).filter_by(email="alice.smith@council.example")).one()
     alice.sso_subject = f"{provider}|someone-else"
     db.session.commit()
-    _refused(client_request.client, choose_account(start(client_request.client, client_request.csrf_token()), "alice"),
-             "linked to a different single sign-on account")
+    _refused(
+        client_request.client,
+        choose_account(start(client_request.client, client_request.csrf_token()), "alice"),
+        "linked to a different single sign-on account",
+    )
 
 
 def test_an_sso_sign_in_uses_up_the_invitation_link_still_open(client_request, app, provider, council, smtp_server):
@@ -120,8 +134,12 @@ def test_an_sso_sign_in_with_no_invitation_out_keeps_other_sessions(client_reque
     alice.password_hash = None  # signs in only through single sign-on; never sent an invitation
     db.session.commit()
     token = alice.session_token
-    assert client_request.client.get(choose_account(start(client_request.client, client_request.csrf_token()),
-                                                    "alice")).status_code == 302
+    assert (
+        client_request.client.get(
+            choose_account(start(client_request.client, client_request.csrf_token()), "alice")
+        ).status_code
+        == 302
+    )
     db.session.refresh(alice)
     assert alice.session_token == token
 
@@ -131,8 +149,11 @@ def test_an_sso_sign_in_reaches_only_the_organisation_that_owns_the_domain(clien
     other = make_organisation("Other YOS")
     make_user(other, AccessLevel.OWNER, email="dave.brown@council.example")
     db.session.commit()
-    _refused(client_request.client, choose_account(start(client_request.client, client_request.csrf_token()), "dave"),
-             "dave.brown@council.example has not been invited")
+    _refused(
+        client_request.client,
+        choose_account(start(client_request.client, client_request.csrf_token()), "dave"),
+        "dave.brown@council.example has not been invited",
+    )
 
 
 def test_an_organisation_admin_can_no_longer_set_sso_domains(client_request, app):
@@ -143,10 +164,13 @@ def test_an_organisation_admin_can_no_longer_set_sso_domains(client_request, app
     page = client_request.get("people.index", slug=organisation.slug)
     assert page.find("input", attrs={"name": "domains"}) is None
     assert "A system administrator of this service sets these domains" in page.get_text()
-    for path in (f"/organisations/{organisation.slug}/people/sso-domains",
-                 f"/system/organisations/{organisation.slug}/sso-domains"):
-        response = client_request.client.post(path, data={"csrf_token": client_request.csrf_token(),
-                                                           "domains": "council.example"})
+    for path in (
+        f"/organisations/{organisation.slug}/people/sso-domains",
+        f"/system/organisations/{organisation.slug}/sso-domains",
+    ):
+        response = client_request.client.post(
+            path, data={"csrf_token": client_request.csrf_token(), "domains": "council.example"}
+        )
         assert response.status_code in (403, 404, 405), path
     db.session.refresh(organisation)
     assert organisation.sso_domain_names == []

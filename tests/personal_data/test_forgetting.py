@@ -12,10 +12,18 @@ from tests.personal_data.helpers import rows_holding
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import (
-    AccessLevel, ApiToken, AuditEvent, Notification, NotificationStatus, Role, Status, Update, User,
+    AccessLevel,
+    ApiToken,
+    AuditEvent,
+    Notification,
+    NotificationStatus,
+    Role,
+    Status,
+    Update,
+    User,
 )
-from tracker.services import organisations as organisation_service
 from tracker.services import ServiceError, accounts, actions, forgetting, invitations, partner_links, people
+from tracker.services import organisations as organisation_service
 from tracker.services.audit_sentences import sentence
 from tracker.services.person_data import person_data
 
@@ -29,8 +37,13 @@ def leaver(app):
     sam = make_user(organisation, AccessLevel.MANAGER, email=EMAIL, name="Sam Leaver")
     role = organisation_service.set_role_holder(organisation, "Head of Service", EMAIL, actor="test")
     action = make_action(organisation, owners=[role])
-    update = actions.post_update(action, author=sam, note="Plans reviewed with team managers.",
-                                 new_status=Status.IN_PROGRESS, expected_version=action.version)
+    update = actions.post_update(
+        action,
+        author=sam,
+        note="Plans reviewed with team managers.",
+        new_status=Status.IN_PROGRESS,
+        expected_version=action.version,
+    )
     accounts.authenticate(EMAIL, sam.test_password)
     accounts.authenticate(EMAIL, "a wrong password")
     invitations.request_reset(EMAIL, "127.0.0.1")
@@ -57,12 +70,18 @@ def test_forgetting_removes_every_trace_of_the_email_and_keeps_the_record(leaver
     assert role.holder is None and role.tenures[-1].ended_at is not None
     sentences = [sentence(event, clock.local_zone()) for event in db.session.scalars(select(AuditEvent))]
     assert f"A former member of staff (#{sam.id}) posted an update" in " ".join(sentences)
-    assert any(text.startswith("Ada Admin removed the personal details of a former member of staff") for text in sentences)
+    assert any(
+        text.startswith("Ada Admin removed the personal details of a former member of staff") for text in sentences
+    )
     user = db.session.get(User, sam.id)
     assert not user.active and user.password_hash is None and user.forgotten_at is not None
     assert db.session.scalars(select(ApiToken).filter_by(user_id=sam.id)).all() == []
-    assert db.session.scalars(select(AuditEvent).where(AuditEvent.event.like("user.sign%"),
-                                                       AuditEvent.actor_id == sam.id)).all() == []
+    assert (
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.event.like("user.sign%"), AuditEvent.actor_id == sam.id)
+        ).all()
+        == []
+    )
 
 
 def test_a_forgotten_person_can_no_longer_sign_in_and_their_session_ends(leaver, client_request, app):
@@ -73,8 +92,10 @@ def test_a_forgotten_person_can_no_longer_sign_in_and_their_session_ends(leaver,
     db.session.commit()
     client_request.get("dashboard.index", _expected_status=302)  # the old session no longer works
     client_request.logout()
-    response = client_request.client.post(client_request.url("auth.sign_in"), data={
-        "email": EMAIL, "password": sam.test_password, "csrf_token": client_request.csrf_token()})
+    response = client_request.client.post(
+        client_request.url("auth.sign_in"),
+        data={"email": EMAIL, "password": sam.test_password, "csrf_token": client_request.csrf_token()},
+    )
     assert response.status_code != 302  # not signed in: the form is shown again
 
 
@@ -82,8 +103,12 @@ def test_pending_emails_to_them_are_cancelled(leaver):
     organisation, admin, sam, role, action, update = leaver
     forgetting.forget(sam, actor="command line")
     db.session.commit()
-    statuses = {row.status for row in db.session.scalars(select(Notification).where(
-        Notification.recipient == f"a former member of staff (#{sam.id})"))}
+    statuses = {
+        row.status
+        for row in db.session.scalars(
+            select(Notification).where(Notification.recipient == f"a former member of staff (#{sam.id})")
+        )
+    }
     assert statuses == {NotificationStatus.CANCELLED}
 
 

@@ -25,8 +25,9 @@ def world(app):
     owner = make_user(organisation, AccessLevel.OWNER, name="Olu Owner", email="olu@northtown.example")
     role = make_role(organisation, holder=owner)
     action = make_action(organisation, owners=[role])
-    update = actions.post_update(action, author=owner, note=NOTE, new_status=Status.IN_PROGRESS,
-                                 expected_version=action.version)
+    update = actions.post_update(
+        action, author=owner, note=NOTE, new_status=Status.IN_PROGRESS, expected_version=action.version
+    )
     db.session.commit()
     return organisation, admin, manager, owner, action, update
 
@@ -54,8 +55,9 @@ def test_redacting_twice_says_so_and_changes_nothing(world, client_request):
     client_request.login(manager)
     client_request.post("personal_data.redact_update", {"reason": "It named a child"}, update_id=update.id)
     events = db.session.scalar(select(db.func.count()).select_from(AuditEvent))
-    page = client_request.post("personal_data.redact_update", {"reason": "Again"}, _expected_status=400,
-                               update_id=update.id)
+    page = client_request.post(
+        "personal_data.redact_update", {"reason": "Again"}, _expected_status=400, update_id=update.id
+    )
     assert "already redacted" in page.select_one(".govuk-error-summary").text
     page = client_request.get("personal_data.redact_update", update_id=update.id, _expected_status=302, _follow=False)
     assert db.session.scalar(select(db.func.count()).select_from(AuditEvent)) == events
@@ -83,15 +85,23 @@ def test_an_owner_cannot_redact(world, client_request):
 def test_an_admin_downloads_a_persons_data(world, client_request):
     organisation, admin, manager, owner, action, update = world
     client_request.login(admin)
-    response = client_request.client.get(client_request.url("personal_data.download", slug=organisation.slug,
-                                                            user_id=owner.id))
+    response = client_request.client.get(
+        client_request.url("personal_data.download", slug=organisation.slug, user_id=owner.id)
+    )
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     data = json.loads(response.get_data(as_text=True))
     assert data["account"]["email"] == "olu@northtown.example"
     assert [item["note"] for item in data["updates_written"]] == [NOTE]
     # The factory sets the holder directly, as data from before tenures were recorded: no dates.
-    assert data["roles_held"] == [{"role": "YOS Head of Service", "organisation": organisation.slug, "as": "holder",
-                                   "started_at": None, "ended_at": None}]
+    assert data["roles_held"] == [
+        {
+            "role": "YOS Head of Service",
+            "organisation": organisation.slug,
+            "as": "holder",
+            "started_at": None,
+            "ended_at": None,
+        }
+    ]
     assert db.session.scalars(select(AuditEvent).filter_by(event="person_data.exported")).one().actor_id == admin.id
 
 
@@ -101,12 +111,14 @@ def test_an_admin_forgets_a_person_after_confirming(world, client_request):
     page = client_request.get("personal_data.forget", slug=organisation.slug, user_id=owner.id)
     assert page.select_one("h1").text == "Forget Olu Owner"
     role_select = page.select_one("select[name^=role-]")
-    page = client_request.post("personal_data.forget", {}, _expected_status=400, slug=organisation.slug,
-                               user_id=owner.id)
+    page = client_request.post(
+        "personal_data.forget", {}, _expected_status=400, slug=organisation.slug, user_id=owner.id
+    )
     assert "Choose who takes over" in page.select_one(".govuk-error-summary").text
     assert rows_holding("olu@northtown.example")
-    client_request.post("personal_data.forget", {role_select["name"]: str(manager.id)}, slug=organisation.slug,
-                        user_id=owner.id)
+    client_request.post(
+        "personal_data.forget", {role_select["name"]: str(manager.id)}, slug=organisation.slug, user_id=owner.id
+    )
     assert rows_holding("olu@northtown.example") == []
     db.session.expire_all()
     assert db.session.get(User, owner.id).forgotten_at is not None
@@ -131,11 +143,13 @@ def test_someone_with_access_elsewhere_is_not_forgotten_from_one_organisation(wo
     organisation, admin, manager, owner, action, update = world
     elsewhere = make_organisation(name="Southtown YOS")
     from tracker.services import people
+
     people.invite(elsewhere, owner.email, name="Olu Owner", level=AccessLevel.OWNER, actor="test")
     db.session.commit()
     client_request.login(admin)
-    page = client_request.post("personal_data.forget", {}, _expected_status=400, slug=organisation.slug,
-                               user_id=owner.id)
+    page = client_request.post(
+        "personal_data.forget", {}, _expected_status=400, slug=organisation.slug, user_id=owner.id
+    )
     assert "also has access to Southtown YOS" in page.select_one(".govuk-error-summary").text
     assert rows_holding("olu@northtown.example")
 
@@ -148,8 +162,9 @@ def test_the_privacy_notice_is_linked_from_every_page_and_editable_by_admins(wor
     client_request.login(admin)
     page = client_request.get("personal_data.privacy_for_visitor")
     assert "Northtown YOS uses" in page.text
-    client_request.post("personal_data.edit_privacy_notice", {"notice": "Our own notice.\n\nSecond paragraph."},
-                        slug=organisation.slug)
+    client_request.post(
+        "personal_data.edit_privacy_notice", {"notice": "Our own notice.\n\nSecond paragraph."}, slug=organisation.slug
+    )
     client_request.logout()
     page = client_request.get("personal_data.privacy", slug=organisation.slug)
     assert [p.text for p in page.select("main p.govuk-body")][:2] == ["Our own notice.", "Second paragraph."]
@@ -162,6 +177,7 @@ def test_another_organisations_evidence_cannot_be_removed(world, client_request)
     organisation, admin, manager, owner, action, update = world
     from tracker.services import evidence as evidence_service
     from tracker.services.evidence import EvidenceFile
+
     [evidence] = evidence_service.attach(update, evidence_service.check_files([EvidenceFile("a.txt", b"notes\n")]))
     outsider = make_user(make_organisation(), AccessLevel.ADMIN)
     db.session.commit()

@@ -6,16 +6,16 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import make_action, make_organisation, make_role, make_user
-from tracker.boardpack import WRITERS
+from tracker.boardpack import WRITERS, evidence_pack_pdf
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, Evidence, FileContent, Notification, NotificationStatus, Status
-from tracker.services import ServiceError, actions, evidence as evidence_service, files, redaction
+from tracker.services import ServiceError, actions, files, redaction
+from tracker.services import evidence as evidence_service
 from tracker.services.audit_sentences import sentence
 from tracker.services.board_pack import board_pack
 from tracker.services.decisions import send_back
 from tracker.services.evidence import EvidenceFile
 from tracker.services.evidence_pack import evidence_pack
-from tracker.boardpack import evidence_pack_pdf
 
 CHILD = "Jamie Smith-Okafor, aged 14, of Flat 3"
 FILE_BYTES = b"Case notes about Jamie Smith-Okafor, who must not be named here.\n"
@@ -28,8 +28,14 @@ def world(app):
     owner = make_user(organisation, AccessLevel.OWNER, name="Olu Owner")
     role = make_role(organisation, holder=owner)
     action = make_action(organisation, owners=[role])
-    update = actions.post_update(action, author=owner, note=f"Visited {CHILD} today.", expected_version=action.version,
-                                 new_status=Status.IN_PROGRESS, links=["https://example.org/jamie-smith-okafor"])
+    update = actions.post_update(
+        action,
+        author=owner,
+        note=f"Visited {CHILD} today.",
+        expected_version=action.version,
+        new_status=Status.IN_PROGRESS,
+        links=["https://example.org/jamie-smith-okafor"],
+    )
     return organisation, manager, owner, action, update
 
 
@@ -55,7 +61,10 @@ def test_redacting_an_update_removes_its_text_everywhere_and_keeps_the_record(wo
     assert update.author_name == "Olu Owner" and update.status_after is Status.IN_PROGRESS
     event = db.session.scalars(select(AuditEvent).filter_by(event="update.redacted")).one()
     assert event.actor_id == manager.id and event.after == {"action_id": action.id, "reason": "It named a child"}
-    assert sentence(event, organisation_zone()) == 'Priya Manager redacted the text of an update, because \u201cIt named a child\u201d.'
+    assert (
+        sentence(event, organisation_zone())
+        == "Priya Manager redacted the text of an update, because \u201cIt named a child\u201d."
+    )
     posted = db.session.scalars(select(AuditEvent).filter_by(event="action.update_posted")).one()
     assert posted.after["note"] == redaction.REDACTED and posted.after["links"] == [redaction.REDACTED]
     assert posted.after["status"] == "in_progress"  # what was not removed stays
@@ -65,6 +74,7 @@ def test_redacting_an_update_removes_its_text_everywhere_and_keeps_the_record(wo
 
 def organisation_zone():
     from tracker import clock
+
     return clock.local_zone()
 
 
@@ -92,8 +102,9 @@ def test_a_queued_email_that_quotes_the_text_loses_it_and_a_sent_one_is_left(wor
     board = make_user(organisation, AccessLevel.BOARD, name="Bea Board")
     action.status = Status.COMPLETED
     db.session.flush()
-    decision = send_back(action, board_member=board, reason=f"Please do not name {CHILD} in updates",
-                         expected_version=action.version)
+    decision = send_back(
+        action, board_member=board, reason=f"Please do not name {CHILD} in updates", expected_version=action.version
+    )
     db.session.commit()
     queued = db.session.scalars(select(Notification).filter_by(kind="sent_back")).one()
     assert CHILD in queued.body_text and "Jamie Smith-Okafor" in queued.body_html
@@ -107,7 +118,9 @@ def test_a_queued_email_that_quotes_the_text_loses_it_and_a_sent_one_is_left(wor
 
 def test_removing_an_evidence_file_takes_it_from_the_file_store(world, app):
     organisation, manager, owner, action, update = world
-    [evidence] = evidence_service.attach(update, evidence_service.check_files([EvidenceFile("jamie-case.txt", FILE_BYTES)]))
+    [evidence] = evidence_service.attach(
+        update, evidence_service.check_files([EvidenceFile("jamie-case.txt", FILE_BYTES)])
+    )
     db.session.commit()
     stored = evidence.stored_path
     local = files.path_of(stored)
@@ -136,7 +149,8 @@ def test_each_file_store_loses_the_bytes(world, app, tmp_path, store):
         db.session.commit()
         stored = evidence.stored_path
         assert (db.session.scalar(select(FileContent.path).where(FileContent.path == stored)) is not None) == (
-            store == "database")
+            store == "database"
+        )
         redaction.remove_evidence(evidence, by=manager, reason="A child's case notes")
         db.session.commit()
         assert db.session.scalar(select(FileContent.path).where(FileContent.path == stored)) is None
@@ -158,18 +172,28 @@ def test_a_file_another_update_also_attached_stays_for_it(world, app):
 
 def test_packs_show_the_redacted_marker(world, app):
     organisation, manager, owner, action, update = world
-    [evidence] = evidence_service.attach(update, evidence_service.check_files([EvidenceFile("jamie-case.txt", FILE_BYTES)]))
+    [evidence] = evidence_service.attach(
+        update, evidence_service.check_files([EvidenceFile("jamie-case.txt", FILE_BYTES)])
+    )
     redaction.redact_update(update, by=manager, reason="It named a child")
     redaction.remove_evidence(evidence, by=manager, reason="Case notes")
     db.session.commit()
     from tracker import clock
+
     pack = board_pack(organisation, clock.today())
     csv = WRITERS["csv"](pack).decode("utf-8")
     assert "Update redacted by Priya Manager" in csv and CHILD not in csv
     import io
+
     import openpyxl
-    sheet_text = " ".join(str(cell.value) for sheet in openpyxl.load_workbook(io.BytesIO(WRITERS["xlsx"](pack))).worksheets
-                          for row in sheet.iter_rows() for cell in row if cell.value)
+
+    sheet_text = " ".join(
+        str(cell.value)
+        for sheet in openpyxl.load_workbook(io.BytesIO(WRITERS["xlsx"](pack))).worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value
+    )
     assert "Update redacted by Priya Manager" in sheet_text and CHILD not in sheet_text
     board_pdf = _pdf_text(WRITERS["pdf"](pack))
     assert "Update redacted by Priya Manager" in board_pdf and "Jamie" not in board_pdf
@@ -180,15 +204,22 @@ def test_packs_show_the_redacted_marker(world, app):
 
 
 def _pdf_text(data: bytes) -> str:
-    import pypdf
     import io
+
+    import pypdf
+
     return " ".join(" ".join((page.extract_text() or "").split()) for page in pypdf.PdfReader(io.BytesIO(data)).pages)
 
 
 def test_redacting_a_withdrawal_takes_the_reason_from_the_action_too(world):
     organisation, manager, owner, action, update = world
-    record = actions.withdraw_action(action, by=manager, reason="Alexis Quartermaine moved away", board_decision="Board, item 4",
-                                     expected_version=action.version)
+    record = actions.withdraw_action(
+        action,
+        by=manager,
+        reason="Alexis Quartermaine moved away",
+        board_decision="Board, item 4",
+        expected_version=action.version,
+    )
     db.session.commit()
     redaction.redact_update(record, by=manager, reason="It named a child")
     db.session.commit()

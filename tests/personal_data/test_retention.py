@@ -8,9 +8,18 @@ from sqlalchemy import func, select
 from tests.factories import make_action, make_organisation, make_role, make_user
 from tracker.extensions import db
 from tracker.models import (
-    AccessLevel, ApiToken, AuditEvent, Evidence, Notification, NotificationStatus, SignInAttempt, Status, utc_now,
+    AccessLevel,
+    ApiToken,
+    AuditEvent,
+    Evidence,
+    Notification,
+    NotificationStatus,
+    SignInAttempt,
+    Status,
+    utc_now,
 )
-from tracker.services import accounts, actions, evidence as evidence_service, files, invitations, retention, throttling
+from tracker.services import accounts, actions, files, invitations, retention, throttling
+from tracker.services import evidence as evidence_service
 from tracker.services.evidence import EvidenceFile
 
 
@@ -36,10 +45,17 @@ def test_evidence_goes_six_years_after_its_action_closed_and_an_open_actions_sta
     closed, still_open = make_action(organisation, owners=[role]), make_action(organisation, owners=[role])
     kept = {}
     for action, content in ((closed, b"closed evidence\n"), (still_open, b"open evidence\n")):
-        update = actions.post_update(action, author=manager, note="Done", links=["https://example.org/x"],
-                                     new_status=Status.COMPLETED if action is closed else Status.IN_PROGRESS,
-                                     expected_version=action.version)
-        [kept[action.id]] = evidence_service.attach(update, evidence_service.check_files([EvidenceFile("f.txt", content)]))
+        update = actions.post_update(
+            action,
+            author=manager,
+            note="Done",
+            links=["https://example.org/x"],
+            new_status=Status.COMPLETED if action is closed else Status.IN_PROGRESS,
+            expected_version=action.version,
+        )
+        [kept[action.id]] = evidence_service.attach(
+            update, evidence_service.check_files([EvidenceFile("f.txt", content)])
+        )
     db.session.commit()
 
     travel("2032-01-09")
@@ -57,9 +73,16 @@ def test_evidence_goes_six_years_after_its_action_closed_and_an_open_actions_sta
 
 def _sent_email(kind: str = "reminder", status=NotificationStatus.SENT, recipient="a@example.org") -> Notification:
     now = utc_now()
-    notification = Notification(key=f"{kind}:{now.isoformat()}:{recipient}:{status}", kind=kind, recipient=recipient,
-                                subject="Subject", body_text="The text", body_html="<p>The text</p>", status=status,
-                                sent_at=now if status is NotificationStatus.SENT else None)
+    notification = Notification(
+        key=f"{kind}:{now.isoformat()}:{recipient}:{status}",
+        kind=kind,
+        recipient=recipient,
+        subject="Subject",
+        body_text="The text",
+        body_html="<p>The text</p>",
+        status=status,
+        sent_at=now if status is NotificationStatus.SENT else None,
+    )
     db.session.add(notification)
     db.session.commit()
     return notification

@@ -5,16 +5,17 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from tracker.boardpack.xlsx import board_pack_xlsx
-from tracker.extensions import db
-from tracker.models import Action, AuditEvent, Flag, Recommendation, Report, Role, Status
-from tracker.exports.plan import plan_xlsx
-from tracker.services import ServiceError, board_pack
-from tracker.services.plan_export import plan_rows
-from tracker.services.plan_import import preview_plan as _preview_plan, save_plan
-from tracker.services.plan_matching import NEW_ROLE
 from tests.factories import make_action, make_organisation, make_report, make_role, make_user
 from tests.plans.builders import rows_workbook, title_block_plan
+from tracker.boardpack.xlsx import board_pack_xlsx
+from tracker.exports.plan import plan_xlsx
+from tracker.extensions import db
+from tracker.models import Action, AuditEvent, Flag, Recommendation, Report, Role, Status
+from tracker.services import ServiceError, board_pack
+from tracker.services.plan_export import plan_rows
+from tracker.services.plan_import import preview_plan as _preview_plan
+from tracker.services.plan_import import save_plan
+from tracker.services.plan_matching import NEW_ROLE
 
 TODAY = date(2026, 3, 20)
 
@@ -39,11 +40,25 @@ def _count(model) -> int:
 
 
 def _actions(organisation) -> list[tuple]:
-    actions = db.session.scalars(select(Action).filter_by(organisation_id=organisation.id)
-                                 .join(Action.recommendation).order_by(Recommendation.number, Action.id)).all()
-    return sorted((action.recommendation.number, action.recommendation.text, action.title or "",
-                   tuple(role.name for role in action.owner_roles), action.due_on, action.original_due_on,
-                   action.status, action.flag) for action in actions)
+    actions = db.session.scalars(
+        select(Action)
+        .filter_by(organisation_id=organisation.id)
+        .join(Action.recommendation)
+        .order_by(Recommendation.number, Action.id)
+    ).all()
+    return sorted(
+        (
+            action.recommendation.number,
+            action.recommendation.text,
+            action.title or "",
+            tuple(role.name for role in action.owner_roles),
+            action.due_on,
+            action.original_due_on,
+            action.status,
+            action.flag,
+        )
+        for action in actions
+    )
 
 
 def test_a_standalone_plan_is_saved_with_steps_owners_statuses_and_first_updates(app, today):
@@ -80,10 +95,14 @@ def test_a_plan_imported_twice_is_detected(app, today):
 
 def test_a_refused_row_saves_nothing_unless_the_manager_skips_it(app, today):
     organisation = make_organisation()
-    data = rows_workbook([["Rec", "Recommendation", "Action", "Owner", "Deadline", "Status"],
-                          ["1", "Do better", "Step one", "Lead", "31/03/2026", "Green"],
-                          ["1", "Do better", "Step two", "Lead", "TBC", "Green"],
-                          ["2", "Do more", "Step three", "Lead", "30/04/2026", "Purple"]])
+    data = rows_workbook(
+        [
+            ["Rec", "Recommendation", "Action", "Owner", "Deadline", "Status"],
+            ["1", "Do better", "Step one", "Lead", "31/03/2026", "Green"],
+            ["1", "Do better", "Step two", "Lead", "TBC", "Green"],
+            ["2", "Do more", "Step three", "Lead", "30/04/2026", "Purple"],
+        ]
+    )
     preview = preview_plan(organisation, data, "plan.xlsx", today)
     assert [row.line for row in preview.refused_rows] == [3, 4]
     with pytest.raises(ServiceError, match="2 rows cannot be imported"):
@@ -92,16 +111,24 @@ def test_a_refused_row_saves_nothing_unless_the_manager_skips_it(app, today):
     assert _count(Action) == 0 and _count(Report) == 0 and _count(Role) == 0
     report = save_plan(preview_plan(organisation, data, "plan.xlsx", today), actor="command line", skip_refused=True)
     assert [action.title for recommendation in report.recommendations for action in recommendation.actions] == [
-        None, "Step one"]
-    fixed = preview_plan(organisation, data, "plan.xlsx", today,
-                         fixes={(3, "deadline"): "30/03/2026", (4, "status"): "Amber"})
+        None,
+        "Step one",
+    ]
+    fixed = preview_plan(
+        organisation, data, "plan.xlsx", today, fixes={(3, "deadline"): "30/03/2026", (4, "status"): "Amber"}
+    )
     assert fixed.refused_rows == [] and "already imported" in fixed.imported_before
 
 
 def test_a_step_later_than_its_recommendation_is_refused(app, today):
     organisation = make_organisation()
-    data = rows_workbook([["Rec", "Recommendation", "Action", "Deadline"],
-                          ["1", "Do better", None, "31/03/2026"], ["1", "Do better", "Step", "30/06/2026"]])
+    data = rows_workbook(
+        [
+            ["Rec", "Recommendation", "Action", "Deadline"],
+            ["1", "Do better", None, "31/03/2026"],
+            ["1", "Do better", "Step", "30/06/2026"],
+        ]
+    )
     preview = preview_plan(organisation, data, "plan.xlsx", today)
     assert "later than the recommendation" in preview.refused_rows[0].problems[0]
 
@@ -109,18 +136,32 @@ def test_a_step_later_than_its_recommendation_is_refused(app, today):
 def test_linking_to_an_imported_report_matches_by_number_and_text(app, today):
     organisation = make_organisation()
     report = make_report(organisation, published=date(2025, 6, 1))
-    make_action(organisation, report=report, number="1", due_on=date(2026, 6, 30),
-                text="Improve the quality of assessments of risk of harm to others")
-    make_action(organisation, report=report, number="2", due_on=date(2026, 6, 30),
-                text="Make sure that every child has a plan to keep them safe")
+    make_action(
+        organisation,
+        report=report,
+        number="1",
+        due_on=date(2026, 6, 30),
+        text="Improve the quality of assessments of risk of harm to others",
+    )
+    make_action(
+        organisation,
+        report=report,
+        number="2",
+        due_on=date(2026, 6, 30),
+        text="Make sure that every child has a plan to keep them safe",
+    )
     preview = preview_plan(organisation, title_block_plan(), "plan.xlsx", today, report=report)
     assert {number: recommendation.number for number, recommendation in preview.matches.items()} == {"1": "1", "2": "2"}
     assert preview.refused_rows == []
     save_plan(preview, actor="command line")
     db.session.commit()
     assert [len(recommendation.actions) for recommendation in report.recommendations] == [4, 4]
-    unknown = rows_workbook([["Rec", "Recommendation", "Action", "Deadline"],
-                             ["9", "Something the report never said", "Step", "31/03/2026"]])
+    unknown = rows_workbook(
+        [
+            ["Rec", "Recommendation", "Action", "Deadline"],
+            ["9", "Something the report never said", "Step", "31/03/2026"],
+        ]
+    )
     refused = preview_plan(organisation, unknown, "other.xlsx", today, report=report)
     assert "not in the report" in refused.refused_rows[0].problems[0]
 
@@ -196,17 +237,24 @@ def test_the_import_plan_command_exits_2_for_an_unusable_file(runner, app, tmp_p
 def test_the_import_plan_command_links_to_a_report(runner, app, tmp_path, today):
     organisation = make_organisation(slug="north")
     report = make_report(organisation)
-    make_action(organisation, report=report, number="1", due_on=date(2026, 6, 30),
-                text="Improve the quality of assessments of risk of harm to others")
+    make_action(
+        organisation,
+        report=report,
+        number="1",
+        due_on=date(2026, 6, 30),
+        text="Improve the quality of assessments of risk of harm to others",
+    )
     other = make_report(make_organisation(slug="south"))
     db.session.commit()
     plan = tmp_path / "plan.csv"
-    plan.write_text("Rec;Action;Owner;Deadline;Status\n1;Audit assessments;Head of Service;Q1 2026/27;Complete\n",
-                    encoding="cp1252")
+    plan.write_text(
+        "Rec;Action;Owner;Deadline;Status\n1;Audit assessments;Head of Service;Q1 2026/27;Complete\n", encoding="cp1252"
+    )
     refused = runner.invoke(args=["tracker", "import-plan", str(plan), "--org", "north", "--report", str(other.id)])
     assert refused.exit_code == 1 and "is not one of" in refused.output
-    result = runner.invoke(args=["tracker", "import-plan", str(plan), "--org", "north", "--report", str(report.id),
-                                 "--create-roles"])
+    result = runner.invoke(
+        args=["tracker", "import-plan", str(plan), "--org", "north", "--report", str(report.id), "--create-roles"]
+    )
     assert result.exit_code == 0, result.output
     step = db.session.scalar(select(Action).where(Action.title == "Audit assessments"))
     assert step.recommendation.report_id == report.id and step.status is Status.COMPLETED

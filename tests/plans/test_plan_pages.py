@@ -5,25 +5,34 @@ from urllib.parse import parse_qs, urlparse
 
 from sqlalchemy import func, select
 
-from tracker.extensions import db
-from tracker.models import AccessLevel, Action
 from tests.factories import make_organisation, make_role, make_user
 from tests.plans.builders import rows_workbook, title_block_plan
+from tracker.extensions import db
+from tracker.models import AccessLevel, Action
 
-PLAN = rows_workbook([["Ref", "Recommendation", "Action", "Lead", "Target date", "RAG", "Notes"],
-                      ["1", "Do better", "Step one", "Head of Service", "31/03/2026", "G", "Ignore me"],
-                      ["1", "Do better", "Step two", "Head of Service", "TBC", "A", "Ignore me too"]])
+PLAN = rows_workbook(
+    [
+        ["Ref", "Recommendation", "Action", "Lead", "Target date", "RAG", "Notes"],
+        ["1", "Do better", "Step one", "Head of Service", "31/03/2026", "G", "Ignore me"],
+        ["1", "Do better", "Step two", "Head of Service", "TBC", "A", "Ignore me too"],
+    ]
+)
 
 
 def _upload(client_request, organisation, data, name="plan.xlsx"):
-    return client_request.client.post(client_request.url("plans.upload", slug=organisation.slug), data={
-        "csrf_token": client_request.csrf_token(), "plan": (io.BytesIO(data), name)},
-        content_type="multipart/form-data")
+    return client_request.client.post(
+        client_request.url("plans.upload", slug=organisation.slug),
+        data={"csrf_token": client_request.csrf_token(), "plan": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def _form_values(form) -> dict:
-    values = {field["name"]: field.get("value", "") for field in form.select("input[name]")
-              if field.get("type") not in ("checkbox", "radio") or field.has_attr("checked")}
+    values = {
+        field["name"]: field.get("value", "")
+        for field in form.select("input[name]")
+        if field.get("type") not in ("checkbox", "radio") or field.has_attr("checked")
+    }
     for select_field in form.select("select[name]"):
         chosen = select_field.select_one("option[selected]") or select_field.select_one("option")
         values[select_field["name"]] = chosen["value"]
@@ -105,10 +114,16 @@ def test_columns_nobody_can_guess_are_chosen_on_the_columns_page(client_request,
     token = parse_qs(urlparse(response.headers["Location"]).query)["upload"][0]
     page = client_request.get("plans.mapping", _expected_status=400, slug=organisation.slug, upload=token)
     assert "Choose the column that holds the recommendations" in page.select_one(".govuk-error-summary").text
-    values = {**_form_values(page.select("form")[-1]), "col-0": "recommendation", "col-1": "deadline",
-              "operation": "check"}
-    response = client_request.client.post(client_request.url("plans.preview", slug=organisation.slug),
-                                          data={**values, "csrf_token": client_request.csrf_token()})
+    values = {
+        **_form_values(page.select("form")[-1]),
+        "col-0": "recommendation",
+        "col-1": "deadline",
+        "operation": "check",
+    }
+    response = client_request.client.post(
+        client_request.url("plans.preview", slug=organisation.slug),
+        data={**values, "csrf_token": client_request.csrf_token()},
+    )
     assert response.status_code == 302 and "col-1=deadline" in response.headers["Location"]
     values["col-1"] = "owner"
     page = client_request.post("plans.preview", values, _expected_status=200, slug=organisation.slug)
@@ -137,11 +152,25 @@ def test_forged_form_values_are_ignored_not_errors(client_request, app, travel):
     db.session.commit()
     client_request.login(user)
     token = parse_qs(urlparse(_upload(client_request, organisation, PLAN).headers["Location"]).query)["upload"][0]
-    page = client_request.post("plans.preview", {"upload": token, "col-\u00b2": "step", "fix-\u00b2-deadline": "x",
-                                                 "report": "\u00b2", "col-2": "nonsense", "operation": "check"},
-                               _expected_status=200, slug=organisation.slug)
+    page = client_request.post(
+        "plans.preview",
+        {
+            "upload": token,
+            "col-\u00b2": "step",
+            "fix-\u00b2-deadline": "x",
+            "report": "\u00b2",
+            "col-2": "nonsense",
+            "operation": "check",
+        },
+        _expected_status=200,
+        slug=organisation.slug,
+    )
     assert page.select_one("h1").text == "Check the plan before saving"
-    client_request.post("plans.preview", {"upload": "forged", "operation": "save"}, slug=organisation.slug,
-                        _expected_redirect=client_request.url("plans.upload", slug=organisation.slug))
+    client_request.post(
+        "plans.preview",
+        {"upload": "forged", "operation": "save"},
+        slug=organisation.slug,
+        _expected_redirect=client_request.url("plans.upload", slug=organisation.slug),
+    )
     exported = client_request.client.get(client_request.url("plans.export", slug=organisation.slug, report="\u00b2"))
     assert exported.status_code == 200

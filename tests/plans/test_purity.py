@@ -37,7 +37,8 @@ def test_the_plan_readers_own_words_are_the_trackers_statuses_flags_and_date_for
     from tracker.plans.dates import read_date
 
     assert {statuses.NOT_STARTED, statuses.IN_PROGRESS, statuses.COMPLETED, statuses.VERIFIED} == (
-        set(Status) - {Status.WITHDRAWN})
+        set(Status) - {Status.WITHDRAWN}
+    )
     assert {statuses.AT_RISK, statuses.BLOCKED} == set(Flag)
     assert {status for status, _ in statuses.WORDS.values()} <= set(Status)
     far = read_date("1 March 1901", date(2026, 3, 1))

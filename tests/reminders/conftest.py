@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from tests.conftest import RecordingHandler, _free_port
 from tracker.extensions import db
 from tracker.models import Notification
-from tests.conftest import RecordingHandler, _free_port
 
 REPO = Path(__file__).resolve().parents[2]
 FLASK = str(Path(sys.executable).parent / "flask")
@@ -40,8 +40,9 @@ class GatedHandler(RecordingHandler):
     a sender killed at that moment never learns that it went.
     """
 
-    def __init__(self, hold_from: int | None = None, refuse: dict[str, str] | None = None,
-                 hold_for: float = 20) -> None:
+    def __init__(
+        self, hold_from: int | None = None, refuse: dict[str, str] | None = None, hold_for: float = 20
+    ) -> None:
         super().__init__()
         self.hold_from = hold_from
         self.hold_for = hold_for
@@ -121,9 +122,16 @@ def received(handler: RecordingHandler, start: int = 0) -> list[tuple[str, str, 
 
 
 def command_env(database_url: str, mail_port: int, **extra: str) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": database_url, "TRACKER_CONFIG": "development",
-            "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(mail_port), "MAIL_TIMEOUT": "5",
-            "PYTHONUNBUFFERED": "1", **extra}
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "TRACKER_CONFIG": "development",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(mail_port),
+        "MAIL_TIMEOUT": "5",
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
 
 
 def send_reminders_command(today: date) -> list[str]:
@@ -135,8 +143,9 @@ class Process:
 
     def __init__(self, command: list[str], env: dict[str, str]) -> None:
         self.lines: list[str] = []
-        self.popen = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE,
-                                      stderr=subprocess.STDOUT, text=True)
+        self.popen = subprocess.Popen(
+            command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -195,7 +204,9 @@ def is_postgresql() -> bool:
 
 def skip_unless_postgresql(what: str) -> None:
     if not is_postgresql():
-        reason = (f"{what} needs PostgreSQL (row locks and advisory locks); this run uses SQLite. "
-                  "Set TEST_DATABASE_URL to a PostgreSQL database to run it (CI does).")
+        reason = (
+            f"{what} needs PostgreSQL (row locks and advisory locks); this run uses SQLite. "
+            "Set TEST_DATABASE_URL to a PostgreSQL database to run it (CI does)."
+        )
         print(f"SKIPPED: {reason}")
         pytest.skip(reason)

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
+from tests.factories import make_action, make_organisation, make_role
 from tracker.extensions import db
 from tracker.models import Notification
-from tests.factories import make_action, make_organisation, make_role
 
 
 @pytest.fixture
@@ -23,11 +23,15 @@ def test_send_reminders_prints_queued_sent_failed_and_skipped(app, smtp_server, 
     runner = app.test_cli_runner()
     dry = runner.invoke(args=["tracker", "send-reminders", "--today", "2026-06-23", "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    unheard = ["1 action had a reminder due that nobody will get: give their owner roles a holder or a deputy "
-               "on the Roles page.",
-               "  - Lewisham YOS: June 2025 inspection, recommendation 4 (owner role Vacant role, held by nobody)"]
-    assert dry.output.rstrip().splitlines() == ["Dry run: would queue 1, sent 0, failed 0, skipped 1 (2026-06-23).",
-                                                *unheard]
+    unheard = [
+        "1 action had a reminder due that nobody will get: give their owner roles a holder or a deputy "
+        "on the Roles page.",
+        "  - Lewisham YOS: June 2025 inspection, recommendation 4 (owner role Vacant role, held by nobody)",
+    ]
+    assert dry.output.rstrip().splitlines() == [
+        "Dry run: would queue 1, sent 0, failed 0, skipped 1 (2026-06-23).",
+        *unheard,
+    ]
     assert db.session.query(Notification).count() == 0 and smtp_server.messages == []
 
     first = runner.invoke(args=["tracker", "send-reminders", "--today", "2026-06-23"])
@@ -53,7 +57,8 @@ def test_the_mail_server_being_down_is_reported_not_hidden(app, action_due_in_7_
         app.config["MAIL_PORT"] = previous
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == (
-        "Queued 1, sent 0, failed 0, skipped 1 (2026-06-23); 1 failed for now and will be retried.")
+        "Queued 1, sent 0, failed 0, skipped 1 (2026-06-23); 1 failed for now and will be retried."
+    )
 
 
 def test_the_commands_are_listed(app):
@@ -69,15 +74,29 @@ def test_the_real_command_sends_a_real_email_once(app, database_url, smtp_server
     from pathlib import Path
 
     repo = Path(__file__).resolve().parents[2]
-    env = {**os.environ, "DATABASE_URL": database_url, "TRACKER_CONFIG": "development",
-           "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(app.config["MAIL_PORT"])}
-    command = [str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "tracker", "send-reminders",
-               "--today", "2026-06-23"]
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "TRACKER_CONFIG": "development",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(app.config["MAIL_PORT"]),
+    }
+    command = [
+        str(Path(sys.executable).parent / "flask"),
+        "--app",
+        "wsgi",
+        "tracker",
+        "send-reminders",
+        "--today",
+        "2026-06-23",
+    ]
     first = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=60)
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("Queued 1, sent 1, failed 0")
     second = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=60)
     assert second.stdout.startswith("Queued 0, sent 0, failed 0")
-    (recipients, message), = smtp_server.messages
+    ((recipients, message),) = smtp_server.messages
     assert recipients == ["head@lewisham.example"]
-    assert message["Subject"].startswith("June 2025 inspection, recommendation 3 for Lewisham YOS is due on 30 June 2026")
+    assert message["Subject"].startswith(
+        "June 2025 inspection, recommendation 3 for Lewisham YOS is due on 30 June 2026"
+    )

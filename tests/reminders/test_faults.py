@@ -12,15 +12,22 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from tests.factories import make_action, make_organisation, make_role
+from tests.reminders.conftest import (
+    FLASK,
+    REPO,
+    Process,
+    command_env,
+    notification_id,
+    received_per_notification,
+    send_reminders_command,
+    skip_unless_postgresql,
+    wait_until,
+)
 from tracker.extensions import db
 from tracker.models import Notification, NotificationStatus
 from tracker.models.notification import SchedulerRun
 from tracker.services import reminders
-from tests.factories import make_action, make_organisation, make_role
-from tests.reminders.conftest import (
-    FLASK, REPO, Process, command_env, notification_id, received_per_notification, send_reminders_command,
-    skip_unless_postgresql, wait_until,
-)
 
 RUN_DAY = date(2026, 6, 23)
 DUE = date(2026, 6, 30)
@@ -32,8 +39,12 @@ def make_reminders(count: int, due_on: date = DUE) -> list[str]:
     emails = []
     for number in range(1, count + 1):
         email = f"owner{number}@lewisham.example"
-        make_action(organisation, owners=[make_role(organisation, f"Role {number}", holder=email)],
-                    due_on=due_on, number=str(number))
+        make_action(
+            organisation,
+            owners=[make_role(organisation, f"Role {number}", holder=email)],
+            due_on=due_on,
+            number=str(number),
+        )
         emails.append(email)
     db.session.commit()
     return emails
@@ -45,7 +56,8 @@ def outbox_rows() -> list[Notification]:
 
 
 def test_a_run_killed_mid_way_loses_nothing_and_repeats_only_the_email_in_flight(
-        app, database_url, gated_smtp, processes):
+    app, database_url, gated_smtp, processes
+):
     make_reminders(6)
     smtp = gated_smtp(hold_from=3)  # the 3rd email arrives, and its sender waits for our reply
     env = command_env(database_url, smtp.port)
@@ -63,11 +75,13 @@ def test_a_run_killed_mid_way_loses_nothing_and_repeats_only_the_email_in_flight
     rows = outbox_rows()
     assert len(rows) == 6
     assert [(row.status, row.attempts) for row in rows] == (
-        [(NotificationStatus.SENT, 1)] * 2 + [(NotificationStatus.PENDING, 0)] * 4)
+        [(NotificationStatus.SENT, 1)] * 2 + [(NotificationStatus.PENDING, 0)] * 4
+    )
     assert rows[2].id == in_flight
 
-    second = subprocess.run(send_reminders_command(RUN_DAY), cwd=REPO, env=env, capture_output=True,
-                            text=True, timeout=60)
+    second = subprocess.run(
+        send_reminders_command(RUN_DAY), cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+    )
     assert second.returncode == 0, second.stderr
     assert "Queued 0, sent 4, failed 0, skipped 6" in second.stdout
     assert all(row.status is NotificationStatus.SENT for row in outbox_rows())
@@ -100,8 +114,10 @@ def test_two_senders_at_once_never_take_the_same_email(app, database_url, gated_
     processes.extend(senders)
 
     def what_happened() -> str:
-        outputs = "\n".join(f"sender {number} (exit {sender.popen.poll()}):\n{sender.output}"
-                             for number, sender in enumerate(senders, 1))
+        outputs = "\n".join(
+            f"sender {number} (exit {sender.popen.poll()}):\n{sender.output}"
+            for number, sender in enumerate(senders, 1)
+        )
         rows = [(row.id, row.status.value, row.attempts) for row in outbox_rows()]
         return f"{smtp.in_flight} in flight, {len(smtp.messages)} received; outbox {rows}\n{outputs}"
 

@@ -12,12 +12,12 @@ from email.utils import parsedate_to_datetime
 import pytest
 from sqlalchemy import func, select
 
+from tests.factories import make_action, make_organisation, make_user
+from tests.reminders.test_runs import Runner
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action, Notification, Role
 from tracker.models.notification import NotificationClaim, ReminderFrequency
 from tracker.services import notifications, organisations
-from tests.factories import make_action, make_organisation, make_user
-from tests.reminders.test_runs import Runner
 
 REPORT = """# Inspection of youth offending work in Pontypridd
 
@@ -72,7 +72,8 @@ def imported(app, tmp_path):
     source = tmp_path / "pontypridd.md"
     source.write_text(REPORT, encoding="utf-8")
     result = app.test_cli_runner().invoke(
-        args=["tracker", "import", str(source), "--org", organisation.slug, "--published", "2024-06-03"])
+        args=["tracker", "import", str(source), "--org", organisation.slug, "--published", "2024-06-03"]
+    )
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     actions = list(db.session.scalars(select(Action).where(Action.organisation_id == organisation.id)))
@@ -91,15 +92,19 @@ def test_the_first_run_sends_one_summary_per_person_and_later_runs_follow_the_sc
 
     head = by_recipient[HEAD]
     text = head.get_body(("plain",)).get_content()
-    assert head["Subject"] == ("New actions from Pontypridd YOS, June 2024 inspection of youth offending work: "
-                               "5 actions for you, 5 already overdue")
+    assert head["Subject"] == (
+        "New actions from Pontypridd YOS, June 2024 inspection of youth offending work: "
+        "5 actions for you, 5 already overdue"
+    )
     assert "Dear Hana Rhys," in text and text.count("is 372 days overdue") == 5
     assert "June 2024 inspection of youth offending work, recommendation 5 for Pontypridd YOS" in text
 
     chair = by_recipient[CHAIR]
     chair_text = chair.get_body(("plain",)).get_content()
-    assert chair["Subject"] == ("New actions from Pontypridd YOS, June 2024 inspection of youth offending work: "
-                                "3 actions for you, 12 already overdue, 12 escalated to you")
+    assert chair["Subject"] == (
+        "New actions from Pontypridd YOS, June 2024 inspection of youth offending work: "
+        "3 actions for you, 12 already overdue, 12 escalated to you"
+    )
     assert "Escalated to you as chair of the board:" in chair_text
     assert chair_text.count("Escalation: June 2024 inspection of youth offending work, recommendation") == 12
     assert "Dear" not in chair_text, "no greeting made up from the address"
@@ -117,11 +122,19 @@ def test_the_first_run_sends_one_summary_per_person_and_later_runs_follow_the_sc
     for offset in range(1, 15):
         day = TODAY + timedelta(days=offset)
         sent += [(day, recipient, kind) for recipient, kind, _ in runner.run(day, twice=True)[1]]
-    assert sorted(sent) == sorted([(date(2026, 6, 16), person, "daily") for person in (HEAD, CHAIR, POLICE)]
-                                  + [(date(2026, 6, 23), person, "daily") for person in (HEAD, CHAIR, POLICE)])
-    weekly = db.session.scalar(select(Notification).where(Notification.recipient == HEAD,
-                                                          Notification.kind == "daily").order_by(Notification.id))
-    assert weekly.subject == "Today from Pontypridd YOS, June 2024 inspection of youth offending work: 5 actions for you, 5 overdue"
+    assert sorted(sent) == sorted(
+        [(date(2026, 6, 16), person, "daily") for person in (HEAD, CHAIR, POLICE)]
+        + [(date(2026, 6, 23), person, "daily") for person in (HEAD, CHAIR, POLICE)]
+    )
+    weekly = db.session.scalar(
+        select(Notification)
+        .where(Notification.recipient == HEAD, Notification.kind == "daily")
+        .order_by(Notification.id)
+    )
+    assert (
+        weekly.subject
+        == "Today from Pontypridd YOS, June 2024 inspection of youth offending work: 5 actions for you, 5 overdue"
+    )
 
 
 def test_emails_carry_the_headers_mail_systems_expect(runner, imported):
@@ -140,8 +153,7 @@ def test_the_message_id_takes_the_senders_domain_when_it_has_one(runner, importe
         runner.run(TODAY)
     finally:
         app.config["MAIL_DEFAULT_SENDER"] = "tracker@localhost"
-    assert all(message["Message-ID"].endswith("@tracker.pontypridd.example>")
-               for _, message in runner.smtp.messages)
+    assert all(message["Message-ID"].endswith("@tracker.pontypridd.example>") for _, message in runner.smtp.messages)
 
 
 def test_a_reminder_due_after_the_days_email_waits_for_tomorrow_and_is_not_lost(runner, imported):

@@ -2,18 +2,18 @@
 
 import subprocess
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select, text
 
+from tests.factories import make_action, make_organisation, make_role
+from tests.reminders.conftest import REPO, received_per_notification, skip_unless_postgresql
 from tracker import jobs
 from tracker.extensions import db
 from tracker.models import Notification
 from tracker.models.notification import SchedulerRun
-from tests.factories import make_action, make_organisation, make_role
-from tests.reminders.conftest import REPO, received_per_notification, skip_unless_postgresql
 
 
 def test_the_scheduler_has_three_explicit_jobs_in_london_time(app, travel):
@@ -28,7 +28,7 @@ def test_the_scheduler_has_three_explicit_jobs_in_london_time(app, travel):
     assert {field.name: str(field) for field in daily.trigger.fields}["hour"] == str(app.config["REMINDER_HOUR"])
     assert daily.misfire_grace_time == 12 * 3600 and daily.coalesce and daily.max_instances == 1
     # The day's run was missed (the scheduler was not running at 07:00), so it runs at once.
-    assert daily.next_run_time == datetime(2026, 6, 23, 12, tzinfo=timezone.utc)
+    assert daily.next_run_time == datetime(2026, 6, 23, 12, tzinfo=UTC)
 
     outbox = by_id["deliver-outbox"]
     assert outbox.trigger.interval == timedelta(minutes=app.config["OUTBOX_INTERVAL_MINUTES"])
@@ -37,10 +37,9 @@ def test_the_scheduler_has_three_explicit_jobs_in_london_time(app, travel):
 
 def test_the_days_run_is_not_repeated_at_start_when_it_already_ran(app, travel):
     travel("2026-06-23")
-    db.session.add(SchedulerRun(job_id="send-due-reminders",
-                                last_succeeded_at=datetime(2026, 6, 23, 6, 0, tzinfo=timezone.utc)))
+    db.session.add(SchedulerRun(job_id="send-due-reminders", last_succeeded_at=datetime(2026, 6, 23, 6, 0, tzinfo=UTC)))
     db.session.commit()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     assert not jobs.reminders_missed_today(app, now)
     assert jobs.reminders_missed_today(app, now + timedelta(days=1))
     # Before the reminder hour there is nothing to catch up yet.
@@ -55,16 +54,20 @@ def test_a_job_run_is_recorded_for_administrators(app, smtp_server, travel):
     db.session.commit()
     assert jobs.send_due_reminders(app) == "Queued 1, sent 1, failed 0, skipped 0"
     run = db.session.scalar(select(SchedulerRun).filter_by(job_id="send-due-reminders"))
-    assert run.last_succeeded_at == datetime(2026, 6, 23, 12, tzinfo=timezone.utc)
+    assert run.last_succeeded_at == datetime(2026, 6, 23, 12, tzinfo=UTC)
     assert run.last_outcome == "Queued 1, sent 1, failed 0, skipped 0" and run.last_error is None
     assert jobs.deliver_outbox(app) == "Sent 0, failed 0, 0 to retry"
 
 
 def test_a_failing_job_records_the_error_and_keeps_the_last_success(app, travel):
     travel("2026-06-23")
-    db.session.add(SchedulerRun(job_id="send-due-reminders",
-                                last_succeeded_at=datetime(2026, 6, 22, 6, tzinfo=timezone.utc),
-                                last_outcome="Queued 0, sent 0, failed 0, skipped 0"))
+    db.session.add(
+        SchedulerRun(
+            job_id="send-due-reminders",
+            last_succeeded_at=datetime(2026, 6, 22, 6, tzinfo=UTC),
+            last_outcome="Queued 0, sent 0, failed 0, skipped 0",
+        )
+    )
     db.session.commit()
 
     def broken() -> str:
@@ -75,7 +78,7 @@ def test_a_failing_job_records_the_error_and_keeps_the_last_success(app, travel)
     run = db.session.scalar(select(SchedulerRun).filter_by(job_id="send-due-reminders"))
     db.session.refresh(run)
     assert run.last_error == "RuntimeError: the database went away"
-    assert run.last_succeeded_at == datetime(2026, 6, 22, 6, tzinfo=timezone.utc)
+    assert run.last_succeeded_at == datetime(2026, 6, 22, 6, tzinfo=UTC)
 
 
 def test_a_second_scheduler_skips_a_job_another_one_is_running(app, smtp_server, travel):
@@ -100,16 +103,25 @@ def test_the_lock_is_released_when_the_job_ends(app, travel):
     travel("2026-06-23")
     assert jobs.run_exclusively("deliver-outbox", lambda: "done") == "done"
     with db.engine.connect() as connection:
-        assert connection.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"),
-                                 {"key": jobs.advisory_lock_key("deliver-outbox")})
+        assert connection.scalar(
+            text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": jobs.advisory_lock_key("deliver-outbox")}
+        )
 
 
 def test_web_workers_never_start_a_scheduler():
     """Importing the app as gunicorn does loads no scheduler and starts no thread."""
-    probe = ("import sys, threading, wsgi; "
-             "print('apscheduler' in sys.modules, 'tracker.jobs' in sys.modules, threading.active_count())")
-    result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=60,
-                            env={"PATH": "/usr/bin:/bin", "TRACKER_CONFIG": "test"})
+    probe = (
+        "import sys, threading, wsgi; "
+        "print('apscheduler' in sys.modules, 'tracker.jobs' in sys.modules, threading.active_count())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "TRACKER_CONFIG": "test"},
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "False", "1"]
 

@@ -3,7 +3,7 @@
 import json
 import threading
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt
@@ -11,13 +11,13 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from tests.conftest import _free_port
+from tests.factories import make_action, make_organisation, make_role, make_user
+from tests.reminders.conftest import received_per_notification
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, Notification, NotificationStatus
 from tracker.services import ServiceError, notifications
 from tracker.services.reminders import send_reminders
-from tests.conftest import _free_port
-from tests.factories import make_action, make_organisation, make_role, make_user
-from tests.reminders.conftest import received_per_notification
 
 DUE = date(2026, 6, 30)
 RUN_DAY = date(2026, 6, 23)  # 7 days before: one reminder per action
@@ -36,11 +36,11 @@ def five_reminders(app):
 @pytest.fixture
 def clock():
     """Move time explicitly: `clock("2026-06-23 06:00")`."""
-    traveller = time_machine.travel(datetime(2026, 6, 23, 6, tzinfo=timezone.utc), tick=False)
+    traveller = time_machine.travel(datetime(2026, 6, 23, 6, tzinfo=UTC), tick=False)
     coordinates = traveller.start()
 
     def move(moment: str) -> None:
-        coordinates.move_to(datetime.fromisoformat(moment).replace(tzinfo=timezone.utc))
+        coordinates.move_to(datetime.fromisoformat(moment).replace(tzinfo=UTC))
 
     yield move
     traveller.stop()
@@ -51,7 +51,8 @@ def statuses() -> list[tuple[NotificationStatus, int]]:
 
 
 def test_mail_server_down_for_a_run_and_back_for_the_next_loses_and_repeats_nothing(
-        app, gated_smtp, five_reminders, clock):
+    app, gated_smtp, five_reminders, clock
+):
     closed_port = _free_port()  # nothing listens there: connection refused
     app.config["MAIL_PORT"] = closed_port
     first = send_reminders(RUN_DAY)
@@ -60,7 +61,7 @@ def test_mail_server_down_for_a_run_and_back_for_the_next_loses_and_repeats_noth
     assert statuses() == [(NotificationStatus.PENDING, 1)] + [(NotificationStatus.PENDING, 0)] * 4
     failed_once = db.session.scalar(select(Notification).order_by(Notification.id))
     assert "Could not reach the mail server" in failed_once.last_error
-    assert failed_once.next_attempt_at == datetime(2026, 6, 23, 6, 5, tzinfo=timezone.utc)
+    assert failed_once.next_attempt_at == datetime(2026, 6, 23, 6, 5, tzinfo=UTC)
 
     smtp = gated_smtp()  # the server is back
     clock("2026-06-24 06:00")
@@ -81,13 +82,13 @@ def test_the_retry_waits_double_and_the_email_fails_for_good_after_the_last_try(
     try:
         assert send_reminders(RUN_DAY).retrying == 1
         notification = db.session.scalar(select(Notification))
-        assert notification.next_attempt_at == datetime(2026, 6, 23, 6, 5, tzinfo=timezone.utc)
+        assert notification.next_attempt_at == datetime(2026, 6, 23, 6, 5, tzinfo=UTC)
         clock("2026-06-23 06:04")
         assert notifications.deliver_pending().retrying == 0  # not yet
         clock("2026-06-23 06:05")
         assert notifications.deliver_pending().retrying == 1
         db.session.refresh(notification)
-        assert notification.next_attempt_at == datetime(2026, 6, 23, 6, 15, tzinfo=timezone.utc)  # 10 minutes
+        assert notification.next_attempt_at == datetime(2026, 6, 23, 6, 15, tzinfo=UTC)  # 10 minutes
         clock("2026-06-23 06:15")
         assert notifications.deliver_pending().failed == 1
     finally:
@@ -142,22 +143,26 @@ def test_the_message_id_names_the_outbox_row_and_is_the_same_on_every_try(app, g
 
 
 def test_after_a_long_outage_only_the_latest_reminder_goes_not_a_burst_of_stale_ones(
-        app, gated_smtp, five_reminders, clock):
+    app, gated_smtp, five_reminders, clock
+):
     app.config["MAIL_PORT"] = _free_port()  # down from the 7-day reminder...
     assert send_reminders(RUN_DAY).queued == 5
     smtp = gated_smtp()  # ...until the day before the deadline
     clock("2026-06-29 06:00")
     result = send_reminders(date(2026, 6, 29))
     assert (result.queued, result.sent, result.cancelled) == (5, 5, 5)
-    assert {db.session.get(Notification, notification_id).kind
-            for notification_id in received_per_notification(smtp)} == {"before_1"}
+    assert {
+        db.session.get(Notification, notification_id).kind for notification_id in received_per_notification(smtp)
+    } == {"before_1"}
     stale = db.session.scalars(select(Notification).where(Notification.kind == "before_7")).all()
     assert {(n.status, n.last_error) for n in stale} == {
-        (NotificationStatus.CANCELLED, "Not needed: a later reminder replaced it, or the deadline changed.")}
+        (NotificationStatus.CANCELLED, "Not needed: a later reminder replaced it, or the deadline changed.")
+    }
 
 
 def test_a_reminder_waiting_for_the_mail_server_is_not_sent_once_its_action_is_closed(
-        app, gated_smtp, five_reminders, clock):
+    app, gated_smtp, five_reminders, clock
+):
     from tracker.models import Action, Status
 
     app.config["MAIL_PORT"] = _free_port()
@@ -178,7 +183,8 @@ def test_a_reminder_waiting_for_the_mail_server_is_not_sent_once_its_action_is_c
 
 
 def test_a_reminder_waiting_for_a_holder_who_has_gone_goes_to_the_new_holder_instead(
-        app, gated_smtp, five_reminders, clock):
+    app, gated_smtp, five_reminders, clock
+):
     from tracker.services import organisations
 
     app.config["MAIL_PORT"] = _free_port()
@@ -192,7 +198,9 @@ def test_a_reminder_waiting_for_a_holder_who_has_gone_goes_to_the_new_holder_ins
     assert recipients == sorted(["successor@lewisham.example"] + [f"owner{n}@lewisham.example" for n in range(1, 5)])
     gone = db.session.scalar(select(Notification).where(Notification.recipient == "owner0@lewisham.example"))
     assert (gone.status, gone.last_error) == (
-        NotificationStatus.CANCELLED, "Not needed: the recipient no longer holds the role.")
+        NotificationStatus.CANCELLED,
+        "Not needed: the recipient no longer holds the role.",
+    )
 
 
 def test_a_manager_can_resend_a_reminder_that_a_later_one_replaced(app, gated_smtp, five_reminders, clock):
@@ -231,8 +239,11 @@ class FakeNotify(ThreadingHTTPServer):
             token = self.headers["Authorization"].removeprefix("Bearer ")
             claims = jwt.decode(token, SECRET, algorithms=["HS256"])
             server.requests.append({"path": self.path, "body": body, "iss": claims["iss"]})
-            status, answer = server.answers.pop(0) if server.answers else (
-                201, {"id": str(uuid.uuid4()), "reference": body.get("reference"), "content": {}})
+            status, answer = (
+                server.answers.pop(0)
+                if server.answers
+                else (201, {"id": str(uuid.uuid4()), "reference": body.get("reference"), "content": {}})
+            )
             payload = json.dumps(answer).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -248,10 +259,15 @@ def fake_notify(app, monkeypatch):
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     template_id = str(uuid.uuid4())
-    saved = {key: app.config.get(key) for key in ("EMAIL_BACKEND", "NOTIFY_API_KEY", "NOTIFY_TEMPLATE_ID",
-                                                  "NOTIFY_BASE_URL")}
-    app.config.update(EMAIL_BACKEND="notify", NOTIFY_API_KEY=f"tracker_test-{SERVICE_ID}-{SECRET}",
-                      NOTIFY_TEMPLATE_ID=template_id, NOTIFY_BASE_URL=f"http://127.0.0.1:{server.server_port}")
+    saved = {
+        key: app.config.get(key) for key in ("EMAIL_BACKEND", "NOTIFY_API_KEY", "NOTIFY_TEMPLATE_ID", "NOTIFY_BASE_URL")
+    }
+    app.config.update(
+        EMAIL_BACKEND="notify",
+        NOTIFY_API_KEY=f"tracker_test-{SERVICE_ID}-{SECRET}",
+        NOTIFY_TEMPLATE_ID=template_id,
+        NOTIFY_BASE_URL=f"http://127.0.0.1:{server.server_port}",
+    )
     server.template_id = template_id
     yield server
     app.config.update(saved)
@@ -266,7 +282,8 @@ def test_the_notify_backend_sends_through_the_notify_api(app, fake_notify, five_
     assert request["path"] == "/v2/notifications/email" and request["iss"] == SERVICE_ID
     notification = db.session.scalar(select(Notification).order_by(Notification.id))
     assert request["body"] == {
-        "email_address": notification.recipient, "template_id": fake_notify.template_id,
+        "email_address": notification.recipient,
+        "template_id": fake_notify.template_id,
         "personalisation": {"subject": notification.subject, "body": notification.body_text},
         "reference": notifications.reference_for(notification),
     }

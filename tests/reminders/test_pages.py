@@ -1,27 +1,43 @@
 """The pages: the outbox for managers (with resend), reminder settings, and a person's choice."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import normalise_whitespace
+from tests.factories import make_organisation, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, Notification, NotificationStatus
 from tracker.models.notification import NotificationPreference, ReminderFrequency, ReminderPolicy, SchedulerRun
 from tracker.services.reminder_policy import Policy, policy_for
-from tests.conftest import normalise_whitespace
-from tests.factories import make_organisation, make_user
 
 
-def make_notification(organisation, status: NotificationStatus, recipient: str, error: str | None = None,
-                      subject: str = "June 2025 inspection, recommendation 3 for Lewisham YOS is due on 30 June 2026") -> Notification:
-    now = datetime(2026, 6, 23, 6, tzinfo=timezone.utc)
+def make_notification(
+    organisation,
+    status: NotificationStatus,
+    recipient: str,
+    error: str | None = None,
+    subject: str = "June 2025 inspection, recommendation 3 for Lewisham YOS is due on 30 June 2026",
+) -> Notification:
+    now = datetime(2026, 6, 23, 6, tzinfo=UTC)
     notification = Notification(
-        key=f"reminder:test:{recipient}:{status.value}", organisation_id=organisation.id, kind="before_7",
-        target_date=date(2026, 6, 23), recipient=recipient, subject=subject, body_text="text", body_html="<p>html</p>",
-        status=status, attempts=0 if status is NotificationStatus.PENDING and not error else 1,
-        next_attempt_at=now, last_attempt_at=now if error or status is not NotificationStatus.PENDING else None,
-        last_error=error, created_at=now, sent_at=now if status is NotificationStatus.SENT else None)
+        key=f"reminder:test:{recipient}:{status.value}",
+        organisation_id=organisation.id,
+        kind="before_7",
+        target_date=date(2026, 6, 23),
+        recipient=recipient,
+        subject=subject,
+        body_text="text",
+        body_html="<p>html</p>",
+        status=status,
+        attempts=0 if status is NotificationStatus.PENDING and not error else 1,
+        next_attempt_at=now,
+        last_attempt_at=now if error or status is not NotificationStatus.PENDING else None,
+        last_error=error,
+        created_at=now,
+        sent_at=now if status is NotificationStatus.SENT else None,
+    )
     db.session.add(notification)
     db.session.flush()
     return notification
@@ -32,13 +48,26 @@ def outbox(app):
     organisation = make_organisation("Lewisham YOS", slug="lewisham")
     manager = make_user(organisation, AccessLevel.MANAGER)
     sent = make_notification(organisation, NotificationStatus.SENT, "sent@lewisham.example")
-    failed = make_notification(organisation, NotificationStatus.FAILED, "gone@lewisham.example",
-                               error="Recipient refused: {'gone@lewisham.example': (550, b'No such user here')}")
-    pending = make_notification(organisation, NotificationStatus.PENDING, "later@lewisham.example",
-                                error="Could not reach the mail server: [Errno 111] Connection refused")
-    db.session.add(SchedulerRun(job_id="send-due-reminders",
-                                last_succeeded_at=datetime(2026, 6, 23, 6, tzinfo=timezone.utc),
-                                last_outcome="Queued 3, sent 1, failed 1, skipped 0", last_run_by="worker-1 pid 42"))
+    failed = make_notification(
+        organisation,
+        NotificationStatus.FAILED,
+        "gone@lewisham.example",
+        error="Recipient refused: {'gone@lewisham.example': (550, b'No such user here')}",
+    )
+    pending = make_notification(
+        organisation,
+        NotificationStatus.PENDING,
+        "later@lewisham.example",
+        error="Could not reach the mail server: [Errno 111] Connection refused",
+    )
+    db.session.add(
+        SchedulerRun(
+            job_id="send-due-reminders",
+            last_succeeded_at=datetime(2026, 6, 23, 6, tzinfo=UTC),
+            last_outcome="Queued 3, sent 1, failed 1, skipped 0",
+            last_run_by="worker-1 pid 42",
+        )
+    )
     db.session.commit()
     return organisation, manager, sent, failed, pending
 
@@ -49,8 +78,10 @@ def table_rows(page, heading_id: str) -> list[list[str]]:
         if sibling.name == "h2":
             return []
         if sibling.name == "table":
-            return [[normalise_whitespace(cell.get_text()) for cell in row.select("td")]
-                    for row in sibling.select("tbody tr")]
+            return [
+                [normalise_whitespace(cell.get_text()) for cell in row.select("td")]
+                for row in sibling.select("tbody tr")
+            ]
     return []
 
 
@@ -77,8 +108,12 @@ def test_the_outbox_page_lists_pending_sent_and_failed_emails_with_their_errors(
 
 def test_the_outbox_lists_reminders_that_were_no_longer_needed(client_request, outbox):
     organisation, manager, *_ = outbox
-    make_notification(organisation, NotificationStatus.CANCELLED, "left@lewisham.example",
-                      error="Not needed: the recipient no longer holds the role.")
+    make_notification(
+        organisation,
+        NotificationStatus.CANCELLED,
+        "left@lewisham.example",
+        error="Not needed: the recipient no longer holds the role.",
+    )
     db.session.commit()
     client_request.login(manager)
     page = client_request.get("notifications.outbox", slug=organisation.slug)
@@ -99,8 +134,9 @@ def test_the_outbox_warns_when_reminders_have_never_run(client_request, app):
 def test_resend_is_a_post_with_csrf_and_is_audited(client_request, outbox):
     organisation, manager, _, failed, _ = outbox
     client_request.login(manager)
-    page = client_request.post("notifications.resend", slug=organisation.slug, notification_id=failed.id,
-                               _follow=True, _expected_status=200)
+    page = client_request.post(
+        "notifications.resend", slug=organisation.slug, notification_id=failed.id, _follow=True, _expected_status=200
+    )
     assert "The email to gone@lewisham.example will be sent again" in page.select_one(".govuk-notification-banner").text
     db.session.refresh(failed)
     assert (failed.status, failed.attempts) == (NotificationStatus.PENDING, 0)
@@ -110,8 +146,9 @@ def test_resend_is_a_post_with_csrf_and_is_audited(client_request, outbox):
     # Without the CSRF token nothing happens.
     failed.status = NotificationStatus.FAILED
     db.session.commit()
-    response = client_request.client.post(client_request.url("notifications.resend", slug=organisation.slug,
-                                                             notification_id=failed.id))
+    response = client_request.client.post(
+        client_request.url("notifications.resend", slug=organisation.slug, notification_id=failed.id)
+    )
     assert response.status_code == 400
     db.session.refresh(failed)
     assert failed.status is NotificationStatus.FAILED
@@ -125,8 +162,7 @@ def test_only_managers_and_admins_see_the_outbox(client_request, outbox, access)
     client_request.login(user)
     client_request.get("notifications.outbox", slug=organisation.slug, _expected_status=403)
     client_request.get("notifications.policy", slug=organisation.slug, _expected_status=403)
-    client_request.post("notifications.resend", slug=organisation.slug, notification_id=failed.id,
-                        _expected_status=403)
+    client_request.post("notifications.resend", slug=organisation.slug, notification_id=failed.id, _expected_status=403)
 
 
 def test_another_organisations_emails_are_not_found(client_request, outbox):
@@ -150,8 +186,11 @@ def test_a_person_chooses_a_weekly_digest(client_request, app):
     page = client_request.get("notifications.settings")
     assert normalise_whitespace(page.title.text).startswith("Reminder emails – ")
     assert page.select_one("input[name=frequency][value=each]").has_attr("checked")
-    client_request.post("notifications.settings", data={"frequency": "weekly_digest", "digest_weekday": "2"},
-                        _expected_redirect=client_request.url("notifications.settings"))
+    client_request.post(
+        "notifications.settings",
+        data={"frequency": "weekly_digest", "digest_weekday": "2"},
+        _expected_redirect=client_request.url("notifications.settings"),
+    )
     preference = db.session.scalar(select(NotificationPreference).filter_by(user_id=owner.id))
     assert (preference.frequency, preference.digest_weekday) == (ReminderFrequency.WEEKLY_DIGEST, 2)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.event == "notification_preference.changed"))
@@ -177,17 +216,39 @@ def test_a_manager_changes_the_organisations_reminder_policy(client_request, app
     client_request.login(manager)
     page = client_request.get("notifications.policy", slug=organisation.slug)
     assert page.select_one("input[name=days_before]")["value"] == "90, 30, 14, 7, 1"
-    client_request.post("notifications.policy", slug=organisation.slug, data={
-        "days_before": "60, 14,7", "remind_on_due_day": "no", "overdue_every_days": "14",
-        "escalate_after_days_overdue": "0", "nudge_after_days_without_update": "30"})
-    assert policy_for(organisation) == Policy(days_before=(60, 14, 7), remind_on_due_day=False, overdue_every_days=14,
-                                              escalate_after_days_overdue=0, nudge_after_days_without_update=30)
+    client_request.post(
+        "notifications.policy",
+        slug=organisation.slug,
+        data={
+            "days_before": "60, 14,7",
+            "remind_on_due_day": "no",
+            "overdue_every_days": "14",
+            "escalate_after_days_overdue": "0",
+            "nudge_after_days_without_update": "30",
+        },
+    )
+    assert policy_for(organisation) == Policy(
+        days_before=(60, 14, 7),
+        remind_on_due_day=False,
+        overdue_every_days=14,
+        escalate_after_days_overdue=0,
+        nudge_after_days_without_update=30,
+    )
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.event == "reminder_policy.changed"))
     assert event.before["days_before"] == [90, 30, 14, 7, 1] and event.after["days_before"] == [60, 14, 7]
 
-    page = client_request.post("notifications.policy", slug=organisation.slug, _expected_status=400, data={
-        "days_before": "ninety", "remind_on_due_day": "yes", "overdue_every_days": "-1",
-        "escalate_after_days_overdue": "28", "nudge_after_days_without_update": "60"})
+    page = client_request.post(
+        "notifications.policy",
+        slug=organisation.slug,
+        _expected_status=400,
+        data={
+            "days_before": "ninety",
+            "remind_on_due_day": "yes",
+            "overdue_every_days": "-1",
+            "escalate_after_days_overdue": "28",
+            "nudge_after_days_without_update": "60",
+        },
+    )
     errors = normalise_whitespace(page.select_one(".govuk-error-summary").text)
     assert "Enter whole numbers of days separated by commas" in errors and "from 0 to 366" in errors
     assert db.session.scalar(select(ReminderPolicy)).days_before == [60, 14, 7]

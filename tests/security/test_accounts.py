@@ -26,8 +26,14 @@ def _sign_in(client_request, email: str, password: str):
 def test_the_reset_limit_counts_the_address_however_it_is_typed(client_request, smtp_server) -> None:
     user = make_user(make_organisation(), email="chair@example.org")
     db.session.commit()
-    variants = ["chair@example.org", "  chair@example.org", "\tchair@example.org", "CHAIR@example.org\t",
-                " \t Chair@Example.org  ", "   chair@example.org"]
+    variants = [
+        "chair@example.org",
+        "  chair@example.org",
+        "\tchair@example.org",
+        "CHAIR@example.org\t",
+        " \t Chair@Example.org  ",
+        "   chair@example.org",
+    ]
     answers = []
     for variant in variants:
         response = _post(client_request, "/forgot-password", {"email": variant})

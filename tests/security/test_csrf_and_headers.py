@@ -2,9 +2,9 @@
 
 import pytest
 
+from tests.factories import make_organisation, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel
-from tests.factories import make_organisation, make_user
 
 # Routes that change state without a browser session, so a forged cross-site form cannot ride on it.
 CSRF_EXEMPT_PREFIXES = ("/api/v1/",)
@@ -43,7 +43,12 @@ def test_a_token_from_another_session_is_refused(app, client_request):
     admin = make_user(make_organisation(slug="x"), AccessLevel.ADMIN)
     db.session.commit()
     attacker = app.test_client()
-    stolen = attacker.get("/sign-in").get_data(as_text=True).split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    stolen = (
+        attacker.get("/sign-in")
+        .get_data(as_text=True)
+        .split('name="csrf_token" type="hidden" value="')[1]
+        .split('"')[0]
+    )
     client_request.login(admin)
     response = client_request.client.post("/sign-out", data={"csrf_token": stolen})
     assert response.status_code == 400

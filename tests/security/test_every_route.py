@@ -13,15 +13,27 @@ import re
 
 import pytest
 
+from tests.factories import make_action, make_organisation, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, Flag
 from tracker.services import accounts
-from tests.factories import make_action, make_organisation, make_role, make_user
 
 HUGE_IDS = ["2147483648", "9223372036854775808", "99999999999999999999999"]
 ODD_NUMBERS = ["²", "①", "١٢", "²²²²", "2147483648", "9223372036854775808", "9" * 30, "-1"]
-NUMBER_ARGS = ["page", "per_page", "owner", "report", "due_within", "version", "organisation", "status", "rag",
-               "year", "from", "to"]
+NUMBER_ARGS = [
+    "page",
+    "per_page",
+    "owner",
+    "report",
+    "due_within",
+    "version",
+    "organisation",
+    "status",
+    "rag",
+    "year",
+    "from",
+    "to",
+]
 LONG_WIDE = "Ｗ" * 300
 SKIPPED = {"static", "auth.sign_out"}
 
@@ -36,9 +48,15 @@ def site(app, tmp_path):
     action.flag, action.flag_reason = Flag.AT_RISK, LONG_WIDE
     token = accounts.create_api_token(manager, actor="test")
     db.session.commit()
-    values = {"slug": organisation.slug, "action_id": action.id, "report_id": action.recommendation.report_id,
-              "recommendation_id": action.recommendation_id, "role_id": role.id, "file_format": "pdf",
-              "theme_slug": "health"}
+    values = {
+        "slug": organisation.slug,
+        "action_id": action.id,
+        "report_id": action.recommendation.report_id,
+        "recommendation_id": action.recommendation_id,
+        "role_id": role.id,
+        "file_format": "pdf",
+        "theme_slug": "health",
+    }
     return manager, token, values
 
 
@@ -52,6 +70,7 @@ def _path(rule, values: dict, fallback: str) -> str:
     def fill(match: re.Match) -> str:
         name = match.group(1).split(":")[-1]
         return str(values.get(name, fallback))
+
     return re.sub(r"<([^>]+)>", fill, rule.rule)
 
 
@@ -70,8 +89,9 @@ def test_every_route_refuses_awkward_input_without_a_server_error(app, client_re
     client = client_request.client
     for rule in _rules(app):
         headers = api if rule.rule.startswith("/api/") else {}
-        paths = [_path(rule, {**values, **{key: huge for key in values if key.endswith("_id")}}, huge)
-                 for huge in HUGE_IDS] + [_path(rule, values, "1")]
+        paths = [
+            _path(rule, {**values, **{key: huge for key in values if key.endswith("_id")}}, huge) for huge in HUGE_IDS
+        ] + [_path(rule, values, "1")]
         if "GET" in rule.methods:
             for path in paths:
                 _check(client.get(path, headers=headers), f"GET {path}", caplog)
@@ -81,22 +101,42 @@ def test_every_route_refuses_awkward_input_without_a_server_error(app, client_re
         if "POST" in rule.methods:
             for path in paths:
                 if rule.rule.startswith("/api/"):
-                    bodies = ["[" * 5000 + "]" * 5000, '{"note": "\\ud800", "version": 1}',
-                              json.dumps({"note": "x", "version": 2**31}), json.dumps({"note": "x", "version": 2**64})]
+                    bodies = [
+                        "[" * 5000 + "]" * 5000,
+                        '{"note": "\\ud800", "version": 1}',
+                        json.dumps({"note": "x", "version": 2**31}),
+                        json.dumps({"note": "x", "version": 2**64}),
+                    ]
                     for body in bodies:
-                        _check(client.post(path, data=body, content_type="application/json", headers=headers),
-                               f"POST {path} {body[:20]}", caplog)
+                        _check(
+                            client.post(path, data=body, content_type="application/json", headers=headers),
+                            f"POST {path} {body[:20]}",
+                            caplog,
+                        )
                     continue
                 for name in ("a\x00b.pdf", "x" * 300 + ".pdf"):
-                    form = {"csrf_token": csrf, "note": LONG_WIDE, "title": "Step\nwith a line break",
-                            "version": "2147483648", "status": "withdrawn", "reason": LONG_WIDE,
-                            "board_decision": LONG_WIDE, "text": LONG_WIDE,
-                            "evidence": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), name),
-                            "report": (io.BytesIO(b"Recommendations\n1. x"), name)}
-                    _check(client.post(path, data=form, content_type="multipart/form-data"),
-                           f"POST {path} file {name[:10]}", caplog)
-                _check(client.post(path, data={"csrf_token": csrf, "version": "²", "page": "²"}),
-                       f"POST {path} version ²", caplog)
+                    form = {
+                        "csrf_token": csrf,
+                        "note": LONG_WIDE,
+                        "title": "Step\nwith a line break",
+                        "version": "2147483648",
+                        "status": "withdrawn",
+                        "reason": LONG_WIDE,
+                        "board_decision": LONG_WIDE,
+                        "text": LONG_WIDE,
+                        "evidence": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), name),
+                        "report": (io.BytesIO(b"Recommendations\n1. x"), name),
+                    }
+                    _check(
+                        client.post(path, data=form, content_type="multipart/form-data"),
+                        f"POST {path} file {name[:10]}",
+                        caplog,
+                    )
+                _check(
+                    client.post(path, data={"csrf_token": csrf, "version": "²", "page": "²"}),
+                    f"POST {path} version ²",
+                    caplog,
+                )
 
 
 # --- Numbers in every form field ---------------------------------------------------------------
@@ -150,8 +190,15 @@ def test_every_form_field_refuses_odd_numbers_without_a_server_error(app, client
         names |= {f"decision-action-{values['action_id']}", f"version-action-{values['action_id']}"}
         for odd in FIELD_NUMBERS:
             form = {name: odd for name in names}
-            form.update({"csrf_token": csrf, f"decision-action-{odd}": "verify", f"decision-change-{odd}": "approve",
-                         f"version-{values['action_id']}": odd, "action_ids": [odd, str(values["action_id"])]})
+            form.update(
+                {
+                    "csrf_token": csrf,
+                    f"decision-action-{odd}": "verify",
+                    f"decision-change-{odd}": "approve",
+                    f"version-{values['action_id']}": odd,
+                    "action_ids": [odd, str(values["action_id"])],
+                }
+            )
             _check(client.post(path, data=form), f"POST {path} every field {odd!r}", caplog)
             checked += 1
     assert checked > 100

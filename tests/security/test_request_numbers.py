@@ -17,8 +17,10 @@ from tracker.services import calendar
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
-@pytest.mark.parametrize("value", ["²", "①", "١", "٣٤", "2147483648", "9223372036854775808", "-1", "1.0", " ", "",
-                                   None, "1e3", "0x10", "１２"])
+@pytest.mark.parametrize(
+    "value",
+    ["²", "①", "١", "٣٤", "2147483648", "9223372036854775808", "-1", "1.0", " ", "", None, "1e3", "0x10", "１２"],
+)
 def test_anything_but_ascii_digits_in_range_is_no_number(value) -> None:
     assert whole_number(value) is None
 
@@ -37,8 +39,13 @@ def test_an_arabic_indic_digit_never_names_a_person(client_request) -> None:
     role = make_role(organisation, "YOS Head of Service", holder=leaving)
     db.session.commit()
     client_request.login(admin)
-    page = client_request.post("people.remove", {f"role-{role.id}": str(admin.id).translate(ARABIC_INDIC)},
-                               slug=organisation.slug, user_id=leaving.id, _expected_status=400)
+    page = client_request.post(
+        "people.remove",
+        {f"role-{role.id}": str(admin.id).translate(ARABIC_INDIC)},
+        slug=organisation.slug,
+        user_id=leaving.id,
+        _expected_status=400,
+    )
     assert "Choose who takes over YOS Head of Service" in page.select_one(".govuk-error-summary").text
     db.session.expire_all()
     assert role.holder.email == leaving.email
@@ -60,28 +67,44 @@ def owned_action(travel):
 def test_a_deadline_in_the_year_9999_cannot_be_asked_for(client_request, owned_action) -> None:
     action, manager, _ = owned_action
     client_request.login(manager)
-    page = client_request.post("actions.request_deadline_change", {"new_due_on": ["31", "12", "9999"],
-                                                                   "reason": "More time"},
-                               action_id=action.id, _expected_status=400)
+    page = client_request.post(
+        "actions.request_deadline_change",
+        {"new_due_on": ["31", "12", "9999"], "reason": "More time"},
+        action_id=action.id,
+        _expected_status=400,
+    )
     assert "Enter a date within 20 years of today" in page.select_one(".govuk-error-summary").text
     assert db.session.query(DeadlineChange).count() == 0
     with pytest.raises(action_service.InvalidUpdate, match="within 20 years"):
-        action_service.request_deadline_change(action, requested_by=manager, new_due_on=date(2047, 1, 1),
-                                               reason="More time", today=date(2026, 3, 1))
-    client_request.post("actions.request_deadline_change", {"new_due_on": ["1", "3", "2046"], "reason": "More time"},
-                        action_id=action.id)
+        action_service.request_deadline_change(
+            action, requested_by=manager, new_due_on=date(2047, 1, 1), reason="More time", today=date(2026, 3, 1)
+        )
+    client_request.post(
+        "actions.request_deadline_change",
+        {"new_due_on": ["1", "3", "2046"], "reason": "More time"},
+        action_id=action.id,
+    )
     assert db.session.query(DeadlineChange).one().requested_due_on == date(2046, 3, 1)
 
 
 def test_a_far_deadline_already_asked_for_cannot_be_approved(client_request, owned_action) -> None:
     action, manager, board = owned_action
-    change = DeadlineChange(action=action, requested_by=manager, due_on_before=action.due_on,
-                            requested_due_on=date(9999, 12, 31), reason="Forever")
+    change = DeadlineChange(
+        action=action,
+        requested_by=manager,
+        due_on_before=action.due_on,
+        requested_due_on=date(9999, 12, 31),
+        reason="Forever",
+    )
     db.session.add(change)
     db.session.commit()
     client_request.login(board)
-    client_request.post("actions.decide_deadline_change", {"decision": "approve", "version": str(action.version)},
-                        change_id=change.id, _expected_status=400)
+    client_request.post(
+        "actions.decide_deadline_change",
+        {"decision": "approve", "version": str(action.version)},
+        change_id=change.id,
+        _expected_status=400,
+    )
     db.session.expire_all()
     assert change.status is DeadlineChangeStatus.PENDING and action.due_on == date(2026, 6, 1)
 

@@ -4,10 +4,10 @@ registration however many apps are made."""
 
 from __future__ import annotations
 
+from tests.factories import make_organisation, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel
 from tracker.security import content_security_policy
-from tests.factories import make_organisation, make_user
 
 
 def _directives(policy: str) -> dict[str, list[str]]:
@@ -27,7 +27,9 @@ def test_the_sign_on_providers_origin_is_a_form_target_only_when_configured(app,
     monkeypatch.setitem(app.config, "OIDC_ISSUER", "https://login.example.org/realms/staff")
     response = client.get("/sign-in")
     assert _directives(response.headers["Content-Security-Policy"])["form-action"] == [
-        "'self'", "https://login.example.org"]
+        "'self'",
+        "https://login.example.org",
+    ]
     static = client.get("/static/favicon.svg")
     assert _directives(static.headers["Content-Security-Policy"])["form-action"] == ["'self'"]
 

@@ -45,8 +45,13 @@ def test_a_reader_that_waits_is_killed_at_the_wall_clock_timeout() -> None:
 def test_a_reader_that_spins_is_stopped_by_the_cpu_limit() -> None:
     started = time.perf_counter()
     with pytest.raises(PlanReadError, match="could not be read in time"):
-        run_reader(sum, range(10**13), name="The file", refusal=PlanReadError,
-                   limits=_limits(cpu_seconds=1, timeout_seconds=30.0))
+        run_reader(
+            sum,
+            range(10**13),
+            name="The file",
+            refusal=PlanReadError,
+            limits=_limits(cpu_seconds=1, timeout_seconds=30.0),
+        )
     assert time.perf_counter() - started < 8.0
 
 
@@ -75,9 +80,13 @@ def test_an_archive_is_refused_by_its_declared_size_before_it_is_inflated() -> N
 
 # --- Through the pages and the commands ------------------------------------------------------
 
+
 def _post_file(client_request, endpoint: str, field: str, data: bytes, name: str, slug: str):
-    response = client_request.client.post(client_request.url(endpoint, slug=slug), content_type="multipart/form-data",
-                                          data={"csrf_token": client_request.csrf_token(), field: (io.BytesIO(data), name)})
+    response = client_request.client.post(
+        client_request.url(endpoint, slug=slug),
+        content_type="multipart/form-data",
+        data={"csrf_token": client_request.csrf_token(), field: (io.BytesIO(data), name)},
+    )
     return response, BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
@@ -99,8 +108,9 @@ def test_an_inflating_workbook_is_a_form_error_and_nothing_is_saved(client_reque
 
 
 def test_a_pdf_bomb_is_a_form_error_on_the_report_upload(client_request, manager) -> None:
-    response, page = _post_file(client_request, "reports.upload", "report", hostile_files.content_bomb_pdf(),
-                                "bomb.pdf", manager.slug)
+    response, page = _post_file(
+        client_request, "reports.upload", "report", hostile_files.content_bomb_pdf(), "bomb.pdf", manager.slug
+    )
     assert response.status_code == 400
     assert "MB of content once unpacked" in page.select_one(".govuk-error-summary").text
     assert db.session.query(Report).count() == 0
@@ -131,16 +141,20 @@ def _count_reads(monkeypatch, name: str) -> list[str]:
 
 def test_the_later_plan_pages_never_read_the_workbook_again(client_request, manager, monkeypatch) -> None:
     calls = _count_reads(monkeypatch, "read_workbook")
-    response, _ = _post_file(client_request, "plans.upload", "plan", hostile_files.plan_xlsx(rows=4), "mine.xlsx",
-                             manager.slug)
+    response, _ = _post_file(
+        client_request, "plans.upload", "plan", hostile_files.plan_xlsx(rows=4), "mine.xlsx", manager.slug
+    )
     assert response.status_code == 302 and len(calls) == 1
     token = response.headers["Location"].split("upload=")[1]
     for _ in range(3):
         page = client_request.get("plans.mapping", slug=manager.slug, upload=token)
     form = page.select("form")[-1]
-    values = {field["name"]: field.get("value", "") for field in form.select("input[name]")
-              if field["name"] != "csrf_token" and (field.get("type") not in ("checkbox", "radio")
-                                                    or field.has_attr("checked"))}
+    values = {
+        field["name"]: field.get("value", "")
+        for field in form.select("input[name]")
+        if field["name"] != "csrf_token"
+        and (field.get("type") not in ("checkbox", "radio") or field.has_attr("checked"))
+    }
     for select in form.select("select[name]"):
         chosen = select.select_one("option[selected]") or select.select_one("option")
         values[select["name"]] = chosen["value"]
@@ -151,8 +165,9 @@ def test_the_later_plan_pages_never_read_the_workbook_again(client_request, mana
 def test_the_review_never_reads_the_report_again(client_request, manager, monkeypatch) -> None:
     calls = _count_reads(monkeypatch, "read_report")
     text = "Recommendations\n\nThe YOS Management Board should:\n\n1. review the plan monthly.\n2. train staff.\n"
-    review = client_request.post("reports.paste", {"text": text, "filename": "kept"}, slug=manager.slug,
-                                 _expected_status=200)
+    review = client_request.post(
+        "reports.paste", {"text": text, "filename": "kept"}, slug=manager.slug, _expected_status=200
+    )
     assert len(calls) == 1
     form = {field["name"]: field.get("value", "") for field in review.select("form input") if field.get("name")}
     form.update({area["name"]: area.text for area in review.select("form textarea")})

@@ -34,8 +34,12 @@ def _token(response: requests.Response) -> str:
 def _signed_in(server: str, email: str, password: str) -> requests.Session:
     session = requests.Session()
     token = _token(session.get(f"{server}/sign-in", timeout=10))
-    response = session.post(f"{server}/sign-in", data={"email": email, "password": password,
-                                                       "csrf_token": token}, allow_redirects=False, timeout=10)
+    response = session.post(
+        f"{server}/sign-in",
+        data={"email": email, "password": password, "csrf_token": token},
+        allow_redirects=False,
+        timeout=10,
+    )
     assert response.status_code == 302, response.text[:300]
     return session
 
@@ -53,8 +57,9 @@ def test_two_hostile_uploads_at_once_leave_healthz_answering(app, server, monkey
         session = _signed_in(server, *credentials)
         token = _token(session.get(upload_url, timeout=10))
         started = time.perf_counter()
-        response = session.post(upload_url, data={"csrf_token": token}, files={"report": ("long.pdf", slow)},
-                                timeout=60)
+        response = session.post(
+            upload_url, data={"csrf_token": token}, files={"report": ("long.pdf", slow)}, timeout=60
+        )
         return response.status_code, response.text, time.perf_counter() - started
 
     with ThreadPoolExecutor(max_workers=2) as pool:

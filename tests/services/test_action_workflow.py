@@ -4,15 +4,25 @@ from datetime import date
 
 import pytest
 
+from tests.factories import make_action, make_organisation, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, DeadlineChangeStatus, Flag, Status
 from tracker.services import organisations as organisation_service
 from tracker.services import queries
 from tracker.services.actions import (
-    InvalidUpdate, StaleVersion, add_plan_step, decide_deadline_change, edit_update, post_update,
-    reassign_actions, recommendation_progress, request_deadline_change, set_owners, verify_action, withdraw_action,
+    InvalidUpdate,
+    StaleVersion,
+    add_plan_step,
+    decide_deadline_change,
+    edit_update,
+    post_update,
+    reassign_actions,
+    recommendation_progress,
+    request_deadline_change,
+    set_owners,
+    verify_action,
+    withdraw_action,
 )
-from tests.factories import make_action, make_organisation, make_role, make_user
 
 TODAY = date(2026, 3, 1)
 
@@ -28,8 +38,14 @@ def world(app):
 
 
 def _complete(action, user):
-    return post_update(action, author=user, note="Done: new checklist in use", new_status=Status.COMPLETED,
-                       links=["https://intranet.example/checklist"], expected_version=action.version)
+    return post_update(
+        action,
+        author=user,
+        note="Done: new checklist in use",
+        new_status=Status.COMPLETED,
+        links=["https://intranet.example/checklist"],
+        expected_version=action.version,
+    )
 
 
 def test_the_full_path_to_verified(world):
@@ -51,8 +67,14 @@ def test_completion_needs_evidence_and_a_note(world):
     with pytest.raises(InvalidUpdate, match="Attach evidence"):
         post_update(action, author=manager, note="Done", new_status=Status.COMPLETED, expected_version=1)
     with pytest.raises(InvalidUpdate, match="Say what was done"):
-        post_update(action, author=manager, note="", new_status=Status.COMPLETED,
-                    links=["https://example.org/evidence"], expected_version=1)
+        post_update(
+            action,
+            author=manager,
+            note="",
+            new_status=Status.COMPLETED,
+            links=["https://example.org/evidence"],
+            expected_version=1,
+        )
     with pytest.raises(InvalidUpdate, match="not a web address"):
         post_update(action, author=manager, note="x", links=["javascript:alert(1)"], expected_version=1)
     post_update(action, author=manager, note="Evidence", links=["https://example.org/audit.pdf"], expected_version=1)
@@ -84,7 +106,9 @@ def test_withdrawal_needs_a_reason_and_a_board_decision(world):
         withdraw_action(action, by=board, reason=" ", board_decision="Board, 1 March", expected_version=1)
     with pytest.raises(InvalidUpdate, match="board decision"):
         withdraw_action(action, by=board, reason="Service merged", board_decision="", expected_version=1)
-    withdraw_action(action, by=board, reason="Service merged", board_decision="Board 1 March, item 4", expected_version=1)
+    withdraw_action(
+        action, by=board, reason="Service merged", board_decision="Board 1 March, item 4", expected_version=1
+    )
     assert action.status is Status.WITHDRAWN and action.withdrawn_decision == "Board 1 March, item 4"
     with pytest.raises(InvalidUpdate, match="already withdrawn"):
         withdraw_action(action, by=board, reason="again", board_decision="x", expected_version=2)
@@ -94,8 +118,9 @@ def test_flags_need_a_reason_and_show_in_rag(world):
     _, manager, _, _, action = world
     with pytest.raises(InvalidUpdate, match="Say why the action is at risk"):
         post_update(action, author=manager, flag=Flag.AT_RISK, expected_version=1)
-    post_update(action, author=manager, flag=Flag.BLOCKED, flag_reason="no health partner on the board",
-                expected_version=1)
+    post_update(
+        action, author=manager, flag=Flag.BLOCKED, flag_reason="no health partner on the board", expected_version=1
+    )
     assert action.flag is Flag.BLOCKED and action.updates[0].flag_after is Flag.BLOCKED
     post_update(action, author=manager, flag=None, note="Health partner joined", expected_version=2)
     assert action.flag is None and action.flag_reason is None
@@ -107,8 +132,13 @@ def test_a_deadline_change_is_requested_then_approved_keeping_the_original(world
         request_deadline_change(action, requested_by=manager, new_due_on=date(2026, 9, 30), reason="", today=TODAY)
     with pytest.raises(InvalidUpdate, match="past"):
         request_deadline_change(action, requested_by=manager, new_due_on=date(2026, 1, 1), reason="x", today=TODAY)
-    change = request_deadline_change(action, requested_by=manager, new_due_on=date(2026, 9, 30),
-                                     reason="Waiting for the new case system", today=TODAY)
+    change = request_deadline_change(
+        action,
+        requested_by=manager,
+        new_due_on=date(2026, 9, 30),
+        reason="Waiting for the new case system",
+        today=TODAY,
+    )
     with pytest.raises(InvalidUpdate, match="already waiting"):
         request_deadline_change(action, requested_by=manager, new_due_on=date(2026, 10, 30), reason="x", today=TODAY)
     with pytest.raises(StaleVersion):
@@ -122,8 +152,9 @@ def test_a_deadline_change_is_requested_then_approved_keeping_the_original(world
 
 def test_a_refusal_needs_a_reason_and_leaves_the_deadline(world):
     _, manager, board, _, action = world
-    change = request_deadline_change(action, requested_by=manager, new_due_on=date(2026, 9, 30), reason="x",
-                                     today=TODAY)
+    change = request_deadline_change(
+        action, requested_by=manager, new_due_on=date(2026, 9, 30), reason="x", today=TODAY
+    )
     with pytest.raises(InvalidUpdate, match="why the request is refused"):
         decide_deadline_change(change, decided_by=board, approve=False, note="", expected_version=1)
     decide_deadline_change(change, decided_by=board, approve=False, note="Keep to the plan", expected_version=1)
@@ -134,17 +165,26 @@ def test_plan_steps_stay_within_the_recommendations_deadline_and_roll_up(world):
     organisation, manager, _, head, action = world
     recommendation = action.recommendation
     with pytest.raises(InvalidUpdate, match="cannot be later than its recommendation"):
-        add_plan_step(recommendation, title="Train staff", owners=[head], lead=head, due_on=date(2026, 7, 1),
-                      created_by=manager)
+        add_plan_step(
+            recommendation, title="Train staff", owners=[head], lead=head, due_on=date(2026, 7, 1), created_by=manager
+        )
     with pytest.raises(InvalidUpdate, match="at least one owner"):
-        add_plan_step(recommendation, title="Train staff", owners=[], lead=None, due_on=date(2026, 5, 1),
-                      created_by=manager)
+        add_plan_step(
+            recommendation, title="Train staff", owners=[], lead=None, due_on=date(2026, 5, 1), created_by=manager
+        )
     elsewhere = make_role(make_organisation(), "Somebody else's role")
     with pytest.raises(InvalidUpdate, match="roles of this organisation"):
-        add_plan_step(recommendation, title="Train staff", owners=[elsewhere], lead=None, due_on=date(2026, 5, 1),
-                      created_by=manager)
-    step = add_plan_step(recommendation, title="Train staff", owners=[head], lead=head, due_on=date(2026, 5, 1),
-                         created_by=manager)
+        add_plan_step(
+            recommendation,
+            title="Train staff",
+            owners=[elsewhere],
+            lead=None,
+            due_on=date(2026, 5, 1),
+            created_by=manager,
+        )
+    step = add_plan_step(
+        recommendation, title="Train staff", owners=[head], lead=head, due_on=date(2026, 5, 1), created_by=manager
+    )
     assert recommendation_progress(recommendation).total == 2
     with pytest.raises(InvalidUpdate, match="cannot be later than its recommendation"):
         request_deadline_change(step, requested_by=manager, new_due_on=date(2026, 8, 1), reason="x", today=TODAY)
@@ -188,16 +228,21 @@ def test_changing_the_holder_moves_every_action_at_once(world, client_request):
     page = client_request.get("dashboard.index")
     assert f"/actions/{action.id}" in str(page.select_one("table"))
     assert [tenure.contact.email for tenure in head.tenures][-1] == successor.email
-    client_request.post("actions.post", action_id=action.id,
-                        data={"note": "Picked this up", "status": "unchanged", "version": "1"})
+    client_request.post(
+        "actions.post", action_id=action.id, data={"note": "Picked this up", "status": "unchanged", "version": "1"}
+    )
 
 
 def test_rag_in_sql_agrees_with_rag_in_python(app):
     organisation = make_organisation()
     cases = [
-        dict(due_on=date(2026, 2, 1)), dict(due_on=TODAY), dict(due_on=date(2026, 4, 1)),
-        dict(due_on=date(2027, 4, 1)), dict(due_on=date(2027, 4, 1), status=Status.IN_PROGRESS),
-        dict(due_on=date(2026, 2, 1), status=Status.COMPLETED), dict(due_on=date(2027, 1, 1), status=Status.WITHDRAWN),
+        dict(due_on=date(2026, 2, 1)),
+        dict(due_on=TODAY),
+        dict(due_on=date(2026, 4, 1)),
+        dict(due_on=date(2027, 4, 1)),
+        dict(due_on=date(2027, 4, 1), status=Status.IN_PROGRESS),
+        dict(due_on=date(2026, 2, 1), status=Status.COMPLETED),
+        dict(due_on=date(2027, 1, 1), status=Status.WITHDRAWN),
         dict(due_on=date(2027, 1, 1), status=Status.VERIFIED),
     ]
     actions = [make_action(organisation, **case) for case in cases]

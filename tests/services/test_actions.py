@@ -2,11 +2,11 @@ from datetime import date
 
 import pytest
 
+from tests.factories import make_action, make_organisation, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, Flag, Status
 from tracker.services.actions import InvalidUpdate, StaleVersion, post_update
 from tracker.services.rag import is_overdue, rag_for
-from tests.factories import make_action, make_organisation, make_user
 
 
 @pytest.fixture
@@ -17,8 +17,7 @@ def action_and_author(app):
 
 def test_an_update_moves_the_status_bumps_the_version_and_is_audited(action_and_author):
     action, author = action_and_author
-    update = post_update(action, author=author, note="Kick-off held", new_status=Status.IN_PROGRESS,
-                         expected_version=1)
+    update = post_update(action, author=author, note="Kick-off held", new_status=Status.IN_PROGRESS, expected_version=1)
     assert (update.status_before, update.status_after) == (Status.NOT_STARTED, Status.IN_PROGRESS)
     assert action.status is Status.IN_PROGRESS and action.version == 2
     assert action.updates == [update]
@@ -40,13 +39,16 @@ def test_a_stale_version_is_refused_and_says_what_changed(action_and_author):
     assert [update.note for update in action.updates] == ["First"] and action.version == 2
 
 
-@pytest.mark.parametrize(("start", "target"), [
-    (Status.NOT_STARTED, Status.VERIFIED),
-    (Status.IN_PROGRESS, Status.WITHDRAWN),
-    (Status.IN_PROGRESS, Status.NOT_STARTED),
-    (Status.VERIFIED, Status.IN_PROGRESS),
-    (Status.WITHDRAWN, Status.IN_PROGRESS),
-])
+@pytest.mark.parametrize(
+    ("start", "target"),
+    [
+        (Status.NOT_STARTED, Status.VERIFIED),
+        (Status.IN_PROGRESS, Status.WITHDRAWN),
+        (Status.IN_PROGRESS, Status.NOT_STARTED),
+        (Status.VERIFIED, Status.IN_PROGRESS),
+        (Status.WITHDRAWN, Status.IN_PROGRESS),
+    ],
+)
 def test_transitions_that_need_the_board_or_go_backwards_are_refused(app, start, target):
     organisation = make_organisation()
     action = make_action(organisation, status=start)

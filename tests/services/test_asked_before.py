@@ -1,12 +1,14 @@
-""""Asked before": the matching on true repeat pairs judged by hand in real reports, and the
+""" "Asked before": the matching on true repeat pairs judged by hand in real reports, and the
 rules for links (nothing linked without a person; never to itself or another organisation;
 every change audited)."""
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
+from tests.factories import make_action, make_organisation, make_report, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, RepeatLink, RepeatState, Status, utc_now
 from tracker.services import asked_before
@@ -15,22 +17,23 @@ from tracker.services.asked_before_review import CONFIRM, DISMISS, field_name, f
 from tracker.services.audit_sentences import sentence
 from tracker.services.repeat_matching import THRESHOLD, best_matches, score
 from tracker.services.repeat_measure import load_cases, measure, rapidfuzz_top
-from tests.factories import make_action, make_organisation, make_report, make_user
-
-from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
 
 
 # --- The matching, measured on the hand-written pairs --------------------------------------
 
+
 def test_the_pairs_hold_repeats_with_changed_wording_and_items_asked_for_the_first_time():
     cases = load_cases()
     repeats = [case for case in cases if case.truth]
     assert len(repeats) >= 25 and len(cases) - len(repeats) >= 80
     # Some pairs share few words: the wording changed, the intent did not.
-    reworded = [case for case in repeats
-                if max(score(case.text, text) for file, index, text in case.earlier if (file, index) in case.truth) < 0.6]
+    reworded = [
+        case
+        for case in repeats
+        if max(score(case.text, text) for file, index, text in case.earlier if (file, index) in case.truth) < 0.6
+    ]
     assert len(reworded) >= 8
 
 
@@ -50,14 +53,19 @@ def test_a_lower_threshold_finds_more_repeats_and_more_wrong_suggestions():
 
 
 def test_scores_run_from_0_to_1_and_ignore_case_spacing_and_framework_references():
-    assert score("The quality of pathway plans.", "the QUALITY of   pathway plans (outcome 4, national framework)") == 1.0
+    assert (
+        score("The quality of pathway plans.", "the QUALITY of   pathway plans (outcome 4, national framework)") == 1.0
+    )
     assert score("Management oversight", "") == 0.0
     assert 0 < score("Management oversight and supervision", "Supervision of staff") < 1
 
 
 def test_best_matches_are_best_first_and_none_below_the_threshold():
-    earlier = ["Improve the quality of pathway plans for care leavers.", "Recruit more foster carers.",
-               "Pathway plans for care leavers are of good quality."]
+    earlier = [
+        "Improve the quality of pathway plans for care leavers.",
+        "Recruit more foster carers.",
+        "Pathway plans for care leavers are of good quality.",
+    ]
     found = best_matches("The quality of pathway plans for care leavers.", earlier)
     assert {match.index for match in found} == {0, 2}  # the same words, in any order
     assert all(a.score >= b.score for a, b in zip(found, found[1:]))
@@ -67,18 +75,22 @@ def test_best_matches_are_best_first_and_none_below_the_threshold():
 
 # --- Links ----------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def two_inspections(app):
     organisation = make_organisation("Wigan YOS")
     manager = make_user(organisation, AccessLevel.MANAGER)
     first = make_report(organisation, title="2022 inspection", published=date(2022, 7, 1))
-    earlier = make_action(organisation, report=first, text="Consistently robust management oversight and social work supervision.",
-                          status=Status.VERIFIED)
+    earlier = make_action(
+        organisation,
+        report=first,
+        text="Consistently robust management oversight and social work supervision.",
+        status=Status.VERIFIED,
+    )
     earlier.verified_at = utc_now()
     other = make_action(organisation, report=first, text="Life-story work for all children in care.")
     second = make_report(organisation, title="2024 visit", published=date(2024, 11, 1))
-    new = make_action(organisation, report=second,
-                      text="Management oversight and quality of supervision.")
+    new = make_action(organisation, report=second, text="Management oversight and quality of supervision.")
     db.session.commit()
     return organisation, manager, earlier.recommendation, other.recommendation, new.recommendation
 
@@ -95,7 +107,8 @@ def test_a_saved_report_gets_suggestions_but_no_link_until_a_person_confirms(two
     event = db.session.scalar(select(AuditEvent).filter_by(event="repeat_link.confirmed"))
     assert sentence(event, LONDON) == (
         f"{manager.name} confirmed that {new.full_name} was asked before, as {earlier.full_name}: "
-        f"\u201c{earlier.text}\u201d.")
+        f"\u201c{earlier.text}\u201d."
+    )
 
 
 def test_a_first_report_gets_no_suggestions_and_no_error(app):
@@ -134,8 +147,9 @@ def test_a_link_made_by_hand_is_confirmed_audited_and_can_be_removed(two_inspect
         asked_before.link_by_hand(new, other, manager)
     asked_before.decide(link, RepeatState.DISMISSED, manager)
     db.session.commit()
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.event.like("repeat_link.%"))
-                                .order_by(AuditEvent.id)).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.event.like("repeat_link.%")).order_by(AuditEvent.id)
+    ).all()
     assert [event.event for event in events] == ["repeat_link.added", "repeat_link.removed"]
     assert sentence(events[1], LONDON).startswith(f"{manager.name} removed the link between {new.full_name} and ")
     assert asked_before.as_json(new) == []

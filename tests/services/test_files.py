@@ -43,8 +43,10 @@ def test_a_truncated_file_is_not_trusted_and_the_next_store_writes_it_whole(disk
 
 def test_the_database_store_fetches_a_missing_or_damaged_local_copy_again(app, database_url, tmp_path):
     if not database_url.startswith("postgresql"):
-        pytest.skip("The database file store needs PostgreSQL; this run uses SQLite. "
-                    "Set TEST_DATABASE_URL to a PostgreSQL database to run it (CI does).")
+        pytest.skip(
+            "The database file store needs PostgreSQL; this run uses SQLite. "
+            "Set TEST_DATABASE_URL to a PostgreSQL database to run it (CI does)."
+        )
     app.config.update(UPLOAD_DIR=str(tmp_path))
     with app.test_request_context():
         assert files.backend() == files.DATABASE

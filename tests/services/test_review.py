@@ -33,8 +33,12 @@ class FakeRole:
 
 
 def _item(number, text, owners=(), **changes):
-    return replace(ImportItem(number=number, text=text, owners=tuple(owners), owner_source="heading",
-                              reported_owners=tuple(owners)), **changes)
+    return replace(
+        ImportItem(
+            number=number, text=text, owners=tuple(owners), owner_source="heading", reported_owners=tuple(owners)
+        ),
+        **changes,
+    )
 
 
 PUBLISHED = ReviewChoices(publication_date=date(2025, 3, 14))
@@ -43,8 +47,10 @@ PUBLISHED = ReviewChoices(publication_date=date(2025, 3, 14))
 def test_split_at_each_bullet_keeps_wrapped_lines_with_their_bullet():
     text = "The partnership should make sure that:\n\uf0a7 plans are reviewed\nevery three months\n\u25aa children are seen alone"
     assert split_parts(text, by_sentence=False) == [
-        "The partnership should make sure that:", "plans are reviewed every three months",
-        "children are seen alone"]  # the bullets go: an item is never saved with a leading glyph
+        "The partnership should make sure that:",
+        "plans are reviewed every three months",
+        "children are seen alone",
+    ]  # the bullets go: an item is never saved with a leading glyph
     assert split_parts("One. Two (a) things; Three.", by_sentence=True) == ["One.", "Two (a) things;", "Three."]
 
 
@@ -52,11 +58,17 @@ def test_split_numbers_the_pieces_and_merge_keeps_the_break_so_it_splits_again()
     items = [_item("1", "Plans are reviewed. Children are seen alone. Staff are trained."), _item("2", "Other")]
     split = apply_operation(items, "split-sentences:0", PUBLISHED)
     assert [(item.number, item.text) for item in split] == [
-        ("1", "Plans are reviewed."), ("1b", "Children are seen alone."), ("1c", "Staff are trained."), ("2", "Other")]
+        ("1", "Plans are reviewed."),
+        ("1b", "Children are seen alone."),
+        ("1c", "Staff are trained."),
+        ("2", "Other"),
+    ]
     merged = apply_operation(split, "merge:0", PUBLISHED)
     assert merged[0].text == "Plans are reviewed.\nChildren are seen alone."
     assert [item.text for item in apply_operation(merged, "split:0", PUBLISHED)][:2] == [
-        "Plans are reviewed.", "Children are seen alone."]
+        "Plans are reviewed.",
+        "Children are seen alone.",
+    ]
     with pytest.raises(ServiceError, match="only one line"):
         apply_operation(items, "split:1", PUBLISHED)
 
@@ -68,7 +80,9 @@ def test_a_merged_item_split_again_gets_its_numbers_and_sources_back():
     assert merged[0].origin == (2, 3)
     again = apply_operation(merged, "split:0", choices)
     assert [(item.number, item.text, item.origin) for item in again] == [
-        ("3", "Plans are reviewed.", (2,)), ("4", "Staff are trained.", (3,))]
+        ("3", "Plans are reviewed.", (2,)),
+        ("4", "Staff are trained.", (3,)),
+    ]
 
 
 @pytest.mark.parametrize("operation", ["split:\u00b2", "merge:9", "delete:-1", "split:", "frobnicate", "use-role:x"])
@@ -87,9 +101,11 @@ def test_bulk_owners_and_deadline_rules_change_only_the_selected_items():
     assert [item.due_on for item in dated] == [date(2026, 1, 31), None, date(2026, 1, 31)]
     custom = apply_operation(items, "bulk", ReviewChoices(bulk_deadline="months", bulk_months=6))
     assert custom[2].deadline_rule == "6 months from publication"
-    for choices, message in [(ReviewChoices(bulk_deadline="months"), "number of months"),
-                             (ReviewChoices(bulk_deadline="date"), "date"),
-                             (ReviewChoices(), "Enter owners")]:
+    for choices, message in [
+        (ReviewChoices(bulk_deadline="months"), "number of months"),
+        (ReviewChoices(bulk_deadline="date"), "date"),
+        (ReviewChoices(), "Enter owners"),
+    ]:
         with pytest.raises(ServiceError, match=message):
             apply_operation(items, "bulk", choices)
     with pytest.raises(ServiceError, match="Select the items"):
@@ -97,8 +113,11 @@ def test_bulk_owners_and_deadline_rules_change_only_the_selected_items():
 
 
 def test_an_existing_role_is_offered_for_a_shorter_or_misspelt_name_but_never_a_guess():
-    roles = [FakeRole("YOS Head of Service"), FakeRole("Chair of the YOS Management Board", ("Board chair",)),
-             FakeRole("Director of Children's Services")]
+    roles = [
+        FakeRole("YOS Head of Service"),
+        FakeRole("Chair of the YOS Management Board", ("Board chair",)),
+        FakeRole("Director of Children's Services"),
+    ]
     assert suggest_role("Head of Service", roles) == (roles[0], False)
     assert suggest_role("the chair of the YOT management board", roles) == (roles[1], True)
     assert suggest_role("Director of Childrens Servics", roles) == (roles[2], False)

@@ -5,12 +5,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from tests.factories import make_action, make_organisation, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AuditEvent, Role
 from tracker.services import ServiceError, organisations
 from tracker.services.audit_sentences import sentence
 from tracker.services.role_merge import merge_plan, merge_roles
-from tests.factories import make_action, make_organisation, make_role, make_user
 
 
 def test_a_role_merged_into_another_hands_over_its_actions_names_and_holder(app):
@@ -40,8 +40,10 @@ def test_a_role_merged_into_another_hands_over_its_actions_names_and_holder(app)
     assert organisations.find_role(organisation, "board chair") is target  # reports and plans still find it
     event = db.session.scalar(select(AuditEvent).filter_by(event="role.merged"))
     assert event.actor_id == manager.id and event.before["role"] == "Board Chair"
-    assert sentence(event, ZoneInfo("Europe/London")).endswith("merged the role “Board Chair” into “Chair of the YOS Management Board”: "
-                                    "2 actions moved, and “Board Chair” is now another name for it.")
+    assert sentence(event, ZoneInfo("Europe/London")).endswith(
+        "merged the role “Board Chair” into “Chair of the YOS Management Board”: "
+        "2 actions moved, and “Board Chair” is now another name for it."
+    )
 
 
 def test_the_target_keeps_its_own_holder_and_deputy(app):
@@ -78,8 +80,9 @@ def test_the_merge_roles_command(runner, app):
     db.session.commit()
     missing = runner.invoke(args=["tracker", "merge-roles", "--org", "north", "Nobody", "Board Chair"])
     assert missing.exit_code == 1 and "no role called 'Nobody'" in missing.output
-    result = runner.invoke(args=["tracker", "merge-roles", "--org", "north", "board chair",
-                                 "Chair of the YOS Management Board"])
+    result = runner.invoke(
+        args=["tracker", "merge-roles", "--org", "north", "board chair", "Chair of the YOS Management Board"]
+    )
     assert result.exit_code == 0, result.output
     assert "1 action moved" in result.output
     db.session.expire_all()

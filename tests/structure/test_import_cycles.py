@@ -20,7 +20,8 @@ def _module_name(path: Path, package: Path) -> str:
 
 def _is_type_checking(test: ast.expr) -> bool:
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
@@ -53,12 +54,13 @@ def import_graph(package: Path = PACKAGE) -> dict[str, set[str]]:
             else:
                 if node.level:
                     base = name.split(".") if is_package else name.split(".")[:-1]
-                    base = base[:len(base) - (node.level - 1)]
+                    base = base[: len(base) - (node.level - 1)]
                     module = ".".join(base + ([node.module] if node.module else []))
                 else:
                     module = node.module or ""
-                targets = [f"{module}.{alias.name}" if f"{module}.{alias.name}" in paths else module
-                           for alias in node.names]
+                targets = [
+                    f"{module}.{alias.name}" if f"{module}.{alias.name}" in paths else module for alias in node.names
+                ]
             graph[name].update(target for target in targets if target in paths and target != name)
     return graph
 
@@ -111,7 +113,10 @@ def test_the_walk_finds_a_cycle_made_by_an_import_inside_a_function(tmp_path):
     (package / "services" / "audit.py").write_text("from .. import page_cache\n")
     (package / "page_cache.py").write_text(
         "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .services import audit\n"
-        "from .permissions import f\n")
+        "from .permissions import f\n"
+    )
     assert cycles(import_graph(package)) == [["tracker.page_cache", "tracker.permissions", "tracker.services.audit"]]
-    (package / "page_cache.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import permissions\n")
+    (package / "page_cache.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import permissions\n"
+    )
     assert cycles(import_graph(package)) == []

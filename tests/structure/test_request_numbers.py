@@ -23,7 +23,9 @@ def _exempt(path: Path) -> bool:
 def test_only_the_one_helper_reads_digits_outside_the_parsers():
     offenders = [
         f"{path.relative_to(TRACKER.parent)}:{number}: {line.strip()}"
-        for path in sorted(TRACKER.rglob("*.py")) if not _exempt(path)
-        for number, line in enumerate(path.read_text().splitlines(), start=1) if ISDIGIT.search(line)
+        for path in sorted(TRACKER.rglob("*.py"))
+        if not _exempt(path)
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if ISDIGIT.search(line)
     ]
     assert not offenders, "Use tracker.inputs.whole_number for numbers from requests:\n" + "\n".join(offenders)

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
+from tests.factories import make_action, make_organisation, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel
-from tests.factories import make_action, make_organisation, make_role, make_user
 
 
 @pytest.fixture
@@ -20,7 +20,8 @@ def setting(travel):
     board = make_user(organisation, AccessLevel.BOARD, name="Sam Okafor")
     head = make_role(organisation, "YOS Head of Service", holder=manager)
     chair = make_role(organisation, "Chair of the YOS Management Board", holder=board)
-    action = make_action(organisation, owners=[head], due_on=date(2026, 3, 31),
-                         text="Review plans when circumstances change")
+    action = make_action(
+        organisation, owners=[head], due_on=date(2026, 3, 31), text="Review plans when circumstances change"
+    )
     db.session.commit()
     return organisation, manager, board, head, chair, action

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-FIELD_ERROR_CLASSES = ("govuk-input--error", "govuk-textarea--error", "govuk-select--error",
-                       "govuk-file-upload--error")
+FIELD_ERROR_CLASSES = ("govuk-input--error", "govuk-textarea--error", "govuk-select--error", "govuk-file-upload--error")
 
 
 def _text(element) -> str:

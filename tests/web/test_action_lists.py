@@ -10,10 +10,10 @@ from datetime import date
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from tests.factories import make_action, make_organisation, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action, Status, Update
 from tracker.services.actions import post_update
-from tests.factories import make_action, make_organisation, make_role, make_user
 
 
 def _world(travel):
@@ -56,8 +56,12 @@ def test_bulk_status_change_follows_the_single_change_rules(app, client_request,
 
     # Completing needs evidence and a note: without them every action refuses and nothing changes.
     chosen = [str(action.id) for action in overdue]
-    page = client_request.post("action_lists.bulk_status", {**versions, "action_ids": chosen, "status": "completed"},
-                               _expected_status=400, slug=organisation.slug)
+    page = client_request.post(
+        "action_lists.bulk_status",
+        {**versions, "action_ids": chosen, "status": "completed"},
+        _expected_status=400,
+        slug=organisation.slug,
+    )
     assert "none was changed" in page.select_one(".govuk-error-summary").text
     assert len(page.select("[data-refused]")) == 3
     assert "Attach evidence" in page.select_one("[data-refused]").text
@@ -65,13 +69,24 @@ def test_bulk_status_change_follows_the_single_change_rules(app, client_request,
     assert {db.session.get(Action, action.id).status for action in overdue} == {Status.NOT_STARTED}
 
     # One action cannot move (already completed, so "completed" again is refused): nothing changes.
-    post_update(later[0], author=manager, note="Done", new_status=Status.COMPLETED,
-                links=["https://intranet.example.org/a"], expected_version=later[0].version)
+    post_update(
+        later[0],
+        author=manager,
+        note="Done",
+        new_status=Status.COMPLETED,
+        links=["https://intranet.example.org/a"],
+        expected_version=later[0].version,
+    )
     db.session.commit()
     versions[f"version-{later[0].id}"] = str(later[0].version)
     mixed = chosen + [str(later[0].id)]
-    data = {**versions, "action_ids": mixed, "status": "completed", "note": "Audit done",
-            "link": "https://intranet.example.org/audit"}
+    data = {
+        **versions,
+        "action_ids": mixed,
+        "status": "completed",
+        "note": "Audit done",
+        "link": "https://intranet.example.org/audit",
+    }
     page = client_request.post("action_lists.bulk_status", data, _expected_status=400, slug=organisation.slug)
     assert [tag["data-refused"] for tag in page.select("[data-refused]")] == [str(later[0].id)]
     db.session.expire_all()
@@ -87,8 +102,12 @@ def test_bulk_status_change_follows_the_single_change_rules(app, client_request,
         assert update.links == ["https://intranet.example.org/audit"] and update.note == "Audit done"
 
     # Signing off is a board decision, never a bulk change; and owners may not bulk-change.
-    page = client_request.post("action_lists.bulk_status", {**versions, "action_ids": chosen, "status": "verified"},
-                               _expected_status=400, slug=organisation.slug)
+    page = client_request.post(
+        "action_lists.bulk_status",
+        {**versions, "action_ids": chosen, "status": "verified"},
+        _expected_status=400,
+        slug=organisation.slug,
+    )
     assert "Choose the new status" in page.text
     owner = make_user(organisation, AccessLevel.OWNER)
     db.session.commit()
@@ -99,6 +118,7 @@ def test_bulk_status_change_follows_the_single_change_rules(app, client_request,
 def test_the_list_sorts_and_the_export_keeps_the_order(app, client_request, travel):
     organisation, manager, overdue, later = _world(travel)
     client_request.login(manager)
+
     def ids(page):
         found = []
         for link in page.select("table a[href^='/actions/']"):
@@ -112,8 +132,9 @@ def test_the_list_sorts_and_the_export_keeps_the_order(app, client_request, trav
     assert latest.select_one("#sort option[selected]")["value"] == "deadline-latest"
     assert ids(latest)[0] in {action.id for action in later} and ids(soonest)[0] in {a.id for a in overdue}
     assert len(ids(latest)) == 5
-    response = client_request.client.get(client_request.url("action_lists.export", slug=organisation.slug,
-                                                            file_format="csv", sort="deadline-latest"))
+    response = client_request.client.get(
+        client_request.url("action_lists.export", slug=organisation.slug, file_format="csv", sort="deadline-latest")
+    )
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert [int(row[0]) for row in rows[1:3]] == sorted(action.id for action in later)
     # Nonsense sorts fall back to the deadline order rather than failing.

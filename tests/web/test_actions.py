@@ -1,7 +1,7 @@
-from tracker.extensions import db
-from tracker.models import AccessLevel, Status
 from tests.conftest import normalise_whitespace
 from tests.factories import make_action, make_organisation, make_role, make_user
+from tracker.extensions import db
+from tracker.models import AccessLevel, Status
 
 
 def test_a_manager_posts_an_update_and_sees_it_in_the_history_and_the_audit_log(client_request, app):
@@ -21,9 +21,12 @@ def test_a_manager_posts_an_update_and_sees_it_in_the_history_and_the_audit_log(
     assert page.select_one("input[name=version]")["value"] == "1"
     assert "No updates yet." in page.select_one("#history").find_next("p").text
 
-    client_request.post("actions.post", action_id=action.id,
-                        data={"note": "Checklist agreed with team managers", "status": "in_progress", "version": "1"},
-                        _expected_redirect=f"/actions/{action.id}#history")
+    client_request.post(
+        "actions.post",
+        action_id=action.id,
+        data={"note": "Checklist agreed with team managers", "status": "in_progress", "version": "1"},
+        _expected_redirect=f"/actions/{action.id}#history",
+    )
 
     page = client_request.get("actions.show", action_id=action.id)
     history = page.select(".app-history__item")
@@ -36,7 +39,8 @@ def test_a_manager_posts_an_update_and_sees_it_in_the_history_and_the_audit_log(
     log = client_request.get("actions.audit", action_id=action.id).select(".app-audit-log__what")
     assert normalise_whitespace(log[0].text) == (
         "Priya Shah posted an update and changed the status from not started to in progress: "
-        "\u201cChecklist agreed with team managers\u201d.")
+        "\u201cChecklist agreed with team managers\u201d."
+    )
 
     audit_page = client_request.get("organisations.audit", slug=organisation.slug)
     assert "Checklist agreed with team managers" in audit_page.select_one(".app-audit-log").text
@@ -48,10 +52,15 @@ def test_a_stale_form_is_refused_with_what_changed(client_request, app):
     action = make_action(organisation)
     db.session.commit()
     client_request.login(manager)
-    client_request.post("actions.post", action_id=action.id,
-                        data={"note": "Mine came first", "status": "in_progress", "version": "1"})
-    page = client_request.post("actions.post", action_id=action.id, _expected_status=400,
-                               data={"note": "From an old tab", "status": "unchanged", "version": "1"})
+    client_request.post(
+        "actions.post", action_id=action.id, data={"note": "Mine came first", "status": "in_progress", "version": "1"}
+    )
+    page = client_request.post(
+        "actions.post",
+        action_id=action.id,
+        _expected_status=400,
+        data={"note": "From an old tab", "status": "unchanged", "version": "1"},
+    )
     summary = page.select_one(".govuk-error-summary").text
     assert "changed by someone else" in summary and "Mine came first" in summary
     db.session.refresh(action)
@@ -64,8 +73,12 @@ def test_a_status_the_form_does_not_offer_is_refused(client_request, app):
     action = make_action(organisation)
     db.session.commit()
     client_request.login(manager)
-    page = client_request.post("actions.post", action_id=action.id, _expected_status=400,
-                               data={"note": "Sign it off", "status": "verified", "version": "1"})
+    page = client_request.post(
+        "actions.post",
+        action_id=action.id,
+        _expected_status=400,
+        data={"note": "Sign it off", "status": "verified", "version": "1"},
+    )
     assert "Not a valid choice" in page.select_one(".govuk-error-summary").text
     db.session.refresh(action)
     assert action.status is Status.NOT_STARTED and action.updates == []

@@ -1,25 +1,25 @@
-""""Asked before" in the web app: suggestions on the review screen, the action page's panel,
+""" "Asked before" in the web app: suggestions on the review screen, the action page's panel,
 filters, the oversight column, themes, the board pack, the API and the command; and who may
 change links (another organisation's ids are refused)."""
 
 import io
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from tests.factories import make_action, make_organisation, make_report, make_role, make_user
+from tests.web.test_reports import _paste, _review
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, Evidence, RepeatLink, RepeatState, Report, Status
 from tracker.services import accounts, asked_before
 from tracker.services.actions import post_update
 from tracker.services.asked_before_review import field_name
-from tests.factories import make_action, make_organisation, make_report, make_role, make_user
-from tests.web.test_reports import _paste, _review
 
-SIGNED_OFF = datetime(2020, 5, 4, 10, 0, tzinfo=timezone.utc)
+SIGNED_OFF = datetime(2020, 5, 4, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -32,17 +32,48 @@ def eastbrook(app, tmp_path, travel):
     owner = make_user(organisation, AccessLevel.OWNER)
     chair = make_role(organisation, "Chair of the YOS Management Board", holder=manager)
     first = make_report(organisation, "Inspection of youth offending services in Eastbrook (2019)", date(2019, 6, 1))
-    heard = make_action(organisation, report=first, owners=[chair], due_on=date(2020, 6, 1), number="2",
-                        text="The Board hears from every partner agency at each of its meetings")
-    plans = make_action(organisation, report=first, owners=[chair], due_on=date(2020, 6, 1), number="5",
-                        text="Plans to keep other people safe are reviewed when circumstances change")
-    update = post_update(heard, author=manager, note="Partners now report at every meeting",
-                         new_status=Status.COMPLETED, evidence_count=1, expected_version=1)
+    heard = make_action(
+        organisation,
+        report=first,
+        owners=[chair],
+        due_on=date(2020, 6, 1),
+        number="2",
+        text="The Board hears from every partner agency at each of its meetings",
+    )
+    plans = make_action(
+        organisation,
+        report=first,
+        owners=[chair],
+        due_on=date(2020, 6, 1),
+        number="5",
+        text="Plans to keep other people safe are reviewed when circumstances change",
+    )
+    update = post_update(
+        heard,
+        author=manager,
+        note="Partners now report at every meeting",
+        new_status=Status.COMPLETED,
+        evidence_count=1,
+        expected_version=1,
+    )
     (tmp_path / "minutes.txt").write_text("minutes")
-    db.session.add(Evidence(update=update, action_id=heard.id, filename="minutes.txt", media_type="text/plain",
-                            size_bytes=7, sha256="0" * 64, stored_path="minutes.txt"))
+    db.session.add(
+        Evidence(
+            update=update,
+            action_id=heard.id,
+            filename="minutes.txt",
+            media_type="text/plain",
+            size_bytes=7,
+            sha256="0" * 64,
+            stored_path="minutes.txt",
+        )
+    )
     heard.status, heard.completed_at, heard.verified_at, heard.verified_by_id = (
-        Status.VERIFIED, datetime(2020, 5, 1, 9, tzinfo=timezone.utc), SIGNED_OFF, manager.id)
+        Status.VERIFIED,
+        datetime(2020, 5, 1, 9, tzinfo=UTC),
+        SIGNED_OFF,
+        manager.id,
+    )
     db.session.commit()
     return organisation, manager, owner, heard.recommendation, plans.recommendation
 
@@ -67,15 +98,22 @@ def test_the_review_screen_suggests_earlier_recommendations_and_saves_the_decisi
     assert review.select_one("#asked-before-3") and not review.select_one("#asked-before-2")
     item_1 = "the Board hears from every partner agency at each meeting"
     item_3 = "plans to keep other people safe are reviewed when a child's circumstances change"
-    _import_second_report(client_request, organisation, {
-        field_name(item_1, heard): "confirm", field_name(item_3, plans): "dismiss"})
+    _import_second_report(
+        client_request, organisation, {field_name(item_1, heard): "confirm", field_name(item_3, plans): "dismiss"}
+    )
     report = db.session.scalar(select(Report).order_by(Report.id.desc()))
-    states = {(link.recommendation.number, link.earlier_recommendation_id): link.state
-              for link in db.session.scalars(select(RepeatLink))}
+    states = {
+        (link.recommendation.number, link.earlier_recommendation_id): link.state
+        for link in db.session.scalars(select(RepeatLink))
+    }
     assert states == {("1", heard.id): RepeatState.CONFIRMED, ("3", plans.id): RepeatState.DISMISSED}
     assert report.recommendations[0].id in set(db.session.scalars(asked_before.repeated_recommendation_ids()))
-    events = [event.event for event in db.session.scalars(select(AuditEvent).where(
-        AuditEvent.event.like("repeat_link.%")).order_by(AuditEvent.id))]
+    events = [
+        event.event
+        for event in db.session.scalars(
+            select(AuditEvent).where(AuditEvent.event.like("repeat_link.%")).order_by(AuditEvent.id)
+        )
+    ]
     assert events == ["repeat_link.suggested", "repeat_link.confirmed", "repeat_link.dismissed"]
 
 
@@ -129,7 +167,8 @@ def test_the_action_page_shows_the_earlier_story_and_managers_change_links(clien
     client_request.post("asked_before.change", action_id=action.id, data={"operation": "link", "earlier": plans.id})
     db.session.expire_all()
     assert {link.earlier_recommendation_id for link in asked_before.links_of(new[0], [RepeatState.CONFIRMED])} == {
-        plans.id}
+        plans.id
+    }
     audit = client_request.get("actions.audit", action_id=action.id).text
     assert "Morgan Manager removed the link between" in audit and "Morgan Manager linked" in audit
 
@@ -140,21 +179,32 @@ def test_links_to_itself_or_another_organisation_are_refused_with_a_message(clie
     stranger = make_action(make_organisation("Elsewhere YOS"), text=new[0].text)
     db.session.commit()
     before = db.session.scalars(select(RepeatLink)).all()
-    for data, message in (({"operation": "link", "earlier": stranger.recommendation_id}, "this organisation"),
-                          ({"operation": "link", "earlier": new[0].id}, "cannot be linked to itself"),
-                          ({"operation": "link", "earlier": "9" * 30}, "this organisation"),
-                          ({"operation": "confirm", "link": "2147483648"}, "not one of this recommendation's"),
-                          ({"operation": "explode"}, "Choose what to do")):
-        page = client_request.post("asked_before.change", action_id=action.id, data=data, _follow=True,
-                                   _expected_status=200)
+    for data, message in (
+        ({"operation": "link", "earlier": stranger.recommendation_id}, "this organisation"),
+        ({"operation": "link", "earlier": new[0].id}, "cannot be linked to itself"),
+        ({"operation": "link", "earlier": "9" * 30}, "this organisation"),
+        ({"operation": "confirm", "link": "2147483648"}, "not one of this recommendation's"),
+        ({"operation": "explode"}, "Choose what to do"),
+    ):
+        page = client_request.post(
+            "asked_before.change", action_id=action.id, data=data, _follow=True, _expected_status=200
+        )
         assert message in page.text, data
     assert db.session.scalars(select(RepeatLink)).all() == before
-    other_link = RepeatLink(organisation_id=stranger.organisation_id, recommendation=stranger.recommendation,
-                            earlier=make_action(stranger.organisation, text="x").recommendation)
+    other_link = RepeatLink(
+        organisation_id=stranger.organisation_id,
+        recommendation=stranger.recommendation,
+        earlier=make_action(stranger.organisation, text="x").recommendation,
+    )
     db.session.add(other_link)
     db.session.commit()
-    page = client_request.post("asked_before.change", action_id=action.id, _follow=True, _expected_status=200,
-                               data={"operation": "confirm", "link": other_link.id})
+    page = client_request.post(
+        "asked_before.change",
+        action_id=action.id,
+        _follow=True,
+        _expected_status=200,
+        data={"operation": "confirm", "link": other_link.id},
+    )
     db.session.expire_all()
     assert "not one of this recommendation's" in page.text and other_link.state is RepeatState.SUGGESTED
 
@@ -163,14 +213,22 @@ def test_only_staff_of_the_organisation_may_change_links(client_request, linked)
     (organisation, manager, owner, heard, plans), new = linked
     action = new[0].actions[0]
     client_request.login(owner)
-    client_request.post("asked_before.change", action_id=action.id, _expected_status=403,
-                        data={"operation": "link", "earlier": plans.id})
+    client_request.post(
+        "asked_before.change",
+        action_id=action.id,
+        _expected_status=403,
+        data={"operation": "link", "earlier": plans.id},
+    )
     assert not client_request.get("actions.show", action_id=action.id).select("form[action$='/asked-before']")
     outsider = make_user(make_organisation("Elsewhere YOS"), AccessLevel.ADMIN)
     db.session.commit()
     client_request.login(outsider)
-    client_request.post("asked_before.change", action_id=action.id, _expected_status=404,
-                        data={"operation": "link", "earlier": plans.id})
+    client_request.post(
+        "asked_before.change",
+        action_id=action.id,
+        _expected_status=404,
+        data={"operation": "link", "earlier": plans.id},
+    )
     assert asked_before.links_of(new[0], [RepeatState.CONFIRMED]) == []
 
 
@@ -210,8 +268,11 @@ def test_the_board_pack_flags_repeats_once_signed_off(client_request, confirmed)
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Asked before (1, of which 1 once signed off as complete)" in text
     assert "ONCE SIGNED OFF AS COMPLETE" in text
-    workbook = load_workbook(io.BytesIO(client_request.client.get(
-        client_request.url("board.pack", slug=organisation.slug, file_format="xlsx")).data))
+    workbook = load_workbook(
+        io.BytesIO(
+            client_request.client.get(client_request.url("board.pack", slug=organisation.slug, file_format="xlsx")).data
+        )
+    )
     rows = [row for row in workbook["Exceptions"].iter_rows(values_only=True) if row[0] and "Asked before" in row[0]]
     assert len(rows) == 1 and rows[0][0] == "Asked before, once signed off"
     assert rows[0][1] == new[0].actions[0].id and "June 2019 inspection, recommendation 2" in rows[0][9]
@@ -221,11 +282,13 @@ def test_the_api_and_the_command_say_what_was_asked_before(client_request, app, 
     organisation, manager, new = confirmed
     token = accounts.create_api_token(manager, actor="test")
     db.session.commit()
-    response = client_request.client.get(f"/api/v1/actions/{new[0].actions[0].id}",
-                                         headers={"Authorization": f"Bearer {token}"})
+    response = client_request.client.get(
+        f"/api/v1/actions/{new[0].actions[0].id}", headers={"Authorization": f"Bearer {token}"}
+    )
     asked = response.get_json()["asked_before"]
     assert [(item["number"], item["confirmed"], item["outcome"]) for item in asked] == [
-        ("2", True, "Verified on 4 May 2020")]
+        ("2", True, "Verified on 4 May 2020")
+    ]
     result = app.test_cli_runner().invoke(args=["tracker", "repeats", "--org", "eastbrook", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -235,8 +298,9 @@ def test_the_api_and_the_command_say_what_was_asked_before(client_request, app, 
     assert first["matches"][0]["recommendation_id"] == asked_before.links_of(new[0])[0].earlier_recommendation_id
     assert all(0 <= match["score"] <= 1 for item in data["recommendations"] for match in item["matches"])
     assert data["recommendations"][1]["matches"] == []
-    text = app.test_cli_runner().invoke(args=["tracker", "repeats", "--org", "eastbrook",
-                                              "--report", str(new[0].report_id)])
+    text = app.test_cli_runner().invoke(
+        args=["tracker", "repeats", "--org", "eastbrook", "--report", str(new[0].report_id)]
+    )
     assert "June 2019 inspection, recommendation 2" in text.output
     refused = app.test_cli_runner().invoke(args=["tracker", "repeats", "--org", "eastbrook", "--report", "99999"])
     assert refused.exit_code == 1 and "has no report 99999" in refused.output
@@ -248,8 +312,9 @@ def test_a_report_imported_from_the_command_line_gets_suggestions_and_no_links(a
 
     report_file = tmp_path / "eastbrook-2025.txt"
     report_file.write_text(REPORT_TEXT)
-    result = app.test_cli_runner().invoke(args=["tracker", "import", str(report_file), "--org", "eastbrook",
-                                                "--published", "2025-03-14"])
+    result = app.test_cli_runner().invoke(
+        args=["tracker", "import", str(report_file), "--org", "eastbrook", "--published", "2025-03-14"]
+    )
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     links = db.session.scalars(select(RepeatLink)).all()

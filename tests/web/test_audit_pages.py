@@ -4,11 +4,11 @@ from datetime import date
 
 import time_machine
 
+from tests.conftest import normalise_whitespace
+from tests.factories import make_action, make_organisation, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel
 from tracker.services.actions import decide_deadline_change, request_deadline_change
-from tests.conftest import normalise_whitespace
-from tests.factories import make_action, make_organisation, make_user
 
 
 def _moved_deadline():
@@ -18,8 +18,13 @@ def _moved_deadline():
     board = make_user(organisation, AccessLevel.BOARD, name="Ben Board")
     action = make_action(organisation, due_on=date(2025, 12, 2))
     with time_machine.travel("2025-11-12 10:00Z", tick=False):
-        change = request_deadline_change(action, requested_by=manager, new_due_on=date(2026, 3, 31),
-                                         reason="Waiting for the children's services review", today=date(2025, 11, 12))
+        change = request_deadline_change(
+            action,
+            requested_by=manager,
+            new_due_on=date(2026, 3, 31),
+            reason="Waiting for the children's services review",
+            today=date(2025, 11, 12),
+        )
         decide_deadline_change(change, decided_by=board, approve=True, note="", expected_version=action.version)
         db.session.flush()
     db.session.commit()
@@ -49,8 +54,10 @@ def test_only_administrators_may_download_the_raw_record(client_request, app):
     organisation, admin, manager, board, action = _moved_deadline()
     for person in (manager, board):
         client_request.login(person)
-        for endpoint, values in (("actions.audit_record", {"action_id": action.id}),
-                                 ("organisations.audit_record", {"slug": organisation.slug})):
+        for endpoint, values in (
+            ("actions.audit_record", {"action_id": action.id}),
+            ("organisations.audit_record", {"slug": organisation.slug}),
+        ):
             response = client_request.client.get(client_request.url(endpoint, **values))
             assert response.status_code == 403, (person.name, endpoint)
 

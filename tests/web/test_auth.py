@@ -1,7 +1,7 @@
+from tests.factories import make_organisation, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent
 from tracker.services import accounts
-from tests.factories import make_organisation, make_user
 
 
 def _sign_in(client_request, email, password, next_url=None):
@@ -52,8 +52,9 @@ def test_after_sign_in_only_local_paths_are_followed(client_request, app):
 def test_forms_without_a_csrf_token_are_refused(client_request, app):
     user = make_user(make_organisation())
     db.session.commit()
-    response = client_request.client.post(client_request.url("auth.sign_in"),
-                                          data={"email": user.email, "password": user.test_password})
+    response = client_request.client.post(
+        client_request.url("auth.sign_in"), data={"email": user.email, "password": user.test_password}
+    )
     assert response.status_code == 400
     assert "Your form has expired" in response.get_data(as_text=True)
 
@@ -65,6 +66,7 @@ def test_session_cookie_flags(app, client_request):
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     from tracker import create_app
+
     production = create_app("production", SECRET_KEY="x" * 40, SQLALCHEMY_DATABASE_URI="sqlite://")
     assert production.config["SESSION_COOKIE_SECURE"] is True
 
@@ -86,13 +88,24 @@ def test_changing_the_password_signs_out_other_sessions(client_request, app):
     user = make_user(make_organisation())
     db.session.commit()
     other_browser = app.test_client()
-    token = other_browser.get("/sign-in").get_data(as_text=True).split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    token = (
+        other_browser.get("/sign-in")
+        .get_data(as_text=True)
+        .split('name="csrf_token" type="hidden" value="')[1]
+        .split('"')[0]
+    )
     other_browser.post("/sign-in", data={"email": user.email, "password": user.test_password, "csrf_token": token})
     assert other_browser.get("/").status_code == 200
     client_request.login(user)
-    client_request.post("auth.account", data={"current_password": user.test_password,
-                                              "password": "a brand new password", "confirm": "a brand new password"},
-                        _expected_redirect="/")
+    client_request.post(
+        "auth.account",
+        data={
+            "current_password": user.test_password,
+            "password": "a brand new password",
+            "confirm": "a brand new password",
+        },
+        _expected_redirect="/",
+    )
     assert other_browser.get("/").status_code == 302
     client_request.get("dashboard.index")
 

@@ -9,13 +9,13 @@ from flask.cli import with_appcontext
 from sqlalchemy import ForeignKey, insert, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from tests.factories import make_organisation
+from tests.web.test_page_cache import KEPT_PAGE_STATEMENTS, _shown, _statements
 from tracker.data_versions import EVERY, organisations_of_rows, rule_for
 from tracker.extensions import db
 from tracker.models import Action, AuditEvent, DataVersion, Membership, Notification, Organisation, Update, User
 from tracker.models.types import SHOWN_EVERYWHERE, SHOWN_NOWHERE
 from tracker.page_cache import data_version
-from tests.web.test_page_cache import KEPT_PAGE_STATEMENTS, _shown, _statements
-from tests.factories import make_organisation
 
 
 def _run_command(app, command: click.Command, *args: str) -> None:
@@ -93,21 +93,35 @@ def test_each_kind_of_write_moves_the_right_counters(app, setting):
         return {db.session.get(Organisation, id_).slug for id_ in after if after[id_] != before.get(id_, 0)}
 
     # A new row found through its foreign key (an update belongs to an action).
-    assert moved(lambda: db.session.add(Update(action_id=action.id, author_id=manager.id, note="Direct",
-                                               status_before=action.status, status_after=action.status,
-                                               links=[]))) == {"northfield"}
+    assert moved(
+        lambda: db.session.add(
+            Update(
+                action_id=action.id,
+                author_id=manager.id,
+                note="Direct",
+                status_before=action.status,
+                status_after=action.status,
+                links=[],
+            )
+        )
+    ) == {"northfield"}
     # A row moved between organisations counts for both.
-    assert moved(lambda: setattr(db.session.get(Membership, manager.memberships[0].id), "organisation_id",
-                                 other.id)) == {"northfield", "southfield"}
+    assert moved(
+        lambda: setattr(db.session.get(Membership, manager.memberships[0].id), "organisation_id", other.id)
+    ) == {"northfield", "southfield"}
     # A deleted row.
     assert moved(lambda: db.session.delete(db.session.get(Action, action.id))) == {"northfield"}
     # Rows inserted in bulk, each through its own foreign key.
-    assert moved(lambda: db.session.execute(insert(AuditEvent), [
-        {"event": "x", "subject_type": "Action", "actor_label": "test", "organisation_id": other.id}])) == {
-        "southfield"}
+    assert moved(
+        lambda: db.session.execute(
+            insert(AuditEvent),
+            [{"event": "x", "subject_type": "Action", "actor_label": "test", "organisation_id": other.id}],
+        )
+    ) == {"southfield"}
     # A bulk update or delete: the rows its WHERE clause finds.
-    assert moved(lambda: db.session.execute(
-        update(AuditEvent).where(AuditEvent.organisation_id == other.id).values(event="y"))) == {"southfield"}
+    assert moved(
+        lambda: db.session.execute(update(AuditEvent).where(AuditEvent.organisation_id == other.id).values(event="y"))
+    ) == {"southfield"}
     # A person's name shows everywhere.
     assert moved(lambda: db.session.execute(update(User).values(name=User.name))) == {"northfield", "southfield"}
     # Rows no kept page shows move nothing.

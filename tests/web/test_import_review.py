@@ -5,19 +5,21 @@ from datetime import date
 
 import pytest
 
+from tests.factories import make_organisation, make_role, make_user
+from tests.web.error_pattern import check_error_pattern
+from tests.web.test_reports import REPORT_TEXT, _paste, _review
 from tracker.extensions import db
 from tracker.importing import ParsedRecommendation, ParsedReport, ParsedSection
 from tracker.models import AccessLevel, Action, Report, Role
-from tests.web.error_pattern import check_error_pattern
-from tests.factories import make_organisation, make_role, make_user
-from tests.web.test_reports import REPORT_TEXT, _paste, _review
 
 HEADER = REPORT_TEXT.split("The Chair of the YOS Management Board should")[0]
 
 
 def numbered_report(count: int, owner_heading: str = "The YOS Head of Service should ensure that:") -> str:
-    items = "\n".join(f"{number}. case records for group {number} are checked by a manager every month"
-                      for number in range(1, count + 1))
+    items = "\n".join(
+        f"{number}. case records for group {number} are checked by a manager every month"
+        for number in range(1, count + 1)
+    )
     return f"{HEADER}{owner_heading}\n\n{items}\n\nContents\n\nForeword\t1\n"
 
 
@@ -39,9 +41,19 @@ def test_bulk_owners_and_deadlines_for_selected_items(client_request, manager_of
     organisation, manager = manager_of
     client_request.login(manager)
     review = _paste(client_request, organisation)
-    review = _review(client_request, organisation, review, "bulk", expected=200, **{
-        "items-0-selected": "y", "items-2-selected": "y", "bulk_owners": "Police Commander; YOS Head of Service",
-        "bulk_deadline": "3"})
+    review = _review(
+        client_request,
+        organisation,
+        review,
+        "bulk",
+        expected=200,
+        **{
+            "items-0-selected": "y",
+            "items-2-selected": "y",
+            "bulk_owners": "Police Commander; YOS Head of Service",
+            "bulk_deadline": "3",
+        },
+    )
     owners = [field["value"] for field in review.select("input[name$='-owners']")]
     assert owners[0] == owners[2] == "Police Commander; YOS Head of Service"
     assert owners[1] == "The Chair of the YOS Management Board"
@@ -70,8 +82,9 @@ def test_checks_before_saving_link_to_each_field_and_offer_another_start_date(cl
     organisation, manager = manager_of  # today is 2 June 2025
     client_request.login(manager)
     review = _paste(client_request, organisation)
-    page = _review(client_request, organisation, review, expected=200, published=["1", "3", "2024"],
-                   **{"items-1-owners": ""})
+    page = _review(
+        client_request, organisation, review, expected=200, published=["1", "3", "2024"], **{"items-1-owners": ""}
+    )
     summary = page.select_one(".govuk-error-summary")
     assert "Check before saving" in summary.text
     links = {link["href"]: link.text for link in summary.select("a")}
@@ -107,15 +120,19 @@ def test_an_existing_role_is_offered_instead_of_a_second_one(client_request, man
     assert [role.name for role in db.session.query(Role)] == ["YOS Head of Service"]
 
 
-@pytest.mark.parametrize("operation, changes, field", [
-    ("bulk", {"bulk_owners": "Police"}, "bulk_owners"),
-    ("bulk", {"items-0-selected": "y", "bulk_deadline": "months"}, "bulk_months"),
-    ("bulk", {"items-0-selected": "y", "bulk_deadline": "date"}, "bulk_due_on-day"),
-    ("add-text", {"new_item_text": "  "}, "new_item_text"),
-    ("count-from", {"count_from": ["", "", ""]}, "count_from-day"),
-])
-def test_a_tool_used_wrongly_links_to_its_field_and_changes_nothing(client_request, manager_of, operation, changes,
-                                                                     field):
+@pytest.mark.parametrize(
+    "operation, changes, field",
+    [
+        ("bulk", {"bulk_owners": "Police"}, "bulk_owners"),
+        ("bulk", {"items-0-selected": "y", "bulk_deadline": "months"}, "bulk_months"),
+        ("bulk", {"items-0-selected": "y", "bulk_deadline": "date"}, "bulk_due_on-day"),
+        ("add-text", {"new_item_text": "  "}, "new_item_text"),
+        ("count-from", {"count_from": ["", "", ""]}, "count_from-day"),
+    ],
+)
+def test_a_tool_used_wrongly_links_to_its_field_and_changes_nothing(
+    client_request, manager_of, operation, changes, field
+):
     organisation, manager = manager_of
     client_request.login(manager)
     review = _paste(client_request, organisation)
@@ -126,17 +143,21 @@ def test_a_tool_used_wrongly_links_to_its_field_and_changes_nothing(client_reque
     assert group is not None and link.text in group.select_one(".govuk-error-message").text
     assert list(check_error_pattern(page)) == [field]
     assert [area.text for area in page.select("textarea[name$='-text']")][:4] == [
-        area.text for area in review.select("textarea[name$='-text']")][:4]
+        area.text for area in review.select("textarea[name$='-text']")
+    ][:4]
     assert not page.select("button[value='confirm-anyway']")
 
 
-@pytest.mark.parametrize("changes", [
-    {"operation": "split:\u00b2"},
-    {"items-0-deadline_months": "\u00b2"},
-    {"bulk_months": "\u00b2", "bulk_deadline": "months", "items-0-selected": "y", "operation": "bulk"},
-    {"bulk_deadline": "\u00b2"},
-    {"items-\u00b2-text": "sneaky", "operation": "refresh"},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"operation": "split:\u00b2"},
+        {"items-0-deadline_months": "\u00b2"},
+        {"bulk_months": "\u00b2", "bulk_deadline": "months", "items-0-selected": "y", "operation": "bulk"},
+        {"bulk_deadline": "\u00b2"},
+        {"items-\u00b2-text": "sneaky", "operation": "refresh"},
+    ],
+)
 def test_unicode_digits_give_a_clear_error_and_change_nothing(client_request, manager_of, changes):
     organisation, manager = manager_of
     client_request.login(manager)
@@ -164,7 +185,8 @@ def test_the_review_of_40_items_stays_light(client_request, manager_of, capsys):
     client_request.login(manager)
     response = client_request.client.post(
         client_request.url("reports.paste", slug=organisation.slug),
-        data={"csrf_token": client_request.csrf_token(), "text": numbered_report(40), "filename": "forty"})
+        data={"csrf_token": client_request.csrf_token(), "text": numbered_report(40), "filename": "forty"},
+    )
     assert response.status_code == 200
     size = len(response.get_data())
     with capsys.disabled():
@@ -175,24 +197,53 @@ def test_the_review_of_40_items_stays_light(client_request, manager_of, capsys):
 def test_sections_groups_partial_reading_and_reasons_are_shown(client_request, manager_of, monkeypatch):
     """The parser's account of what it read (built here by hand, as the parser would return it)."""
     organisation, manager = manager_of
-    text = "Intro\nWhat needs to improve?\nWithin three months:\n\u2022 Plans are reviewed.\n\u2022 Staff are trained.\n"
+    text = (
+        "Intro\nWhat needs to improve?\nWithin three months:\n\u2022 Plans are reviewed.\n\u2022 Staff are trained.\n"
+    )
     first, second = text.index("\u2022 Plans"), text.index("\u2022 Staff")
 
     def item(number, start, end):
         return ParsedRecommendation(
-            number=number, text=text[start + 2:end].strip(), owners=(), owner_source="none",
-            deadline_rule="within 3 months", deadline_months=3, source_start=start, source_end=end, source_page=4,
-            source_heading="What needs to improve? › Within three months", group="Within three months",
+            number=number,
+            text=text[start + 2 : end].strip(),
+            owners=(),
+            owner_source="none",
+            deadline_rule="within 3 months",
+            deadline_months=3,
+            source_start=start,
+            source_end=end,
+            source_page=4,
+            source_heading="What needs to improve? › Within three months",
+            group="Within three months",
             owner_reason="The report names no owner for this item.",
-            deadline_reason="It is under the time group “Within three months”.")
+            deadline_reason="It is under the time group “Within three months”.",
+        )
 
     parsed = ParsedReport(
-        service="Westford", inspectorate="Ofsted", inspection_type="ILACS", publication_date=date(2025, 5, 16),
-        date_precision="day", overall_rating=None, ratings={}, deadline_rule="within 12 months",
-        deadline_months=12, recommendations=(item("1", first, second), item("2", second, len(text))), warnings=(),
-        text=text, recommendations_heading="What needs to improve?",
-        sections=(ParsedSection("What needs to improve?", 4, 2, (("Within three months", 2),), partial=True,
-                                note="a table on page 5 could not be read"),))
+        service="Westford",
+        inspectorate="Ofsted",
+        inspection_type="ILACS",
+        publication_date=date(2025, 5, 16),
+        date_precision="day",
+        overall_rating=None,
+        ratings={},
+        deadline_rule="within 12 months",
+        deadline_months=12,
+        recommendations=(item("1", first, second), item("2", second, len(text))),
+        warnings=(),
+        text=text,
+        recommendations_heading="What needs to improve?",
+        sections=(
+            ParsedSection(
+                "What needs to improve?",
+                4,
+                2,
+                (("Within three months", 2),),
+                partial=True,
+                note="a table on page 5 could not be read",
+            ),
+        ),
+    )
     monkeypatch.setattr("tracker.services.review.read_report", lambda data, filename: replace(parsed))
     client_request.login(manager)
     review = _paste(client_request, organisation)

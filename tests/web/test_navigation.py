@@ -22,17 +22,33 @@ import pytest
 from bs4 import BeautifulSoup
 from werkzeug.exceptions import HTTPException
 
+from tests.factories import (
+    make_action,
+    make_organisation,
+    make_oversight_user,
+    make_report,
+    make_role,
+    make_system_admin,
+    make_user,
+)
 from tracker.extensions import db
 from tracker.models import AccessLevel, BoardMeeting, Organisation, Status, Update, User
 from tracker.permissions import LEVELS_FOR, OWNER_NEEDS_ROLE, Capability
 from tracker.services import evidence
 from tracker.services.actions import add_plan_step, post_update
-from tests.factories import (make_action, make_organisation, make_oversight_user, make_report, make_role,
-                             make_system_admin, make_user)
 
 # Files, not pages: the walk does not download them.
-DOWNLOADS = {"action_lists.export", "actions.audit_record", "actions.download_evidence", "board.evidence_pack",
-             "board.pack", "organisations.audit_record", "oversight.export", "personal_data.download", "plans.export"}
+DOWNLOADS = {
+    "action_lists.export",
+    "actions.audit_record",
+    "actions.download_evidence",
+    "board.evidence_pack",
+    "board.pack",
+    "organisations.audit_record",
+    "oversight.export",
+    "personal_data.download",
+    "plans.export",
+}
 # A step of a wizard, shown only after a POST (a plan file uploaded), never linked; and a route
 # that only sends you on to another page (an organisation to its reports).
 NOT_PAGES = {"plans.mapping", "organisations.show"}
@@ -95,24 +111,62 @@ def site(app, travel):
     chair = make_role(organisation, "Chair of the YOS Management Board", holder=people["board"])
     chair.is_board_chair = True
     report = make_report(organisation, "Inspection of youth justice services in Navshire", date(2025, 6, 1))
-    done = make_action(organisation, report=report, owners=[chair], number="1", due_on=date(2026, 6, 1),
-                       text="Children in the youth justice system are in education, training or employment")
-    open_action = make_action(organisation, report=report, owners=[head], number="2", due_on=date(2026, 6, 1),
-                              text="Health and mental health needs are assessed in every case")
-    add_plan_step(open_action.recommendation, title="Agree a health pathway", owners=[head], lead=head,
-                  due_on=date(2026, 3, 1), created_by=people["manager"])
-    post_update(done, author=people["manager"], note="Every child has a place", new_status=Status.COMPLETED,
-                links=["https://intranet.example.org/places.pdf"], expected_version=done.version)
-    updates = {name: post_update(open_action, author=people[name], note=f"Progress from {name}",
-                                 expected_version=open_action.version).id for name in ("admin", "manager", "owner")}
-    [evidence_file] = evidence.attach(db.session.get(Update, updates["manager"]), evidence.check_files(
-        [evidence.EvidenceFile("health-pathway.txt", b"The agreed health pathway")]))
+    done = make_action(
+        organisation,
+        report=report,
+        owners=[chair],
+        number="1",
+        due_on=date(2026, 6, 1),
+        text="Children in the youth justice system are in education, training or employment",
+    )
+    open_action = make_action(
+        organisation,
+        report=report,
+        owners=[head],
+        number="2",
+        due_on=date(2026, 6, 1),
+        text="Health and mental health needs are assessed in every case",
+    )
+    add_plan_step(
+        open_action.recommendation,
+        title="Agree a health pathway",
+        owners=[head],
+        lead=head,
+        due_on=date(2026, 3, 1),
+        created_by=people["manager"],
+    )
+    post_update(
+        done,
+        author=people["manager"],
+        note="Every child has a place",
+        new_status=Status.COMPLETED,
+        links=["https://intranet.example.org/places.pdf"],
+        expected_version=done.version,
+    )
+    updates = {
+        name: post_update(
+            open_action, author=people[name], note=f"Progress from {name}", expected_version=open_action.version
+        ).id
+        for name in ("admin", "manager", "owner")
+    }
+    [evidence_file] = evidence.attach(
+        db.session.get(Update, updates["manager"]),
+        evidence.check_files([evidence.EvidenceFile("health-pathway.txt", b"The agreed health pathway")]),
+    )
     meeting = BoardMeeting(organisation=organisation, held_on=date(2025, 12, 10), notes="Quarterly meeting")
     db.session.add(meeting)
     db.session.commit()
-    values = {"slug": organisation.slug, "report_id": report.id, "recommendation_id": open_action.recommendation_id,
-              "action_id": done.id, "role_id": head.id, "meeting_id": meeting.id, "user_id": people["owner"].id, "evidence_id": evidence_file.id,
-              "theme_slug": "health"}
+    values = {
+        "slug": organisation.slug,
+        "report_id": report.id,
+        "recommendation_id": open_action.recommendation_id,
+        "action_id": done.id,
+        "role_id": head.id,
+        "meeting_id": meeting.id,
+        "user_id": people["owner"].id,
+        "evidence_id": evidence_file.id,
+        "theme_slug": "health",
+    }
     # Each person who may post edits their own update; the board's user edits none (the owner's, refused).
     return people, {name: {**values, "update_id": updates.get(name, updates["owner"])} for name in people}
 
@@ -133,9 +187,13 @@ def _allowed(permission: str | None, level: AccessLevel | None) -> bool:
 
 def declared_routes(app, level: AccessLevel | None) -> dict[str, str]:
     """Every GET page route whose permission declaration lets this level in, by endpoint."""
-    return {rule.endpoint: rule.rule for rule in app.url_map.iter_rules()
-            if "GET" in rule.methods and rule.endpoint not in DOWNLOADS | NOT_PAGES
-            and _allowed(getattr(app.view_functions[rule.endpoint], "permission", None), level)}
+    return {
+        rule.endpoint: rule.rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods
+        and rule.endpoint not in DOWNLOADS | NOT_PAGES
+        and _allowed(getattr(app.view_functions[rule.endpoint], "permission", None), level)
+    }
 
 
 def usable_routes(app, client, level: AccessLevel | None, values: dict) -> set[str]:
@@ -154,8 +212,9 @@ def usable_routes(app, client, level: AccessLevel | None, values: dict) -> set[s
 
 def _targets(page: BeautifulSoup) -> list[str]:
     links = [anchor["href"] for anchor in page.select("a[href]") if not anchor.has_attr("download")]
-    links += [form.get("action") or "" for form in page.select("form")
-              if (form.get("method") or "get").lower() == "get"]
+    links += [
+        form.get("action") or "" for form in page.select("form") if (form.get("method") or "get").lower() == "get"
+    ]
     return links
 
 

@@ -11,15 +11,25 @@ from datetime import date
 
 from openpyxl import load_workbook
 
+from tests.factories import make_action, make_organisation, make_report, make_role, make_user
+from tests.web.test_query_counts import _count
 from tracker.extensions import db
 from tracker.models import AccessLevel, BoardMeeting, Flag, Status
 from tracker.services.actions import post_update
-from tests.factories import make_action, make_organisation, make_report, make_role, make_user
-from tests.web.test_query_counts import _count
 
 
-def _organisation(name: str, slug: str, *, overdue: int, at_risk: int, done: int, later: int, author,
-                  inspectorate: str = "HM Inspectorate of Probation", published: date = date(2024, 6, 1)):
+def _organisation(
+    name: str,
+    slug: str,
+    *,
+    overdue: int,
+    at_risk: int,
+    done: int,
+    later: int,
+    author,
+    inspectorate: str = "HM Inspectorate of Probation",
+    published: date = date(2024, 6, 1),
+):
     organisation = make_organisation(name, slug=slug)
     role = make_role(organisation, "YOS Head of Service", holder=f"head@{slug}.example")
     report = make_report(organisation, f"{name} inspection", published)
@@ -31,12 +41,25 @@ def _organisation(name: str, slug: str, *, overdue: int, at_risk: int, done: int
     make_action(organisation, report=other, owners=[role], due_on=date(2020, 3, 1))  # overdue, Ofsted, 2019
     for _ in range(at_risk):
         action = make_action(organisation, report=report, owners=[role], due_on=date(2026, 12, 1))
-        post_update(action, author=author, note="Stalled", new_status=Status.IN_PROGRESS, flag=Flag.AT_RISK,
-                    flag_reason="no staff", expected_version=1)
+        post_update(
+            action,
+            author=author,
+            note="Stalled",
+            new_status=Status.IN_PROGRESS,
+            flag=Flag.AT_RISK,
+            flag_reason="no staff",
+            expected_version=1,
+        )
     for _ in range(done):
         action = make_action(organisation, report=report, owners=[role], due_on=date(2026, 12, 1))
-        post_update(action, author=author, note="Done", new_status=Status.COMPLETED,
-                    links=["https://example.org/e"], expected_version=1)
+        post_update(
+            action,
+            author=author,
+            note="Done",
+            new_status=Status.COMPLETED,
+            links=["https://example.org/e"],
+            expected_version=1,
+        )
     for _ in range(later):
         make_action(organisation, report=report, owners=[role], due_on=date(2026, 12, 1))
     return organisation
@@ -54,14 +77,27 @@ def test_counts_equal_the_filtered_lists_they_link_to(app, client_request, trave
     yjb = make_organisation("Youth Justice Board", slug="yjb")
     viewer = make_user(yjb, AccessLevel.OVERSIGHT, name="Olu Oversight")
     north = _organisation("Northbrook YOS", "north", overdue=3, at_risk=1, done=2, later=1, author=viewer)
-    _organisation("Southbrook YOS", "south", overdue=0, at_risk=2, done=0, later=4, author=viewer,
-                  inspectorate="HMICFRS", published=date(2022, 1, 1))
+    _organisation(
+        "Southbrook YOS",
+        "south",
+        overdue=0,
+        at_risk=2,
+        done=0,
+        later=4,
+        author=viewer,
+        inspectorate="HMICFRS",
+        published=date(2022, 1, 1),
+    )
     db.session.add(BoardMeeting(organisation=north, held_on=date(2026, 3, 20), attendees=""))
     db.session.commit()
     client_request.login(viewer)
 
-    for args in ({}, {"inspectorate": "HM Inspectorate of Probation"}, {"from": "2020", "to": "2025"},
-                 {"inspectorate": "Ofsted"}):
+    for args in (
+        {},
+        {"inspectorate": "HM Inspectorate of Probation"},
+        {"from": "2020", "to": "2025"},
+        {"inspectorate": "Ofsted"},
+    ):
         page = client_request.get("oversight.index", **args)
         rows = {row["data-organisation"]: row for row in page.select("#comparison tbody tr")}
         assert {"north", "south", "yjb"} <= set(rows)
@@ -102,7 +138,10 @@ def test_sortable_and_exportable(app, client_request, travel):
     links = {a.text: a["href"] for a in page.select("#oversight-downloads a")}
     rows = list(csv.reader(io.StringIO(client_request.client.get(links["CSV"]).data.decode("utf-8-sig"))))
     assert rows[0][0] == "Organisation" and [row[0] for row in rows[1:]] == [
-        "Northbrook YOS", "Southbrook YOS", "Youth Justice Board"]
+        "Northbrook YOS",
+        "Southbrook YOS",
+        "Youth Justice Board",
+    ]
     assert rows[1][3] == "4"
     sheet = load_workbook(io.BytesIO(client_request.client.get(links["Excel"]).data))["Organisations"]
     assert sheet.max_row == 4 and sheet["D2"].value == 4
@@ -146,8 +185,9 @@ def test_oversight_users_re_tag_a_recommendations_theme_and_it_is_audited(app, c
     page = client_request.get("themes.search", q="keywords cannot place")
     link = page.select_one(f"tr[data-recommendation='{recommendation.id}'] a[href$='/themes']")
     assert link is not None
-    page = client_request.post("theme_tags.edit", {"themes": ["other", "health"]}, _expected_status=400,
-                               recommendation_id=recommendation.id)
+    page = client_request.post(
+        "theme_tags.edit", {"themes": ["other", "health"]}, _expected_status=400, recommendation_id=recommendation.id
+    )
     assert "choose it alone" in page.select_one(".govuk-error-summary").text
     client_request.post("theme_tags.edit", {"themes": ["health"]}, recommendation_id=recommendation.id)
     db.session.expire_all()
@@ -187,7 +227,9 @@ def test_themes_filter_by_organisation_and_year_and_sort(app, client_request, tr
     assert count(client_request.get("themes.index", organisation="north", year="2019")) == 1
     page = client_request.get("themes.index", sort="recommendations")
     assert page.select("#themes tbody tr")[0]["data-theme"] == "victims"
-    names = [row.select_one("th").text.strip() for row in client_request.get("themes.index", sort="name")
-             .select("#themes tbody tr")]
+    names = [
+        row.select_one("th").text.strip()
+        for row in client_request.get("themes.index", sort="name").select("#themes tbody tr")
+    ]
     assert names == sorted(names)
     client_request.get("themes.index", organisation="no-such-place", year="20x9")  # ignored, not an error

@@ -11,11 +11,11 @@ import pytest
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
+from tests.factories import make_action, make_organisation, make_role, make_user
+from tests.web.test_page_cache import KEPT_PAGE_STATEMENTS, _counting_statements
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action, Flag, Status
 from tracker.services.actions import post_update
-from tests.factories import make_action, make_organisation, make_role, make_user
-from tests.web.test_page_cache import KEPT_PAGE_STATEMENTS, _counting_statements
 
 DOWNLOADS = {"page": {}, "CSV": {"file_format": "csv"}, "Excel": {"file_format": "xlsx"}}
 
@@ -35,11 +35,15 @@ def _figures(name: str, response) -> dict[str, list[str]]:
         rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))[1:]
     elif name == "Excel":
         sheet = load_workbook(io.BytesIO(response.data))["Organisations"]
-        rows = [["" if value is None else str(value) for value in row] for row in sheet.iter_rows(min_row=2,
-                                                                                                   values_only=True)]
+        rows = [
+            ["" if value is None else str(value) for value in row]
+            for row in sheet.iter_rows(min_row=2, values_only=True)
+        ]
     else:
-        rows = [[cell.get_text(" ", strip=True) for cell in row.select("th, td")]
-                for row in BeautifulSoup(response.get_data(as_text=True), "html.parser").select("#comparison tbody tr")]
+        rows = [
+            [cell.get_text(" ", strip=True) for cell in row.select("th, td")]
+            for row in BeautifulSoup(response.get_data(as_text=True), "html.parser").select("#comparison tbody tr")
+        ]
     return {row[0]: row[1:] for row in rows}
 
 
@@ -78,8 +82,15 @@ def test_a_change_in_one_organisation_shows_at_once(client_request, setting, ove
     assert kept <= KEPT_PAGE_STATEMENTS
     at_risk = 3  # the column "At risk or blocked", after those open, per cent done and overdue
     assert _figures(name, before)["Northfield YOS"][at_risk] == "0"
-    post_update(db.session.get(Action, action.id), author=manager, note="Stalled", new_status=Status.IN_PROGRESS,
-                flag=Flag.AT_RISK, flag_reason="No staff", expected_version=1)
+    post_update(
+        db.session.get(Action, action.id),
+        author=manager,
+        note="Stalled",
+        new_status=Status.IN_PROGRESS,
+        flag=Flag.AT_RISK,
+        flag_reason="No staff",
+        expected_version=1,
+    )
     db.session.commit()
     rendered, after = _get(client_request, name)
     assert rendered > kept
@@ -99,8 +110,9 @@ def test_a_user_who_would_see_it_differently_never_gets_a_kept_copy(client_reque
     assert rendered > kept
     assert set(_figures(name, page)) == {"Northfield YOS"}
     # Another oversight user sees the same figures, but from a page rendered for them.
-    other = make_user(make_organisation("Regional body", slug="regional"), AccessLevel.OVERSIGHT,
-                      email="regional@oversight.example")
+    other = make_user(
+        make_organisation("Regional body", slug="regional"), AccessLevel.OVERSIGHT, email="regional@oversight.example"
+    )
     db.session.commit()
     client_request.login(other)
     assert _get(client_request, name)[0] > kept

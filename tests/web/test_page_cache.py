@@ -15,11 +15,11 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import event
 
+from tests.conftest import ClientRequest, normalise_whitespace
+from tests.factories import make_action, make_organisation, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action, DataVersion
 from tracker.page_cache import data_version
-from tests.conftest import ClientRequest, normalise_whitespace
-from tests.factories import make_action, make_organisation, make_role, make_user
 
 KEPT_PAGE_STATEMENTS = 6
 
@@ -105,16 +105,31 @@ def test_the_api_keeps_its_action_list_too(client, setting, app):
 
 CHANGES = {
     # name: (how the manager or board member makes the change, what then shows on each page)
-    "an update": (lambda request, action, roles: request.post(
-        "actions.post", action_id=action.id, data={"note": "Checklist agreed", "status": "in_progress",
-                                                   "version": str(action.version)}), "In progress"),
-    "a new holder": (lambda request, action, roles: request.post(
-        "organisations.edit_role", slug="northfield", role_id=roles[0].id,
-        data={"email": "dana.ray@northfield.example", "name": "Dana Ray"}), "Dana Ray"),
-    "new owners": (lambda request, action, roles: request.post(
-        "actions.owners", action_id=action.id, data={"owners": [str(roles[1].id)], "lead": str(roles[1].id),
-                                                 "version": str(action.version)}),
-        "Chair of the YOS Management Board"),
+    "an update": (
+        lambda request, action, roles: request.post(
+            "actions.post",
+            action_id=action.id,
+            data={"note": "Checklist agreed", "status": "in_progress", "version": str(action.version)},
+        ),
+        "In progress",
+    ),
+    "a new holder": (
+        lambda request, action, roles: request.post(
+            "organisations.edit_role",
+            slug="northfield",
+            role_id=roles[0].id,
+            data={"email": "dana.ray@northfield.example", "name": "Dana Ray"},
+        ),
+        "Dana Ray",
+    ),
+    "new owners": (
+        lambda request, action, roles: request.post(
+            "actions.owners",
+            action_id=action.id,
+            data={"owners": [str(roles[1].id)], "lead": str(roles[1].id), "version": str(action.version)},
+        ),
+        "Chair of the YOS Management Board",
+    ),
 }
 
 
@@ -138,12 +153,18 @@ def test_a_deadline_decided_by_the_board_shows_on_the_managers_kept_pages(client
     organisation, manager, board, head, chair, action = setting
     client_request.login(manager)
     _visit_twice(client_request, "actions.show", action_id=action.id)
-    client_request.post("actions.request_deadline_change", action_id=action.id,
-                        data={"new_due_on": ["30", "6", "2026"], "reason": "Waiting for the new case system"})
+    client_request.post(
+        "actions.request_deadline_change",
+        action_id=action.id,
+        data={"new_due_on": ["30", "6", "2026"], "reason": "Waiting for the new case system"},
+    )
     client_request.login(board)
     change = db.session.get(Action, action.id).deadline_changes[0]
-    client_request.post("actions.decide_deadline_change", change_id=change.id,
-                        data={"decision": "approve", "note": "", "version": str(action.version)})
+    client_request.post(
+        "actions.decide_deadline_change",
+        change_id=change.id,
+        data={"decision": "approve", "note": "", "version": str(action.version)},
+    )
     client_request.login(manager)
     _, page = _statements(client_request, "actions.show", action_id=action.id)
     assert "30 June 2026" in _shown(page)
@@ -172,14 +193,19 @@ def test_an_owner_loses_the_update_form_when_the_role_passes_to_someone_else(cli
     owner = make_user(organisation, AccessLevel.OWNER, email="owner@northfield.example")
     db.session.commit()
     client_request.login(manager)
-    client_request.post("organisations.edit_role", slug="northfield", role_id=head.id,
-                        data={"email": owner.email, "name": "Olu Owner"})
+    client_request.post(
+        "organisations.edit_role", slug="northfield", role_id=head.id, data={"email": owner.email, "name": "Olu Owner"}
+    )
     client_request.login(owner)
     assert client_request.get("actions.show", action_id=action.id).select_one("form[action$='/updates']")
     assert _statements(client_request, "actions.show", action_id=action.id)[0] <= KEPT_PAGE_STATEMENTS
     client_request.login(manager)
-    client_request.post("organisations.edit_role", slug="northfield", role_id=head.id,
-                        data={"email": "someone.else@northfield.example", "name": "Someone Else"})
+    client_request.post(
+        "organisations.edit_role",
+        slug="northfield",
+        role_id=head.id,
+        data={"email": "someone.else@northfield.example", "name": "Someone Else"},
+    )
     client_request.login(owner)
     assert client_request.get("actions.show", action_id=action.id).select_one("form[action$='/updates']") is None
 
@@ -197,8 +223,10 @@ def test_each_session_gets_its_own_csrf_token_and_nonce_on_a_kept_page(app, sett
     assert f'nonce="{nonce}"' in response.get_data(as_text=True)
     assert "\x00" not in response.get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    posted = second.client.post(second.url("actions.post", action_id=action.id), data={
-        "csrf_token": token, "note": "Posted from a kept page", "status": "in_progress", "version": "1"})
+    posted = second.client.post(
+        second.url("actions.post", action_id=action.id),
+        data={"csrf_token": token, "note": "Posted from a kept page", "status": "in_progress", "version": "1"},
+    )
     assert posted.status_code == 302, posted.get_data(as_text=True)[:500]
 
 
@@ -206,8 +234,9 @@ def test_flash_messages_show_once_and_are_never_kept(client_request, setting):
     organisation, manager, *_, action = setting
     client_request.login(manager)
     _visit_twice(client_request, "actions.show", action_id=action.id)
-    client_request.post("actions.post", action_id=action.id,
-                        data={"note": "Checklist agreed", "status": "in_progress", "version": "1"})
+    client_request.post(
+        "actions.post", action_id=action.id, data={"note": "Checklist agreed", "status": "in_progress", "version": "1"}
+    )
     assert client_request.get("actions.show", action_id=action.id).select_one(".govuk-notification-banner")
     assert client_request.get("actions.show", action_id=action.id).select_one(".govuk-notification-banner") is None
 
@@ -232,8 +261,11 @@ def test_a_change_in_another_organisation_leaves_kept_pages_alone(client_request
     client_request.login(manager)
     _visit_twice(client_request, "actions.index", slug="northfield")
     client_request.login(other_manager)
-    client_request.post("actions.post", action_id=other_action.id,
-                        data={"note": "Done elsewhere", "status": "in_progress", "version": "1"})
+    client_request.post(
+        "actions.post",
+        action_id=other_action.id,
+        data={"note": "Done elsewhere", "status": "in_progress", "version": "1"},
+    )
     client_request.login(manager)
     assert _statements(client_request, "actions.index", slug="northfield")[0] <= KEPT_PAGE_STATEMENTS
 

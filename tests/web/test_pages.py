@@ -1,8 +1,8 @@
 from datetime import date
 
+from tests.factories import make_action, make_organisation, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel
-from tests.factories import make_action, make_organisation, make_role, make_user
 
 
 def test_healthz_needs_no_sign_in(client):
@@ -98,16 +98,32 @@ def test_a_month_only_publication_date_is_shown_as_unconfirmed(client_request):
 
     organisation = make_organisation(slug="dated")
     manager = make_user(organisation, AccessLevel.MANAGER)
-    db.session.add_all([
-        Report(organisation=organisation, title="Month only", publication_date=date(2018, 12, 1),
-               publication_date_confirmed=False, ratings={}, extracted_text=""),
-        Report(organisation=organisation, title="Confirmed", publication_date=date(2016, 5, 17),
-               publication_date_confirmed=True, ratings={}, extracted_text=""),
-    ])
+    db.session.add_all(
+        [
+            Report(
+                organisation=organisation,
+                title="Month only",
+                publication_date=date(2018, 12, 1),
+                publication_date_confirmed=False,
+                ratings={},
+                extracted_text="",
+            ),
+            Report(
+                organisation=organisation,
+                title="Confirmed",
+                publication_date=date(2016, 5, 17),
+                publication_date_confirmed=True,
+                ratings={},
+                extracted_text="",
+            ),
+        ]
+    )
     db.session.commit()
     client_request.login(manager)
-    rows = {row.select_one("a").text: row.select("td")[1].text.strip()
-            for row in client_request.get("reports.index", slug="dated").select("tbody tr")}
+    rows = {
+        row.select_one("a").text: row.select("td")[1].text.strip()
+        for row in client_request.get("reports.index", slug="dated").select("tbody tr")
+    }
     assert rows == {"Month only": "December 2018 (day not confirmed)", "Confirmed": "17 May 2016"}
 
 

@@ -12,17 +12,37 @@ from datetime import date
 
 import pytest
 
+from tests.factories import (
+    make_action,
+    make_organisation,
+    make_oversight_user,
+    make_role,
+    make_system_admin,
+    make_user,
+)
 from tracker.extensions import db
 from tracker.models import (
-    AccessLevel, BoardMeeting, Contact, DeadlineChange, Evidence, Notification, NotificationStatus, PartnerLink, utc_now,
+    AccessLevel,
+    BoardMeeting,
+    Contact,
+    DeadlineChange,
+    Evidence,
+    Notification,
+    NotificationStatus,
+    PartnerLink,
+    utc_now,
 )
 from tracker.services import oversight_grants
 from tracker.services.actions import post_update
-from tests.factories import (
-    make_action, make_organisation, make_oversight_user, make_role, make_system_admin, make_user,
-)
 
-ADMIN, MANAGER, BOARD, HOLDER, OWNER, OVERSIGHT = "admin", "manager", "board", "owner (holds role)", "owner", "oversight"
+ADMIN, MANAGER, BOARD, HOLDER, OWNER, OVERSIGHT = (
+    "admin",
+    "manager",
+    "board",
+    "owner (holds role)",
+    "owner",
+    "oversight",
+)
 SYSTEM_ADMIN = "system administrator"
 INSIDE = (ADMIN, MANAGER, BOARD, HOLDER, OWNER, OVERSIGHT)
 EVERYONE = set(INSIDE)
@@ -110,14 +130,38 @@ EXPECTED: dict[str, tuple[str, set[str]]] = {
 # The system administrators' pages: 403 for everyone else, whatever organisation they are in.
 SYSTEM = {endpoint for endpoint in EXPECTED if endpoint.startswith("system_admin.")}
 # Pages that show only the signed-in user's own things (or what they may see across organisations).
-PERSONAL = {"dashboard.index", "auth.account", "notifications.settings", "themes.index", "themes.search",
-            "themes.show", "calendar.index", "calendar.create", "calendar.revoke", "auth.create_token",
-            "oversight.index", "oversight.export"}
+PERSONAL = {
+    "dashboard.index",
+    "auth.account",
+    "notifications.settings",
+    "themes.index",
+    "themes.search",
+    "themes.show",
+    "calendar.index",
+    "calendar.create",
+    "calendar.revoke",
+    "auth.create_token",
+    "oversight.index",
+    "oversight.export",
+}
 # Reached without a session (the partner link and calendar feed carry their own tokens; tested elsewhere).
-PUBLIC = {"auth.sign_in", "auth.sign_in_with_link", "auth.sign_out", "health.healthz", "pages.accessibility",
-          "partner.action", "calendar.feed", "static", "auth.forgot_password", "auth.reset_password",
-          "auth.accept_invitation", "sso.start", "sso.callback", "personal_data.privacy_for_visitor",
-          "personal_data.privacy"}
+PUBLIC = {
+    "auth.sign_in",
+    "auth.sign_in_with_link",
+    "auth.sign_out",
+    "health.healthz",
+    "pages.accessibility",
+    "partner.action",
+    "calendar.feed",
+    "static",
+    "auth.forgot_password",
+    "auth.reset_password",
+    "auth.accept_invitation",
+    "sso.start",
+    "sso.callback",
+    "personal_data.privacy_for_visitor",
+    "personal_data.privacy",
+}
 # Routes for one user's own objects, whose permissions have their own tests: revoking an API
 # token (tests/web/test_people_and_tokens.py: another user's token answers 404).
 OWN_OBJECTS = {"auth.revoke_token"}
@@ -142,22 +186,48 @@ def world(app, tmp_path):
     stored = tmp_path / "evidence.txt"
     stored.write_text("evidence")
     app.config["UPLOAD_DIR"] = str(tmp_path)
-    evidence = Evidence(update=update, action_id=action.id, filename="evidence.txt", media_type="text/plain",
-                        size_bytes=8, sha256="0" * 64, stored_path="evidence.txt")
+    evidence = Evidence(
+        update=update,
+        action_id=action.id,
+        filename="evidence.txt",
+        media_type="text/plain",
+        size_bytes=8,
+        sha256="0" * 64,
+        stored_path="evidence.txt",
+    )
     change = DeadlineChange(action=action, due_on_before=action.due_on, requested_due_on=date(2030, 6, 1), reason="x")
     partner = Contact(organisation=organisation, email="police@example.org", name="Police partner")
     link = PartnerLink(action=action, contact=partner, nonce="n", expires_at=utc_now())
-    failed_email = Notification(key="reminder:test", organisation_id=organisation.id, action_id=action.id,
-                                kind="overdue", recipient="head@example.org", subject="s", body_text="t",
-                                body_html="h", status=NotificationStatus.FAILED, last_error="550 no such user")
+    failed_email = Notification(
+        key="reminder:test",
+        organisation_id=organisation.id,
+        action_id=action.id,
+        kind="overdue",
+        recipient="head@example.org",
+        subject="s",
+        body_text="t",
+        body_html="h",
+        status=NotificationStatus.FAILED,
+        last_error="550 no such user",
+    )
     meeting = BoardMeeting(organisation=organisation, held_on=date(2026, 1, 20), attendees="Chair")
     db.session.add_all([evidence, change, link, failed_email, meeting])
     db.session.commit()
     values = {
-        "slug": organisation.slug, "report_id": action.recommendation.report_id, "action_id": action.id,
-        "change_id": change.id, "recommendation_id": action.recommendation_id, "update_id": update.id,
-        "evidence_id": evidence.id, "role_id": role.id, "link_id": link.id, "notification_id": failed_email.id,
-        "meeting_id": meeting.id, "file_format": "csv", "theme_slug": "health", "user_id": users[MANAGER].id,
+        "slug": organisation.slug,
+        "report_id": action.recommendation.report_id,
+        "action_id": action.id,
+        "change_id": change.id,
+        "recommendation_id": action.recommendation_id,
+        "update_id": update.id,
+        "evidence_id": evidence.id,
+        "role_id": role.id,
+        "link_id": link.id,
+        "notification_id": failed_email.id,
+        "meeting_id": meeting.id,
+        "file_format": "csv",
+        "theme_slug": "health",
+        "user_id": users[MANAGER].id,
         "grant_id": oversight_grants.active_grants_of(users[OVERSIGHT])[0].id,
     }
     return users, outsider, values
@@ -219,8 +289,10 @@ def _state():
 
     from tracker.models import Membership, OversightGrant
 
-    return (sorted((m.user_id, m.organisation_id, m.access_level.value) for m in db.session.scalars(select(Membership))),
-            db.session.scalar(select(func.count()).select_from(OversightGrant)))
+    return (
+        sorted((m.user_id, m.organisation_id, m.access_level.value) for m in db.session.scalars(select(Membership))),
+        db.session.scalar(select(func.count()).select_from(OversightGrant)),
+    )
 
 
 def test_an_organisation_admin_cannot_give_oversight_by_any_route(client_request, app, world):
@@ -230,26 +302,45 @@ def test_an_organisation_admin_cannot_give_oversight_by_any_route(client_request
     slug = values["slug"]
     client_request.login(users[ADMIN])
     before = _state()
-    for page in (client_request.get("people.invite", slug=slug),
-                 client_request.get("people.change_access", slug=slug, user_id=users[MANAGER].id)):
+    for page in (
+        client_request.get("people.invite", slug=slug),
+        client_request.get("people.change_access", slug=slug, user_id=users[MANAGER].id),
+    ):
         offered = {radio["value"] for radio in page.select("input[name=level]")}
         assert offered == {"admin", "manager", "board", "owner"}
         assert "Oversight" not in page.get_text()
     refusal = "Oversight is not an access level within an organisation"
-    invited = client_request.post("people.invite", slug=slug, _expected_status=400,
-                                  data={"email": "new.reader@example.org", "name": "New", "level": "oversight"})
+    invited = client_request.post(
+        "people.invite",
+        slug=slug,
+        _expected_status=400,
+        data={"email": "new.reader@example.org", "name": "New", "level": "oversight"},
+    )
     assert refusal in invited.get_text()
-    changed = client_request.post("people.change_access", slug=slug, user_id=users[MANAGER].id, _expected_status=400,
-                                  data={"level": "oversight"})
+    changed = client_request.post(
+        "people.change_access", slug=slug, user_id=users[MANAGER].id, _expected_status=400, data={"level": "oversight"}
+    )
     assert refusal in changed.get_text()
-    for endpoint, arguments in (("system_admin.grant", {}), ("system_admin.withdraw", {"grant_id": values["grant_id"]}),
-                                ("system_admin.sso", {"slug": slug})):
-        response = client_request.client.post(client_request.url(endpoint, **arguments), data={
-            "csrf_token": client_request.csrf_token(), "email": users[MANAGER].email, "body": "Our own body",
-            "scope": "all", "domains": "example.org"})
+    for endpoint, arguments in (
+        ("system_admin.grant", {}),
+        ("system_admin.withdraw", {"grant_id": values["grant_id"]}),
+        ("system_admin.sso", {"slug": slug}),
+    ):
+        response = client_request.client.post(
+            client_request.url(endpoint, **arguments),
+            data={
+                "csrf_token": client_request.csrf_token(),
+                "email": users[MANAGER].email,
+                "body": "Our own body",
+                "scope": "all",
+                "domains": "example.org",
+            },
+        )
         assert response.status_code == 403, endpoint
-    assert client_request.client.post(f"/organisations/{slug}/people/sso-domains", data={
-        "csrf_token": client_request.csrf_token(), "domains": "example.org"}).status_code in (404, 405)
+    assert client_request.client.post(
+        f"/organisations/{slug}/people/sso-domains",
+        data={"csrf_token": client_request.csrf_token(), "domains": "example.org"},
+    ).status_code in (404, 405)
     assert _state() == before
     assert "System administration" not in client_request.get("dashboard.index").get_text()
 
@@ -267,14 +358,23 @@ def test_a_one_organisation_grant_reads_nothing_of_another(client_request, app, 
     client_request.login(users[OVERSIGHT])
     client = client_request.client
     report_id = theirs.recommendation.report_id
-    for path in (f"/actions/{theirs.id}", f"/reports/{report_id}", f"/reports/{report_id}/evidence-pack.pdf",
-                 f"/organisations/{other.slug}/actions", f"/organisations/{other.slug}/board/pack.pdf",
-                 f"/organisations/{other.slug}/board/pack.csv", f"/organisations/{other.slug}/actions/export.csv",
-                 f"/organisations/{other.slug}/plans/export.xlsx", f"/organisations/{other.slug}/board",
-                 f"/recommendations/{theirs.recommendation_id}/themes"):
+    for path in (
+        f"/actions/{theirs.id}",
+        f"/reports/{report_id}",
+        f"/reports/{report_id}/evidence-pack.pdf",
+        f"/organisations/{other.slug}/actions",
+        f"/organisations/{other.slug}/board/pack.pdf",
+        f"/organisations/{other.slug}/board/pack.csv",
+        f"/organisations/{other.slug}/actions/export.csv",
+        f"/organisations/{other.slug}/plans/export.xlsx",
+        f"/organisations/{other.slug}/board",
+        f"/recommendations/{theirs.recommendation_id}/themes",
+    ):
         assert client.get(path).status_code == 404, path
-    retag = client.post(f"/recommendations/{theirs.recommendation_id}/themes",
-                        data={"csrf_token": client_request.csrf_token(), "themes": ["health"]})
+    retag = client.post(
+        f"/recommendations/{theirs.recommendation_id}/themes",
+        data={"csrf_token": client_request.csrf_token(), "themes": ["health"]},
+    )
     assert retag.status_code == 404
     # What the grant does read still answers, so the refusals above are about the organisation.
     assert client.get(f"/actions/{values['action_id']}").status_code == 200

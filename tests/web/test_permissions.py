@@ -2,9 +2,9 @@
 
 import pytest
 
+from tests.factories import make_action, make_organisation, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, Status
-from tests.factories import make_action, make_organisation, make_role, make_user
 
 
 def test_every_route_declares_a_permission(app):
@@ -35,8 +35,12 @@ def test_a_user_gets_404_for_another_organisations_report_and_action(client_requ
     client_request.get("actions.show", action_id=their_action.id, _expected_status=404)
     client_request.get("reports.index", slug=theirs.slug, _expected_status=404)
     client_request.get("organisations.audit", slug=theirs.slug, _expected_status=404)
-    client_request.post("actions.post", action_id=their_action.id, _expected_status=404,
-                        data={"note": "not mine", "status": "unchanged", "version": "1"})
+    client_request.post(
+        "actions.post",
+        action_id=their_action.id,
+        _expected_status=404,
+        data={"note": "not mine", "status": "unchanged", "version": "1"},
+    )
     db.session.refresh(their_action)
     assert their_action.updates == []
 
@@ -57,19 +61,26 @@ def test_oversight_users_read_every_organisation_but_change_nothing(client_reque
     client_request.login(viewer)
     page = client_request.get("actions.show", action_id=their_action.id)
     assert page.select_one("form[action$='/updates']") is None
-    client_request.post("actions.post", action_id=their_action.id, _expected_status=403,
-                        data={"note": "oversight note", "status": "unchanged", "version": "1"})
+    client_request.post(
+        "actions.post",
+        action_id=their_action.id,
+        _expected_status=403,
+        data={"note": "oversight note", "status": "unchanged", "version": "1"},
+    )
     client_request.get("organisations.audit", slug=theirs.slug, _expected_status=403)
 
 
-@pytest.mark.parametrize(("access", "holds_role", "may_post"), [
-    (AccessLevel.ADMIN, False, True),
-    (AccessLevel.MANAGER, False, True),
-    (AccessLevel.OWNER, True, True),
-    (AccessLevel.OWNER, False, False),
-    (AccessLevel.BOARD, False, False),
-    (AccessLevel.OVERSIGHT, False, False),
-])
+@pytest.mark.parametrize(
+    ("access", "holds_role", "may_post"),
+    [
+        (AccessLevel.ADMIN, False, True),
+        (AccessLevel.MANAGER, False, True),
+        (AccessLevel.OWNER, True, True),
+        (AccessLevel.OWNER, False, False),
+        (AccessLevel.BOARD, False, False),
+        (AccessLevel.OVERSIGHT, False, False),
+    ],
+)
 def test_who_may_post_an_update(client_request, app, access, holds_role, may_post):
     organisation = make_organisation()
     user = make_user(organisation, access)
@@ -79,16 +90,24 @@ def test_who_may_post_an_update(client_request, app, access, holds_role, may_pos
     client_request.login(user)
     form = client_request.get("actions.show", action_id=action.id).select_one("form[action$='/updates']")
     assert (form is not None) is may_post
-    client_request.post("actions.post", action_id=action.id, _expected_status=302 if may_post else 403,
-                        data={"note": "Started the work", "status": Status.IN_PROGRESS.value, "version": "1"})
+    client_request.post(
+        "actions.post",
+        action_id=action.id,
+        _expected_status=302 if may_post else 403,
+        data={"note": "Started the work", "status": Status.IN_PROGRESS.value, "version": "1"},
+    )
     db.session.refresh(action)
     assert (action.status is Status.IN_PROGRESS) is may_post
 
 
 def test_pages_need_sign_in(client_request, two_organisations):
     _, theirs, their_action, _ = two_organisations
-    for endpoint, values in [("dashboard.index", {}), ("actions.show", {"action_id": their_action.id}),
-                             ("reports.index", {"slug": theirs.slug}), ("auth.account", {})]:
+    for endpoint, values in [
+        ("dashboard.index", {}),
+        ("actions.show", {"action_id": their_action.id}),
+        ("reports.index", {"slug": theirs.slug}),
+        ("auth.account", {}),
+    ]:
         response = client_request.client.get(client_request.url(endpoint, **values))
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/sign-in")

@@ -4,10 +4,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import event
 
+from tests.factories import make_action, make_organisation, make_report, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, Status
 from tracker.services.actions import post_update
-from tests.factories import make_action, make_organisation, make_report, make_role, make_user
 
 
 def _grow(organisation, role, author, reports: int, actions: int, updates: int) -> list:
@@ -15,8 +15,13 @@ def _grow(organisation, role, author, reports: int, actions: int, updates: int) 
     for number in range(reports):
         report = make_report(organisation, title=f"Report {number}")
         for position in range(actions):
-            action = make_action(organisation, report=report, owners=[role], status=Status.IN_PROGRESS,
-                                 due_on=date(2026, 1, 1) + timedelta(days=position))
+            action = make_action(
+                organisation,
+                report=report,
+                owners=[role],
+                status=Status.IN_PROGRESS,
+                due_on=date(2026, 1, 1) + timedelta(days=position),
+            )
             for note in range(updates):
                 post_update(action, author=author, note=f"note {note}", expected_version=action.version)
             made.append(action)

@@ -9,14 +9,21 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from tests.factories import make_action, make_organisation, make_report, make_role, make_user
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import (
-    AccessLevel, Action, AuditEvent, Notification, NotificationStatus, Recommendation, RecommendationRevision, Report,
+    AccessLevel,
+    Action,
+    AuditEvent,
+    Notification,
+    NotificationStatus,
+    Recommendation,
+    RecommendationRevision,
+    Report,
 )
 from tracker.services.actions import decide_deadline_change, request_deadline_change
 from tracker.services.reminders import send_reminders
-from tests.factories import make_action, make_organisation, make_report, make_role, make_user
 
 
 def _setup(travel):
@@ -27,17 +34,30 @@ def _setup(travel):
     keep = make_report(organisation, "Inspection we keep", date(2025, 6, 1))
     mistake = make_report(organisation, "Imported by mistake", date(2024, 3, 1))
     kept = make_action(organisation, report=keep, owners=[head], due_on=date(2026, 12, 1), text="Keep this one")
-    wrong = [make_action(organisation, report=mistake, owners=[head], due_on=date(2025, 3, 1),
-                         text=f"Wrongly imported {number}") for number in range(3)]
+    wrong = [
+        make_action(
+            organisation, report=mistake, owners=[head], due_on=date(2025, 3, 1), text=f"Wrongly imported {number}"
+        )
+        for number in range(3)
+    ]
     db.session.commit()
     return organisation, manager, keep, mistake, kept, wrong
 
 
 def test_a_withdrawn_import_leaves_every_list_pack_and_reminder_run_but_stays_in_the_audit_log(
-        app, client_request, travel, smtp_server):
+    app, client_request, travel, smtp_server
+):
     organisation, manager, keep, mistake, kept, wrong = _setup(travel)
-    pending = Notification(key="reminder:old", organisation_id=organisation.id, action_id=wrong[0].id, kind="overdue",
-                           recipient="head@eastbrook.example", subject="s", body_text="t", body_html="h")
+    pending = Notification(
+        key="reminder:old",
+        organisation_id=organisation.id,
+        action_id=wrong[0].id,
+        kind="overdue",
+        recipient="head@eastbrook.example",
+        subject="s",
+        body_text="t",
+        body_html="h",
+    )
     db.session.add(pending)
     db.session.commit()
     client_request.login(manager)
@@ -50,8 +70,12 @@ def test_a_withdrawn_import_leaves_every_list_pack_and_reminder_run_but_stays_in
     db.session.expire_all()
     assert db.session.get(Report, mistake.id).withdrawn_at is None
 
-    client_request.post("report_admin.withdraw", {"reason": "Imported twice"}, report_id=mistake.id,
-                        _expected_redirect=client_request.url("reports.index", slug=organisation.slug))
+    client_request.post(
+        "report_admin.withdraw",
+        {"reason": "Imported twice"},
+        report_id=mistake.id,
+        _expected_redirect=client_request.url("reports.index", slug=organisation.slug),
+    )
     db.session.expire_all()
 
     # Gone from the lists...
@@ -73,8 +97,9 @@ def test_a_withdrawn_import_leaves_every_list_pack_and_reminder_run_but_stays_in
     # ...and from reminder runs: the queued one is cancelled, and nothing new is due for them.
     assert db.session.get(Notification, pending.id).status is NotificationStatus.CANCELLED
     result = send_reminders(clock.today())
-    assert all("Wrongly imported" not in message.get_body(("plain",)).get_content()
-               for _, message in smtp_server.messages)
+    assert all(
+        "Wrongly imported" not in message.get_body(("plain",)).get_content() for _, message in smtp_server.messages
+    )
     assert result.sent == 0  # the kept action is not due yet, and the withdrawn ones never are
 
     # The audit log keeps the story.
@@ -96,12 +121,14 @@ def test_changing_the_publication_date_moves_only_the_deadlines_nobody_changed(a
     report = make_report(organisation, "Inspection, June 2025", date(2025, 6, 1))
     report.publication_date_confirmed = False  # the report gave only "June 2025"
     computed = date(2026, 6, 30)  # end of June 2025 + 12 months
-    untouched = [make_action(organisation, report=report, owners=[head], due_on=computed, text=f"Action {n}")
-                 for n in range(3)]
+    untouched = [
+        make_action(organisation, report=report, owners=[head], due_on=computed, text=f"Action {n}") for n in range(3)
+    ]
     changed = make_action(organisation, report=report, owners=[head], due_on=computed, text="Given more time")
     db.session.commit()
-    change = request_deadline_change(changed, requested_by=manager, new_due_on=date(2026, 9, 30), reason="Staff",
-                                     today=clock.today())
+    change = request_deadline_change(
+        changed, requested_by=manager, new_due_on=date(2026, 9, 30), reason="Staff", today=clock.today()
+    )
     decide_deadline_change(change, decided_by=board, approve=True, note="", expected_version=changed.version)
     db.session.commit()
 
@@ -114,8 +141,12 @@ def test_changing_the_publication_date_moves_only_the_deadlines_nobody_changed(a
     db.session.expire_all()
     assert db.session.get(Report, report.id).title == "Inspection, June 2025"
 
-    client_request.post("report_admin.edit", {**bad, "title": "Inspection of youth justice, June 2025"},
-                        report_id=report.id, _expected_redirect=client_request.url("reports.show", report_id=report.id))
+    client_request.post(
+        "report_admin.edit",
+        {**bad, "title": "Inspection of youth justice, June 2025"},
+        report_id=report.id,
+        _expected_redirect=client_request.url("reports.show", report_id=report.id),
+    )
     db.session.expire_all()
     report = db.session.get(Report, report.id)
     assert report.publication_date == date(2025, 6, 10) and report.publication_date_confirmed
@@ -128,8 +159,9 @@ def test_changing_the_publication_date_moves_only_the_deadlines_nobody_changed(a
     assert event.before["publication_date"] == "2025-06-01" and len(event.after["deadlines_moved"]) == 3
 
     # Without the box ticked, the date changes and no deadline moves.
-    client_request.post("report_admin.edit", {"title": report.title, "publication_date": ["12", "6", "2025"]},
-                        report_id=report.id)
+    client_request.post(
+        "report_admin.edit", {"title": report.title, "publication_date": ["12", "6", "2025"]}, report_id=report.id
+    )
     db.session.expire_all()
     assert db.session.get(Action, untouched[0].id).due_on == date(2026, 6, 10)
 
@@ -138,10 +170,17 @@ def test_editing_a_recommendation_keeps_the_earlier_wording(app, client_request,
     organisation, manager, keep, mistake, kept, wrong = _setup(travel)
     recommendation = kept.recommendation
     client_request.login(manager)
-    client_request.post("report_admin.edit_recommendation", {"text": "Keep this one"}, _expected_status=400,
-                        recommendation_id=recommendation.id)
-    client_request.post("report_admin.edit_recommendation", {"text": "Keep this one, reviewed each quarter"},
-                        recommendation_id=recommendation.id)
+    client_request.post(
+        "report_admin.edit_recommendation",
+        {"text": "Keep this one"},
+        _expected_status=400,
+        recommendation_id=recommendation.id,
+    )
+    client_request.post(
+        "report_admin.edit_recommendation",
+        {"text": "Keep this one, reviewed each quarter"},
+        recommendation_id=recommendation.id,
+    )
     db.session.expire_all()
     recommendation = db.session.get(Recommendation, recommendation.id)
     assert recommendation.text == "Keep this one, reviewed each quarter"

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
+from tests.factories import make_organisation, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action, AuditEvent, Report, Role
-from tests.factories import make_organisation, make_role, make_user
 
 # An invented report in the layout HM Inspectorate of Probation used in 2016: owner headings,
 # then a numbered list that continues across them; the date gives only a month.
@@ -53,8 +53,9 @@ def manager_of(app, tmp_path, travel):
 
 
 def _paste(client_request, organisation, text=REPORT_TEXT, expected=200):
-    return client_request.post("reports.paste", slug=organisation.slug, _expected_status=expected,
-                               data={"text": text, "filename": "eastbrook"})
+    return client_request.post(
+        "reports.paste", slug=organisation.slug, _expected_status=expected, data={"text": text, "filename": "eastbrook"}
+    )
 
 
 def _review_data(page) -> dict:
@@ -88,8 +89,12 @@ def test_a_manager_pastes_a_report_reviews_it_and_saves_it(client_request, manag
     numbers = [field["value"] for field in review.select("input[name$='-number']")]
     assert numbers == ["1", "2", "3", "4"]
     owner_hints = [hint.text.strip() for hint in review.select("[id$='-owners-hint']")]
-    assert owner_hints[0] == "The Chair of the YOS Management Board: matches your role Chair of the YOS Management Board"
-    assert owner_hints[3] == "The YOS Head of Service: not one of your roles: a new role is made only when you confirm it"
+    assert (
+        owner_hints[0] == "The Chair of the YOS Management Board: matches your role Chair of the YOS Management Board"
+    )
+    assert (
+        owner_hints[3] == "The YOS Head of Service: not one of your roles: a new role is made only when you confirm it"
+    )
     assert "March 2025" in review.select_one("#published-hint").text
     assert "1. the Board hears from every partner agency" in review.select_one(".app-source-text").text
     assert db.session.query(Report).count() == 0  # nothing saved before confirming
@@ -115,8 +120,9 @@ def test_a_confirmed_day_and_an_item_deadline_set_the_deadlines(client_request, 
     organisation, manager = manager_of
     client_request.login(manager)
     review = _paste(client_request, organisation)
-    _review(client_request, organisation, review, published=["14", "3", "2025"],
-            **{"items-1-due_on": ["30", "9", "2025"]})
+    _review(
+        client_request, organisation, review, published=["14", "3", "2025"], **{"items-1-due_on": ["30", "9", "2025"]}
+    )
     report = db.session.query(Report).one()
     assert report.publication_date == date(2025, 3, 14) and report.publication_date_confirmed
     due = [action.due_on for action in db.session.query(Action).order_by(Action.id)]
@@ -130,8 +136,14 @@ def test_split_merge_delete_and_add_before_saving(client_request, manager_of):
     review = _review(client_request, organisation, review, "merge:0", expected=200)
     assert len(review.select("input[name$='-number']")) == 3
     assert "at each meeting\nchildren in care" in review.select_one("textarea[name='items-0-text']").text
-    review = _review(client_request, organisation, review, "split:0", expected=200,
-                     **{"items-0-text": "the Board hears from every partner agency\nchildren in care are discussed"})
+    review = _review(
+        client_request,
+        organisation,
+        review,
+        "split:0",
+        expected=200,
+        **{"items-0-text": "the Board hears from every partner agency\nchildren in care are discussed"},
+    )
     texts = [area.text.strip() for area in review.select("textarea[name$='-text']")]
     assert texts[:2] == ["the Board hears from every partner agency", "children in care are discussed"]
     review = _review(client_request, organisation, review, "delete:3", expected=200)
@@ -140,8 +152,12 @@ def test_split_merge_delete_and_add_before_saving(client_request, manager_of):
     page = _review(client_request, organisation, review, expected=400)  # the added item is empty
     assert "Item 4 has no text" in page.select_one(".govuk-error-summary").text
     assert db.session.query(Report).count() == 0
-    _review(client_request, organisation, page, **{"items-3-text": "A step the report implies", "items-3-owners":
-                                                   "YOS Head of Service"})
+    _review(
+        client_request,
+        organisation,
+        page,
+        **{"items-3-text": "A step the report implies", "items-3-owners": "YOS Head of Service"},
+    )
     saved = db.session.query(Report).one().recommendations
     assert saved[3].text == "A step the report implies"
     assert (saved[3].owner_source.value, saved[3].owner_phrases) == ("review", ["YOS Head of Service"])
@@ -154,10 +170,13 @@ def test_uploading_a_file_and_the_same_file_again(client_request, manager_of):
 
     def upload(name, content, expected=200):
         response = client_request.client.post(
-            client_request.url("reports.upload", slug=organisation.slug), content_type="multipart/form-data",
-            data={"csrf_token": client_request.csrf_token(), "report": (io.BytesIO(content), name)})
+            client_request.url("reports.upload", slug=organisation.slug),
+            content_type="multipart/form-data",
+            data={"csrf_token": client_request.csrf_token(), "report": (io.BytesIO(content), name)},
+        )
         assert response.status_code == expected, response.get_data(as_text=True)[:500]
         from bs4 import BeautifulSoup
+
         return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
     review = upload("eastbrook.md", REPORT_TEXT.encode())

@@ -5,6 +5,8 @@ from datetime import date
 
 import pytest
 
+from tests.factories import make_organisation, make_user
+from tests.web.test_reports import _review
 from tracker.extensions import db
 from tracker.importing import parse_report
 from tracker.models import AccessLevel, Report
@@ -13,8 +15,6 @@ from tracker.services.imports import ImportItem
 from tracker.services.reports import report_title
 from tracker.services.review import ReviewChoices, apply_operation, items_from_parsed
 from tracker.services.review_display import warnings_still_true
-from tests.factories import make_organisation, make_user
-from tests.web.test_reports import _review
 
 BULLETS = """Minutes of the Lowfield panel
 
@@ -79,7 +79,9 @@ def test_titles_use_what_was_found_or_the_name_given() -> None:
     day = date(2025, 3, 4)
     assert report_title(parsed, day, "day", "Lowfield panel minutes") == "Lowfield panel minutes, 4 March 2025"
     assert report_title(parsed, day, "day", "pasted text") == "Inspection report, 4 March 2025"
-    probation = parse_report("HM Inspectorate of Probation published their inspection report on 4 March 2025.\n\n" + BULLETS)
+    probation = parse_report(
+        "HM Inspectorate of Probation published their inspection report on 4 March 2025.\n\n" + BULLETS
+    )
     assert report_title(probation, day, "day", "x.txt") == "HM Inspectorate of Probation report, 4 March 2025"
 
 
@@ -89,8 +91,12 @@ def test_pasted_text_keeps_the_typed_name_and_saves_bullets_numbered_by_place(cl
     manager = make_user(organisation, AccessLevel.MANAGER)
     db.session.commit()
     client_request.login(manager)
-    review = client_request.post("reports.paste", slug=organisation.slug, _expected_status=200,
-                                 data={"text": BULLETS, "filename": "Lowfield panel minutes"})
+    review = client_request.post(
+        "reports.paste",
+        slug=organisation.slug,
+        _expected_status=200,
+        data={"text": BULLETS, "filename": "Lowfield panel minutes"},
+    )
     assert "Lowfield panel minutes" in review.select_one("h1").parent.text
     assert "Lowfield panel minutes.txt" not in review.text
     assert review.select_one("#unnumbered") is not None

@@ -13,10 +13,10 @@ import requests
 from bs4 import BeautifulSoup
 from werkzeug.serving import make_server
 
-from tracker.extensions import db
-from tracker.models import AccessLevel, Evidence, FileContent, Report
 from tests.factories import make_action, make_organisation, make_role, make_user
 from tests.web.test_reports import REPORT_TEXT
+from tracker.extensions import db
+from tracker.models import AccessLevel, Evidence, FileContent, Report
 
 EVIDENCE = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -24,8 +24,10 @@ EVIDENCE = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0
 @pytest.fixture
 def two_servers(app, database_url, tmp_path) -> Iterator[list[str]]:
     if not database_url.startswith("postgresql"):
-        pytest.skip("Two servers sharing files need PostgreSQL (the database file store); this run uses SQLite. "
-                    "Set TEST_DATABASE_URL to a PostgreSQL database to run it (CI does).")
+        pytest.skip(
+            "Two servers sharing files need PostgreSQL (the database file store); this run uses SQLite. "
+            "Set TEST_DATABASE_URL to a PostgreSQL database to run it (CI does)."
+        )
     from tracker import create_app
 
     servers, addresses = [], []
@@ -69,14 +71,24 @@ def test_upload_on_one_server_review_save_and_download_on_the_other(app, two_ser
     action = make_action(organisation, owners=[make_role(organisation, holder=manager)])
     db.session.commit()
     browser = requests.Session()
-    response = browser.post(f"{first}/sign-in", allow_redirects=False, data={
-        "email": manager.email, "password": manager.test_password, "csrf_token": _csrf(browser, f"{first}/sign-in")})
+    response = browser.post(
+        f"{first}/sign-in",
+        allow_redirects=False,
+        data={
+            "email": manager.email,
+            "password": manager.test_password,
+            "csrf_token": _csrf(browser, f"{first}/sign-in"),
+        },
+    )
     assert response.status_code == 302, response.text[:500]
 
     # Upload and stage on the first server.
     upload_url = f"{first}/organisations/{organisation.slug}/reports/import"
-    response = browser.post(upload_url, data={"csrf_token": _csrf(browser, upload_url)},
-                            files={"report": ("eastbrook.md", REPORT_TEXT.encode())})
+    response = browser.post(
+        upload_url,
+        data={"csrf_token": _csrf(browser, upload_url)},
+        files={"report": ("eastbrook.md", REPORT_TEXT.encode())},
+    )
     assert response.status_code == 200, response.text[:500]
     review = _page(response).select_one("form[action$='/reports/review']")
     assert not (tmp_path / "second" / "uploads" / "staging").exists()
@@ -94,9 +106,18 @@ def test_upload_on_one_server_review_save_and_download_on_the_other(app, two_ser
 
     # Evidence posted on the first server is downloaded from the second.
     action_url = f"{first}/actions/{action.id}"
-    response = browser.post(f"{action_url}/updates", allow_redirects=False, data={
-        "csrf_token": _csrf(browser, action_url), "note": "Audit attached", "status": "unchanged",
-        "flag": "unchanged", "version": str(action.version)}, files={"evidence": ("audit.pdf", EVIDENCE)})
+    response = browser.post(
+        f"{action_url}/updates",
+        allow_redirects=False,
+        data={
+            "csrf_token": _csrf(browser, action_url),
+            "note": "Audit attached",
+            "status": "unchanged",
+            "flag": "unchanged",
+            "version": str(action.version),
+        },
+        files={"evidence": ("audit.pdf", EVIDENCE)},
+    )
     assert response.status_code == 302, _page(response).get_text(" ", strip=True)[:800]
     evidence = db.session.query(Evidence).one()
     assert not Path(tmp_path / "second" / "uploads" / evidence.stored_path).exists()

@@ -83,8 +83,9 @@ def progress_chart(points: list[ProgressPoint], width: float = 640, height: floa
                 continue
             segment_height = count * scale
             y -= segment_height
-            segments.append(Segment(status, count, round(x, 2), round(y, 2), round(bar_width, 2),
-                                    round(segment_height, 2)))
+            segments.append(
+                Segment(status, count, round(x, 2), round(y, 2), round(bar_width, 2), round(segment_height, 2))
+            )
         bars.append(Bar(point_label(point, index == len(points) - 1), round(x + bar_width / 2, 2), total, segments))
     gridlines = [Gridline(value, round(bottom - value * scale, 2)) for value in range(0, top_value + 1, step)]
     return Chart(width, height, left, right, top, bottom, bars, gridlines)

@@ -9,5 +9,6 @@ from .columns import ACTION_COLUMNS, action_values
 
 
 def board_pack_csv(pack: BoardPack) -> bytes:
-    return csv_bytes(["Organisation", *ACTION_COLUMNS],
-                     ([pack.organisation.name, *action_values(row)] for row in pack.rows))
+    return csv_bytes(
+        ["Organisation", *ACTION_COLUMNS], ([pack.organisation.name, *action_values(row)] for row in pack.rows)
+    )

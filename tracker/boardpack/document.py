@@ -20,8 +20,12 @@ from fpdf.fonts import FontFace
 from .text import printable
 
 FONT = "DejaVu"
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf",
-              "BI": "DejaVuSans-BoldOblique.ttf"}
+FONT_FILES = {
+    "": "DejaVuSans.ttf",
+    "B": "DejaVuSans-Bold.ttf",
+    "I": "DejaVuSans-Oblique.ttf",
+    "BI": "DejaVuSans-BoldOblique.ttf",
+}
 HEADINGS = FontFace(emphasis="BOLD", fill_color=(243, 242, 241))
 WHITE = (255, 255, 255)
 
@@ -41,8 +45,10 @@ class Document(FPDF):
         for style, filename in FONT_FILES.items():
             path = folder / filename
             if not path.is_file():
-                raise FontMissing(f"The PDF font {path} is missing: install Debian's fonts-dejavu-core "
-                                  "(make install does) or set PDF_FONT_DIR.")
+                raise FontMissing(
+                    f"The PDF font {path} is missing: install Debian's fonts-dejavu-core "
+                    "(make install does) or set PDF_FONT_DIR."
+                )
             self.add_font(FONT, style, str(path))
         self.footer_text = printable(footer)
         self.set_title(printable(title))
@@ -82,25 +88,43 @@ class Document(FPDF):
         self.multi_cell(0, size * 0.5, printable(text), align="L", new_x="LMARGIN", new_y="NEXT")
         self.set_font(FONT, size=10)
 
-    def table_of(self, headings: list[str], rows: list[list[str]], widths: tuple[float, ...], size: int = 9,
-                 numeric_columns: tuple[int, ...] = (), width: float | None = None,
-                 styles: list[dict[int, FontFace]] | None = None) -> None:
+    def table_of(
+        self,
+        headings: list[str],
+        rows: list[list[str]],
+        widths: tuple[float, ...],
+        size: int = 9,
+        numeric_columns: tuple[int, ...] = (),
+        width: float | None = None,
+        styles: list[dict[int, FontFace]] | None = None,
+    ) -> None:
         """A table; `styles[i][j]` styles row i's cell j (the RAG cell's tint, say)."""
         self.set_font(FONT, size=size)
         self.set_fill_color(*WHITE)
         total = width or self.epw
         inner = [total * share / sum(widths) - 2 * CELL_PADDING for share in widths]
-        with self.table(col_widths=widths, text_align="LEFT", line_height=size * 0.45, headings_style=HEADINGS,
-                        padding=CELL_PADDING, repeat_headings=1, align="LEFT", width=total,
-                        cell_fill_mode=TableCellFillMode.NONE, cell_fill_color=WHITE) as table:
+        with self.table(
+            col_widths=widths,
+            text_align="LEFT",
+            line_height=size * 0.45,
+            headings_style=HEADINGS,
+            padding=CELL_PADDING,
+            repeat_headings=1,
+            align="LEFT",
+            width=total,
+            cell_fill_mode=TableCellFillMode.NONE,
+            cell_fill_color=WHITE,
+        ) as table:
             table.row([printable(heading) for heading in headings])
             for number, values in enumerate(rows):
                 row = table.row()
                 cell_styles = styles[number] if styles else {}
                 for index, value in enumerate(values):
-                    row.cell(self.fitted(printable(value), inner[index], size * 0.45),
-                             align="RIGHT" if index in numeric_columns else None,
-                             style=cell_styles.get(index))
+                    row.cell(
+                        self.fitted(printable(value), inner[index], size * 0.45),
+                        align="RIGHT" if index in numeric_columns else None,
+                        style=cell_styles.get(index),
+                    )
         self.ln(3)
         self.set_font(FONT, size=10)
 
@@ -110,7 +134,7 @@ class Document(FPDF):
         lines = self.multi_cell(max(width, 1), line_height, text, dry_run=True, output="LINES")
         if len(lines) <= CELL_LINES:
             return text
-        return "\n".join(line.rstrip() for line in lines[:CELL_LINES - 1]) + "\n..."
+        return "\n".join(line.rstrip() for line in lines[: CELL_LINES - 1]) + "\n..."
 
     def swatch(self, x: float, y: float, colour: tuple[int, int, int], size: float = 3.5) -> None:
         self.set_fill_color(*colour)

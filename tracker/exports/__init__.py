@@ -8,5 +8,13 @@ plan are all defused the same way. The features say what goes in each table (`bo
 from .cells import FORMULA_STARTS, starts_formula
 from .writers import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Sheet, add_sheet, csv_bytes, xlsx_bytes
 
-__all__ = ["CSV_MEDIA_TYPE", "FORMULA_STARTS", "XLSX_MEDIA_TYPE", "Sheet", "add_sheet", "csv_bytes",
-           "starts_formula", "xlsx_bytes"]
+__all__ = [
+    "CSV_MEDIA_TYPE",
+    "FORMULA_STARTS",
+    "XLSX_MEDIA_TYPE",
+    "Sheet",
+    "add_sheet",
+    "csv_bytes",
+    "starts_formula",
+    "xlsx_bytes",
+]

@@ -11,5 +11,7 @@ OPERATIONS = ("link", "confirm", "dismiss", "remove")
 class AskedBeforeForm(FlaskForm):
     operation = HiddenField(validators=[AnyOf(OPERATIONS, message="Choose what to do with the link")])
     link = HiddenField(validators=[Length(max=20, message="That link is not one of this recommendation's.")])
-    earlier = StringField("Earlier recommendation", validators=[
-        Length(max=20, message="Choose one of this organisation's earlier recommendations.")])
+    earlier = StringField(
+        "Earlier recommendation",
+        validators=[Length(max=20, message="Choose one of this organisation's earlier recommendations.")],
+    )

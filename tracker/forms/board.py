@@ -9,10 +9,14 @@ from .fields import DayMonthYearField
 class MeetingForm(FlaskForm):
     """Record a board meeting that has taken place."""
 
-    held_on = DayMonthYearField("Date of the meeting", widget=GovDateInput(),
-                                validators=[InputRequired("Enter the date of the meeting")])
-    attendees = TextAreaField("Who attended", widget=GovTextArea(),
-                              validators=[InputRequired("Enter who attended the meeting"), Length(max=5_000)])
+    held_on = DayMonthYearField(
+        "Date of the meeting", widget=GovDateInput(), validators=[InputRequired("Enter the date of the meeting")]
+    )
+    attendees = TextAreaField(
+        "Who attended",
+        widget=GovTextArea(),
+        validators=[InputRequired("Enter who attended the meeting"), Length(max=5_000)],
+    )
     notes = TextAreaField("Notes (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=20_000)])
     decisions = TextAreaField("Decisions (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=20_000)])
     submit = SubmitField("Record meeting", widget=GovSubmitInput())

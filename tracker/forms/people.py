@@ -12,22 +12,39 @@ LEVEL_CHOICES = [SelectChoice(level.value, level.label) for level in MEMBER_LEVE
 
 
 class InviteForm(FlaskForm):
-    email = EmailField("Email address", widget=GovTextInput(),
-                       validators=[DataRequired("Enter the person's email address"), EmailAddress()])
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the person's email address"), EmailAddress()],
+    )
     name = StringField("Full name", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    level = RadioField("Access level", widget=GovRadioInput(), choices=LEVEL_CHOICES,
-                       validators=[InputRequired("Choose an access level")],
-                       validate_choice=False)  # checked by the service, with a clear message
+    level = RadioField(
+        "Access level",
+        widget=GovRadioInput(),
+        choices=LEVEL_CHOICES,
+        validators=[InputRequired("Choose an access level")],
+        validate_choice=False,
+    )  # checked by the service, with a clear message
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 
 
 class ChangeLevelForm(FlaskForm):
-    level = RadioField("Access level", widget=GovRadioInput(), choices=LEVEL_CHOICES,
-                       validators=[InputRequired("Choose an access level")], validate_choice=False)
+    level = RadioField(
+        "Access level",
+        widget=GovRadioInput(),
+        choices=LEVEL_CHOICES,
+        validators=[InputRequired("Choose an access level")],
+        validate_choice=False,
+    )
     submit = SubmitField("Save access level", widget=GovSubmitInput())
 
 
 class PartnerLinkForm(FlaskForm):
-    contact = SelectField("Send to", widget=GovSelect(), coerce=str, validate_choice=False,
-                          validators=[DataRequired("Choose who to send the link to")])
+    contact = SelectField(
+        "Send to",
+        widget=GovSelect(),
+        coerce=str,
+        validate_choice=False,
+        validators=[DataRequired("Choose who to send the link to")],
+    )
     submit = SubmitField("Send an update link", widget=GovSubmitInput())

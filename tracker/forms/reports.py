@@ -1,10 +1,25 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput, GovDateInput, GovFileInput, GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput,
+    GovCheckboxInput,
+    GovDateInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
 )
 from wtforms import (
-    BooleanField, FieldList, SelectChoice, Form, FormField, HiddenField, RadioField, StringField, SubmitField, TextAreaField,
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
@@ -32,19 +47,24 @@ class ItemList(FieldList):
 
 
 class UploadReportForm(FlaskForm):
-    report = FileField("Report file", widget=GovFileInput(),
-                       validators=[FileRequired("Choose the report file to upload")])
+    report = FileField(
+        "Report file", widget=GovFileInput(), validators=[FileRequired("Choose the report file to upload")]
+    )
     submit = SubmitField("Read recommendations", widget=GovSubmitInput())
 
 
 class PasteReportForm(FlaskForm):
     text = TextAreaField(
-        "Report text", widget=GovTextArea(),
-        validators=[InputRequired("Paste the report's text"),
-                    Length(max=MAX_PASTED_CHARACTERS, message="The text is too long to be one report")],
+        "Report text",
+        widget=GovTextArea(),
+        validators=[
+            InputRequired("Paste the report's text"),
+            Length(max=MAX_PASTED_CHARACTERS, message="The text is too long to be one report"),
+        ],
     )
-    filename = StringField("Name for this report (optional)", widget=GovTextInput(),
-                           validators=[Optional(), Length(max=200)])
+    filename = StringField(
+        "Name for this report (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=200)]
+    )
     submit = SubmitField("Read recommendations", widget=GovSubmitInput())
 
 
@@ -59,7 +79,9 @@ class ReviewItemForm(Form):
     owner_source = HiddenField()
     reported_owners = HiddenField()
     deadline_rule = HiddenField(validators=[Length(max=200)])
-    deadline_months = HiddenField(validators=[Regexp(ASCII_NUMBER, message="The deadline rule is not a number of months")])
+    deadline_months = HiddenField(
+        validators=[Regexp(ASCII_NUMBER, message="The deadline rule is not a number of months")]
+    )
     origin = HiddenField(validators=[Regexp(r"^[0-9,]{0,200}\Z", message="The item's source is not valid")])
 
 
@@ -74,22 +96,31 @@ class ReviewForm(FlaskForm):
     published = DayMonthYearField("Publication date", widget=GovDateInput(), validators=[Optional()])
     items = ItemList(FormField(ReviewItemForm), min_entries=0, max_entries=MAX_ITEMS)
     # Bulk changes to the selected items.
-    bulk_owners = StringField("Owners for the selected items", widget=GovTextInput(),
-                              validators=[Optional(), Length(max=1000)])
-    bulk_deadline = RadioField("Deadline for the selected items", widget=GovRadioInput(), default="keep", choices=[
-        SelectChoice("keep", "Leave their deadlines as they are"),
-        SelectChoice("12", "12 months from publication"),
-        SelectChoice("3", "3 months from publication"),
-        SelectChoice("months", "Another number of months from publication"),
-        SelectChoice("date", "A date"),
-    ])
-    bulk_months = StringField("Number of months (when you choose another number)", widget=GovTextInput(),
-                              validators=[Optional(), Regexp(ASCII_NUMBER, message="Enter the number of months "
-                                                                                   "in figures, like 6")])
+    bulk_owners = StringField(
+        "Owners for the selected items", widget=GovTextInput(), validators=[Optional(), Length(max=1000)]
+    )
+    bulk_deadline = RadioField(
+        "Deadline for the selected items",
+        widget=GovRadioInput(),
+        default="keep",
+        choices=[
+            SelectChoice("keep", "Leave their deadlines as they are"),
+            SelectChoice("12", "12 months from publication"),
+            SelectChoice("3", "3 months from publication"),
+            SelectChoice("months", "Another number of months from publication"),
+            SelectChoice("date", "A date"),
+        ],
+    )
+    bulk_months = StringField(
+        "Number of months (when you choose another number)",
+        widget=GovTextInput(),
+        validators=[Optional(), Regexp(ASCII_NUMBER, message="Enter the number of months in figures, like 6")],
+    )
     bulk_due_on = DayMonthYearField("Date (when you choose a date)", widget=GovDateInput(), validators=[Optional()])
     # An item added by hand, or from text selected in the report.
-    new_item_text = TextAreaField("Text of the new item", widget=GovTextArea(),
-                                  validators=[Optional(), Length(max=20_000)])
+    new_item_text = TextAreaField(
+        "Text of the new item", widget=GovTextArea(), validators=[Optional(), Length(max=20_000)]
+    )
     # Deadlines that have passed can be counted from another date instead.
     count_from = DayMonthYearField("Count past deadlines from", widget=GovDateInput(), validators=[Optional()])
     submit = SubmitField("Save report and create actions", widget=GovSubmitInput())

@@ -38,7 +38,9 @@ _CHARACTER_MAP = str.maketrans(
         **dict.fromkeys("“”„‟″", '"'),
         **dict.fromkeys("‐‑‒⁃−﹣－", "-"),
         **dict.fromkeys("—―⸺⸻﹘", "–"),
-        **dict.fromkeys("\u00a0\u2007\u202f\u205f\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a", " "),
+        **dict.fromkeys(
+            "\u00a0\u2007\u202f\u205f\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a", " "
+        ),
         **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff", ""),
         **dict.fromkeys("\u2028\u2029\v", "\n"),
         "…": "...",
@@ -104,9 +106,62 @@ _INLINE_FOOTNOTE_MARKER = re.compile("(?<=[^\\s" + SUPERSCRIPT_DIGITS + "])[" + 
 # Words that keep their hyphen when a line break falls right after it ("well-" /
 # "established"); any other "word-" / "word" split at a line end is line-end hyphenation.
 _HYPHENATED_PREFIXES = frozenset(
-    "well self non multi cross co ex post pre anti inter intra sub semi mid under over out all "
-    "high low long short full part half first second third one two three four five six ten single double joint "
-    "year day week month child young risk front fast follow step age time case decision".split()
+    [
+        "well",
+        "self",
+        "non",
+        "multi",
+        "cross",
+        "co",
+        "ex",
+        "post",
+        "pre",
+        "anti",
+        "inter",
+        "intra",
+        "sub",
+        "semi",
+        "mid",
+        "under",
+        "over",
+        "out",
+        "all",
+        "high",
+        "low",
+        "long",
+        "short",
+        "full",
+        "part",
+        "half",
+        "first",
+        "second",
+        "third",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "ten",
+        "single",
+        "double",
+        "joint",
+        "year",
+        "day",
+        "week",
+        "month",
+        "child",
+        "young",
+        "risk",
+        "front",
+        "fast",
+        "follow",
+        "step",
+        "age",
+        "time",
+        "case",
+        "decision",
+    ]
 )
 
 _SENTENCE_END = ".!?:;"
@@ -203,7 +258,7 @@ def _protect_escaped(match: re.Match[str]) -> str:
 
 
 def _markdown_table_row(line: str) -> str:
-    """"| 1.1 | Governance | Good |" becomes tab-separated cells, as other tables are."""
+    """ "| 1.1 | Governance | Good |" becomes tab-separated cells, as other tables are."""
     stripped = line.strip()
     if len(stripped) > 2 and stripped.startswith("|") and stripped.endswith("|"):
         return "\t".join(cell.strip() for cell in stripped[1:-1].split("|"))
@@ -217,7 +272,7 @@ def strip_footnote_markers(line: str) -> str:
     leading = _FOOTNOTE_BODY.match(line.lstrip())
     if leading:
         stripped = line.lstrip()
-        return leading.group(0) + _INLINE_FOOTNOTE_MARKER.sub("", stripped[leading.end():])
+        return leading.group(0) + _INLINE_FOOTNOTE_MARKER.sub("", stripped[leading.end() :])
     return _INLINE_FOOTNOTE_MARKER.sub("", line)
 
 
@@ -235,8 +290,10 @@ def is_footnote_body(line: str) -> bool:
 
 
 def is_page_number(line: str) -> bool:
-    """"12", "Page 12", "Page 12 of 40", "- 12 -", and a web page's "« Previous | Contents | Next »"."""
-    return bool(_PAGE_NUMBER_LINE.match(line)) or bool(re.match(r"^«?\s*previous\s*\|.*\bnext\s*»?$", line, re.IGNORECASE))
+    """ "12", "Page 12", "Page 12 of 40", "- 12 -", and a web page's "« Previous | Contents | Next »"."""
+    return bool(_PAGE_NUMBER_LINE.match(line)) or bool(
+        re.match(r"^«?\s*previous\s*\|.*\bnext\s*»?$", line, re.IGNORECASE)
+    )
 
 
 def remove_page_furniture(lines: list[str]) -> list[str]:
@@ -366,9 +423,7 @@ def _joint(previous: str, line: str) -> tuple[int, str]:
         fragment = hyphenated.group(1)
         next_word = line.split(" ", 1)[0]
         keeps_hyphen = (
-            fragment.lower() in _HYPHENATED_PREFIXES
-            or "-" in next_word
-            or tail[: hyphenated.start()].endswith("-")
+            fragment.lower() in _HYPHENATED_PREFIXES or "-" in next_word or tail[: hyphenated.start()].endswith("-")
         )
         return (len(previous), "") if keeps_hyphen else (len(previous) - 1, "")
     return len(previous), " "

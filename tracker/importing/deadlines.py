@@ -18,12 +18,27 @@ IMMEDIATELY_MONTHS = 1
 MAX_OPENING_WORDS = 15
 
 NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24,
-    "twenty four": 24, "thirty-six": 36,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "eighteen": 18,
+    "twenty-four": 24,
+    "twenty four": 24,
+    "thirty-six": 36,
 }
 COUNT = r"(?P<count>\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
-PERIOD = rf"(?:within|in\s+the\s+next|over\s+the\s+next)\s+(?:the\s+next\s+)?{COUNT}\s+(?P<unit>days?|weeks?|months?|years?)"
+PERIOD = (
+    rf"(?:within|in\s+the\s+next|over\s+the\s+next)\s+(?:the\s+next\s+)?{COUNT}\s+(?P<unit>days?|weeks?|months?|years?)"
+)
 
 # "Immediately", "Within three months", "Within 6 months:" as a heading of its own.
 TIME_GROUP = re.compile(
@@ -83,7 +98,7 @@ def report_deadline(heading: str, intro: list[str], text: str) -> tuple[str, int
 
 
 def _sentence_mentions_report(text: str, start: int) -> bool:
-    """"... following publication of this report": the rest of the sentence names the report."""
+    """ "... following publication of this report": the rest of the sentence names the report."""
     rest = text[start : start + 300]
     full_stop = rest.find(".")
     return "report" in (rest if full_stop < 0 else rest[:full_stop])
@@ -106,4 +121,3 @@ def item_deadline(text: str) -> tuple[str, int] | None:
     if match := re.search(PERIOD, opening, re.IGNORECASE):
         return _deadline_from_match(match)
     return None
-

@@ -37,7 +37,9 @@ def check_docx_archive(data: bytes, filename: str) -> None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as error:
         raise ReportReadError(f"{filename} is a damaged Word document (its ZIP structure cannot be read)") from error
     if len(members) > MAX_DOCX_MEMBERS:
-        raise ReportReadError(f"{filename} contains {len(members)} parts, more than a Word document should ({MAX_DOCX_MEMBERS})")
+        raise ReportReadError(
+            f"{filename} contains {len(members)} parts, more than a Word document should ({MAX_DOCX_MEMBERS})"
+        )
     unpacked = sum(member.file_size for member in members)
     if unpacked > MAX_DOCX_UNPACKED_BYTES:
         raise ReportReadError(
@@ -45,8 +47,12 @@ def check_docx_archive(data: bytes, filename: str) -> None:
             f"{MAX_DOCX_UNPACKED_BYTES // (1024 * 1024)} MB allowed for a Word document"
         )
     for member in members:
-        if member.file_size > 1024 * 1024 and member.file_size > MAX_DOCX_COMPRESSION_RATIO * max(member.compress_size, 1):
-            raise ReportReadError(f"{filename} contains a part that is compressed suspiciously well; it was not unpacked")
+        if member.file_size > 1024 * 1024 and member.file_size > MAX_DOCX_COMPRESSION_RATIO * max(
+            member.compress_size, 1
+        ):
+            raise ReportReadError(
+                f"{filename} contains a part that is compressed suspiciously well; it was not unpacked"
+            )
     names = {member.filename for member in members}
     if "word/document.xml" not in names:
         raise ReportReadError(f"{filename} is a ZIP archive but not a Word document (.docx)")
@@ -278,8 +284,19 @@ def _to_roman(value: int) -> str:
     if value <= 0 or value >= 4000:
         return str(value)
     numerals = [
-        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
     ]
     result = ""
     for amount, numeral in numerals:

@@ -37,7 +37,9 @@ _OTHER_FORMATS: tuple[tuple[bytes, str], ...] = (
     (b"%!PS", "a PostScript file"),
 )
 
-_HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
+_HTML_START = re.compile(
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
+)
 _HTML_BLOCK_TAGS = re.compile(r"</(?:p|h[1-6]|li|div|table|ol|ul)\s*>", re.IGNORECASE)
 
 # More than this share of control characters means the "text" is really binary data.
@@ -57,12 +59,14 @@ def detect_kind(data: bytes, name: str = "The file") -> str:
         return "docx"
     for signature, description in _OTHER_FORMATS:
         if data.startswith(signature) and not (signature in (b"BM", b"MZ") and _mostly_printable(data[:512])):
-            raise ReportReadError(f"{name} is {description}, not a report; upload a PDF, Word (.docx), HTML, Markdown or text file")
+            raise ReportReadError(
+                f"{name} is {description}, not a report; upload a PDF, Word (.docx), HTML, Markdown or text file"
+            )
     return "text"
 
 
 def _mostly_printable(data: bytes) -> bool:
-    """"BM" and "MZ" can also start ordinary text; they only mean binary if the rest is."""
+    """ "BM" and "MZ" can also start ordinary text; they only mean binary if the rest is."""
     return sum(1 for byte in data if byte >= 32 or byte in (9, 10, 13)) >= 0.95 * len(data)
 
 

@@ -22,7 +22,8 @@ from .owners import has_role_word
 
 # "What does the LSCB need to improve?", "What does the local authority need to improve?"
 _QUESTION_OWNER = re.compile(
-    r"^what\s+(?:does|do)\s+(?P<owner>(?:the\s+)?[\w'’ -]{2,60}?)\s+needs?\s+to\s+(?:do\s+to\s+)?improve\b", re.IGNORECASE
+    r"^what\s+(?:does|do)\s+(?P<owner>(?:the\s+)?[\w'’ -]{2,60}?)\s+needs?\s+to\s+(?:do\s+to\s+)?improve\b",
+    re.IGNORECASE,
 )
 # "... inspectors recommend that the local authority should take the following action:"
 _LEAD_OWNER = re.compile(
@@ -38,23 +39,45 @@ _AREAS_FOR_OWNER = re.compile(
 )
 # "Recommendations given to the combined YJS partnership were:", "... made to the board are:".
 _RECOMMENDATIONS_TO_OWNER = re.compile(
-    r"\brecommendations\s+(?:given|made)\s+to\s+(?P<owner>[^.:]{3,60}?)\s+(?:were|are|include|included):$", re.IGNORECASE
+    r"\brecommendations\s+(?:given|made)\s+to\s+(?P<owner>[^.:]{3,60}?)\s+(?:were|are|include|included):$",
+    re.IGNORECASE,
 )
 # "Leaders across the partnership should ensure ...": the subject, then "should"; in a list
 # run on from a sentence the subject may open in lower case ("- the Home Office should ...").
-_SUBJECT_OWNER = re.compile(r"^(?P<owner>(?:[A-Z]|the\s+[A-Z])[\w'’ ,()-]{1,90}?)\s+(?:should|must|needs?\s+to)\s+(?P<rest>(?!be\b|have\s+been\b)\w.*)$", re.DOTALL)
+_SUBJECT_OWNER = re.compile(
+    r"^(?P<owner>(?:[A-Z]|the\s+[A-Z])[\w'’ ,()-]{1,90}?)\s+(?:should|must|needs?\s+to)\s+(?P<rest>(?!be\b|have\s+been\b)\w.*)$",
+    re.DOTALL,
+)
 MAX_SUBJECT_WORDS = 10
 # An opening phrase that says how, not when, before the subject: "As a priority, the council".
 _MANNER_PHRASE = re.compile(r"^(?P<phrase>[A-Z][^,]{2,30}),\s+(?P<subject>[^,]+)$")
 _TIME_PHRASE = re.compile(
     r"\d|^(?:by|within|before|after|until|since|from|over|when|once|while|during|at)\b|\b(?:"
-    + "|".join(("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"))
+    + "|".join(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        )
+    )
     + r"|months?|weeks?|years?|days?)\b",
     re.IGNORECASE,
 )
 _AFTER_HEAD = re.compile(r"\s+(?:of|for|in|across|with|at|from|on|to)\s+", re.IGNORECASE)
 # "By March 2025, the council should ...": an opening phrase, not a subject.
-_OPENING_PHRASE = re.compile(r"^(?:by|in|from|when|if|as|to|for|within|over|since|after|before|where|while|once|until|all|any|each)\b", re.IGNORECASE)
+_OPENING_PHRASE = re.compile(
+    r"^(?:by|in|from|when|if|as|to|for|within|over|since|after|before|where|while|once|until|all|any|each)\b",
+    re.IGNORECASE,
+)
 
 # Headings that start the next part of a report, never a theme inside a section.
 _NOT_A_THEME = re.compile(
@@ -98,7 +121,7 @@ class GroupContext:
         return None
 
     def path(self, heading: str) -> str:
-        """"What needs to improve? › Priority and immediate action › Within three months"."""
+        """ "What needs to improve? › Priority and immediate action › Within three months"."""
         parts = [heading.rstrip(":")]
         for part in (self.owner_line if self.owner_source == "heading" else "", self.theme, self.time_line):
             if part and part.rstrip(":") not in parts:
@@ -121,7 +144,9 @@ def lead_owner(text: str) -> str | None:
     match = _LEAD_OWNER.search(text) or _AREAS_FOR_OWNER.match(text) or _RECOMMENDATIONS_TO_OWNER.search(text)
     if not match:
         return None
-    owner = re.sub(r"^(?:we\s+recommend\s+that|inspectors?\s+recommend\s+that)\s+", "", match.group("owner").strip(), flags=re.I)
+    owner = re.sub(
+        r"^(?:we\s+recommend\s+that|inspectors?\s+recommend\s+that)\s+", "", match.group("owner").strip(), flags=re.I
+    )
     return owner if has_role_word(owner) else None
 
 

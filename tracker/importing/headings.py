@@ -16,7 +16,10 @@ from .lines import TextLine
 TRAILING_TIME_GROUP = re.compile(r"\s(?P<heading>(?:Immediately|Within\s+\w+\s+(?:weeks?|months?|years?)):)$")
 
 # A numbered line saying a group is empty is not a recommendation.
-NONE_FOUND = re.compile(r"^(?:the\s+inspection\s+(?:did\s+not|does\s+not)\s+find\s+any|there\s+(?:are|were)\s+no|none\b|no\s+areas?\s+for)", re.IGNORECASE)
+NONE_FOUND = re.compile(
+    r"^(?:the\s+inspection\s+(?:did\s+not|does\s+not)\s+find\s+any|there\s+(?:are|were)\s+no|none\b|no\s+areas?\s+for)",
+    re.IGNORECASE,
+)
 
 PLAIN_FOOTNOTE_BODY = re.compile(r"^(?P<number>\d{1,2})\s+[A-Z][a-z]")
 
@@ -59,12 +62,16 @@ _OWNER_HEADING = re.compile(
 # "Recommendation 3: The council should ..." or "Recommendation 3" above its paragraph,
 # as HMICFRS, CQC and Ofsted's joint inspections number them.
 # Sub-headings that divide a question-headed section rather than start a new one.
-SUB_HEADING = re.compile(r"^(?:areas?\s+for\s+(?:improvement|development|priority\s+action)|priority\s+(?:and\s+immediate\s+)?actions?)\s*:?$", re.IGNORECASE)
+SUB_HEADING = re.compile(
+    r"^(?:areas?\s+for\s+(?:improvement|development|priority\s+action)|priority\s+(?:and\s+immediate\s+)?actions?)\s*:?$",
+    re.IGNORECASE,
+)
 
 
 # "What does the LSCB need to improve? Priority and immediate action" printed as one line.
 QUESTION_WITH_SUB_HEADING = re.compile(
-    r"^(?P<heading>what\s+(?:does|do)\s+.{2,60}?\s+needs?\s+to\s+improve\?)\s+(?P<sub>[A-Z][\w ,']{2,60})$", re.IGNORECASE
+    r"^(?P<heading>what\s+(?:does|do)\s+.{2,60}?\s+needs?\s+to\s+improve\?)\s+(?P<sub>[A-Z][\w ,']{2,60})$",
+    re.IGNORECASE,
 )
 
 
@@ -74,7 +81,10 @@ _OWNER_FOR_HEADING = re.compile(r"^(?:recommendations?\s+)?(?:for|to)\s+(?P<owne
 
 def improvement_after_priority(before: str, heading: str) -> bool:
     """A letter's "Areas for improvement:" after its "Areas for priority action:": a second list, not findings."""
-    return bool(re.match(r"areas?\s+for\s+priority\s+action", before, re.I) and re.match(r"areas?\s+for\s+improvement", heading, re.I))
+    return bool(
+        re.match(r"areas?\s+for\s+priority\s+action", before, re.I)
+        and re.match(r"areas?\s+for\s+improvement", heading, re.I)
+    )
 
 
 def is_letter(lines: list[TextLine]) -> bool:
@@ -108,11 +118,51 @@ def is_section_heading(text: str) -> bool:
 # Verbs that open a recommendation written as an instruction ("Increase the influence of
 # the board ..."); findings and strengths are statements ("There is a lack of ...").
 _INSTRUCTION_VERBS = frozenset(
-    """
-    accelerate address agree assess build clarify complete consider continue develop embed enable engage ensure
-    establish evaluate expand extend identify implement improve increase introduce maintain make monitor prioritise
-    promote provide raise reduce review revise secure seek strengthen support tackle take undertake update use work
-    """.split()
+    [
+        "accelerate",
+        "address",
+        "agree",
+        "assess",
+        "build",
+        "clarify",
+        "complete",
+        "consider",
+        "continue",
+        "develop",
+        "embed",
+        "enable",
+        "engage",
+        "ensure",
+        "establish",
+        "evaluate",
+        "expand",
+        "extend",
+        "identify",
+        "implement",
+        "improve",
+        "increase",
+        "introduce",
+        "maintain",
+        "make",
+        "monitor",
+        "prioritise",
+        "promote",
+        "provide",
+        "raise",
+        "reduce",
+        "review",
+        "revise",
+        "secure",
+        "seek",
+        "strengthen",
+        "support",
+        "tackle",
+        "take",
+        "undertake",
+        "update",
+        "use",
+        "work",
+    ]
 )
 
 
@@ -148,7 +198,9 @@ def looks_like_heading(text: str) -> bool:
 
 
 # "For the Area Director" over numbered items: an owner heading without its colon.
-_FOR_OWNER_LINE = re.compile(r"^(?i:recommendations?\s+)?(?i:for)\s+(?P<owner>the\s+[A-Z][\w'’&-]*(?:\s+(?:and\s+|of\s+)?[A-Z][\w'’&-]*){0,6})$")
+_FOR_OWNER_LINE = re.compile(
+    r"^(?i:recommendations?\s+)?(?i:for)\s+(?P<owner>the\s+[A-Z][\w'’&-]*(?:\s+(?:and\s+|of\s+)?[A-Z][\w'’&-]*){0,6})$"
+)
 _LEADING_BULLET = re.compile(r"^[•·▪◦‣*–-]\s+")
 
 

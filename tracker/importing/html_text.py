@@ -13,11 +13,52 @@ from .cleaning import clean_text
 from .docx_text import format_list_number
 from .errors import ReportReadError
 
-_SKIPPED = {"script", "style", "noscript", "template", "head", "nav", "svg", "iframe", "object", "button", "form", "select"}
+_SKIPPED = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "head",
+    "nav",
+    "svg",
+    "iframe",
+    "object",
+    "button",
+    "form",
+    "select",
+}
 _BLOCKS = {
-    "p", "div", "section", "article", "main", "aside", "header", "footer", "blockquote", "address",
-    "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "dt", "dd", "table", "figure", "figcaption",
-    "pre", "hr", "body", "html", "caption", "details", "summary",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "aside",
+    "header",
+    "footer",
+    "blockquote",
+    "address",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "figure",
+    "figcaption",
+    "pre",
+    "hr",
+    "body",
+    "html",
+    "caption",
+    "details",
+    "summary",
 }
 _LIST_TYPES = {"1": "decimal", "a": "lowerLetter", "A": "upperLetter", "i": "lowerRoman", "I": "upperRoman"}
 _FOOTNOTE_MARKER = re.compile(r"^\[?[\d*†‡a-z]{1,3}\]?$")

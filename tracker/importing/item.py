@@ -31,7 +31,6 @@ class Item:
         return " ".join(join_lines(self.parts).split())
 
 
-
 def resolve_style(marker: ListMarker, current: str | None, items: list[Item]) -> str:
     """Decide whether a lone "i", "v" or "x" is a roman numeral or a letter."""
     if marker.style != "roman-or-letter":
@@ -46,7 +45,11 @@ def resolve_style(marker: ListMarker, current: str | None, items: list[Item]) ->
 def sequence_value(label: str, style: str) -> int | None:
     if style == "decimal":  # "R3" is 3; "11.2" follows "11.1" and "9.1.1" follows "9.1"
         parts = label.lstrip("Rr").split(".")
-        return int(parts[0]) if len(parts) == 1 else sum(int(part) * 1000 ** (2 - place) for place, part in enumerate(parts[:3]))
+        return (
+            int(parts[0])
+            if len(parts) == 1
+            else sum(int(part) * 1000 ** (2 - place) for place, part in enumerate(parts[:3]))
+        )
     if style == "roman":
         return roman_value(label)
     if style == "letter" and len(label) == 1:

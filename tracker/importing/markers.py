@@ -104,6 +104,6 @@ def match_list_marker(line: str) -> ListMarker | None:
 
 
 def _looks_like_initial(line: str, text_start: int) -> bool:
-    """"A. Smith" is a name, not item A: a short line of capitalised words after it."""
+    """ "A. Smith" is a name, not item A: a short line of capitalised words after it."""
     rest = line[text_start:].split()
     return 0 < len(rest) <= 3 and all(word[:1].isupper() for word in rest)

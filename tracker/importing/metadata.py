@@ -14,10 +14,30 @@ from dataclasses import dataclass
 from .lines import TextLine, next_text_index
 
 _MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "oct": 10, "nov": 11, "dec": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
@@ -27,7 +47,10 @@ _MONTH_DATE = re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.IGNORECASE)
 # "July 24 2025", "July 24, 2025", as some web pages write it.
 _MONTH_DAY_DATE = re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(r"\b(?P<day>[0-3]?\d)/(?P<month>[01]?\d)/(?P<year>(?:19|20)\d\d)\b")
-_PUBLISHED = re.compile(r"^(?:date\s+)?(?:of\s+)?publi(?:shed|cation)(?:\s+date)?(?!\s+by)\s*(?:on\s*)?[:\-–]?\s*(?P<rest>.+)$", re.IGNORECASE)
+_PUBLISHED = re.compile(
+    r"^(?:date\s+)?(?:of\s+)?publi(?:shed|cation)(?:\s+date)?(?!\s+by)\s*(?:on\s*)?[:\-–]?\s*(?P<rest>.+)$",
+    re.IGNORECASE,
+)
 
 _PUBLISHED_INLINE = re.compile(r"\bpublished\s*:\s*(?P<rest>.{6,40})", re.IGNORECASE)
 # Pasted minutes and news: "HM Inspectorate of Probation published their inspection report on
@@ -44,11 +67,20 @@ _DATED_TITLE_LINES = 6
 _DATELINE_LINES = 10
 
 # "Adequate" is the third grade of the four-point scale Ofsted used until 2014.
-RATING_WORDS = ("Requires improvement to be good", "Requires improvement", "Outstanding", "Good", "Adequate", "Inadequate")
+RATING_WORDS = (
+    "Requires improvement to be good",
+    "Requires improvement",
+    "Outstanding",
+    "Good",
+    "Adequate",
+    "Inadequate",
+)
 _RATING = r"(?P<rating>requires? improvement to be good|requires? improvement|outstanding|good|inadequate|adequate)"
 _RATING_ONLY = re.compile(rf"^['\"]?{_RATING}['\"]?\.?$", re.IGNORECASE)
 _OVERALL = re.compile(r"^overall\s+(?:rating|effectiveness|judgement|grade)\b\s*[:\-–]?\s*(?P<rest>.*)$", re.IGNORECASE)
-_RATED_AS = re.compile(rf"\b(?:overall rating of|is rated as:?|was rated as:?|overall judgement is)\s*['\"]?{_RATING}\b", re.IGNORECASE)
+_RATED_AS = re.compile(
+    rf"\b(?:overall rating of|is rated as:?|was rated as:?|overall judgement is)\s*['\"]?{_RATING}\b", re.IGNORECASE
+)
 # "1.1<tab>Governance and leadership<tab>Good": a standard's number, short name, rating.
 _STANDARD_ROW = re.compile(
     rf"^(?P<number>\d{{1,2}}\.\d{{1,2}})\.?[\t ]+(?P<name>[A-Za-z][^\t.]*?)\t+{_RATING}$", re.IGNORECASE
@@ -69,11 +101,19 @@ _OVERALL_SENTENCE = re.compile(
 _JUDGEMENT_TABLE_HEADER = re.compile(r"^judgements?[\t ]+grades?$", re.IGNORECASE)
 
 _INSPECTORATES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("HM Inspectorate of Probation", re.compile(r"\b(?:HM|Her Majesty's|His Majesty's) Inspectorate of Probation\b|\bHMI Probation\b", re.IGNORECASE)),
+    (
+        "HM Inspectorate of Probation",
+        re.compile(
+            r"\b(?:HM|Her Majesty's|His Majesty's) Inspectorate of Probation\b|\bHMI Probation\b", re.IGNORECASE
+        ),
+    ),
     ("Ofsted", re.compile(r"\bOfsted\b|\bOffice for Standards in Education\b")),
     ("Care Quality Commission", re.compile(r"\bCare Quality Commission\b|\bCQC\b")),
     ("HMICFRS", re.compile(r"\bHMICFRS\b|Inspectorate of Constabulary and Fire", re.IGNORECASE)),
-    ("HM Inspectorate of Prisons", re.compile(r"\b(?:HM|Her Majesty's|His Majesty's) Inspectorate of Prisons\b|\bHMI Prisons\b", re.IGNORECASE)),
+    (
+        "HM Inspectorate of Prisons",
+        re.compile(r"\b(?:HM|Her Majesty's|His Majesty's) Inspectorate of Prisons\b|\bHMI Prisons\b", re.IGNORECASE),
+    ),
     ("Estyn", re.compile(r"\bEstyn\b")),
     ("Care Inspectorate Wales", re.compile(r"\bCare Inspectorate Wales\b")),
 )
@@ -91,7 +131,9 @@ _TITLE_SERVICES_IN = re.compile(
 # "Inspection of looked after children services", "Inspection of services for children in need
 # of help and protection, children looked after and care leavers and Review of ...": a cover
 # title with the authority's name on a line of its own beside it.
-_TITLE_INSPECTION_OF = re.compile(r"^(?P<type>(?:Re-i|I)nspection of [a-z][a-z'’, ]*?(?:services|care leavers))\b(?: and\b.*)?$")
+_TITLE_INSPECTION_OF = re.compile(
+    r"^(?P<type>(?:Re-i|I)nspection of [a-z][a-z'’, ]*?(?:services|care leavers))\b(?: and\b.*)?$"
+)
 # "Medway Council", "Sandwell Metropolitan Borough Council", "London Borough of Bexley".
 _AUTHORITY_LINE = re.compile(
     r"^(?:(?:[A-Z][\w'’&-]*|of|and|upon|on|the) ){0,5}Council$|^(?:London |Royal )?Borough of [A-Z][\w'’ &-]{1,50}$"
@@ -101,7 +143,9 @@ _PLACE_LINE = re.compile(r"^[A-Z][a-z'’-]+(?: (?:[A-Z][a-z'’-]+|of|and|upon|
 _SERVICE_LINE = re.compile(r"^Service\s*:\s*(?P<name>.+)$")
 _SERVICE_NAMES = r"(?P<kind>Youth Offending Service|Youth Offending Team|Youth Justice Service|YOS|YOT|YJS)"
 _ABBREVIATIONS = {"YOS": "Youth Offending Service", "YOT": "Youth Offending Team", "YJS": "Youth Justice Service"}
-_ANY_SERVICE = re.compile(r"\b(?P<place>(?:[A-Z][a-z]+(?:[ -](?:and|upon|on|in))?[ -]){1,4})(?P<kind>Youth Offending Service|Youth Offending Team|Youth Justice Service)\b")
+_ANY_SERVICE = re.compile(
+    r"\b(?P<place>(?:[A-Z][a-z]+(?:[ -](?:and|upon|on|in))?[ -]){1,4})(?P<kind>Youth Offending Service|Youth Offending Team|Youth Justice Service)\b"
+)
 _DEAR = re.compile(r"^Dear (?P<name>[^,:;]{2,60}?)\s*[,:]?$")
 _NOT_A_NAME = re.compile(r"^(?:sir|madam|sir/madam|sir or madam|colleagues?|all|everyone|friends)$", re.IGNORECASE)
 
@@ -193,7 +237,9 @@ def find_service(text: str, lines: list[TextLine], title: Title) -> str | None:
         return title.service
     if title.place:
         place = re.escape(title.place)
-        full = re.search(rf"\b{place} (?P<kind>Youth Offending Service|Youth Offending Team|Youth Justice Service)\b", text)
+        full = re.search(
+            rf"\b{place} (?P<kind>Youth Offending Service|Youth Offending Team|Youth Justice Service)\b", text
+        )
         if full:
             return full.group(0)
         short = re.search(rf"\b{place} {_SERVICE_NAMES}\b", text)
@@ -254,7 +300,12 @@ def parse_date(text: str, whole: bool) -> PublicationDate | None:
     With ``whole`` the date must be all the line says (markdown or a full stop aside).
     """
     candidate = text.strip(" .*_") if whole else text
-    for pattern, precision in ((_DAY_DATE, "day"), (_MONTH_DAY_DATE, "day"), (_NUMERIC_DATE, "day"), (_MONTH_DATE, "month")):
+    for pattern, precision in (
+        (_DAY_DATE, "day"),
+        (_MONTH_DAY_DATE, "day"),
+        (_NUMERIC_DATE, "day"),
+        (_MONTH_DATE, "month"),
+    ):
         match = pattern.fullmatch(candidate) if whole else pattern.search(candidate)
         if match is None:
             continue
@@ -284,7 +335,7 @@ def canonical_rating(text: str) -> str:
 
 
 def find_overall_rating(lines: list[TextLine]) -> str | None:
-    """"Overall rating: Good", "Overall effectiveness  Good", or the next line after it."""
+    """ "Overall rating: Good", "Overall effectiveness  Good", or the next line after it."""
     for index, line in enumerate(lines):
         match = _OVERALL.match(line.text)
         if not match:

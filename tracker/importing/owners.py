@@ -17,15 +17,91 @@ K = TypeVar("K", bound=Hashable)
 # Words that make a phrase a role or an organisation rather than a fragment of a name
 # such as "Barking" in "Barking and Dagenham YOS".
 ROLE_WORDS = frozenset(
-    """
-    board boards chair chairs chairman chairperson director directors head heads manager managers
-    chief executive executives council councils constabulary police partner partners commissioner
-    commissioners lead leads officer officers team teams trust trusts service services group groups
-    nhs authority authorities yos yot yjs yjb probation minister department leader leaders member
-    members panel partnership partnerships agency agencies ccg provider providers school schools
-    college colleges inspector governor governors coordinator staff ofsted cqc hmicfrs icb
-    prison prisons force forces consortia consortium government division divisions unit units office offices
-    """.split()
+    [
+        "board",
+        "boards",
+        "chair",
+        "chairs",
+        "chairman",
+        "chairperson",
+        "director",
+        "directors",
+        "head",
+        "heads",
+        "manager",
+        "managers",
+        "chief",
+        "executive",
+        "executives",
+        "council",
+        "councils",
+        "constabulary",
+        "police",
+        "partner",
+        "partners",
+        "commissioner",
+        "commissioners",
+        "lead",
+        "leads",
+        "officer",
+        "officers",
+        "team",
+        "teams",
+        "trust",
+        "trusts",
+        "service",
+        "services",
+        "group",
+        "groups",
+        "nhs",
+        "authority",
+        "authorities",
+        "yos",
+        "yot",
+        "yjs",
+        "yjb",
+        "probation",
+        "minister",
+        "department",
+        "leader",
+        "leaders",
+        "member",
+        "members",
+        "panel",
+        "partnership",
+        "partnerships",
+        "agency",
+        "agencies",
+        "ccg",
+        "provider",
+        "providers",
+        "school",
+        "schools",
+        "college",
+        "colleges",
+        "inspector",
+        "governor",
+        "governors",
+        "coordinator",
+        "staff",
+        "ofsted",
+        "cqc",
+        "hmicfrs",
+        "icb",
+        "prison",
+        "prisons",
+        "force",
+        "forces",
+        "consortia",
+        "consortium",
+        "government",
+        "division",
+        "divisions",
+        "unit",
+        "units",
+        "office",
+        "offices",
+    ]
 )
 
 # The same body goes by several names; they compare as one word.
@@ -115,7 +191,10 @@ def _separator_text(separator: str) -> str:
 
 
 # Words that end the name of a body: "Halton Borough Council", "... Integrated Care Board (ICB)".
-_BODY_END = re.compile(r"\b(?:council|board|icb|ccg|partnership|authority|trust|service|services|commissioner|police|constabulary)\)?\s*$", re.IGNORECASE)
+_BODY_END = re.compile(
+    r"\b(?:council|board|icb|ccg|partnership|authority|trust|service|services|commissioner|police|constabulary)\)?\s*$",
+    re.IGNORECASE,
+)
 
 
 def split_column_owners(text: str) -> list[str]:

@@ -16,6 +16,7 @@ from .deadlines import item_deadline, report_deadline
 from .errors import NoRecommendationsFound, only_report_read_errors
 from .groups import subject_owner
 from .headings import heading_as_printed
+from .item import sequence_value
 from .lines import split_lines
 from .metadata import (
     PublicationDate,
@@ -27,8 +28,6 @@ from .metadata import (
     find_service,
     find_title,
 )
-from .shapes import find_sections_by_shape
-from .survey import PassedOver, passed_over_sections
 from .models import ParsedRecommendation, ParsedReport, ParsedSection
 from .owners import has_role_word, split_column_owners, split_owner_list
 from .section import (
@@ -37,7 +36,8 @@ from .section import (
     Section,
     find_recommendations_sections,
 )
-from .item import sequence_value
+from .shapes import find_sections_by_shape
+from .survey import PassedOver, passed_over_sections
 
 # "... in a timely manner (Chief Executive and the YOS Management Board)." The owners
 # close the item; brackets earlier in the sentence, like "(CAMHS)", are part of the text.
@@ -95,7 +95,14 @@ def parse_clean_text(text: str) -> ParsedReport:
     for section in sections:
         bracket_owners_expected = _bracket_owners_expected(section)
         built = [
-            _build_recommendation(item, len(recommendations) + offset, section, (report_rule, report_months), addressee, bracket_owners_expected)
+            _build_recommendation(
+                item,
+                len(recommendations) + offset,
+                section,
+                (report_rule, report_months),
+                addressee,
+                bracket_owners_expected,
+            )
             for offset, item in enumerate(section.items, start=1)
         ]
         recommendations.extend(built)
@@ -105,7 +112,9 @@ def parse_clean_text(text: str) -> ParsedReport:
         _describe_passed_over(entry, len(recommendations), (report_rule, report_months), addressee)
         for entry in passed_over_sections(lines, sections)
     )
-    warnings = _report_warnings(publication, tuple(recommendations), [item for section in sections for item in section.items])
+    warnings = _report_warnings(
+        publication, tuple(recommendations), [item for section in sections for item in section.items]
+    )
     return ParsedReport(
         service=service,
         inspectorate=find_inspectorate(text),
@@ -125,19 +134,23 @@ def parse_clean_text(text: str) -> ParsedReport:
     )
 
 
-def _describe_passed_over(entry: PassedOver, position: int, rule: tuple[str, int | None], addressee: str | None) -> ParsedSection:
+def _describe_passed_over(
+    entry: PassedOver, position: int, rule: tuple[str, int | None], addressee: str | None
+) -> ParsedSection:
     """A heading that was not kept, and what it gave: "also looked like recommendations"."""
     built = tuple(
         _build_recommendation(item, position + offset, entry.section, rule, addressee, False)
         for offset, item in enumerate(entry.items, start=1)
     )
     if not built:
-        note = f"The heading \"{entry.heading}\" gave no recommendations; check the report there."
+        note = f'The heading "{entry.heading}" gave no recommendations; check the report there.'
     else:
         kind = "numbered " if all(item.style not in ("bullet", "paragraph") for item in entry.items) else ""
         count = f"{len(built)} {kind}item{'s' if len(built) != 1 else ''}"
-        note = f"Also looked like recommendations: {count} under \"{entry.heading}\"; they were not added."
-    return ParsedSection(heading=entry.heading, page=None, item_count=len(built), partial=not built, note=note, candidates=built)
+        note = f'Also looked like recommendations: {count} under "{entry.heading}"; they were not added.'
+    return ParsedSection(
+        heading=entry.heading, page=None, item_count=len(built), partial=not built, note=note, candidates=built
+    )
 
 
 def _describe_section(section: Section, built: list[ParsedRecommendation]) -> ParsedSection:
@@ -230,7 +243,8 @@ def _build_recommendation(
     else:
         rule, months = report_deadline_rule
         deadline_reason = (
-            f'The report says its recommendations apply "{rule}"' if months is not None
+            f'The report says its recommendations apply "{rule}"'
+            if months is not None
             else "The report states no deadline, so the usual 12 months applies."
         )
     warnings = _item_warnings(text, source)
@@ -293,5 +307,7 @@ def _numbering_warnings(items: list[Item]) -> list[str]:
         before = sequence_value(previous.label, previous.style)
         after = sequence_value(current.label, current.style)
         if before is not None and after is not None and after not in (before + 1, 1):
-            warnings.append(f"Numbering jumps from {previous.label} to {current.label}; check no recommendation was missed.")
+            warnings.append(
+                f"Numbering jumps from {previous.label} to {current.label}; check no recommendation was missed."
+            )
     return warnings

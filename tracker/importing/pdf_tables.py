@@ -80,7 +80,9 @@ def rebuild_tables(pages: list[PdfPage]) -> None:
 
 
 # The title of the next table or section ends this one even at the same position.
-_NEXT_TITLE = re.compile(r"^(?:areas?\s+for\s+(?:improvement|priority\s+action)|what\s+needs\s+to\s+improve)\b", re.IGNORECASE)
+_NEXT_TITLE = re.compile(
+    r"^(?:areas?\s+for\s+(?:improvement|priority\s+action)|what\s+needs\s+to\s+improve)\b", re.IGNORECASE
+)
 
 
 def _in_table(table: _Table, line: PdfLine) -> bool:

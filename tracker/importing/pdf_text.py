@@ -127,7 +127,9 @@ def _read_pages(data: bytes, filename: str) -> list[PdfPage]:
     except ReportReadError:
         raise
     except FileNotDecryptedError as error:
-        raise ReportReadError(f"{filename} is a password-protected PDF; remove the password and upload it again") from error
+        raise ReportReadError(
+            f"{filename} is a password-protected PDF; remove the password and upload it again"
+        ) from error
     except Exception as error:  # noqa: BLE001 - see the comment at the top of this function
         raise ReportReadError(f"{filename} is a damaged or unreadable PDF ({type(error).__name__})") from error
 
@@ -364,7 +366,7 @@ _SHORT_LAST_LINE = 0.7
 
 
 def _owner_sentence_at_line_start(paragraph: list[PdfLine], line: PdfLine) -> bool:
-    """"Leaders across the partnership should ..." starting a line, after a line that
+    """ "Leaders across the partnership should ..." starting a line, after a line that
     ended a sentence, at the paragraph's margin: the next recommendation, printed without
     space between (a sentence inside a paragraph rarely starts exactly at a line start
     and names an owner)."""

@@ -33,17 +33,20 @@ from .headings import (
     owner_heading,
     split_at_owner_sentences,
 )
-from .lines import TextLine, next_text_index
 from .item import Item, continues_mid_sentence, continues_sequence, resolve_style
+from .lines import TextLine, next_text_index
 from .markers import ListMarker, match_list_marker
 
 # "Recommendation 3 – ...", and "R3 - ..." or "· R1 Raise ..." (R1 to R7 may run on through several owner lines).
 NAMED_RECOMMENDATION = re.compile(
-    r"^(?:[•·▪-]\s+)?(?:recommendation\s+(?P<label>\d{1,3})|(?P<r_label>R\d{1,2}))\b\s*(?:[:.–-]\s*)?(?P<rest>.*)$", re.IGNORECASE
+    r"^(?:[•·▪-]\s+)?(?:recommendation\s+(?P<label>\d{1,3})|(?P<r_label>R\d{1,2}))\b\s*(?:[:.–-]\s*)?(?P<rest>.*)$",
+    re.IGNORECASE,
 )
 
 # Paragraphs that introduce a section rather than recommend something.
-_INTRODUCTION = re.compile(r"\brecommend|\bfollowing\b|\bpost-inspection\b|\bwe have made\b|\bpublication\b", re.IGNORECASE)
+_INTRODUCTION = re.compile(
+    r"\brecommend|\bfollowing\b|\bpost-inspection\b|\bwe have made\b|\bpublication\b", re.IGNORECASE
+)
 
 MAX_INTRO_PARAGRAPHS = 12
 SHORT_ITEM_WORDS = 4
@@ -80,7 +83,11 @@ def find_recommendations_sections(lines: list[TextLine]) -> list[Section]:
         read_up_to = section.end_index
         words = sum(len(item.text.split()) for item in section.items)
         if section.items and words >= SHORT_ITEM_WORDS * len(section.items):
-            if not found or _is_further_section(section) or improvement_after_priority(found[-1].heading.text, section.heading.text):
+            if (
+                not found
+                or _is_further_section(section)
+                or improvement_after_priority(found[-1].heading.text, section.heading.text)
+            ):
                 found.append(section)
         elif section.items and first_with_items is None:
             first_with_items = section
@@ -90,7 +97,7 @@ def find_recommendations_sections(lines: list[TextLine]) -> list[Section]:
         return [first_with_items]
     if headings:
         raise NoRecommendationsFound(
-            f"No recommendations section was found: the heading \"{lines[headings[0]].text}\" is not followed by any recommendations"
+            f'No recommendations section was found: the heading "{lines[headings[0]].text}" is not followed by any recommendations'
         )
     if is_letter(lines):
         raise NoRecommendationsFound(
@@ -98,8 +105,8 @@ def find_recommendations_sections(lines: list[TextLine]) -> list[Section]:
             "with no 'What needs to improve' list"
         )
     raise NoRecommendationsFound(
-        "No recommendations section was found: the report has no heading such as \"Recommendations\", "
-        "\"Areas for improvement\" or \"What needs to improve?\""
+        'No recommendations section was found: the report has no heading such as "Recommendations", '
+        '"Areas for improvement" or "What needs to improve?"'
     )
 
 
@@ -109,7 +116,9 @@ def _is_further_section(section: Section) -> bool:
         return True
     if section.heading.text.endswith(":"):
         return False
-    owned = sum(1 for item in section.items if item.context.owner or subject_owner(item.text) or is_instruction(item.text))
+    owned = sum(
+        1 for item in section.items if item.context.owner or subject_owner(item.text) or is_instruction(item.text)
+    )
     return owned * 2 > len(section.items)
 
 
@@ -155,7 +164,7 @@ def read_section(lines: list[TextLine], heading_index: int, owner_from_heading: 
 
 
 def _remove_footnote_markers(section: Section) -> None:
-    """"cared for children2 receive": the marker of a footnote printed in the section."""
+    """ "cared for children2 receive": the marker of a footnote printed in the section."""
     for number in section.footnotes:
         marker = re.compile(rf"(?<=[a-z.,;:)]){number}(?=[\s.,;:]|$)")
         for item in section.items:
@@ -203,7 +212,9 @@ def _read_line(reader: _Reader, index: int) -> bool:
         return True
     if named := NAMED_RECOMMENDATION.match(line.text):
         rest = named.group("rest").strip()
-        marker = ListMarker(label=named.group("label") or named.group("r_label"), style="decimal", text_start=named.start("rest"))
+        marker = ListMarker(
+            label=named.group("label") or named.group("r_label"), style="decimal", text_start=named.start("rest")
+        )
         keep_going = _read_list_item(reader, line, marker)
         if keep_going and not rest and reader.section.items:
             reader.section.items[-1].awaiting_text = True
@@ -282,14 +293,21 @@ def _read_plain_line(reader: _Reader, index: int) -> bool:
     current = items[-1]
     if reader.style == "paragraph" and reader.after_gap and subject_owner(line.text):
         # The next recommendation written as a paragraph, after one with inner bullets.
-        items.append(Item(label="", style="paragraph", parts=[line.text], start=line.start, end=line.end, context=reader.context))
+        items.append(
+            Item(label="", style="paragraph", parts=[line.text], start=line.start, end=line.end, context=reader.context)
+        )
         reader.after_gap = False
         return True
     if reader.after_gap and line.text.endswith(":") and not current.awaiting_text:
         # "The local authority has the following strengths:": a new list is introduced
         # (strengths, evidence) even if its numbering carries straight on.
         return False
-    if current.awaiting_text or not reader.after_gap or continues_mid_sentence(current, line.text) or _paragraph_inside_item(reader, index):
+    if (
+        current.awaiting_text
+        or not reader.after_gap
+        or continues_mid_sentence(current, line.text)
+        or _paragraph_inside_item(reader, index)
+    ):
         current.parts.append(line.text)
         current.end = line.end
         current.awaiting_text = False
@@ -334,12 +352,14 @@ def _paragraphs_as_items(reader: _Reader) -> None:
         first, context = block[0]
         for part in split_at_owner_sentences(text) if in_one_cell else [text]:
             reader.section.items.append(
-                Item(label="", style="paragraph", parts=[part], start=first.start, end=block[-1][0].end, context=context)
+                Item(
+                    label="", style="paragraph", parts=[part], start=first.start, end=block[-1][0].end, context=context
+                )
             )
 
 
 def _introduces_inner_bullets(reader: _Reader) -> bool:
-    """"Leaders should ... . This includes ensuring that:" then bullets: the paragraph is
+    """ "Leaders should ... . This includes ensuring that:" then bullets: the paragraph is
     a recommendation (it names its owner) and the bullets are its parts."""
     if reader.section.items or not reader.plain_blocks:
         return False
@@ -392,5 +412,3 @@ def _theme_before_items(reader: _Reader, index: int) -> bool:
         return True
     style = resolve_style(marker, reader.style, items)
     return style == reader.style and style != "bullet" and continues_sequence(items[-1], marker.label, style)
-
-

@@ -26,10 +26,10 @@ import re
 from collections.abc import Iterator
 from itertools import islice
 
+from .groups import GroupContext
 from .headings import owner_heading
 from .lines import TextLine
 from .markers import match_list_marker
-from .groups import GroupContext
 from .section import NAMED_RECOMMENDATION, Item, Section, read_section
 from .status_table import STATUS_HEADER, status_rows_as_items
 
@@ -43,15 +43,26 @@ _LEAD_SENTENCE = re.compile(
     r"|^(?:the\s+)?(?:key\s+|main\s+)?(?:areas\s+(?:of\s+focus|for\s+improvement)|priorities|improvements\s+needed)\s+for\s+[^.:]{3,60}\s+(?:include|are):$",
     re.IGNORECASE,
 )
-_LEAD_THEN_ITEM = re.compile(r"^(?P<lead>[^:]{0,60}\brecommendations?\b[^.:]{0,80}:)\s+(?P<item>[A-Z][^:]{20,})$", re.IGNORECASE)
+_LEAD_THEN_ITEM = re.compile(
+    r"^(?P<lead>[^:]{0,60}\brecommendations?\b[^.:]{0,80}:)\s+(?P<item>[A-Z][^:]{20,})$", re.IGNORECASE
+)
 # "1 | Police Scotland should ... |": a row of a Markdown pipe table (cleaning may have made its cells tab-separated).
 _PIPE_ROW = re.compile(r"^\|?[ ]*(?P<number>\d{1,3}(?:\.\d{1,3})*)[ ]*(?:\||\t)\s*(?P<text>.+?)[ ]*\|?\s*$")
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_NUMBER_WORDS = {word: value for value, word in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), start=1)}
+_NUMBER_WORDS = {
+    word: value
+    for value, word in enumerate(
+        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"], start=1
+    )
+}
 # "There are three recommendations made:", "The report made the following 5 recommendations:".
-_ANNOUNCED_COUNT = re.compile(rf"\b(?P<count>\d{{1,2}}|{'|'.join(_NUMBER_WORDS)})\s+(?:\w+\s+)?recommendations\b", re.IGNORECASE)
+_ANNOUNCED_COUNT = re.compile(
+    rf"\b(?P<count>\d{{1,2}}|{'|'.join(_NUMBER_WORDS)})\s+(?:\w+\s+)?recommendations\b", re.IGNORECASE
+)
 _SHOULD = re.compile(r"\b(?:should|must|needs?\s+to)\b", re.IGNORECASE)
-_WE_RECOMMEND = re.compile(r"^(?:we|inspectors|the\s+inspectorate)\s+(?:also\s+)?recommends?\s+that\s+\S", re.IGNORECASE)
+_WE_RECOMMEND = re.compile(
+    r"^(?:we|inspectors|the\s+inspectorate)\s+(?:also\s+)?recommends?\s+that\s+\S", re.IGNORECASE
+)
 MIN_NUMBERED_RUN = 3
 MAX_STARTS_TRIED = 4
 MIN_ITEM_WORDS = 5
@@ -69,7 +80,7 @@ def find_sections_by_shape(lines: list[TextLine]) -> list[Section]:
 
 
 def _end_at_announced_count(section: Section) -> None:
-    """"There are three recommendations made:" and three items: the third ends with its own
+    """ "There are three recommendations made:" and three items: the third ends with its own
     sentence, and a paragraph run on below it (pasted text often has no blank line) is not
     part of it."""
     announced = _ANNOUNCED_COUNT.search(section.heading.text)
@@ -94,12 +105,14 @@ def _we_recommend_paragraphs(lines: list[TextLine]) -> list[Section]:
     section = Section(heading=lines[found[0]], end_index=found[-1] + 1)
     for index in found:
         line = lines[index]
-        section.items.append(Item(label="", style="paragraph", parts=[line.text], start=line.start, end=line.end, context=GroupContext()))
+        section.items.append(
+            Item(label="", style="paragraph", parts=[line.text], start=line.start, end=line.end, context=GroupContext())
+        )
     return [section]
 
 
 def _leads_split_from_their_items(lines: list[TextLine]) -> list[TextLine]:
-    """"Recommendations given to the partnership were: Review board ..." on one line: the lead
+    """ "Recommendations given to the partnership were: Review board ..." on one line: the lead
     sentence on a line of its own, then the item, as if the list had been set out."""
     split: list[TextLine] = []
     for line in lines:
@@ -115,7 +128,7 @@ def _leads_split_from_their_items(lines: list[TextLine]) -> list[TextLine]:
 
 
 def _pipe_row_as_item(line: TextLine) -> TextLine:
-    """"1 | text |" reads as the numbered item "1. text"; the table's rule line as blank."""
+    """ "1 | text |" reads as the numbered item "1. text"; the table's rule line as blank."""
     if _PIPE_RULE.match(line.text):
         return TextLine(text="", start=line.start, end=line.end)
     row = _PIPE_ROW.match(line.text)

@@ -18,7 +18,8 @@ from .lines import TextLine
 
 # The column names in the header: a recommendation column and a status column.
 STATUS_HEADER = re.compile(
-    r"^(?:no\.?\s+|number\s+)?recommendations?\s+(?:\w+\s+){0,2}?(?:status|position|progress)\b(?:\s+\w+){0,3}$", re.IGNORECASE
+    r"^(?:no\.?\s+|number\s+)?recommendations?\s+(?:\w+\s+){0,2}?(?:status|position|progress)\b(?:\s+\w+){0,3}$",
+    re.IGNORECASE,
 )
 # The values a status column takes in trackers of recommendations.
 _STATUS = (
@@ -70,7 +71,8 @@ def _tracker_cells_as_items(lines: list[TextLine]) -> list[TextLine]:
     .pdf_tables), so the body is the item's owner as a column would give it."""
     filled = [index for index, line in enumerate(lines) if not line.is_blank]
     rows = [
-        position for position in range(len(filled) - 2)
+        position
+        for position in range(len(filled) - 2)
         if _NUMBER_CELL.match(lines[filled[position]].text) and _STATUS_CELL.match(lines[filled[position + 1]].text)
     ]
     if len(rows) < MIN_TRACKER_ROWS:
@@ -91,4 +93,3 @@ def _tracker_cells_as_items(lines: list[TextLine]) -> list[TextLine]:
         line = lines[text]
         read[text] = TextLine(text=f"{lines[number].text.strip()}. {line.text}{owner}", start=line.start, end=line.end)
     return read
-

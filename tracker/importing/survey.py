@@ -15,7 +15,6 @@ from .headings import heading_as_printed, is_section_heading
 from .lines import TextLine
 from .section import Item, Section, read_section
 
-
 MAX_SURVEYED = 20
 
 

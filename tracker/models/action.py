@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import ClassVar, TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy import false as sa_false
@@ -26,9 +26,9 @@ class Status(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
     # The sets every layer counts and filters by, defined once (set just below the class).
-    OPEN: ClassVar[tuple[Status, ...]]      # work still to do: reminders, overdue, due soon
-    DONE: ClassVar[tuple[Status, ...]]      # done, whether or not the board has signed it off
-    CLOSED: ClassVar[tuple[Status, ...]]    # no reminders, never overdue
+    OPEN: ClassVar[tuple[Status, ...]]  # work still to do: reminders, overdue, due soon
+    DONE: ClassVar[tuple[Status, ...]]  # done, whether or not the board has signed it off
+    CLOSED: ClassVar[tuple[Status, ...]]  # no reminders, never overdue
     FINISHED: ClassVar[tuple[Status, ...]]  # nothing more for anyone to do: verified or withdrawn
 
     @property
@@ -62,8 +62,6 @@ class DeadlineChangeStatus(enum.StrEnum):
     REFUSED = "refused"
 
 
-
-
 def step_letters(position: int) -> str:
     """The letters of the step at `position` (from 0) under a recommendation: a, b, ... z, aa, ab."""
     letters = ""
@@ -89,12 +87,8 @@ class ActionOwner(db.Model):
     __tablename__ = "action_owners"
     __shown_in__ = "action_id"
 
-    action_id: Mapped[int] = mapped_column(
-        ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True
-    )
-    role_id: Mapped[int] = mapped_column(
-        ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True)
+    role_id: Mapped[int] = mapped_column(ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True, index=True)
     is_lead: Mapped[bool] = mapped_column(default=False)
 
     action: Mapped[Action] = relationship(back_populates="owners")
@@ -112,12 +106,8 @@ class Action(db.Model):
     __table_args__ = (Index("ix_actions_organisation_status_due", "organisation_id", "status", "due_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
-    recommendation_id: Mapped[int] = mapped_column(
-        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
-    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id", ondelete="CASCADE"), index=True)
     # Empty for the action an import creates (it is the recommendation itself); set for the
     # further steps a manager adds under a recommendation.
     title: Mapped[str | None] = mapped_column(Text)
@@ -145,11 +135,13 @@ class Action(db.Model):
     verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     owners: Mapped[list[ActionOwner]] = relationship(
-        back_populates="action", cascade="all, delete-orphan",
+        back_populates="action",
+        cascade="all, delete-orphan",
         order_by="(ActionOwner.is_lead.desc(), ActionOwner.role_id)",
     )
     updates: Mapped[list[Update]] = relationship(
-        back_populates="action", cascade="all, delete-orphan",
+        back_populates="action",
+        cascade="all, delete-orphan",
         order_by="(Update.created_at.desc(), Update.id.desc())",
     )
     deadline_changes: Mapped[list[DeadlineChange]] = relationship(
@@ -184,9 +176,7 @@ class Update(db.Model):
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Partners without accounts post through a signed link; they are recorded as a contact.
-    author_contact_id: Mapped[int | None] = mapped_column(
-        ForeignKey("contacts.id", ondelete="SET NULL")
-    )
+    author_contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     status_before: Mapped[Status] = mapped_column(string_enum(Status))
@@ -233,8 +223,11 @@ class Update(db.Model):
         """A sign-off, a withdrawal or a send-back: the record of a board decision, locked once made."""
         if self.status_after is not self.status_before and self.status_after in Status.FINISHED:
             return True
-        return (self.status_before is Status.COMPLETED and self.status_after is Status.IN_PROGRESS
-                and (self.note or "").startswith(SENT_BACK_NOTE))
+        return (
+            self.status_before is Status.COMPLETED
+            and self.status_after is Status.IN_PROGRESS
+            and (self.note or "").startswith(SENT_BACK_NOTE)
+        )
 
 
 # How a send-back's update begins (services/decisions.py writes it): with the change from

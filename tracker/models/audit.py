@@ -27,9 +27,7 @@ class AuditEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # How the actor is shown even if their account goes: an email, "command line", "scheduler".
     actor_label: Mapped[str] = mapped_column(String(254))
-    organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE")
-    )
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
     event: Mapped[str] = mapped_column(String(64))  # e.g. "action.update_posted"
     subject_type: Mapped[str] = mapped_column(String(64))
     subject_id: Mapped[int | None]
@@ -52,7 +50,5 @@ class DataVersion(db.Model):
     __tablename__ = "data_versions"
     __shown_in__ = SHOWN_NOWHERE  # no kept page shows these rows
 
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
-    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
     version: Mapped[int] = mapped_column(default=0)

@@ -24,8 +24,6 @@ if TYPE_CHECKING:
     from .user import User
 
 
-
-
 class NotificationStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
@@ -52,19 +50,17 @@ class Notification(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(400), unique=True)
-    organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
-    action_id: Mapped[int | None] = mapped_column(
-        ForeignKey("actions.id", ondelete="CASCADE"), index=True
-    )
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     target_date: Mapped[date | None]
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
-    status: Mapped[NotificationStatus] = mapped_column(string_enum(NotificationStatus), default=NotificationStatus.PENDING)
+    status: Mapped[NotificationStatus] = mapped_column(
+        string_enum(NotificationStatus), default=NotificationStatus.PENDING
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -104,9 +100,7 @@ class ReminderPolicy(db.Model):
     __tablename__ = "reminder_policies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), unique=True
-    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), unique=True)
     # Days before the deadline that a reminder goes out, e.g. [90, 30, 14, 7, 1].
     days_before: Mapped[list[int]] = mapped_column(JSON, default=list)
     remind_on_due_day: Mapped[bool] = mapped_column(default=True)
@@ -119,15 +113,17 @@ class ReminderPolicy(db.Model):
 
 
 class ReminderFrequency(enum.StrEnum):
-    EACH = "each"                    # reminders as they fall due, at most one email a day
+    EACH = "each"  # reminders as they fall due, at most one email a day
     WEEKLY_DIGEST = "weekly_digest"  # one summary a week per organisation instead
-    SINGLE = "single"                # every reminder as its own email, however many in a day
+    SINGLE = "single"  # every reminder as its own email, however many in a day
 
     @property
     def label(self) -> str:
-        return {"each": "Reminders as they fall due, at most one email a day",
-                "weekly_digest": "One weekly summary",
-                "single": "Every reminder as its own email"}[self.value]
+        return {
+            "each": "Reminders as they fall due, at most one email a day",
+            "weekly_digest": "One weekly summary",
+            "single": "Every reminder as its own email",
+        }[self.value]
 
 
 class NotificationPreference(db.Model):

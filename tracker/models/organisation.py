@@ -52,9 +52,7 @@ class Organisation(db.Model):
     # The organisation's own privacy notice (administrators edit it); None: the default text.
     privacy_notice: Mapped[str | None] = mapped_column(Text)
 
-    memberships: Mapped[list[Membership]] = relationship(
-        back_populates="organisation", cascade="all, delete-orphan"
-    )
+    memberships: Mapped[list[Membership]] = relationship(back_populates="organisation", cascade="all, delete-orphan")
     # Email domains whose single sign-on accounts may sign in here (none: single sign-on is not
     # accepted for this organisation). Set by a system administrator only.
     sso_domains: Mapped[list[SsoDomain]] = relationship(
@@ -75,12 +73,8 @@ class Membership(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
-    access_level: Mapped[AccessLevel] = mapped_column(
-        string_enum(AccessLevel)
-    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    access_level: Mapped[AccessLevel] = mapped_column(string_enum(AccessLevel))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     user: Mapped[User] = relationship(back_populates="memberships")

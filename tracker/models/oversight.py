@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from .user import User
 
 oversight_grant_organisations = Table(
-    "oversight_grant_organisations", db.metadata,
+    "oversight_grant_organisations",
+    db.metadata,
     Column("grant_id", ForeignKey("oversight_grants.id", ondelete="CASCADE"), primary_key=True),
     Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
@@ -48,7 +49,8 @@ class OversightGrant(db.Model):
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     organisations: Mapped[list[Organisation]] = relationship(
-        secondary=oversight_grant_organisations, order_by="Organisation.name")
+        secondary=oversight_grant_organisations, order_by="Organisation.name"
+    )
 
     @property
     def is_active(self) -> bool:
@@ -60,7 +62,11 @@ class OversightGrant(db.Model):
         if self.all_organisations:
             return "every organisation"
         names = [organisation.name for organisation in self.organisations]
-        return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else (names[0] if names else "no organisation")
+        return (
+            ", ".join(names[:-1]) + f" and {names[-1]}"
+            if len(names) > 1
+            else (names[0] if names else "no organisation")
+        )
 
     def __repr__(self) -> str:
         return f"<OversightGrant {self.body_name!r} user={self.user_id}>"

@@ -26,7 +26,7 @@ class RepeatState(enum.StrEnum):
 
 
 class RepeatLink(db.Model):
-    """"Recommendation X was asked before as Y": a suggestion from the matching, or a person's
+    """ "Recommendation X was asked before as Y": a suggestion from the matching, or a person's
     decision about one (confirmed or dismissed), or a link a person made by hand.
 
     Both recommendations belong to `organisation_id` (the services refuse anything else), and a
@@ -42,7 +42,8 @@ class RepeatLink(db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id", ondelete="CASCADE"), index=True)
     earlier_recommendation_id: Mapped[int] = mapped_column(
-        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True)
+        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
+    )
     state: Mapped[RepeatState] = mapped_column(string_enum(RepeatState), default=RepeatState.SUGGESTED)
     # How close the wording is, 0 to 1, when the matching suggested it; None for a link made by hand.
     score: Mapped[float | None] = mapped_column(Float)

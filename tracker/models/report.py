@@ -35,8 +35,6 @@ class OwnerSource(enum.StrEnum):
     NONE = "none"
 
 
-
-
 class Report(db.Model):
     """A published inspection report, with the original file kept and hashed."""
 
@@ -44,9 +42,7 @@ class Report(db.Model):
     __table_args__ = (UniqueConstraint("organisation_id", "source_sha256"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     service_name: Mapped[str | None] = mapped_column(String(300))
     inspectorate: Mapped[str | None] = mapped_column(String(200))
@@ -111,8 +107,8 @@ class Recommendation(db.Model):
     )
 
     revisions: Mapped[list[RecommendationRevision]] = relationship(
-        back_populates="recommendation", cascade="all, delete-orphan",
-        order_by="RecommendationRevision.id.desc()")
+        back_populates="recommendation", cascade="all, delete-orphan", order_by="RecommendationRevision.id.desc()"
+    )
 
     @property
     def full_name(self) -> str:

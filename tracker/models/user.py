@@ -40,9 +40,7 @@ class User(UserMixin, db.Model):
     # sign-on domains. Set from the command line (`flask tracker make-system-admin`) only.
     is_system_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
 
-    memberships: Mapped[list[Membership]] = relationship(
-        back_populates="user", cascade="all, delete-orphan"
-    )
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -18,8 +18,7 @@ _reports = Report.__table__
 _recommendations = Recommendation.__table__
 # Plain tables, not the mapped classes, so the criteria below do not apply inside themselves.
 _withdrawn_reports = select(_reports.c.id).where(_reports.c.withdrawn_at.is_not(None))
-_withdrawn_recommendations = (select(_recommendations.c.id)
-                              .where(_recommendations.c.report_id.in_(_withdrawn_reports)))
+_withdrawn_recommendations = select(_recommendations.c.id).where(_recommendations.c.report_id.in_(_withdrawn_reports))
 
 
 def _leave_out_withdrawn_imports(state: ORMExecuteState) -> None:
@@ -27,10 +26,12 @@ def _leave_out_withdrawn_imports(state: ORMExecuteState) -> None:
         return
     state.statement = state.statement.options(
         with_loader_criteria(Report, lambda cls: cls.withdrawn_at.is_(None), include_aliases=True),
-        with_loader_criteria(Recommendation, lambda cls: cls.report_id.not_in(_withdrawn_reports),
-                             include_aliases=True),
-        with_loader_criteria(Action, lambda cls: cls.recommendation_id.not_in(_withdrawn_recommendations),
-                             include_aliases=True),
+        with_loader_criteria(
+            Recommendation, lambda cls: cls.report_id.not_in(_withdrawn_reports), include_aliases=True
+        ),
+        with_loader_criteria(
+            Action, lambda cls: cls.recommendation_id.not_in(_withdrawn_recommendations), include_aliases=True
+        ),
     )
 
 

@@ -10,5 +10,20 @@ from .errors import PlanReadError
 from .sheets import MAX_FILE_BYTES, MAX_ROWS, read_workbook
 from .statuses import read_status
 
-__all__ = ["KINDS", "MAX_FILE_BYTES", "MAX_ROWS", "Column", "DateReading", "Plan", "PlanMappingError", "PlanReadError",
-           "PlanRecommendation", "PlanRow", "plan_from_workbook", "read_date", "read_plan", "read_status", "read_workbook"]
+__all__ = [
+    "KINDS",
+    "MAX_FILE_BYTES",
+    "MAX_ROWS",
+    "Column",
+    "DateReading",
+    "Plan",
+    "PlanMappingError",
+    "PlanReadError",
+    "PlanRecommendation",
+    "PlanRow",
+    "plan_from_workbook",
+    "read_date",
+    "read_plan",
+    "read_status",
+    "read_workbook",
+]

@@ -114,8 +114,10 @@ def _check_mapping(columns: list[Column]) -> dict[str, int]:
         if column.kind == "ignore":
             continue
         if column.kind in by_kind:
-            raise PlanMappingError(f"Two columns are set to \u201c{KINDS[column.kind]}\u201d. Choose one of them, "
-                                   "and set the other to \u201cDo not import\u201d.")
+            raise PlanMappingError(
+                f"Two columns are set to \u201c{KINDS[column.kind]}\u201d. Choose one of them, "
+                "and set the other to \u201cDo not import\u201d."
+            )
         by_kind[column.kind] = column.index
     if "recommendation" not in by_kind and "step" not in by_kind:
         raise PlanMappingError("Choose the column that holds the recommendations (or the actions).")
@@ -124,8 +126,13 @@ def _check_mapping(columns: list[Column]) -> dict[str, int]:
 
 def _read_row(line: int, cells: dict[str, Value], today: date, has_status: bool) -> PlanRow:
     number, text = _text(cells.get("number")), _text(cells.get("recommendation"))
-    row = PlanRow(line=line, number=number, recommendation=text, step=_text(cells.get("step")) or None,
-                  cells={kind: _text(value) for kind, value in cells.items()})
+    row = PlanRow(
+        line=line,
+        number=number,
+        recommendation=text,
+        step=_text(cells.get("step")) or None,
+        cells={kind: _text(value) for kind, value in cells.items()},
+    )
     row.owners = _owners(_text(cells.get("owner")))
     for kind, attribute in (("deadline", "deadline"), ("original_deadline", "original_deadline")):
         reading = read_date(cells.get(kind), today)
@@ -155,16 +162,27 @@ def _read_row(line: int, cells: dict[str, Value], today: date, has_status: bool)
     return row
 
 
-def read_plan(data: bytes, today: date, *, sheet: str | None = None, mapping: dict[int, str] | None = None,
-              fixes: dict[tuple[int, str], str] | None = None) -> Plan:
+def read_plan(
+    data: bytes,
+    today: date,
+    *,
+    sheet: str | None = None,
+    mapping: dict[int, str] | None = None,
+    fixes: dict[tuple[int, str], str] | None = None,
+) -> Plan:
     """Read a plan: the sheet (by name, or the one named like a plan), its header row, its columns
     (guessed, or `mapping`: column index -> kind) and its rows, with `fixes` ((row line, kind) ->
     text the manager typed) in place of the sheet's cells. Raises PlanReadError when unusable."""
     return plan_from_workbook(read_workbook(data, sheet), today, mapping=mapping, fixes=fixes)
 
 
-def plan_from_workbook(workbook: Workbook, today: date, *, mapping: dict[int, str] | None = None,
-                       fixes: dict[tuple[int, str], str] | None = None) -> Plan:
+def plan_from_workbook(
+    workbook: Workbook,
+    today: date,
+    *,
+    mapping: dict[int, str] | None = None,
+    fixes: dict[tuple[int, str], str] | None = None,
+) -> Plan:
     """:func:`read_plan` from a sheet already read (the app reads it once, in a child process)."""
     rows = workbook.sheet.rows
     if not rows:
@@ -172,8 +190,12 @@ def plan_from_workbook(workbook: Workbook, today: date, *, mapping: dict[int, st
     header_index = find_header_row(rows)
     columns = guess_columns(rows, header_index, today)
     if mapping:
-        columns = [Column(column.index, column.heading, mapping.get(column.index, column.kind), "Chosen by you.")
-                   if column.index in mapping else column for column in columns]
+        columns = [
+            Column(column.index, column.heading, mapping.get(column.index, column.kind), "Chosen by you.")
+            if column.index in mapping
+            else column
+            for column in columns
+        ]
     plan = Plan(workbook.kind, workbook.sheet_names, workbook.sheet.name, header_index + 1, columns, [], [])
     try:
         by_kind = _check_mapping(columns)
@@ -187,8 +209,9 @@ def plan_from_workbook(workbook: Workbook, today: date, *, mapping: dict[int, st
     for index in range(header_index + 1, len(rows)):
         line, values = index + 1, rows[index]
         fixed: set[str] = set()
-        cells: dict[str, Value] = {kind: values[column] if column < len(values) else None
-                                   for kind, column in by_kind.items()}
+        cells: dict[str, Value] = {
+            kind: values[column] if column < len(values) else None for kind, column in by_kind.items()
+        }
         for (fix_line, kind), text in fixes.items():
             if fix_line == line and kind in by_kind and text.strip() != _text(cells[kind]):
                 cells[kind] = text.strip() or None
@@ -197,9 +220,12 @@ def plan_from_workbook(workbook: Workbook, today: date, *, mapping: dict[int, st
             continue
         row = _read_row(line, cells, today, "status" in by_kind)
         row.notes += [f"{KINDS[kind]} changed by you." for kind in sorted(fixed)]
-        row.problems += [f"{KINDS[kind]}: the cell is a formula that Excel has not calculated. Open the file in "
-                         "Excel and save it, or type the value here." for kind, column in by_kind.items()
-                         if (index, column) in workbook.sheet.uncalculated and kind not in fixed]
+        row.problems += [
+            f"{KINDS[kind]}: the cell is a formula that Excel has not calculated. Open the file in "
+            "Excel and save it, or type the value here."
+            for kind, column in by_kind.items()
+            if (index, column) in workbook.sheet.uncalculated and kind not in fixed
+        ]
         if "recommendation" not in by_kind and "number" not in by_kind:
             row.recommendation, row.step = row.step or "", None  # a plain list: each is its own recommendation
         if not row.number and not row.recommendation:
@@ -222,15 +248,17 @@ def plan_from_workbook(workbook: Workbook, today: date, *, mapping: dict[int, st
                 if known is None:
                     row.notes.append(f"The sheet gives no number: numbered {row.number}.")
             else:
-                row.number, row.recommendation = match[1], row.recommendation[match.end():].strip()
+                row.number, row.recommendation = match[1], row.recommendation[match.end() :].strip()
         key = row.number.lower().rstrip(".")
         item = recommendations.get(key)
         if item is None and row.number:
             item = recommendations[key] = PlanRecommendation(row.number, row.recommendation)
             plan.recommendations.append(item)
         elif item is not None and item.text != row.recommendation:
-            row.problems.append(f"Recommendation {row.number} has different text on row {item.rows[0].line}. "
-                                "Make them the same, or give this one its own number.")
+            row.problems.append(
+                f"Recommendation {row.number} has different text on row {item.rows[0].line}. "
+                "Make them the same, or give this one its own number."
+            )
         if item is not None:
             current = item
         if (first := seen.get(row.signature())) is not None:
@@ -238,8 +266,10 @@ def plan_from_workbook(workbook: Workbook, today: date, *, mapping: dict[int, st
         else:
             seen[row.signature()] = line
             if item is not None and row.step is None and item.own_row is not None:
-                row.problems.append(f"Recommendation {row.number} already has a row without a step "
-                                    f"(row {item.own_row.line}). Give this row a step, or delete it.")
+                row.problems.append(
+                    f"Recommendation {row.number} already has a row without a step "
+                    f"(row {item.own_row.line}). Give this row a step, or delete it."
+                )
         if item is not None and not any("repeats row" in problem for problem in row.problems):
             if row.step is None and item.own_row is None:
                 item.own_row = row

@@ -31,26 +31,41 @@ KINDS: dict[str, str] = {
 }
 
 # Checked in this order, so "Recommendation number" is a number and "Latest update on" a date.
-HEADINGS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(pattern)) for kind, pattern in [
-    ("ignore", r"^(action id|report id|role id|id|report|published|days overdue|rag reason"
-               r"|changes since last meeting|per ?cent.*|%.*)$"),
-    ("update_author", r"^((latest |last )?(update|progress)( update)? (by|author|written by)|updated by|author"
-                      r"|reported by|completed by|update author)$"),
-    ("update_date", r"^(date (of )?(the )?(last |latest )?(update|progress)|last updated|updated|date updated"
-                    r"|(latest |last )?(update|progress)( update)? (on|date|when))$"),
-    ("original_deadline", r"original (deadline|target|due)"),
-    ("number", r"^(rec(ommendation)? ?)?(no|number|num|ref|reference|#)$|^recommendation (number|no|ref)"),
-    ("deadline", r"deadline|target date|due date|^due( by)?$|by when|timescale|completion date|^target$"
-                 r"|date due|end date|^by date$|^date$"),
-    ("rag", r"^rag\b|\brag$|rag rating"),
-    ("status", r"status|progress rating|^position$"),
-    ("flag", r"^flag"),
-    ("owner", r"owner|lead|responsib|by whom|accountab|^who"),
-    ("evidence", r"evidence"),
-    ("update", r"update|progress|comment|^notes?$|position statement"),
-    ("step", r"action|step|task|activit|what (we|will)|milestone|^how"),
-    ("recommendation", r"recommendation|area (for|of) improvement|improvement|finding|issue|objective|requirement"),
-]]
+HEADINGS: list[tuple[str, re.Pattern[str]]] = [
+    (kind, re.compile(pattern))
+    for kind, pattern in [
+        (
+            "ignore",
+            r"^(action id|report id|role id|id|report|published|days overdue|rag reason"
+            r"|changes since last meeting|per ?cent.*|%.*)$",
+        ),
+        (
+            "update_author",
+            r"^((latest |last )?(update|progress)( update)? (by|author|written by)|updated by|author"
+            r"|reported by|completed by|update author)$",
+        ),
+        (
+            "update_date",
+            r"^(date (of )?(the )?(last |latest )?(update|progress)|last updated|updated|date updated"
+            r"|(latest |last )?(update|progress)( update)? (on|date|when))$",
+        ),
+        ("original_deadline", r"original (deadline|target|due)"),
+        ("number", r"^(rec(ommendation)? ?)?(no|number|num|ref|reference|#)$|^recommendation (number|no|ref)"),
+        (
+            "deadline",
+            r"deadline|target date|due date|^due( by)?$|by when|timescale|completion date|^target$"
+            r"|date due|end date|^by date$|^date$",
+        ),
+        ("rag", r"^rag\b|\brag$|rag rating"),
+        ("status", r"status|progress rating|^position$"),
+        ("flag", r"^flag"),
+        ("owner", r"owner|lead|responsib|by whom|accountab|^who"),
+        ("evidence", r"evidence"),
+        ("update", r"update|progress|comment|^notes?$|position statement"),
+        ("step", r"action|step|task|activit|what (we|will)|milestone|^how"),
+        ("recommendation", r"recommendation|area (for|of) improvement|improvement|finding|issue|objective|requirement"),
+    ]
+]
 NUMBER_LIKE = re.compile(r"^(\d{1,3}([.)]\d{1,3})*[a-z]?|[ivx]{1,6}|[a-z])[.)]?$", re.IGNORECASE)
 HEADER_SCAN_ROWS = 30
 
@@ -113,7 +128,7 @@ def _guess_from_values(values: list[Value], today: date, taken: set[str]) -> tup
 
 def guess_columns(rows: list[list[Value]], header_index: int, today: date) -> list[Column]:
     header = rows[header_index]
-    below = rows[header_index + 1: header_index + 51]
+    below = rows[header_index + 1 : header_index + 51]
     columns: list[Column] = []
     taken: set[str] = set()
     unknown: list[int] = []
@@ -123,7 +138,9 @@ def guess_columns(rows: list[list[Value]], header_index: int, today: date) -> li
             unknown.append(index)
             columns.append(Column(index, str(heading or ""), "ignore", ""))
         elif kind != "ignore" and kind in taken:
-            columns.append(Column(index, str(heading), "ignore", f"Another column is already the {KINDS[kind].lower()}."))
+            columns.append(
+                Column(index, str(heading), "ignore", f"Another column is already the {KINDS[kind].lower()}.")
+            )
         else:
             taken.add(kind)
             columns.append(Column(index, str(heading), kind, "From its heading."))

@@ -34,8 +34,12 @@ def _year(text: str) -> int:
 
 def _financial_quarter_end(quarter: int, start_year: int) -> date:
     """The UK financial year starts on 1 April: Q1 is April to June, Q4 January to March."""
-    return {1: date(start_year, 6, 30), 2: date(start_year, 9, 30), 3: date(start_year, 12, 31),
-            4: date(start_year + 1, 3, 31)}[quarter]
+    return {
+        1: date(start_year, 6, 30),
+        2: date(start_year, 9, 30),
+        3: date(start_year, 12, 31),
+        4: date(start_year + 1, 3, 31),
+    }[quarter]
 
 
 def from_excel_serial(serial: float) -> date:
@@ -81,8 +85,12 @@ def read_date(value: object, today: date, *, not_after_today: bool = False) -> D
         return _checked(value, today, not_after_today=not_after_today)
     if isinstance(value, int | float):
         if 20000 <= value <= 80000:
-            return _checked(from_excel_serial(value), today, f"Read {int(value)} as an Excel date serial number.",
-                            not_after_today=not_after_today)
+            return _checked(
+                from_excel_serial(value),
+                today,
+                f"Read {int(value)} as an Excel date serial number.",
+                not_after_today=not_after_today,
+            )
         return DateReading(problem=f"\u201c{value}\u201d is a number, not a date.")
     text = re.sub(r"\s+", " ", str(value).strip().lower()).rstrip(".")
     if text.isascii() and text.isdigit() and 20000 <= int(text) <= 80000:
@@ -96,13 +104,16 @@ def read_date(value: object, today: date, *, not_after_today: bool = False) -> D
     elif match := QUARTER.match(text):
         start, end = _year(match[2]), _year(match[3])
         if end % 100 != (start + 1) % 100:
-            return DateReading(problem=f"\u201c{value}\u201d is not a financial year (it runs April to March, "
-                                       "e.g. Q1 2026/27).")
+            return DateReading(
+                problem=f"\u201c{value}\u201d is not a financial year (it runs April to March, e.g. Q1 2026/27)."
+            )
         reading = _financial_quarter_end(int(match[1]), start)
         note = f"Read \u201c{value}\u201d as the end of that quarter of the financial year."
     elif QUARTER_ONE_YEAR.match(text):
-        return DateReading(problem=f"\u201c{value}\u201d could be a calendar or a financial quarter. "
-                                   "Enter the date (for example 30/06/2026) or the financial year (Q1 2026/27).")
+        return DateReading(
+            problem=f"\u201c{value}\u201d could be a calendar or a financial quarter. "
+            "Enter the date (for example 30/06/2026) or the financial year (Q1 2026/27)."
+        )
     elif (match := DAY_MONTH_YEAR.match(text)) and match[2] in MONTHS:
         reading = _numeric_date(int(match[1]), MONTHS[match[2]], _year(match[3]), str(value))
     elif (match := MONTH_DAY_YEAR.match(text)) and match[1] in MONTHS:
@@ -111,8 +122,10 @@ def read_date(value: object, today: date, *, not_after_today: bool = False) -> D
         reading = _end_of_month(_year(match[2]), MONTHS[match[1]])
         note = f"Read \u201c{value}\u201d as the end of that month, {reading:%-d %B %Y}."
     if reading is None:
-        return DateReading(problem=f"\u201c{value}\u201d is not a date this importer can read. "
-                                   "Enter it as day/month/year, for example 31/03/2026.")
+        return DateReading(
+            problem=f"\u201c{value}\u201d is not a date this importer can read. "
+            "Enter it as day/month/year, for example 31/03/2026."
+        )
     if isinstance(reading, DateReading):
         return reading
     return _checked(reading, today, note, not_after_today=not_after_today)

@@ -114,8 +114,9 @@ def _xlsx_extras(archive: zipfile.ZipFile, path: str) -> tuple[list[tuple[int, i
     """Merged ranges, and formulas with no saved value, read straight from the sheet's XML
     (openpyxl's read-only mode, which keeps memory flat, does not report either)."""
     xml = archive.read(path.lstrip("/"))
-    ranges = [(int(r1) - 1, int(r2) - 1, _column_number(c1), _column_number(c2))
-              for c1, r1, c2, r2 in MERGE_RE.findall(xml)]
+    ranges = [
+        (int(r1) - 1, int(r2) - 1, _column_number(c1), _column_number(c2)) for c1, r1, c2, r2 in MERGE_RE.findall(xml)
+    ]
     uncalculated = set()
     if b"<f" in xml:
         for column, row, inner in CELL_RE.findall(xml):
@@ -151,12 +152,18 @@ def _refuse_long_sheets(archive: zipfile.ZipFile, sheet_name: str | None) -> Non
     """Count the rows in the chosen sheet's XML before openpyxl reads anything, so a huge
     workbook is refused in a moment rather than after reading every cell's text."""
     try:
-        if max(archive.getinfo(part).file_size for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")) \
-                > MAX_WORKBOOK_XML_BYTES:
-            raise PlanReadError("The workbook's list of sheets is far larger than any real workbook's. "
-                                "Save it again in Excel and upload it.")
-        sheets = [(name.decode("utf-8", "replace"), rid)
-                  for name, rid in _tags(SHEET_TAG_RE, archive.read("xl/workbook.xml"), b"name", b"r:id")]
+        if (
+            max(archive.getinfo(part).file_size for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"))
+            > MAX_WORKBOOK_XML_BYTES
+        ):
+            raise PlanReadError(
+                "The workbook's list of sheets is far larger than any real workbook's. "
+                "Save it again in Excel and upload it."
+            )
+        sheets = [
+            (name.decode("utf-8", "replace"), rid)
+            for name, rid in _tags(SHEET_TAG_RE, archive.read("xl/workbook.xml"), b"name", b"r:id")
+        ]
         rels = archive.read("xl/_rels/workbook.xml.rels")
     except KeyError:
         return
@@ -182,10 +189,15 @@ def _read_xlsx(data: bytes, sheet_name: str | None) -> Workbook:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
     except zipfile.BadZipFile as error:
-        raise PlanReadError("The file looks like an Excel workbook but is damaged. Save it again and upload it.") from error
+        raise PlanReadError(
+            "The file looks like an Excel workbook but is damaged. Save it again and upload it."
+        ) from error
     if "xl/workbook.xml" not in names:
-        kind = "a Word document" if "word/document.xml" in names else (
-            "a PowerPoint file" if "ppt/presentation.xml" in names else "a ZIP file")
+        kind = (
+            "a Word document"
+            if "word/document.xml" in names
+            else ("a PowerPoint file" if "ppt/presentation.xml" in names else "a ZIP file")
+        )
         raise PlanReadError(f"The file is {kind}, not a spreadsheet. Upload the plan as .xlsx, .xls or .csv.")
     _refuse_long_sheets(archive, sheet_name)
     try:
@@ -225,10 +237,13 @@ def _read_xls(data: bytes, sheet_name: str | None) -> Workbook:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
     except xlrd.XLRDError as error:
         if "encrypt" in str(error).lower():
-            raise PlanReadError("The workbook is protected by a password. Remove the password in Excel, "
-                                "save it and upload it again.") from error
-        raise PlanReadError("The file is not an Excel spreadsheet (it may be an old Word or PowerPoint "
-                            "file). Upload the plan as .xlsx, .xls or .csv.") from error
+            raise PlanReadError(
+                "The workbook is protected by a password. Remove the password in Excel, save it and upload it again."
+            ) from error
+        raise PlanReadError(
+            "The file is not an Excel spreadsheet (it may be an old Word or PowerPoint "
+            "file). Upload the plan as .xlsx, .xls or .csv."
+        ) from error
     except Exception as error:
         raise PlanReadError("The .xls workbook could not be read. Save it again in Excel and upload it.") from error
     try:
@@ -303,8 +318,10 @@ def read_workbook(data: bytes, sheet_name: str | None = None) -> Workbook:
     if not data.strip():
         raise PlanReadError("The file is empty.")
     if len(data) > MAX_FILE_BYTES:
-        raise PlanReadError(f"The file is larger than {MAX_FILE_BYTES // 1048576} MB, the limit for a plan. "
-                            "Delete unused sheets and rows, and upload it again.")
+        raise PlanReadError(
+            f"The file is larger than {MAX_FILE_BYTES // 1048576} MB, the limit for a plan. "
+            "Delete unused sheets and rows, and upload it again."
+        )
     if data.startswith(ZIP_MAGIC):
         return _read_xlsx(data, sheet_name)
     if data.startswith(OLE2_MAGIC):

@@ -90,11 +90,22 @@ def create_api_token(user: User, *, name: str = "", actor: str | User, days: int
         raise ServiceError(f"A token lasts from 1 to {LONGEST_TOKEN_DAYS} days.")
     token = "trk_" + secrets.token_urlsafe(32)
     expires_at = utc_now() + timedelta(days=days)
-    db.session.add(ApiToken(user=user, name=name.strip()[:200], expires_at=expires_at,
-                            token_sha256=hashlib.sha256(token.encode()).hexdigest()))
+    db.session.add(
+        ApiToken(
+            user=user,
+            name=name.strip()[:200],
+            expires_at=expires_at,
+            token_sha256=hashlib.sha256(token.encode()).hexdigest(),
+        )
+    )
     db.session.flush()
-    audit.record("api_token.created", user, actor=actor, organisation_id=None,
-                 after={"name": name, "expires_at": expires_at.isoformat()})
+    audit.record(
+        "api_token.created",
+        user,
+        actor=actor,
+        organisation_id=None,
+        after={"name": name, "expires_at": expires_at.isoformat()},
+    )
     return token
 
 
@@ -104,18 +115,29 @@ def api_tokens_of(user: User) -> list:
 
     from ..models import ApiToken
 
-    return list(db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
-                               or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > utc_now()))
-        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(
+                ApiToken.user_id == user.id,
+                ApiToken.revoked_at.is_(None),
+                or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > utc_now()),
+            )
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
 
 
 def revoke_api_token(api_token, *, actor: str | User) -> None:
     if api_token.revoked_at is None:
         api_token.revoked_at = utc_now()
-        audit.record("api_token.revoked", api_token.user, actor=actor, organisation_id=None,
-                     after={"token_id": api_token.id, "name": api_token.name})
+        audit.record(
+            "api_token.revoked",
+            api_token.user,
+            actor=actor,
+            organisation_id=None,
+            after={"token_id": api_token.id, "name": api_token.name},
+        )
 
 
 def user_for_api_token(token: str) -> User | None:
@@ -123,9 +145,7 @@ def user_for_api_token(token: str) -> User | None:
 
     from ..models import ApiToken
 
-    api_token = db.session.scalar(
-        select(ApiToken).filter_by(token_sha256=hashlib.sha256(token.encode()).hexdigest())
-    )
+    api_token = db.session.scalar(select(ApiToken).filter_by(token_sha256=hashlib.sha256(token.encode()).hexdigest()))
     if api_token is None or api_token.revoked_at is not None or not api_token.user.active:
         return None
     now = utc_now()

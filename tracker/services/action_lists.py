@@ -17,18 +17,33 @@ from ..extensions import db
 from ..models import Action, Status, User
 from . import ServiceError
 from .actions import post_update
-from .rag import days_overdue, rag_for
 from .board_pack import owners_text
 from .queries import SORTS, ActionFilters, actions_for_list, filter_actions
+from .rag import days_overdue, rag_for
 
 EXPORT_LIMIT = 20_000
 BULK_LIMIT = 200
-COLUMNS = ("Action ID", "Recommendation", "Report", "Text", "Plan step", "Owners", "Original deadline", "Deadline",
-           "Status", "Flag", "RAG", "RAG reason", "Days overdue", "Last update")
+COLUMNS = (
+    "Action ID",
+    "Recommendation",
+    "Report",
+    "Text",
+    "Plan step",
+    "Owners",
+    "Original deadline",
+    "Deadline",
+    "Status",
+    "Flag",
+    "RAG",
+    "RAG reason",
+    "Days overdue",
+    "Last update",
+)
 
 
-def filtered_actions(organisation_ids: list[int], filters: ActionFilters, today: date,
-                     limit: int = EXPORT_LIMIT, sort: str = "deadline") -> list[Action]:
+def filtered_actions(
+    organisation_ids: list[int], filters: ActionFilters, today: date, limit: int = EXPORT_LIMIT, sort: str = "deadline"
+) -> list[Action]:
     """Every action the list shows for `filters`, in the list's order."""
     statement = filter_actions(select(Action.id), filters, today).where(Action.organisation_id.in_(organisation_ids))
     order = SORTS.get(sort, SORTS["deadline"])[1]
@@ -39,10 +54,22 @@ def filtered_actions(organisation_ids: list[int], filters: ActionFilters, today:
 def _values(action: Action, today: date) -> list:
     rag = rag_for(action, today)
     name = action.recommendation.full_name
-    return [action.id, name[:1].upper() + name[1:], action.recommendation.report.title, action.recommendation.text,
-            action.title or "", owners_text(action), action.original_due_on, action.due_on, action.status.label,
-            f"{action.flag.label}: {action.flag_reason}" if action.flag else "", rag.colour.capitalize(), rag.reason,
-            days_overdue(action, today), action.last_update_at.date() if action.last_update_at else None]
+    return [
+        action.id,
+        name[:1].upper() + name[1:],
+        action.recommendation.report.title,
+        action.recommendation.text,
+        action.title or "",
+        owners_text(action),
+        action.original_due_on,
+        action.due_on,
+        action.status.label,
+        f"{action.flag.label}: {action.flag_reason}" if action.flag else "",
+        rag.colour.capitalize(),
+        rag.reason,
+        days_overdue(action, today),
+        action.last_update_at.date() if action.last_update_at else None,
+    ]
 
 
 def export_csv(actions: list[Action], today: date) -> bytes:
@@ -50,8 +77,13 @@ def export_csv(actions: list[Action], today: date) -> bytes:
 
 
 def export_xlsx(actions: list[Action], today: date) -> bytes:
-    return xlsx_bytes([Sheet("Actions", COLUMNS, (_values(action, today) for action in actions),
-                             {2: 36, 3: 36, 4: 60, 6: 36, 12: 30})])
+    return xlsx_bytes(
+        [
+            Sheet(
+                "Actions", COLUMNS, (_values(action, today) for action in actions), {2: 36, 3: 36, 4: 60, 6: 36, 12: 30}
+            )
+        ]
+    )
 
 
 # --- Bulk status change ------------------------------------------------------------------------
@@ -63,8 +95,9 @@ class BulkOutcome:
     errors: dict[int, str] = field(default_factory=dict)  # action id -> why it refused
 
 
-def bulk_status(actions: list[Action], *, author: User, new_status: Status, note: str, links: list[str],
-                versions: dict[int, int]) -> BulkOutcome:
+def bulk_status(
+    actions: list[Action], *, author: User, new_status: Status, note: str, links: list[str], versions: dict[int, int]
+) -> BulkOutcome:
     """Give every selected action the new status, each through the single-action rules."""
     if not actions:
         raise ServiceError("Select at least one action.")
@@ -78,8 +111,14 @@ def bulk_status(actions: list[Action], *, author: User, new_status: Status, note
             outcome.errors[action.id] = f"It is already {new_status.label.lower()}."
             continue
         try:
-            post_update(action, author=author, note=note, new_status=new_status, links=links,
-                        expected_version=versions.get(action.id, action.version))
+            post_update(
+                action,
+                author=author,
+                note=note,
+                new_status=new_status,
+                links=links,
+                expected_version=versions.get(action.id, action.version),
+            )
         except ServiceError as error:
             outcome.errors[action.id] = str(error)
         else:

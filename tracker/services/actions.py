@@ -16,17 +16,28 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy import update as sql_update
 
+from .. import clock
 from ..clock import long_date
 from ..extensions import db
 from ..models import (
-    Action, ActionOwner, Contact, DeadlineChange, DeadlineChangeStatus, Flag, Recommendation, Role, Status,
-    Update, UpdateRevision, User, utc_now,
+    Action,
+    ActionOwner,
+    Contact,
+    DeadlineChange,
+    DeadlineChangeStatus,
+    Flag,
+    Recommendation,
+    Role,
+    Status,
+    Update,
+    UpdateRevision,
+    User,
+    utc_now,
 )
 from ..models.action import next_step_number
-from .. import clock
 from . import ServiceError, audit, handoff_emails, handoffs
-from .deadlines import SANE_YEARS, within_sane_range
 from .audit import Actor
+from .deadlines import SANE_YEARS, within_sane_range
 
 # Where an owner's update may move an action. Verifying and withdrawing are board decisions
 # with their own functions; an owner may reopen a completed action the board has not verified.
@@ -80,8 +91,11 @@ def _describe_newer_change(action: Action) -> str:
 
 def _snapshot(action: Action) -> dict[str, Any]:
     return {
-        "status": action.status.value, "flag": action.flag.value if action.flag else None,
-        "flag_reason": action.flag_reason, "due_on": action.due_on.isoformat(), "version": action.version,
+        "status": action.status.value,
+        "flag": action.flag.value if action.flag else None,
+        "flag_reason": action.flag_reason,
+        "due_on": action.due_on.isoformat(),
+        "version": action.version,
     }
 
 
@@ -113,7 +127,8 @@ def post_update(
     status_after = new_status or status_before
     if status_after is not status_before and status_after not in NEXT_STATUSES[status_before]:
         raise InvalidUpdate(
-            f"An action that is {status_before.label.lower()} cannot be marked {status_after.label.lower()}.", field="status"
+            f"An action that is {status_before.label.lower()} cannot be marked {status_after.label.lower()}.",
+            field="status",
         )
     if status_before in Status.FINISHED and flag is not KEEP:
         raise InvalidUpdate(f"The action is {status_before.label.lower()}; it cannot be flagged.", field="flag")
@@ -122,7 +137,9 @@ def post_update(
         raise InvalidUpdate(f"Say why the action is {flag.label.lower()}.", field="flag_reason")
     if status_after is Status.COMPLETED and status_before is not Status.COMPLETED:
         if not (links or evidence_count or _has_evidence(action)):
-            raise InvalidUpdate("Attach evidence (a file or a link) before marking the action completed.", field="evidence")
+            raise InvalidUpdate(
+                "Attach evidence (a file or a link) before marking the action completed.", field="evidence"
+            )
         if not note:
             raise InvalidUpdate("Say what was done before marking the action completed.", field="note")
     flag_changes = flag is not KEEP and (flag != action.flag or (flag and flag_reason != action.flag_reason))
@@ -141,15 +158,25 @@ def post_update(
     _claim(action, expected_version, **values)
 
     progress = Update(
-        action=action, author=author, author_contact=author_contact, note=note, created_at=now,
-        status_before=status_before, status_after=status_after, links=links,
-        flag_after=action.flag, flag_reason=action.flag_reason,
+        action=action,
+        author=author,
+        author_contact=author_contact,
+        note=note,
+        created_at=now,
+        status_before=status_before,
+        status_after=status_after,
+        links=links,
+        flag_after=action.flag,
+        flag_reason=action.flag_reason,
     )
     db.session.add(progress)
     db.session.flush()
     audit.record(
-        "action.update_posted", action, actor=actor or author or f"partner link: {author_contact.email}",
-        organisation_id=action.organisation_id, before=before,
+        "action.update_posted",
+        action,
+        actor=actor or author or f"partner link: {author_contact.email}",
+        organisation_id=action.organisation_id,
+        before=before,
         after={**_snapshot(action), "update_id": progress.id, "note": note, "links": links},
     )
     if status_after is Status.COMPLETED and status_before is not Status.COMPLETED:
@@ -163,7 +190,9 @@ def _clean_links(links: list[str]) -> list[str]:
         raise InvalidUpdate(f"Add at most {MAX_LINKS} links to one update.", field="links")
     for link in cleaned:
         if not link.lower().startswith(("https://", "http://")) or len(link) > 2000 or any(c.isspace() for c in link):
-            raise InvalidUpdate(f"\u201c{link[:80]}\u201d is not a web address. Links start with https://", field="links")
+            raise InvalidUpdate(
+                f"\u201c{link[:80]}\u201d is not a web address. Links start with https://", field="links"
+            )
     return cleaned
 
 
@@ -188,8 +217,14 @@ def edit_update(update: Update, *, editor: User, note: str, links: list[str]) ->
     before = {"note": update.note, "links": update.links}
     update.note, update.links, update.edited_at = note, links, utc_now()
     db.session.flush()
-    audit.record("update.edited", update, actor=editor, organisation_id=update.action.organisation_id,
-                 before=before, after={"note": note, "links": links, "action_id": update.action_id})
+    audit.record(
+        "update.edited",
+        update,
+        actor=editor,
+        organisation_id=update.action.organisation_id,
+        before=before,
+        after={"note": note, "links": links, "action_id": update.action_id},
+    )
     return update
 
 
@@ -202,10 +237,17 @@ def verify_action(action: Action, *, board_member: User, note: str, expected_ver
         raise InvalidUpdate("Only a completed action can be signed off as verified.")
     before = _snapshot(action)
     now = utc_now()
-    _claim(action, expected_version, status=Status.VERIFIED, verified_at=now, verified_by_id=board_member.id,
-           last_update_at=now)
-    record = _record_decision(action, board_member, note.strip() or "Signed off as verified.",
-                              Status.COMPLETED, "action.verified", before)
+    _claim(
+        action,
+        expected_version,
+        status=Status.VERIFIED,
+        verified_at=now,
+        verified_by_id=board_member.id,
+        last_update_at=now,
+    )
+    record = _record_decision(
+        action, board_member, note.strip() or "Signed off as verified.", Status.COMPLETED, "action.verified", before
+    )
     handoffs.send_singles_now(action.organisation)  # the owners hear in the day's email otherwise
     return record
 
@@ -218,23 +260,49 @@ def withdraw_action(action: Action, *, by: User, reason: str, board_decision: st
     if not reason:
         raise InvalidUpdate("Say why the action is being withdrawn.", field="reason")
     if not board_decision:
-        raise InvalidUpdate("Say which board decision agreed the withdrawal (for example, the meeting and item).", field="board_decision")
+        raise InvalidUpdate(
+            "Say which board decision agreed the withdrawal (for example, the meeting and item).",
+            field="board_decision",
+        )
     before = _snapshot(action)
     status_before = action.status
-    _claim(action, expected_version, status=Status.WITHDRAWN, withdrawn_reason=reason,
-           withdrawn_decision=board_decision, flag=None, flag_reason=None, last_update_at=utc_now())
-    return _record_decision(action, by, f"Withdrawn: {reason} (board decision: {board_decision})",
-                            status_before, "action.withdrawn", before)
+    _claim(
+        action,
+        expected_version,
+        status=Status.WITHDRAWN,
+        withdrawn_reason=reason,
+        withdrawn_decision=board_decision,
+        flag=None,
+        flag_reason=None,
+        last_update_at=utc_now(),
+    )
+    return _record_decision(
+        action, by, f"Withdrawn: {reason} (board decision: {board_decision})", status_before, "action.withdrawn", before
+    )
 
 
-def _record_decision(action: Action, user: User, note: str, status_before: Status, event: str,
-                     before: dict[str, Any]) -> Update:
-    record = Update(action=action, author=user, note=note, created_at=action.last_update_at,
-                    status_before=status_before, status_after=action.status, links=[])
+def _record_decision(
+    action: Action, user: User, note: str, status_before: Status, event: str, before: dict[str, Any]
+) -> Update:
+    record = Update(
+        action=action,
+        author=user,
+        note=note,
+        created_at=action.last_update_at,
+        status_before=status_before,
+        status_after=action.status,
+        links=[],
+    )
     db.session.add(record)
     db.session.flush()
-    audit.record(event, action, actor=user, organisation_id=action.organisation_id, before=before,
-                 after={**_snapshot(action), "update_id": record.id, "note": note})
+    audit.record(
+        event,
+        action,
+        actor=user,
+        organisation_id=action.organisation_id,
+        before=before,
+        after={**_snapshot(action), "update_id": record.id, "note": note},
+    )
     return record
 
 
@@ -247,8 +315,9 @@ def recommendation_due_on(recommendation: Recommendation) -> date:
     return main.due_on
 
 
-def request_deadline_change(action: Action, *, requested_by: User, new_due_on: date, reason: str,
-                            today: date, move_recommendation: bool = False) -> DeadlineChange:
+def request_deadline_change(
+    action: Action, *, requested_by: User, new_due_on: date, reason: str, today: date, move_recommendation: bool = False
+) -> DeadlineChange:
     """An owner asks the board for more time. The original deadline is always kept.
 
     A step may not run past its recommendation's deadline; with `move_recommendation` its
@@ -270,20 +339,36 @@ def request_deadline_change(action: Action, *, requested_by: User, new_due_on: d
     moves_recommendation = _past_recommendation(action, new_due_on)
     if moves_recommendation and not move_recommendation:
         _check_step_deadline(action, new_due_on, offer_move=True)
-    change = DeadlineChange(action=action, requested_by=requested_by, due_on_before=action.due_on,
-                            requested_due_on=new_due_on, reason=reason, moves_recommendation=moves_recommendation)
+    change = DeadlineChange(
+        action=action,
+        requested_by=requested_by,
+        due_on_before=action.due_on,
+        requested_due_on=new_due_on,
+        reason=reason,
+        moves_recommendation=moves_recommendation,
+    )
     db.session.add(change)
     db.session.flush()
-    audit.record("deadline_change.requested", change, actor=requested_by, organisation_id=action.organisation_id,
-                 after={"action_id": action.id, "from": action.due_on.isoformat(),
-                        "to": new_due_on.isoformat(), "reason": reason,
-                        **({"recommendation_to": new_due_on.isoformat()} if moves_recommendation else {})})
+    audit.record(
+        "deadline_change.requested",
+        change,
+        actor=requested_by,
+        organisation_id=action.organisation_id,
+        after={
+            "action_id": action.id,
+            "from": action.due_on.isoformat(),
+            "to": new_due_on.isoformat(),
+            "reason": reason,
+            **({"recommendation_to": new_due_on.isoformat()} if moves_recommendation else {}),
+        },
+    )
     handoffs.send_singles_now(action.organisation)  # the board hears in the day's email otherwise
     return change
 
 
-def decide_deadline_change(change: DeadlineChange, *, decided_by: User, approve: bool, note: str,
-                           expected_version: int) -> DeadlineChange:
+def decide_deadline_change(
+    change: DeadlineChange, *, decided_by: User, approve: bool, note: str, expected_version: int
+) -> DeadlineChange:
     """The board approves (the deadline moves) or refuses a requested deadline change."""
     if change.status is not DeadlineChangeStatus.PENDING:
         raise InvalidUpdate(f"This request was already {change.status.value}.")
@@ -294,8 +379,10 @@ def decide_deadline_change(change: DeadlineChange, *, decided_by: User, approve:
     before = _snapshot(action)
     if approve:
         if not within_sane_range(change.requested_due_on, clock.today()):
-            raise InvalidUpdate(f"The requested deadline is more than {SANE_YEARS} years away. Refuse it, and ask "
-                                "the owner for a nearer date.")
+            raise InvalidUpdate(
+                f"The requested deadline is more than {SANE_YEARS} years away. Refuse it, and ask "
+                "the owner for a nearer date."
+            )
         if change.moves_recommendation:
             _move_recommendation_deadline(action, change.requested_due_on, decided_by)
         _check_step_deadline(action, change.requested_due_on)
@@ -305,9 +392,14 @@ def decide_deadline_change(change: DeadlineChange, *, decided_by: User, approve:
     change.status = DeadlineChangeStatus.APPROVED if approve else DeadlineChangeStatus.REFUSED
     change.decided_by, change.decided_at, change.decision_note = decided_by, utc_now(), note or None
     db.session.flush()
-    audit.record(f"deadline_change.{change.status.value}", change, actor=decided_by,
-                 organisation_id=action.organisation_id, before=before,
-                 after={**_snapshot(action), "action_id": action.id, "note": note})
+    audit.record(
+        f"deadline_change.{change.status.value}",
+        change,
+        actor=decided_by,
+        organisation_id=action.organisation_id,
+        before=before,
+        after={**_snapshot(action), "action_id": action.id, "note": note},
+    )
     handoff_emails.tell_decision(change)  # the person who asked acts on it today: sent at once
     return change
 
@@ -323,16 +415,26 @@ def _move_recommendation_deadline(step: Action, due_on: date, decided_by: User) 
         return
     before = _snapshot(main)
     _claim(main, main.version, due_on=due_on)
-    audit.record("action.deadline_moved_with_step", main, actor=decided_by, organisation_id=main.organisation_id,
-                 before=before, after={**_snapshot(main), "step_id": step.id})
+    audit.record(
+        "action.deadline_moved_with_step",
+        main,
+        actor=decided_by,
+        organisation_id=main.organisation_id,
+        before=before,
+        after={**_snapshot(main), "step_id": step.id},
+    )
 
 
 def _check_step_deadline(action: Action, due_on: date, *, offer_move: bool = False) -> None:
     if action.title is not None:  # a plan step: never later than its recommendation
         limit = recommendation_due_on(action.recommendation)
         if due_on > limit:
-            also = (" To ask for more time all the same, also ask for the recommendation's deadline to move: "
-                    "the board decides both at once." if offer_move else "")
+            also = (
+                " To ask for more time all the same, also ask for the recommendation's deadline to move: "
+                "the board decides both at once."
+                if offer_move
+                else ""
+            )
             raise InvalidUpdate(
                 f"A step's deadline cannot be later than its recommendation's ({long_date(limit)}).{also}"
             )
@@ -341,8 +443,9 @@ def _check_step_deadline(action: Action, due_on: date, *, offer_move: bool = Fal
 # --- Plan steps and owners ---------------------------------------------------------------
 
 
-def add_plan_step(recommendation: Recommendation, *, title: str, owners: list[Role], lead: Role | None,
-                  due_on: date, created_by: User) -> Action:
+def add_plan_step(
+    recommendation: Recommendation, *, title: str, owners: list[Role], lead: Role | None, due_on: date, created_by: User
+) -> Action:
     """A further action under a recommendation (a step of the improvement plan)."""
     title = title.strip()
     if not title:
@@ -351,23 +454,37 @@ def add_plan_step(recommendation: Recommendation, *, title: str, owners: list[Ro
         raise InvalidUpdate("Choose at least one owner for the step.")
     limit = recommendation_due_on(recommendation)
     if due_on > limit:
-        raise InvalidUpdate(
-            f"A step's deadline cannot be later than its recommendation's ({long_date(limit)})."
-        )
+        raise InvalidUpdate(f"A step's deadline cannot be later than its recommendation's ({long_date(limit)}).")
     organisation_id = recommendation.report.organisation_id
     if any(role.organisation_id != organisation_id for role in owners):
         raise InvalidUpdate("Owners must be roles of this organisation.")
-    step = Action(organisation_id=organisation_id, recommendation=recommendation, title=title,
-                  step_number=next_step_number(recommendation), original_due_on=due_on, due_on=due_on,
-                  created_by=created_by)
+    step = Action(
+        organisation_id=organisation_id,
+        recommendation=recommendation,
+        title=title,
+        step_number=next_step_number(recommendation),
+        original_due_on=due_on,
+        due_on=due_on,
+        created_by=created_by,
+    )
     lead = lead if lead in owners else owners[0]
     for role in sorted(owners, key=lambda role: role is not lead):
         step.owners.append(ActionOwner(role=role, is_lead=role is lead))
     db.session.add(step)
     db.session.flush()
-    audit.record("action.step_added", step, actor=created_by, organisation_id=organisation_id,
-                 after={"recommendation_id": recommendation.id, "title": title, "due_on": due_on.isoformat(),
-                        "owners": [role.name for role in owners], "lead": lead.name})
+    audit.record(
+        "action.step_added",
+        step,
+        actor=created_by,
+        organisation_id=organisation_id,
+        after={
+            "recommendation_id": recommendation.id,
+            "title": title,
+            "due_on": due_on.isoformat(),
+            "owners": [role.name for role in owners],
+            "lead": lead.name,
+        },
+    )
     return step
 
 
@@ -378,16 +495,24 @@ def set_owners(action: Action, *, owners: list[Role], lead: Role | None, by: Use
     if any(role.organisation_id != action.organisation_id for role in owners):
         raise InvalidUpdate("Owners must be roles of this organisation.")
     lead = lead if lead in owners else owners[0]
-    before = {"owners": [role.name for role in action.owner_roles],
-              "lead": action.lead_role.name if action.lead_role else None}
+    before = {
+        "owners": [role.name for role in action.owner_roles],
+        "lead": action.lead_role.name if action.lead_role else None,
+    }
     _claim(action, expected_version)
     action.owners.clear()
     db.session.flush()
     for role in sorted(owners, key=lambda role: role is not lead):
         action.owners.append(ActionOwner(role=role, is_lead=role is lead))
     db.session.flush()
-    audit.record("action.owners_changed", action, actor=by, organisation_id=action.organisation_id,
-                 before=before, after={"owners": [role.name for role in owners], "lead": lead.name})
+    audit.record(
+        "action.owners_changed",
+        action,
+        actor=by,
+        organisation_id=action.organisation_id,
+        before=before,
+        after={"owners": [role.name for role in owners], "lead": lead.name},
+    )
 
 
 def reassign_actions(actions: list[Action], *, from_role: Role, to_role: Role, by: User) -> int:
@@ -411,8 +536,14 @@ def reassign_actions(actions: list[Action], *, from_role: Role, to_role: Role, b
             already.is_lead = True
         _claim(action, action.version)
         moved += 1
-        audit.record("action.reassigned", action, actor=by, organisation_id=action.organisation_id,
-                     before={"owner": from_role.name}, after={"owner": to_role.name})
+        audit.record(
+            "action.reassigned",
+            action,
+            actor=by,
+            organisation_id=action.organisation_id,
+            before={"owner": from_role.name},
+            after={"owner": to_role.name},
+        )
     return moved
 
 
@@ -437,6 +568,6 @@ def recommendation_progress(recommendation: Recommendation) -> Progress:
 def actions_by_ids(organisation_id: int, action_ids: list[int]) -> list[Action]:
     if not action_ids:
         return []
-    return list(db.session.scalars(
-        select(Action).where(Action.organisation_id == organisation_id, Action.id.in_(action_ids))
-    ))
+    return list(
+        db.session.scalars(select(Action).where(Action.organisation_id == organisation_id, Action.id.in_(action_ids)))
+    )

@@ -1,4 +1,4 @@
-""""Asked before": links from a recommendation to what earlier inspections of the same
+""" "Asked before": links from a recommendation to what earlier inspections of the same
 organisation asked, and what happened then.
 
 The matching only suggests (services/repeat_matching.py); nothing is linked until a person
@@ -41,16 +41,19 @@ def _is_before(report: Report, other: Report) -> bool:
     return (other.imported_at, other.id) < (report.imported_at, report.id)
 
 
-def earlier_recommendations(organisation_id: int, report: Report | None = None, *,
-                            published: date | None = None) -> list[Recommendation]:
+def earlier_recommendations(
+    organisation_id: int, report: Report | None = None, *, published: date | None = None
+) -> list[Recommendation]:
     """The recommendations of the organisation's reports before `report`, oldest report first.
 
     A report still being imported has no row yet: give its publication date (`published`), or
     nothing, and every report published before it (every report, without a date) is earlier."""
     reports = db.session.scalars(
-        select(Report).where(Report.organisation_id == organisation_id)
+        select(Report)
+        .where(Report.organisation_id == organisation_id)
         .options(selectinload(Report.recommendations))
-        .order_by(Report.publication_date, Report.id))
+        .order_by(Report.publication_date, Report.id)
+    )
     found: list[Recommendation] = []
     for other in reports:
         if report is not None:
@@ -68,13 +71,20 @@ def suggest(texts: Sequence[str], earlier: Sequence[Recommendation]) -> list[lis
         return [[] for _ in texts]
     wordings = [recommendation.text for recommendation in earlier]
     prepared = prepare(wordings)
-    return [[Suggestion(earlier[match.index], match.score) for match in best_matches(text, wordings, prepared=prepared)]
-            for text in texts]
+    return [
+        [Suggestion(earlier[match.index], match.score) for match in best_matches(text, wordings, prepared=prepared)]
+        for text in texts
+    ]
 
 
 def _describe(link: RepeatLink) -> dict:
-    return {"recommendation": link.recommendation.full_name, "earlier": link.earlier.full_name,
-            "earlier_text": link.earlier.text, "state": link.state.value, "score": link.score}
+    return {
+        "recommendation": link.recommendation.full_name,
+        "earlier": link.earlier.full_name,
+        "earlier_text": link.earlier.text,
+        "state": link.state.value,
+        "score": link.score,
+    }
 
 
 def suggest_for_report(report: Report, actor: Actor) -> list[RepeatLink]:
@@ -82,20 +92,27 @@ def suggest_for_report(report: Report, actor: Actor) -> list[RepeatLink]:
     pages. One audit event says how many were suggested."""
     earlier = earlier_recommendations(report.organisation_id, report)
     links = []
-    for recommendation, suggestions in zip(report.recommendations, suggest([r.text for r in report.recommendations],
-                                                                           earlier)):
+    for recommendation, suggestions in zip(
+        report.recommendations, suggest([r.text for r in report.recommendations], earlier)
+    ):
         for suggestion in suggestions:
             links.append(_link(recommendation, suggestion.earlier, RepeatState.SUGGESTED, suggestion.score))
     db.session.flush()
     if links:
-        record("repeat_link.suggested", report, actor=actor, organisation_id=report.organisation_id,
-               after={"report": report.title, "count": len(links)})
+        record(
+            "repeat_link.suggested",
+            report,
+            actor=actor,
+            organisation_id=report.organisation_id,
+            after={"report": report.title, "count": len(links)},
+        )
     return links
 
 
 def _existing(recommendation: Recommendation, earlier: Recommendation) -> RepeatLink | None:
-    return db.session.scalar(select(RepeatLink).filter_by(recommendation_id=recommendation.id,
-                                                          earlier_recommendation_id=earlier.id))
+    return db.session.scalar(
+        select(RepeatLink).filter_by(recommendation_id=recommendation.id, earlier_recommendation_id=earlier.id)
+    )
 
 
 def check_linkable(recommendation: Recommendation, earlier: Recommendation | None) -> Recommendation:
@@ -109,13 +126,19 @@ def check_linkable(recommendation: Recommendation, earlier: Recommendation | Non
     return earlier
 
 
-def _link(recommendation: Recommendation, earlier: Recommendation, state: RepeatState,
-          score: float | None) -> RepeatLink:
+def _link(
+    recommendation: Recommendation, earlier: Recommendation, state: RepeatState, score: float | None
+) -> RepeatLink:
     check_linkable(recommendation, earlier)
     link = _existing(recommendation, earlier)
     if link is None:
-        link = RepeatLink(organisation_id=recommendation.report.organisation_id, recommendation=recommendation,
-                          earlier=earlier, state=state, score=score)
+        link = RepeatLink(
+            organisation_id=recommendation.report.organisation_id,
+            recommendation=recommendation,
+            earlier=earlier,
+            state=state,
+            score=score,
+        )
         db.session.add(link)
     return link
 
@@ -125,11 +148,17 @@ def decide(link: RepeatLink, state: RepeatState, actor: Actor) -> RepeatLink:
     if state is RepeatState.SUGGESTED:
         raise LinkRefused("A link is confirmed or dismissed.")
     if link.state is state:
-        raise LinkRefused("The link is already confirmed." if state is RepeatState.CONFIRMED
-                          else "The suggestion is already dismissed.")
+        raise LinkRefused(
+            "The link is already confirmed."
+            if state is RepeatState.CONFIRMED
+            else "The suggestion is already dismissed."
+        )
     before = _describe(link)
-    event = ("repeat_link.removed" if link.state is RepeatState.CONFIRMED and state is RepeatState.DISMISSED
-             else f"repeat_link.{state.value}")
+    event = (
+        "repeat_link.removed"
+        if link.state is RepeatState.CONFIRMED and state is RepeatState.DISMISSED
+        else f"repeat_link.{state.value}"
+    )
     link.state, link.decided_by_id, link.decided_at = state, getattr(actor, "id", None), utc_now()
     db.session.flush()
     record(event, link, actor=actor, organisation_id=link.organisation_id, before=before, after=_describe(link))
@@ -154,10 +183,15 @@ def link_by_hand(recommendation: Recommendation, earlier: Recommendation | None,
 def links_of(recommendation: Recommendation, states: Iterable[RepeatState] = tuple(RepeatState)) -> list[RepeatLink]:
     """The recommendation's links in these states, confirmed first, then best score."""
     links = db.session.scalars(
-        select(RepeatLink).where(RepeatLink.recommendation_id == recommendation.id, RepeatLink.state.in_(list(states)))
-        .options(selectinload(RepeatLink.earlier).options(
-            selectinload(Recommendation.report),
-            selectinload(Recommendation.actions).options(selectinload(Action.updates), selectinload(Action.owners)))))
+        select(RepeatLink)
+        .where(RepeatLink.recommendation_id == recommendation.id, RepeatLink.state.in_(list(states)))
+        .options(
+            selectinload(RepeatLink.earlier).options(
+                selectinload(Recommendation.report),
+                selectinload(Recommendation.actions).options(selectinload(Action.updates), selectinload(Action.owners)),
+            )
+        )
+    )
     order = {RepeatState.CONFIRMED: 0, RepeatState.SUGGESTED: 1, RepeatState.DISMISSED: 2}
     return sorted(links, key=lambda link: (order[link.state], -(link.score or 0), link.id))
 
@@ -184,11 +218,15 @@ def confirmed_links(recommendation_ids: Sequence[int]) -> dict[int, list[RepeatL
     if not recommendation_ids:
         return found
     for link in db.session.scalars(
-            select(RepeatLink).where(RepeatLink.recommendation_id.in_(list(recommendation_ids)),
-                                     RepeatLink.state == RepeatState.CONFIRMED)
-            .options(selectinload(RepeatLink.earlier).options(selectinload(Recommendation.report),
-                                                              selectinload(Recommendation.actions)))
-            .order_by(RepeatLink.id)):
+        select(RepeatLink)
+        .where(RepeatLink.recommendation_id.in_(list(recommendation_ids)), RepeatLink.state == RepeatState.CONFIRMED)
+        .options(
+            selectinload(RepeatLink.earlier).options(
+                selectinload(Recommendation.report), selectinload(Recommendation.actions)
+            )
+        )
+        .order_by(RepeatLink.id)
+    ):
         found.setdefault(link.recommendation_id, []).append(link)
     return found
 
@@ -205,8 +243,7 @@ def outcome(recommendation: Recommendation) -> str:
 
 def was_signed_off(recommendation: Recommendation) -> bool:
     """Whether the earlier work was once signed off (or said done) as complete."""
-    return any(action.status in Status.DONE or action.verified_at is not None
-               for action in recommendation.actions)
+    return any(action.status in Status.DONE or action.verified_at is not None for action in recommendation.actions)
 
 
 def search_earlier(recommendation: Recommendation, term: str, limit: int = 50) -> list[Recommendation]:
@@ -216,11 +253,18 @@ def search_earlier(recommendation: Recommendation, term: str, limit: int = 50) -
     return [item for item in earlier if not term or term in item.text.lower() or term == item.number.lower()][:limit]
 
 
-
 def as_json(recommendation: Recommendation) -> list[dict]:
     """The API's `asked_before`: confirmed links and open suggestions (dismissed ones are left out)."""
-    return [{"recommendation_id": link.earlier.id, "report_id": link.earlier.report_id,
-             "report": link.earlier.report.short_name, "number": link.earlier.number, "text": link.earlier.text,
-             "outcome": outcome(link.earlier), "confirmed": link.state is RepeatState.CONFIRMED,
-             "score": link.score}
-            for link in links_of(recommendation, (RepeatState.CONFIRMED, RepeatState.SUGGESTED))]
+    return [
+        {
+            "recommendation_id": link.earlier.id,
+            "report_id": link.earlier.report_id,
+            "report": link.earlier.report.short_name,
+            "number": link.earlier.number,
+            "text": link.earlier.text,
+            "outcome": outcome(link.earlier),
+            "confirmed": link.state is RepeatState.CONFIRMED,
+            "score": link.score,
+        }
+        for link in links_of(recommendation, (RepeatState.CONFIRMED, RepeatState.SUGGESTED))
+    ]

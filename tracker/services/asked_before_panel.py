@@ -51,9 +51,12 @@ def story(recommendation: Recommendation) -> EarlierStory:
     if action.completed_at is not None:
         done_on = local_time(action.completed_at).date()
         late = (done_on - action.due_on).days
-        met = (f"Met: completed on {_day(action.completed_at)}, by the deadline of {deadline}." if late <= 0 else
-               f"Missed: completed on {_day(action.completed_at)}, {late} day{'s' if late != 1 else ''} after "
-               f"the deadline of {deadline}.")
+        met = (
+            f"Met: completed on {_day(action.completed_at)}, by the deadline of {deadline}."
+            if late <= 0
+            else f"Missed: completed on {_day(action.completed_at)}, {late} day{'s' if late != 1 else ''} after "
+            f"the deadline of {deadline}."
+        )
     elif action.status is Status.WITHDRAWN:
         met = f"Withdrawn before it was done (deadline {deadline})."
     else:
@@ -73,11 +76,17 @@ def panel(action: Action, *, can_link: bool) -> Panel:
     choices: list[Choice] = []
     if can_link:
         linked = {link.earlier_recommendation_id for link in links if link.state is RepeatState.CONFIRMED}
-        earlier = [item for item in earlier_recommendations(action.organisation_id, recommendation.report)
-                   if item.id not in linked]
+        earlier = [
+            item
+            for item in earlier_recommendations(action.organisation_id, recommendation.report)
+            if item.id not in linked
+        ]
         suggested = {item.earlier.id: item.score for item in suggest([recommendation.text], earlier)[0]}
         ranked = sorted(earlier, key=lambda item: (item.id not in suggested, -suggested.get(item.id, 0)))
         choices = [Choice(item, suggested.get(item.id)) for item in ranked]
-    return Panel(confirmed, [link for link in links if link.state is RepeatState.SUGGESTED],
-                 [link for link in links if link.state is RepeatState.DISMISSED], choices)
-
+    return Panel(
+        confirmed,
+        [link for link in links if link.state is RepeatState.SUGGESTED],
+        [link for link in links if link.state is RepeatState.DISMISSED],
+        choices,
+    )

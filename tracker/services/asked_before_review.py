@@ -1,4 +1,4 @@
-""""Asked before" on the review screen: beside each item being imported, the closest earlier
+""" "Asked before" on the review screen: beside each item being imported, the closest earlier
 recommendations of the organisation, each to confirm or dismiss.
 
 The decisions travel with the review form as radio buttons named after the item's wording
@@ -44,8 +44,9 @@ class ReviewSuggestion:
         return self.earlier.actions[0] if self.earlier.actions else None
 
 
-def for_items(organisation: Organisation, texts: Sequence[str], published: date | None,
-              form: Mapping[str, str]) -> list[list[ReviewSuggestion]]:
+def for_items(
+    organisation: Organisation, texts: Sequence[str], published: date | None, form: Mapping[str, str]
+) -> list[list[ReviewSuggestion]]:
     """For each item's text, its suggestions with the decision the form holds (if any).
     A first import (no earlier reports) gets none."""
     earlier = earlier_recommendations(organisation.id, published=published)
@@ -55,8 +56,11 @@ def for_items(organisation: Organisation, texts: Sequence[str], published: date 
         for suggestion in suggestions:
             name = field_name(text, suggestion.earlier)
             decision = form.get(name, "")
-            row.append(ReviewSuggestion(suggestion.earlier, suggestion.score, name,
-                                        decision if decision in (CONFIRM, DISMISS) else ""))
+            row.append(
+                ReviewSuggestion(
+                    suggestion.earlier, suggestion.score, name, decision if decision in (CONFIRM, DISMISS) else ""
+                )
+            )
         found.append(row)
     return found
 

@@ -102,7 +102,9 @@ def _action_changes(before: dict, after: dict) -> list[str]:
         changes.append(f"changed the status from {_status(before['status'])} to {_status(after['status'])}")
     if before.get("flag") != after.get("flag"):
         if after.get("flag"):
-            changes.append(f"flagged the action as {_flag(after['flag'])} ({after.get('flag_reason') or 'no reason given'})")
+            changes.append(
+                f"flagged the action as {_flag(after['flag'])} ({after.get('flag_reason') or 'no reason given'})"
+            )
         elif before.get("flag"):
             changes.append(f"removed the {_flag(before['flag'])} flag")
     elif after.get("flag") and before.get("flag_reason") != after.get("flag_reason"):
@@ -146,7 +148,9 @@ def _withdrawn(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
 
 def _sent_back(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
     reason = str(after.get("note") or "").removeprefix("Sent back to the owner: ")
-    return f"{who} sent the action back to its owners, for the board" + (f", because {_quote(reason)}." if reason else ".")
+    return f"{who} sent the action back to its owners, for the board" + (
+        f", because {_quote(reason)}." if reason else "."
+    )
 
 
 def _report_edited(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
@@ -154,8 +158,10 @@ def _report_edited(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
     if before.get("title") != after.get("title"):
         changes.append(f"renamed the report from {_quote(before.get('title'))} to {_quote(after.get('title'))}")
     if before.get("publication_date") != after.get("publication_date"):
-        changes.append(f"changed its publication date from {_day(before.get('publication_date'))} to "
-                       f"{_day(after.get('publication_date'))}")
+        changes.append(
+            f"changed its publication date from {_day(before.get('publication_date'))} to "
+            f"{_day(after.get('publication_date'))}"
+        )
     elif after.get("publication_date"):
         changes.append(f"confirmed its publication date as {_day(after.get('publication_date'))}")
     moved = len(after.get("deadlines_moved") or [])
@@ -169,46 +175,63 @@ def _themes(values: Any) -> str:
 
 
 def _deadline_requested(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
-    return (f"{who} asked the board to move the deadline from {_day(after.get('from'))} to "
-            f"{_day(after.get('to'))}, because {_quote(after.get('reason'))}.")
+    return (
+        f"{who} asked the board to move the deadline from {_day(after.get('from'))} to "
+        f"{_day(after.get('to'))}, because {_quote(after.get('reason'))}."
+    )
 
 
 def _deadline_approved(who: str, before: dict, after: dict, zone: ZoneInfo, when: datetime | None = None) -> str:
-    decided = f" (approved by the board on {_moment(when, zone).split(' at ')[0]})" if when else " (approved by the board)"
+    decided = (
+        f" (approved by the board on {_moment(when, zone).split(' at ')[0]})" if when else " (approved by the board)"
+    )
     sentence = f"{who} changed the deadline from {_day(before.get('due_on'))} to {_day(after.get('due_on'))}{decided}"
     return sentence + (f": {_quote(after['note'])}." if after.get("note") else ".")
 
 
 def _deadline_refused(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
-    return (f"{who} refused, for the board, the request to move the deadline of {_day(before.get('due_on'))}, "
-            f"because {_quote(after.get('note'))}.")
+    return (
+        f"{who} refused, for the board, the request to move the deadline of {_day(before.get('due_on'))}, "
+        f"because {_quote(after.get('note'))}."
+    )
 
 
 def _step_added(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
-    return (f"{who} added the improvement plan step {_quote(after.get('title'))}, owned by "
-            f"{_names(after.get('owners'))} and due on {_day(after.get('due_on'))}.")
+    return (
+        f"{who} added the improvement plan step {_quote(after.get('title'))}, owned by "
+        f"{_names(after.get('owners'))} and due on {_day(after.get('due_on'))}."
+    )
 
 
 def _owners_changed(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
-    return (f"{who} changed the owners from {_names(before.get('owners'))} to {_names(after.get('owners'))}, "
-            f"with {after.get('lead') or 'no one'} leading.")
+    return (
+        f"{who} changed the owners from {_names(before.get('owners'))} to {_names(after.get('owners'))}, "
+        f"with {after.get('lead') or 'no one'} leading."
+    )
 
 
 def _policy(values: dict) -> str:
     days = ", ".join(str(day) for day in values.get("days_before") or []) or "none"
-    return (f"{days} days before the deadline; on the day {'yes' if values.get('remind_on_due_day') else 'no'}; "
-            f"every {values.get('overdue_every_days')} days when overdue; escalation after "
-            f"{values.get('escalate_after_days_overdue')} days overdue; a nudge after "
-            f"{values.get('nudge_after_days_without_update')} days without an update")
+    return (
+        f"{days} days before the deadline; on the day {'yes' if values.get('remind_on_due_day') else 'no'}; "
+        f"every {values.get('overdue_every_days')} days when overdue; escalation after "
+        f"{values.get('escalate_after_days_overdue')} days overdue; a nudge after "
+        f"{values.get('nudge_after_days_without_update')} days without an update"
+    )
 
 
 def _access(value: Any) -> str:
-    return {"admin": "administrator", "manager": "manager", "board": "board member", "owner": "action owner",
-            "oversight": "oversight viewer"}.get(str(value), str(value))
+    return {
+        "admin": "administrator",
+        "manager": "manager",
+        "board": "board member",
+        "owner": "action owner",
+        "oversight": "oversight viewer",
+    }.get(str(value), str(value))
 
 
 def _oversight_scope(value: Any) -> str:
-    """"every organisation", or the names a grant lists."""
+    """ "every organisation", or the names a grant lists."""
     if isinstance(value, list):
         return _names(value) if value else "no organisation"
     return str(value or "every organisation")
@@ -228,20 +251,25 @@ SENTENCES: dict[str, Describe] = {
     "user.signed_in_with_link": lambda who, b, a, z: f"{who} signed in with a link sent by email.",
     "user.password_changed": lambda who, b, a, z: f"{who} changed their password.",
     "api_token.created": lambda who, b, a, z: (
-        f"{who} created an API token" + (f" named {_quote(a.get('name'))}." if a.get("name") else ".")),
+        f"{who} created an API token" + (f" named {_quote(a.get('name'))}." if a.get("name") else ".")
+    ),
     "partner_link.created": lambda who, b, a, z: (
         f"{who} sent {a.get('contact')} a link to update this action without signing in, "
-        f"valid until {_moment(a.get('expires_at'), z)}."),
+        f"valid until {_moment(a.get('expires_at'), z)}."
+    ),
     "partner_link.used": lambda who, b, a, z: f"{who} {a.get('use') or 'used their link'}.",
     "partner_link.revoked": lambda who, b, a, z: f"{who} stopped the link sent to {a.get('contact')} from working.",
     "calendar_feed.created": lambda who, b, a, z: (
         f"{who} created a calendar feed of their deadlines"
-        + (", replacing their earlier feed." if a.get("replaced_feed_id") else ".")),
+        + (", replacing their earlier feed." if a.get("replaced_feed_id") else ".")
+    ),
     "calendar_feed.revoked": lambda who, b, a, z: (
-        f"{who} stopped a calendar feed from working" + (f" ({a['reason']})." if a.get("reason") else ".")),
+        f"{who} stopped a calendar feed from working" + (f" ({a['reason']})." if a.get("reason") else ".")
+    ),
     "board_meeting.recorded": lambda who, b, a, z: (
         f"{who} recorded the board meeting held on {_day(a.get('held_on'))}"
-        + (f", attended by {a['attendees']}." if a.get("attendees") else ".")),
+        + (f", attended by {a['attendees']}." if a.get("attendees") else ".")
+    ),
     "action.update_posted": _update_posted,
     "update.edited": _update_edited,
     "action.verified": _verified,
@@ -251,119 +279,166 @@ SENTENCES: dict[str, Describe] = {
     "deadline_change.refused": _deadline_refused,
     "action.deadline_moved_with_step": lambda who, b, a, z: (
         f"{who} moved the recommendation's deadline from {_day(b.get('due_on'))} to {_day(a.get('due_on'))}, "
-        "approving one of its steps' request for more time for the board."),
+        "approving one of its steps' request for more time for the board."
+    ),
     "action.step_added": _step_added,
     "action.owners_changed": _owners_changed,
-    "action.reassigned": lambda who, b, a, z: (
-        f"{who} moved the action from {b.get('owner')} to {a.get('owner')}."),
+    "action.reassigned": lambda who, b, a, z: (f"{who} moved the action from {b.get('owner')} to {a.get('owner')}."),
     "organisation.created": lambda who, b, a, z: f"{who} created the organisation {a.get('name')}.",
     "user.created": lambda who, b, a, z: f"{who} added an account for {a.get('email')}.",
     "membership.set": lambda who, b, a, z: (
         f"{who} changed {a.get('user')}'s access from {_access(b['access'])} to {_access(a.get('access'))}."
         if b.get("access") and b.get("access") != a.get("access")
-        else f"{who} gave {a.get('user')} access as {_access(a.get('access'))}."),
+        else f"{who} gave {a.get('user')} access as {_access(a.get('access'))}."
+    ),
     "role.created": lambda who, b, a, z: f"{who} created the role {_quote(a.get('name'))}.",
     "role.merged": lambda who, b, a, z: (
         f"{who} merged the role {_quote(b.get('role'))} into {_quote(a.get('into'))}: "
         f"{a.get('actions_moved')} action{'s' if a.get('actions_moved') != 1 else ''} moved, and "
-        f"{_quote(b.get('role'))} is now another name for it."),
+        f"{_quote(b.get('role'))} is now another name for it."
+    ),
     "role.holder_changed": lambda who, b, a, z: (
         f"{who} made {a.get('holder')} the holder of the role"
         + (f", in place of {b['holder']}." if b.get("holder") else ".")
-        if a.get("holder") else f"{who} left the role unheld (it was held by {b.get('holder') or 'nobody'})."),
+        if a.get("holder")
+        else f"{who} left the role unheld (it was held by {b.get('holder') or 'nobody'})."
+    ),
     "role.deputy_changed": lambda who, b, a, z: (
-        f"{who} made {a['deputy']} the deputy for the role" + (f", in place of {b['deputy']}." if b.get("deputy") else ".")
-        if a.get("deputy") else f"{who} removed {b.get('deputy') or 'the'} deputy from the role."),
+        f"{who} made {a['deputy']} the deputy for the role"
+        + (f", in place of {b['deputy']}." if b.get("deputy") else ".")
+        if a.get("deputy")
+        else f"{who} removed {b.get('deputy') or 'the'} deputy from the role."
+    ),
     "report.imported": lambda who, b, a, z: (
         f"{who} imported the report {_quote(a.get('title'))} with {a.get('recommendations')} "
         f"recommendation{'s' if a.get('recommendations') != 1 else ''}"
-        + (f" from the file {a['filename']}." if a.get("filename") else ".")),
+        + (f" from the file {a['filename']}." if a.get("filename") else ".")
+    ),
     "notification.failed": lambda who, b, a, z: (
         f"An email to {a.get('recipient')} could not be sent after {a.get('attempts')} "
-        f"attempt{'s' if a.get('attempts') != 1 else ''}: {a.get('error') or 'no reason given'}."),
+        f"attempt{'s' if a.get('attempts') != 1 else ''}: {a.get('error') or 'no reason given'}."
+    ),
     "notification.resend_requested": lambda who, b, a, z: (
-        f"{who} asked for the email {_quote(a.get('subject'))} to {a.get('recipient')} to be sent again."),
+        f"{who} asked for the email {_quote(a.get('subject'))} to {a.get('recipient')} to be sent again."
+    ),
     "notification_preference.changed": lambda who, b, a, z: (
         f"{who} chose to get {_frequency(a.get('frequency'))}"
-        + (f" on {_WEEKDAYS[a['digest_weekday']]}s." if a.get("frequency") == "weekly_digest"
-           and isinstance(a.get("digest_weekday"), int) and 0 <= a["digest_weekday"] < 7 else ".")),
+        + (
+            f" on {_WEEKDAYS[a['digest_weekday']]}s."
+            if a.get("frequency") == "weekly_digest"
+            and isinstance(a.get("digest_weekday"), int)
+            and 0 <= a["digest_weekday"] < 7
+            else "."
+        )
+    ),
     "reminder_policy.changed": lambda who, b, a, z: f"{who} changed when reminders go out to: {_policy(a)}.",
     "user.signed_out": lambda who, b, a, z: f"{who} signed out, which ended every session of theirs.",
     "user.signed_in_with_sso": lambda who, b, a, z: (
-        f"{who} signed in with single sign-on" + (" for the first time" if a.get("first_time") else "")
-        + (", so the invitation link emailed to them no longer works." if a.get("invitation_used_up") else ".")),
+        f"{who} signed in with single sign-on"
+        + (" for the first time" if a.get("first_time") else "")
+        + (", so the invitation link emailed to them no longer works." if a.get("invitation_used_up") else ".")
+    ),
     "oversight.granted": lambda who, b, a, z: (
         f"{who} let {a.get('user') or 'someone'} read {_oversight_scope(a.get('organisations'))} "
-        f"for the oversight body {a.get('body')}" + (" (moved from an oversight membership)." if a.get("migrated_from_membership") else ".")),
+        f"for the oversight body {a.get('body')}"
+        + (" (moved from an oversight membership)." if a.get("migrated_from_membership") else ".")
+    ),
     "oversight.withdrawn": lambda who, b, a, z: (
         f"{who} withdrew {b.get('user') or 'someone'}'s oversight for {b.get('body')}, "
-        f"which read {_oversight_scope(b.get('organisations'))}."),
+        f"which read {_oversight_scope(b.get('organisations'))}."
+    ),
     "user.system_admin_changed": lambda who, b, a, z: (
-        f"{who} made {a.get('user')} a system administrator." if a.get("system_admin")
-        else f"{who} stopped {a.get('user')} being a system administrator."),
+        f"{who} made {a.get('user')} a system administrator."
+        if a.get("system_admin")
+        else f"{who} stopped {a.get('user')} being a system administrator."
+    ),
     "user.password_reset_requested": lambda who, b, a, z: f"{who} asked for a link to reset their password.",
     "user.password_reset": lambda who, b, a, z: f"{who} set a new password with a reset link.",
     "user.invitation_accepted": lambda who, b, a, z: f"{who} accepted their invitation and set a password.",
     "user.invited": lambda who, b, a, z: f"{who} invited {a.get('email')} as {_access(a.get('access'))}.",
     "membership.changed": lambda who, b, a, z: (
-        f"{who} changed {a.get('user')}'s access from {_access(b.get('access'))} to {_access(a.get('access'))}."),
+        f"{who} changed {a.get('user')}'s access from {_access(b.get('access'))} to {_access(a.get('access'))}."
+    ),
     "membership.removed": lambda who, b, a, z: (
-        f"{who} removed {b.get('user')}'s access (they were {_access(b.get('access'))})."),
+        f"{who} removed {b.get('user')}'s access (they were {_access(b.get('access'))})."
+    ),
     "organisation.sso_domains_changed": lambda who, b, a, z: (
         f"{who} changed the email domains accepted for single sign-on from {_names(b.get('domains')) if b.get('domains') else 'none'}"
-        f" to {_names(a.get('domains')) if a.get('domains') else 'none'}."),
+        f" to {_names(a.get('domains')) if a.get('domains') else 'none'}."
+    ),
     "api_token.revoked": lambda who, b, a, z: (
-        f"{who} stopped the API token" + (f" named {_quote(a.get('name'))}" if a.get("name") else "") + " from working."),
+        f"{who} stopped the API token" + (f" named {_quote(a.get('name'))}" if a.get("name") else "") + " from working."
+    ),
     "partner_link.sent": lambda who, b, a, z: (
-        f"{who} emailed {a.get('contact')} a link to update this action without signing in."),
+        f"{who} emailed {a.get('contact')} a link to update this action without signing in."
+    ),
     "plan.imported": lambda who, b, a, z: (
         f"{who} imported an action plan from {a.get('filename') or 'a spreadsheet'}"
         + (f" (sheet {_quote(a['sheet'])})" if a.get("sheet") else "")
         + f" with {a.get('recommendations')} recommendation{'s' if a.get('recommendations') != 1 else ''} and "
         f"{a.get('steps')} step{'s' if a.get('steps') != 1 else ''}"
-        + (f", skipping {len(a['skipped_rows'])} refused row{'s' if len(a['skipped_rows']) != 1 else ''}"
-           if a.get("skipped_rows") else "") + "."),
+        + (
+            f", skipping {len(a['skipped_rows'])} refused row{'s' if len(a['skipped_rows']) != 1 else ''}"
+            if a.get("skipped_rows")
+            else ""
+        )
+        + "."
+    ),
     "action.sent_back": _sent_back,
     "report.withdrawn": lambda who, b, a, z: (
         f"{who} withdrew the import of the report {_quote(a.get('title'))}"
         + (f" and its {a['actions']} action{'s' if a['actions'] != 1 else ''}" if a.get("actions") else "")
-        + (f", because {_quote(a.get('reason'))}." if a.get("reason") else ".")),
+        + (f", because {_quote(a.get('reason'))}." if a.get("reason") else ".")
+    ),
     "report.edited": _report_edited,
     "recommendation.edited": lambda who, b, a, z: (
-        f"{who} changed the recommendation's wording from {_quote(b.get('text'), 120)} to {_quote(a.get('text'), 120)}."),
+        f"{who} changed the recommendation's wording from {_quote(b.get('text'), 120)} to {_quote(a.get('text'), 120)}."
+    ),
     "recommendation.themes_changed": lambda who, b, a, z: (
-        f"{who} changed the recommendation's themes from {_themes(b.get('themes'))} to {_themes(a.get('themes'))}."),
+        f"{who} changed the recommendation's themes from {_themes(b.get('themes'))} to {_themes(a.get('themes'))}."
+    ),
     "update.redacted": lambda who, b, a, z: f"{who} redacted the text of an update, because {_quote(a.get('reason'))}.",
     "evidence.removed": lambda who, b, a, z: f"{who} removed an evidence file, because {_quote(a.get('reason'))}.",
     "evidence.expired": lambda who, b, a, z: (
-        f"{who} removed an evidence file whose retention period had ended: {_quote(a.get('reason'))}."),
+        f"{who} removed an evidence file whose retention period had ended: {_quote(a.get('reason'))}."
+    ),
     "user.forgotten": lambda who, b, a, z: (
-        f"{who} removed the personal details of {a.get('person')}; what they did stays, credited to them as that."),
+        f"{who} removed the personal details of {a.get('person')}; what they did stays, credited to them as that."
+    ),
     "person_data.exported": lambda who, b, a, z: (
-        f"{who} downloaded everything held about {a.get('person')} (a subject access request)."),
+        f"{who} downloaded everything held about {a.get('person')} (a subject access request)."
+    ),
     "organisation.privacy_notice_changed": lambda who, b, a, z: (
-        f"{who} {'changed' if a.get('notice') else 'went back to the default text of'} the privacy notice."),
+        f"{who} {'changed' if a.get('notice') else 'went back to the default text of'} the privacy notice."
+    ),
     "retention.applied": lambda who, b, a, z: (
         f"{who} removed personal data whose retention period had ended: "
-        + "; ".join(f"{count} {kind}" for kind, count in (a.get("removed") or {}).items()) + "."),
+        + "; ".join(f"{count} {kind}" for kind, count in (a.get("removed") or {}).items())
+        + "."
+    ),
     # "Asked before" links (services/asked_before.py)
     "repeat_link.suggested": lambda who, b, a, z: (
         f"The matching suggested {a.get('count')} earlier recommendation{'s' if a.get('count') != 1 else ''} "
-        f"that the report {_quote(a.get('report'))} may repeat, for {who} to confirm or dismiss."),
+        f"that the report {_quote(a.get('report'))} may repeat, for {who} to confirm or dismiss."
+    ),
     "repeat_link.confirmed": lambda who, b, a, z: (
         f"{who} confirmed that {a.get('recommendation')} was asked before, as {a.get('earlier')}: "
-        f"{_quote(a.get('earlier_text'), 160)}."),
+        f"{_quote(a.get('earlier_text'), 160)}."
+    ),
     "repeat_link.added": lambda who, b, a, z: (
         f"{who} linked {a.get('recommendation')} to {a.get('earlier')}, as asked before: "
-        f"{_quote(a.get('earlier_text'), 160)}."),
+        f"{_quote(a.get('earlier_text'), 160)}."
+    ),
     "repeat_link.dismissed": lambda who, b, a, z: (
-        f"{who} dismissed the suggestion that {a.get('recommendation')} was asked before as {a.get('earlier')}."),
+        f"{who} dismissed the suggestion that {a.get('recommendation')} was asked before as {a.get('earlier')}."
+    ),
     "repeat_link.removed": lambda who, b, a, z: (
         f"{who} removed the link between {a.get('recommendation')} and {a.get('earlier')}: "
-        f"it is no longer shown as asked before."),
+        f"it is no longer shown as asked before."
+    ),
     "reminders.queued": lambda who, b, a, z: (
-        f"The reminder run for {_day(a.get('date'))} queued {a.get('count')} "
-        f"email{'s' if a.get('count') != 1 else ''}."),
+        f"The reminder run for {_day(a.get('date'))} queued {a.get('count')} email{'s' if a.get('count') != 1 else ''}."
+    ),
 }
 
 
@@ -390,8 +465,14 @@ def when(event: EventLike, zone: ZoneInfo) -> str:
 def raw_record(event: Any) -> dict[str, Any]:
     """Everything the event stores, for an administrator's download."""
     return {
-        "id": event.id, "occurred_at_utc": event.occurred_at.isoformat() if event.occurred_at else None,
-        "actor_id": event.actor_id, "actor_label": event.actor_label, "organisation_id": event.organisation_id,
-        "event": event.event, "subject_type": event.subject_type, "subject_id": event.subject_id,
-        "before": event.before, "after": event.after,
+        "id": event.id,
+        "occurred_at_utc": event.occurred_at.isoformat() if event.occurred_at else None,
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "organisation_id": event.organisation_id,
+        "event": event.event,
+        "subject_type": event.subject_type,
+        "subject_id": event.subject_id,
+        "before": event.before,
+        "after": event.after,
     }

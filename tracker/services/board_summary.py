@@ -24,7 +24,7 @@ DUE_SOON_DAYS = (30, 90)
 
 
 def _deadline_band_sql(today: date):
-    """"overdue", "30" (due in the next 30 days), "90" (in 31 to 90 days) or "later"/closed."""
+    """ "overdue", "30" (due in the next 30 days), "90" (in 31 to 90 days) or "later"/closed."""
     return case(
         (overdue_sql(today), "overdue"),
         (due_within_sql(DUE_SOON_DAYS[0], today), "30"),
@@ -89,7 +89,6 @@ class BoardSummary(StatusCounts):
     reports: list[ReportProgress]
     owners: list[OwnerLoad]
 
-
     @property
     def open(self) -> int:
         return sum(self.by_status[status] for status in Status.OPEN)
@@ -109,8 +108,9 @@ def board_summary(organisation: Organisation, today: date) -> BoardSummary:
     """Counts by status, RAG, deadline and owner, and progress per report: a fixed handful of
     grouped queries, whatever the number of actions."""
     per_action = (
-        select(Action.status.label("status"), rag_colour_sql(today).label("rag"),
-               _deadline_band_sql(today).label("band"))
+        select(
+            Action.status.label("status"), rag_colour_sql(today).label("rag"), _deadline_band_sql(today).label("band")
+        )
         .where(Action.organisation_id == organisation.id)
         .subquery()
     )
@@ -118,45 +118,69 @@ def board_summary(organisation: Organisation, today: date) -> BoardSummary:
     by_rag = {colour: 0 for colour in RAG_COLOURS}
     bands: dict[str, int] = defaultdict(int)
     rows = db.session.execute(
-        select(per_action.c.status, per_action.c.rag, per_action.c.band, func.count())
-        .group_by(per_action.c.status, per_action.c.rag, per_action.c.band)
+        select(per_action.c.status, per_action.c.rag, per_action.c.band, func.count()).group_by(
+            per_action.c.status, per_action.c.rag, per_action.c.band
+        )
     )
     for status, colour, band, count in rows:
         by_status[status] += count
         by_rag[colour] += count
         bands[band] += count
     return BoardSummary(
-        today=today, by_status=by_status, by_rag=by_rag, overdue=bands["overdue"],
+        today=today,
+        by_status=by_status,
+        by_rag=by_rag,
+        overdue=bands["overdue"],
         due_within={DUE_SOON_DAYS[0]: bands["30"], DUE_SOON_DAYS[1]: bands["30"] + bands["90"]},
-        reports=_report_progress(organisation, today), owners=_owner_loads(organisation, today),
+        reports=_report_progress(organisation, today),
+        owners=_owner_loads(organisation, today),
     )
 
 
 def _owner_loads(organisation: Organisation, today: date) -> list[OwnerLoad]:
     is_open = Action.status.in_(Status.OPEN)
     per_owner = (
-        select(ActionOwner.role_id.label("role_id"), case((is_open, 1), else_=0).label("open"),
-               case((overdue_sql(today), 1), else_=0).label("overdue"))
+        select(
+            ActionOwner.role_id.label("role_id"),
+            case((is_open, 1), else_=0).label("open"),
+            case((overdue_sql(today), 1), else_=0).label("overdue"),
+        )
         .join(Action, Action.id == ActionOwner.action_id)
         .where(Action.organisation_id == organisation.id)
         .subquery()
     )
     counts = db.session.execute(
-        select(per_owner.c.role_id, func.count(), func.sum(per_owner.c.open), func.sum(per_owner.c.overdue))
-        .group_by(per_owner.c.role_id)
+        select(per_owner.c.role_id, func.count(), func.sum(per_owner.c.open), func.sum(per_owner.c.overdue)).group_by(
+            per_owner.c.role_id
+        )
     ).all()
-    roles = {role.id: role for role in db.session.scalars(
-        select(Role).where(Role.id.in_([row[0] for row in counts])).options(selectinload(Role.holder)))}
-    loads = [OwnerLoad(role_id, roles[role_id].name, roles[role_id].holder.name if roles[role_id].holder else None,
-                       total, int(open_count or 0), int(overdue or 0))
-             for role_id, total, open_count, overdue in counts]
+    roles = {
+        role.id: role
+        for role in db.session.scalars(
+            select(Role).where(Role.id.in_([row[0] for row in counts])).options(selectinload(Role.holder))
+        )
+    }
+    loads = [
+        OwnerLoad(
+            role_id,
+            roles[role_id].name,
+            roles[role_id].holder.name if roles[role_id].holder else None,
+            total,
+            int(open_count or 0),
+            int(overdue or 0),
+        )
+        for role_id, total, open_count, overdue in counts
+    ]
     return sorted(loads, key=lambda load: (-load.overdue, -load.open, load.role))
 
 
 def _report_progress(organisation: Organisation, today: date) -> list[ReportProgress]:
     per_action = (
-        select(Recommendation.report_id.label("report_id"), Action.status.label("status"),
-               case((overdue_sql(today), 1), else_=0).label("overdue"))
+        select(
+            Recommendation.report_id.label("report_id"),
+            Action.status.label("status"),
+            case((overdue_sql(today), 1), else_=0).label("overdue"),
+        )
         .join(Recommendation, Recommendation.id == Action.recommendation_id)
         .where(Action.organisation_id == organisation.id)
         .subquery()
@@ -164,17 +188,21 @@ def _report_progress(organisation: Organisation, today: date) -> list[ReportProg
     counts: dict[int, dict[Status, int]] = defaultdict(lambda: {status: 0 for status in Status})
     overdue: dict[int, int] = defaultdict(int)
     for report_id, status, is_overdue, count in db.session.execute(
-        select(per_action.c.report_id, per_action.c.status, per_action.c.overdue, func.count())
-        .group_by(per_action.c.report_id, per_action.c.status, per_action.c.overdue)
+        select(per_action.c.report_id, per_action.c.status, per_action.c.overdue, func.count()).group_by(
+            per_action.c.report_id, per_action.c.status, per_action.c.overdue
+        )
     ):
         counts[report_id][status] += count
         overdue[report_id] += count * is_overdue
     reports = db.session.execute(
-        select(Report.id, Report.title, Report.publication_date).where(Report.organisation_id == organisation.id)
+        select(Report.id, Report.title, Report.publication_date)
+        .where(Report.organisation_id == organisation.id)
         .order_by(Report.publication_date.desc(), Report.id.desc())
     )
-    return [ReportProgress(report_id, title, published, counts[report_id], overdue[report_id])
-            for report_id, title, published in reports]
+    return [
+        ReportProgress(report_id, title, published, counts[report_id], overdue[report_id])
+        for report_id, title, published in reports
+    ]
 
 
 # --- Progress over time ------------------------------------------------------------------
@@ -220,21 +248,31 @@ def progress_over_time(organisation: Organisation, today: date, months: int = 12
         # The first point whose day ends after the timestamp; len(days) if none does.
         return case(*((column < cutoff, index) for index, cutoff in enumerate(cutoffs)), else_=len(days))
 
-    actions = select(bucket(Action.created_at).label("bucket"), Action.status.label("status")).where(
-        Action.organisation_id == organisation.id).subquery()
+    actions = (
+        select(bucket(Action.created_at).label("bucket"), Action.status.label("status"))
+        .where(Action.organisation_id == organisation.id)
+        .subquery()
+    )
     created = db.session.execute(
-        select(actions.c.bucket, actions.c.status, func.count()).group_by(actions.c.bucket, actions.c.status))
+        select(actions.c.bucket, actions.c.status, func.count()).group_by(actions.c.bucket, actions.c.status)
+    )
 
     changes = (
-        select(bucket(Update.created_at).label("update_bucket"), bucket(Action.created_at).label("action_bucket"),
-               Update.status_before.label("before"), Update.status_after.label("after"))
+        select(
+            bucket(Update.created_at).label("update_bucket"),
+            bucket(Action.created_at).label("action_bucket"),
+            Update.status_before.label("before"),
+            Update.status_after.label("after"),
+        )
         .join(Action, Action.id == Update.action_id)
         .where(Action.organisation_id == organisation.id, Update.status_before != Update.status_after)
         .subquery()
     )
     transitions = db.session.execute(
-        select(changes.c.update_bucket, changes.c.action_bucket, changes.c.before, changes.c.after, func.count())
-        .group_by(changes.c.update_bucket, changes.c.action_bucket, changes.c.before, changes.c.after))
+        select(
+            changes.c.update_bucket, changes.c.action_bucket, changes.c.before, changes.c.after, func.count()
+        ).group_by(changes.c.update_bucket, changes.c.action_bucket, changes.c.before, changes.c.after)
+    )
 
     points = [{status: 0 for status in Status} for _ in days]
     for action_bucket, status, count in created:

@@ -23,7 +23,6 @@ from ..models.board import CalendarFeed
 from . import audit
 
 
-
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -45,8 +44,13 @@ def create_feed(user: User) -> NewFeed:
     feed = CalendarFeed(user_id=user.id, token_sha256=_hash(token))
     db.session.add(feed)
     db.session.flush()
-    audit.record("calendar_feed.created", feed, actor=user, organisation_id=None,
-                 after={"user": user.email, "replaced_feed_id": replaced.id if replaced else None})
+    audit.record(
+        "calendar_feed.created",
+        feed,
+        actor=user,
+        organisation_id=None,
+        after={"user": user.email, "replaced_feed_id": replaced.id if replaced else None},
+    )
     return NewFeed(feed, token)
 
 
@@ -57,8 +61,14 @@ def revoke_feed(user: User, *, reason: str = "revoked") -> CalendarFeed | None:
         return None
     feed.revoked_at = utc_now()
     db.session.flush()
-    audit.record("calendar_feed.revoked", feed, actor=user, organisation_id=None,
-                 before={"revoked_at": None}, after={"revoked_at": feed.revoked_at.isoformat(), "reason": reason})
+    audit.record(
+        "calendar_feed.revoked",
+        feed,
+        actor=user,
+        organisation_id=None,
+        before={"revoked_at": None},
+        after={"revoked_at": feed.revoked_at.isoformat(), "reason": reason},
+    )
     return feed
 
 
@@ -67,7 +77,8 @@ def user_for_token(token: str) -> User | None:
     if not token or len(token) > 200:
         return None
     feed = db.session.scalar(
-        select(CalendarFeed).filter_by(token_sha256=_hash(token), revoked_at=None)
+        select(CalendarFeed)
+        .filter_by(token_sha256=_hash(token), revoked_at=None)
         .options(selectinload(CalendarFeed.user))
     )
     if feed is None or not feed.user.active:
@@ -80,17 +91,25 @@ def deadlines_for(user: User) -> list[Action]:
     held_roles = (
         select(Role.id)
         .join(Contact, or_(Contact.id == Role.holder_id, Contact.id == Role.deputy_id))
-        .where(Contact.user_id == user.id,
-               Role.organisation_id.in_(select(Membership.organisation_id).filter_by(user_id=user.id)))
+        .where(
+            Contact.user_id == user.id,
+            Role.organisation_id.in_(select(Membership.organisation_id).filter_by(user_id=user.id)),
+        )
     )
-    return list(db.session.scalars(
-        select(Action)
-        .where(Action.status.in_(Status.OPEN),
-               Action.id.in_(select(ActionOwner.action_id).where(ActionOwner.role_id.in_(held_roles))))
-        .options(selectinload(Action.recommendation).selectinload(Recommendation.report),
-                 selectinload(Action.organisation))
-        .order_by(Action.due_on, Action.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Action)
+            .where(
+                Action.status.in_(Status.OPEN),
+                Action.id.in_(select(ActionOwner.action_id).where(ActionOwner.role_id.in_(held_roles))),
+            )
+            .options(
+                selectinload(Action.recommendation).selectinload(Recommendation.report),
+                selectinload(Action.organisation),
+            )
+            .order_by(Action.due_on, Action.id)
+        )
+    )
 
 
 def ics_for(user: User, actions: list[Action], *, action_url, host: str, now: datetime | None = None) -> bytes:
@@ -110,8 +129,10 @@ def ics_for(user: User, actions: list[Action], *, action_url, host: str, now: da
         event.add("dtend", action.due_on + timedelta(days=1) if action.due_on < date.max else action.due_on)
         event.add("summary", f"Due: recommendation {recommendation.number}, {action.organisation.name}")
         link = action_url(action)
-        event.add("description", f"{action.description}\n\nReport: {recommendation.report.title}\n"
-                                 f"Status: {action.status.label}\n{link}")
+        event.add(
+            "description",
+            f"{action.description}\n\nReport: {recommendation.report.title}\nStatus: {action.status.label}\n{link}",
+        )
         event.add("url", link)
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)

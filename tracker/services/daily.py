@@ -66,7 +66,7 @@ def bundle_key(today: date, email: str) -> str:
 
 
 def greeting(contact: Contact | None) -> str | None:
-    """"Dear Hana Head," or None when we know no name (never one made from the address)."""
+    """ "Dear Hana Head," or None when we know no name (never one made from the address)."""
     if contact is None:
         return None
     name = (contact.name or "").strip()
@@ -83,7 +83,7 @@ def greeting(contact: Contact | None) -> str | None:
 class Grouped:
     singles: list[PlannedReminder]
     bundles: list[PlannedBundle]
-    covered: int = 0   # due, but already carried by an earlier email
+    covered: int = 0  # due, but already carried by an earlier email
     deferred: int = 0  # due, but the person had today's email already: they go tomorrow
 
 
@@ -118,8 +118,11 @@ def group_by_day(reminders: list[PlannedReminder], today: date) -> Grouped:
             grouped.singles.append(replace(fresh[0], claims=((day, None), *item_claims)))
             continue
         first_run = any(planned.action.id not in reminded for planned in fresh)
-        grouped.bundles.append(PlannedBundle(bundle_key(today, email), fresh[0].recipient, today, fresh,
-                                             first_run, ((day, None), *item_claims)))
+        grouped.bundles.append(
+            PlannedBundle(
+                bundle_key(today, email), fresh[0].recipient, today, fresh, first_run, ((day, None), *item_claims)
+            )
+        )
     grouped.singles.sort(key=lambda planned: order[planned.key])
     return grouped
 
@@ -127,15 +130,20 @@ def group_by_day(reminders: list[PlannedReminder], today: date) -> Grouped:
 def _claimed(keys: list[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(keys), 500):
-        found.update(db.session.scalars(
-            select(NotificationClaim.key).where(NotificationClaim.key.in_(keys[start:start + 500]))))
+        found.update(
+            db.session.scalars(
+                select(NotificationClaim.key).where(NotificationClaim.key.in_(keys[start : start + 500]))
+            )
+        )
     return found
 
 
 def _queued(keys: list[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(keys), 500):
-        found.update(db.session.scalars(select(Notification.key).where(Notification.key.in_(keys[start:start + 500]))))
+        found.update(
+            db.session.scalars(select(Notification.key).where(Notification.key.in_(keys[start : start + 500])))
+        )
     return found
 
 
@@ -144,10 +152,11 @@ def _reminded_actions(action_ids: set[int]) -> set[int]:
     ids = sorted(action_ids)
     found: set[int] = set()
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         found.update(db.session.scalars(select(Notification.action_id).where(Notification.action_id.in_(chunk))))
-        found.update(db.session.scalars(
-            select(NotificationClaim.action_id).where(NotificationClaim.action_id.in_(chunk))))
+        found.update(
+            db.session.scalars(select(NotificationClaim.action_id).where(NotificationClaim.action_id.in_(chunk)))
+        )
     return found
 
 
@@ -162,17 +171,21 @@ def claim(emails: list) -> list:
     email it planned is dropped (and the claims it did get are given back).
     """
     wanted = [(email, tuple(getattr(email, "claims", ()))) for email in emails]
-    rows = [{"key": key, "notification_key": email.key, "action_id": action_id, "created_at": utc_now()}
-            for email, claims in wanted for key, action_id in claims]
+    rows = [
+        {"key": key, "notification_key": email.key, "action_id": action_id, "created_at": utc_now()}
+        for email, claims in wanted
+        for key, action_id in claims
+    ]
     if not rows:
         return emails
     dialect = db.session.get_bind().dialect.name
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
     taken: set[str] = set()
     for start in range(0, len(rows), 500):
-        statement = (insert(NotificationClaim).on_conflict_do_nothing(index_elements=["key"])
-                     .returning(NotificationClaim.key))
-        taken.update(db.session.scalars(statement, rows[start:start + 500]))
+        statement = (
+            insert(NotificationClaim).on_conflict_do_nothing(index_elements=["key"]).returning(NotificationClaim.key)
+        )
+        taken.update(db.session.scalars(statement, rows[start : start + 500]))
     kept, given_back = [], []
     for email, claims in wanted:
         if all(key in taken for key, _ in claims):

@@ -28,9 +28,7 @@ def end_of_month(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def deadline_for(
-    publication_date: date, *, month_only: bool, months: int | None = None
-) -> date:
+def deadline_for(publication_date: date, *, month_only: bool, months: int | None = None) -> date:
     """When a recommendation must be done: publication + the report's period (12 months by default).
 
     When the report gave only a month, the deadline runs from the end of that month, so it is

@@ -15,11 +15,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models.action import SENT_BACK_NOTE
 from ..models import (
-    Action, ActionOwner, DeadlineChange, DeadlineChangeStatus, Organisation, Recommendation, Role, Status, Update,
-    User, utc_now,
+    Action,
+    ActionOwner,
+    DeadlineChange,
+    DeadlineChangeStatus,
+    Organisation,
+    Recommendation,
+    Role,
+    Status,
+    Update,
+    User,
+    utc_now,
 )
+from ..models.action import SENT_BACK_NOTE
 from . import ServiceError, notifications, outgoing
 from .actions import InvalidUpdate, _claim, _record_decision, _snapshot, decide_deadline_change, verify_action
 from .daily import greeting
@@ -40,25 +49,43 @@ class Waiting:
 def waiting_counts(organisation: Organisation) -> tuple[int, int]:
     """(requests for more time, completed actions to sign off): two quick counts for the banner."""
     changes = db.session.scalar(
-        select(func.count()).select_from(DeadlineChange).join(Action, Action.id == DeadlineChange.action_id)
-        .where(Action.organisation_id == organisation.id, DeadlineChange.status == DeadlineChangeStatus.PENDING))
-    sign_offs = db.session.scalar(select(func.count()).select_from(Action).where(
-        Action.organisation_id == organisation.id, Action.status == Status.COMPLETED))
+        select(func.count())
+        .select_from(DeadlineChange)
+        .join(Action, Action.id == DeadlineChange.action_id)
+        .where(Action.organisation_id == organisation.id, DeadlineChange.status == DeadlineChangeStatus.PENDING)
+    )
+    sign_offs = db.session.scalar(
+        select(func.count())
+        .select_from(Action)
+        .where(Action.organisation_id == organisation.id, Action.status == Status.COMPLETED)
+    )
     return changes or 0, sign_offs or 0
 
 
 def waiting(organisation: Organisation) -> Waiting:
-    action_options = (selectinload(Action.recommendation).selectinload(Recommendation.report),
-                      selectinload(Action.owners).selectinload(ActionOwner.role).selectinload(Role.holder))
-    changes = list(db.session.scalars(
-        select(DeadlineChange).join(Action, Action.id == DeadlineChange.action_id)
-        .where(Action.organisation_id == organisation.id, DeadlineChange.status == DeadlineChangeStatus.PENDING)
-        .options(selectinload(DeadlineChange.action).options(*action_options),
-                 selectinload(DeadlineChange.requested_by))
-        .order_by(DeadlineChange.requested_at, DeadlineChange.id)))
-    sign_offs = list(db.session.scalars(
-        select(Action).where(Action.organisation_id == organisation.id, Action.status == Status.COMPLETED)
-        .options(*action_options, selectinload(Action.updates)).order_by(Action.completed_at, Action.id)))
+    action_options = (
+        selectinload(Action.recommendation).selectinload(Recommendation.report),
+        selectinload(Action.owners).selectinload(ActionOwner.role).selectinload(Role.holder),
+    )
+    changes = list(
+        db.session.scalars(
+            select(DeadlineChange)
+            .join(Action, Action.id == DeadlineChange.action_id)
+            .where(Action.organisation_id == organisation.id, DeadlineChange.status == DeadlineChangeStatus.PENDING)
+            .options(
+                selectinload(DeadlineChange.action).options(*action_options), selectinload(DeadlineChange.requested_by)
+            )
+            .order_by(DeadlineChange.requested_at, DeadlineChange.id)
+        )
+    )
+    sign_offs = list(
+        db.session.scalars(
+            select(Action)
+            .where(Action.organisation_id == organisation.id, Action.status == Status.COMPLETED)
+            .options(*action_options, selectinload(Action.updates))
+            .order_by(Action.completed_at, Action.id)
+        )
+    )
     return Waiting(changes, sign_offs)
 
 
@@ -76,8 +103,9 @@ def send_back(action: Action, *, board_member: User, reason: str, expected_versi
         raise InvalidUpdate("Keep the reason to 2,000 characters or fewer.")
     before = _snapshot(action)
     _claim(action, expected_version, status=Status.IN_PROGRESS, completed_at=None, last_update_at=utc_now())
-    update = _record_decision(action, board_member, f"{SENT_BACK_NOTE}{reason}", Status.COMPLETED,
-                              "action.sent_back", before)
+    update = _record_decision(
+        action, board_member, f"{SENT_BACK_NOTE}{reason}", Status.COMPLETED, "action.sent_back", before
+    )
     _queue_sent_back_emails(action, update, reason, board_member)
     return update
 
@@ -93,14 +121,30 @@ def _queue_sent_back_emails(action: Action, update: Update, reason: str, board_m
             continue
         email = contact.email.strip().lower()
         seen.add(email)
-        context = dict(subject=subject, greeting=greeting(contact), action=action, reason=reason,
-                       board_member=board_member.name, role=role.name, organisation_name=action.organisation.name,
-                       action_url=f"{base}/actions/{action.id}", service_name=current_app.config["SERVICE_NAME"])
-        rows.append(dict(
-            key=f"sent-back:{action.id}:{update.id}:{email}", organisation_id=action.organisation_id,
-            action_id=action.id, kind="sent_back", target_date=None, recipient=email, subject=subject[:300],
-            body_text=render_template("emails/sent_back.txt", **context),
-            body_html=render_template("emails/sent_back.html", **context)))
+        context = dict(
+            subject=subject,
+            greeting=greeting(contact),
+            action=action,
+            reason=reason,
+            board_member=board_member.name,
+            role=role.name,
+            organisation_name=action.organisation.name,
+            action_url=f"{base}/actions/{action.id}",
+            service_name=current_app.config["SERVICE_NAME"],
+        )
+        rows.append(
+            dict(
+                key=f"sent-back:{action.id}:{update.id}:{email}",
+                organisation_id=action.organisation_id,
+                action_id=action.id,
+                kind="sent_back",
+                target_date=None,
+                recipient=email,
+                subject=subject[:300],
+                body_text=render_template("emails/sent_back.txt", **context),
+                body_html=render_template("emails/sent_back.html", **context),
+            )
+        )
     for notification_id in notifications.queue(rows).values():
         outgoing.send_after_commit(notification_id)  # to act on today: it does not wait for the day's email
 
@@ -113,9 +157,9 @@ SIGN_OFF_CHOICES = {"verify": "Sign off as verified", "send_back": "Send back to
 
 @dataclass
 class ListDecision:
-    kind: str           # "change" or "action"
+    kind: str  # "change" or "action"
     item_id: int
-    choice: str         # a key of DEADLINE_CHOICES or SIGN_OFF_CHOICES
+    choice: str  # a key of DEADLINE_CHOICES or SIGN_OFF_CHOICES
     note: str = ""
     version: int | None = None
 
@@ -142,18 +186,31 @@ def decide_from_list(organisation: Organisation, decisions: list[ListDecision], 
                 change = changes.get(decision.item_id)
                 if change is None:
                     raise InvalidUpdate("This request has already been decided.")
-                decide_deadline_change(change, decided_by=board_member, approve=decision.choice == "approve",
-                                       note=decision.note, expected_version=_version(decision, change.action))
+                decide_deadline_change(
+                    change,
+                    decided_by=board_member,
+                    approve=decision.choice == "approve",
+                    note=decision.note,
+                    expected_version=_version(decision, change.action),
+                )
             elif decision.kind == "action" and decision.choice in ("verify", "send_back"):
                 action = sign_offs.get(decision.item_id)
                 if action is None:
                     raise InvalidUpdate("This action is no longer waiting for sign-off.")
                 if decision.choice == "verify":
-                    verify_action(action, board_member=board_member, note=decision.note,
-                                  expected_version=_version(decision, action))
+                    verify_action(
+                        action,
+                        board_member=board_member,
+                        note=decision.note,
+                        expected_version=_version(decision, action),
+                    )
                 else:
-                    send_back(action, board_member=board_member, reason=decision.note,
-                              expected_version=_version(decision, action))
+                    send_back(
+                        action,
+                        board_member=board_member,
+                        reason=decision.note,
+                        expected_version=_version(decision, action),
+                    )
             else:
                 raise InvalidUpdate("Choose one of the options.")
         except ServiceError as error:

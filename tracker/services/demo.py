@@ -12,8 +12,19 @@ from sqlalchemy import func, insert, select
 from ..extensions import db
 from ..importing import parse_report
 from ..models import (
-    AccessLevel, Action, ActionOwner, Contact, Membership, Organisation, Recommendation, Report, Role, Status, Update,
-    User, utc_now,
+    AccessLevel,
+    Action,
+    ActionOwner,
+    Contact,
+    Membership,
+    Organisation,
+    Recommendation,
+    Report,
+    Role,
+    Status,
+    Update,
+    User,
+    utc_now,
 )
 from . import organisations, oversight_grants
 from .actions import post_update
@@ -76,20 +87,43 @@ def database_is_empty() -> bool:
     return db.session.scalar(select(func.count(Organisation.id))) == 0
 
 
-def seed(*, organisations: int, reports: int, actions_per_report: int, password: str, today: date,
-         updates_per_action: int = 5) -> str:
+def seed(
+    *,
+    organisations: int,
+    reports: int,
+    actions_per_report: int,
+    password: str,
+    today: date,
+    updates_per_action: int = 5,
+) -> str:
     """Create the demo organisation (always) and, for benchmarks, further synthetic ones."""
     existing = set(db.session.scalars(select(Organisation.id)))
     seed_demo_organisation(password=password, today=today)
     if organisations > 1:
-        seed_synthetic(organisations=organisations - 1, reports=reports, actions_per_report=actions_per_report,
-                       updates_per_action=updates_per_action, today=today, password=password)
+        seed_synthetic(
+            organisations=organisations - 1,
+            reports=reports,
+            actions_per_report=actions_per_report,
+            updates_per_action=updates_per_action,
+            today=today,
+            password=password,
+        )
     db.session.flush()
-    seeded = [organisation for organisation in db.session.scalars(select(Organisation).order_by(Organisation.id))
-              if organisation.id not in existing]
+    seeded = [
+        organisation
+        for organisation in db.session.scalars(select(Organisation).order_by(Organisation.id))
+        if organisation.id not in existing
+    ]
     seed_people_beyond_organisations(seeded, password=password)
-    counts = {label: db.session.scalar(select(func.count(model.id))) for label, model in
-              (("organisations", Organisation), ("reports", Report), ("actions", Action), ("updates", Update))}
+    counts = {
+        label: db.session.scalar(select(func.count(model.id)))
+        for label, model in (
+            ("organisations", Organisation),
+            ("reports", Report),
+            ("actions", Action),
+            ("updates", Update),
+        )
+    }
     return "Demo data loaded: " + ", ".join(f"{count:,} {label}" for label, count in counts.items()) + "."
 
 
@@ -104,23 +138,40 @@ def seed_demo_organisation(*, password: str, today: date) -> Organisation:
     organisation = organisations.create_organisation(DEMO_SLUG, "Northfield Youth Offending Service", actor=DEMO_ACTOR)
     users: dict[str, User] = {}
     for key, (email, name, access) in DEMO_USERS.items():
-        users[key] = organisations.add_user(email, organisation=organisation, access=access, name=name,
-                                            password=password, actor=DEMO_ACTOR)
+        users[key] = organisations.add_user(
+            email, organisation=organisation, access=access, name=name, password=password, actor=DEMO_ACTOR
+        )
     # Published ten months ago, so deadlines fall due within the next few months.
     published = add_months(today, -10)
     text = demo_report_text(published)
-    report = import_report(organisation, parse_report(text), source=text.encode(),
-                           filename="northfield-full-joint-inspection.txt", actor=DEMO_ACTOR,
-                           published=published)
-    board_chair = organisations.set_role_holder(organisation, "Chair of the YOS Management Board",
-                                                users["board"].email, actor=DEMO_ACTOR)
+    report = import_report(
+        organisation,
+        parse_report(text),
+        source=text.encode(),
+        filename="northfield-full-joint-inspection.txt",
+        actor=DEMO_ACTOR,
+        published=published,
+    )
+    board_chair = organisations.set_role_holder(
+        organisation, "Chair of the YOS Management Board", users["board"].email, actor=DEMO_ACTOR
+    )
     board_chair.is_board_chair = True
     organisations.set_role_holder(organisation, "YOS Head of Service", users["owner"].email, actor=DEMO_ACTOR)
     actions = [action for recommendation in report.recommendations for action in recommendation.actions]
-    post_update(actions[0], author=users["board"], new_status=Status.IN_PROGRESS, expected_version=actions[0].version,
-                note="Police, health and education have each named a senior member for the Board.")
-    post_update(actions[3], author=users["owner"], new_status=Status.IN_PROGRESS, expected_version=actions[3].version,
-                note="New risk review checklist agreed with team managers; first audit due next month.")
+    post_update(
+        actions[0],
+        author=users["board"],
+        new_status=Status.IN_PROGRESS,
+        expected_version=actions[0].version,
+        note="Police, health and education have each named a senior member for the Board.",
+    )
+    post_update(
+        actions[3],
+        author=users["owner"],
+        new_status=Status.IN_PROGRESS,
+        expected_version=actions[3].version,
+        note="New risk review checklist agreed with team managers; first audit due next month.",
+    )
     return organisation
 
 
@@ -146,8 +197,9 @@ SYNTHETIC_NOTES = (
 )
 
 
-def seed_synthetic(*, organisations: int, reports: int, actions_per_report: int, updates_per_action: int,
-                   today: date, password: str) -> None:
+def seed_synthetic(
+    *, organisations: int, reports: int, actions_per_report: int, updates_per_action: int, today: date, password: str
+) -> None:
     """Bulk-insert synthetic organisations for load tests: each with roles held by its own
     manager (manager@service-NNNN.example, the demo password), reports, actions and updates.
 
@@ -162,26 +214,41 @@ def seed_synthetic(*, organisations: int, reports: int, actions_per_report: int,
     for index in range(existing + 1, existing + 1 + organisations):
         slug = f"service-{index:04d}"
         organisation = Organisation(slug=slug, name=f"Service {index:04d} Youth Justice Service")
-        manager = User(email=f"manager@{slug}.example", name=f"Manager of service {index:04d}",
-                       password_hash=password_hash, session_token=secrets.token_hex(16))
+        manager = User(
+            email=f"manager@{slug}.example",
+            name=f"Manager of service {index:04d}",
+            password_hash=password_hash,
+            session_token=secrets.token_hex(16),
+        )
         db.session.add_all([organisation, manager])
         db.session.flush()
         db.session.add(Membership(user=manager, organisation=organisation, access_level=AccessLevel.MANAGER))
         contact = Contact(organisation=organisation, email=manager.email, name=manager.name, user=manager)
-        roles = [Role(organisation=organisation, name=name, is_board_chair=name.startswith("Chair"), holder=contact)
-                 for name in SYNTHETIC_ROLES]
+        roles = [
+            Role(organisation=organisation, name=name, is_board_chair=name.startswith("Chair"), holder=contact)
+            for name in SYNTHETIC_ROLES
+        ]
         db.session.add_all(roles)
         db.session.flush()
-        _insert_reports(organisation.id, [role.id for role in roles], manager.id, reports, actions_per_report,
-                        updates_per_action, today, rng)
+        _insert_reports(
+            organisation.id,
+            [role.id for role in roles],
+            manager.id,
+            reports,
+            actions_per_report,
+            updates_per_action,
+            today,
+            rng,
+        )
 
 
 def _plausible_status(due: date, today: date, rng: random.Random) -> Status:
     """Like a real service: most actions well past their deadline are done, a few still open."""
     days_left = (due - today).days
     if days_left < -60:
-        return rng.choices([Status.VERIFIED, Status.COMPLETED, Status.IN_PROGRESS, Status.WITHDRAWN],
-                           weights=[70, 15, 12, 3])[0]
+        return rng.choices(
+            [Status.VERIFIED, Status.COMPLETED, Status.IN_PROGRESS, Status.WITHDRAWN], weights=[70, 15, 12, 3]
+        )[0]
     if days_left < 90:
         return rng.choices([Status.COMPLETED, Status.IN_PROGRESS, Status.NOT_STARTED], weights=[35, 55, 10])[0]
     return rng.choices([Status.IN_PROGRESS, Status.NOT_STARTED, Status.COMPLETED], weights=[55, 35, 10])[0]
@@ -193,41 +260,88 @@ def _insert(model, rows: list[dict]) -> list[int]:
     return list(db.session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), rows))
 
 
-def _insert_reports(organisation_id: int, role_ids: list[int], author_id: int, count: int, actions_per_report: int,
-                    updates_per_action: int, today: date, rng: random.Random) -> None:
+def _insert_reports(
+    organisation_id: int,
+    role_ids: list[int],
+    author_id: int,
+    count: int,
+    actions_per_report: int,
+    updates_per_action: int,
+    today: date,
+    rng: random.Random,
+) -> None:
     now = utc_now()
     published = [today - timedelta(days=rng.randint(30, 900)) for _ in range(count)]
-    report_ids = _insert(Report, [
-        dict(organisation_id=organisation_id, title=f"Inspection {number + 1}", service_name=None,
-             inspectorate="HM Inspectorate of Probation", inspection_type="Inspection of youth offending services",
-             publication_date=day, publication_date_confirmed=True, ratings={}, extracted_text="", imported_at=now)
-        for number, day in enumerate(published)
-    ])
-    recommendation_ids = _insert(Recommendation, [
-        dict(report_id=report_id, position=position, number=str(position), owner_phrases=[], owner_source="none",
-             text=f"Synthetic recommendation {position}: {rng.choice(SYNTHETIC_NOTES)}")
-        for report_id in report_ids for position in range(1, actions_per_report + 1)
-    ])
+    report_ids = _insert(
+        Report,
+        [
+            dict(
+                organisation_id=organisation_id,
+                title=f"Inspection {number + 1}",
+                service_name=None,
+                inspectorate="HM Inspectorate of Probation",
+                inspection_type="Inspection of youth offending services",
+                publication_date=day,
+                publication_date_confirmed=True,
+                ratings={},
+                extracted_text="",
+                imported_at=now,
+            )
+            for number, day in enumerate(published)
+        ],
+    )
+    recommendation_ids = _insert(
+        Recommendation,
+        [
+            dict(
+                report_id=report_id,
+                position=position,
+                number=str(position),
+                owner_phrases=[],
+                owner_source="none",
+                text=f"Synthetic recommendation {position}: {rng.choice(SYNTHETIC_NOTES)}",
+            )
+            for report_id in report_ids
+            for position in range(1, actions_per_report + 1)
+        ],
+    )
     due_dates = [add_months(day, 12) for day in published for _ in range(actions_per_report)]
     action_rows = [
-        dict(organisation_id=organisation_id, recommendation_id=recommendation_id, original_due_on=due,
-             due_on=due, status=_plausible_status(due, today, rng), version=1 + updates_per_action,
-             created_at=now, last_update_at=now)
+        dict(
+            organisation_id=organisation_id,
+            recommendation_id=recommendation_id,
+            original_due_on=due,
+            due_on=due,
+            status=_plausible_status(due, today, rng),
+            version=1 + updates_per_action,
+            created_at=now,
+            last_update_at=now,
+        )
         for recommendation_id, due in zip(recommendation_ids, due_dates)
     ]
     action_ids = _insert(Action, action_rows)
-    db.session.execute(insert(ActionOwner), [
-        dict(action_id=action_id, role_id=role_ids[position % len(role_ids)], is_lead=True)
-        for position, action_id in enumerate(action_ids)
-    ])
+    db.session.execute(
+        insert(ActionOwner),
+        [
+            dict(action_id=action_id, role_id=role_ids[position % len(role_ids)], is_lead=True)
+            for position, action_id in enumerate(action_ids)
+        ],
+    )
     update_rows = [
-        dict(action_id=action_id, author_id=author_id, created_at=now - timedelta(days=7 * (updates_per_action - n)),
-             note=rng.choice(SYNTHETIC_NOTES), status_before=Status.IN_PROGRESS, status_after=Status.IN_PROGRESS,
-             links=[])
-        for action_id in action_ids for n in range(updates_per_action)
+        dict(
+            action_id=action_id,
+            author_id=author_id,
+            created_at=now - timedelta(days=7 * (updates_per_action - n)),
+            note=rng.choice(SYNTHETIC_NOTES),
+            status_before=Status.IN_PROGRESS,
+            status_after=Status.IN_PROGRESS,
+            links=[],
+        )
+        for action_id in action_ids
+        for n in range(updates_per_action)
     ]
     for start in range(0, len(update_rows), 5000):
-        db.session.execute(insert(Update), update_rows[start:start + 5000])
+        db.session.execute(insert(Update), update_rows[start : start + 5000])
 
 
 def sign_in_details(password: str) -> str:

@@ -40,8 +40,13 @@ FILENAME_LIMIT = 255  # Evidence.filename's column
 # The extension a file is stored and served under comes from its checked type, never from the
 # name it was uploaded with: "minutes.html" holding text is kept as "minutes.txt", so no
 # browser or desktop ever treats it as a page or a program.
-EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "text/plain": ".txt",
-              **{media_type: extension for media_type, extension in OFFICE_TYPES.values()}}
+EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "text/plain": ".txt",
+    **{media_type: extension for media_type, extension in OFFICE_TYPES.values()},
+}
 
 
 def name_for_type(filename: str, media_type: str) -> str:
@@ -49,7 +54,7 @@ def name_for_type(filename: str, media_type: str) -> str:
     stem = secure_filename(filename or "")
     stem = stem.rpartition(".")[0] if "." in stem else stem
     extension = EXTENSIONS.get(media_type, ".bin")
-    return _shortened((stem or "evidence")[:FILENAME_LIMIT - len(extension)] + extension, FILENAME_LIMIT)
+    return _shortened((stem or "evidence")[: FILENAME_LIMIT - len(extension)] + extension, FILENAME_LIMIT)
 
 
 def _shortened(name: str, limit: int) -> str:
@@ -59,7 +64,7 @@ def _shortened(name: str, limit: int) -> str:
     stem, dot, extension = name.rpartition(".")
     if not dot or len(extension) > 16:
         return name[:limit]
-    return stem[:limit - len(extension) - 1] + "." + extension
+    return stem[: limit - len(extension) - 1] + "." + extension
 
 
 def detect_media_type(data: bytes) -> str | None:
@@ -116,10 +121,15 @@ def attach(update: Update, checked: list[tuple[EvidenceFile, str]]) -> list[Evid
     stored = []
     for file, media_type in checked:
         kept = files.store("evidence", file.data)
-        evidence = Evidence(update=update, action_id=update.action_id,
-                            filename=name_for_type(file.filename or f"evidence-{kept.sha256[:8]}", media_type),
-                            media_type=media_type, size_bytes=len(file.data), sha256=kept.sha256,
-                            stored_path=kept.relative_path)
+        evidence = Evidence(
+            update=update,
+            action_id=update.action_id,
+            filename=name_for_type(file.filename or f"evidence-{kept.sha256[:8]}", media_type),
+            media_type=media_type,
+            size_bytes=len(file.data),
+            sha256=kept.sha256,
+            stored_path=kept.relative_path,
+        )
         db.session.add(evidence)
         stored.append(evidence)
     db.session.flush()

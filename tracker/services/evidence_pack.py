@@ -11,15 +11,22 @@ from ..models import Action, ActionOwner, DeadlineChange, Recommendation, Report
 
 def evidence_pack(report: Report) -> list[Recommendation]:
     """A report's recommendations with every action, update, evidence file and deadline change."""
-    return list(db.session.scalars(
-        select(Recommendation).filter_by(report_id=report.id)
-        .options(selectinload(Recommendation.actions).options(
-            selectinload(Action.owners).selectinload(ActionOwner.role).selectinload(Role.holder),
-            selectinload(Action.verified_by),
-            selectinload(Action.updates).options(
-                selectinload(Update.author), selectinload(Update.author_contact), selectinload(Update.evidence)),
-            selectinload(Action.deadline_changes).options(
-                selectinload(DeadlineChange.requested_by), selectinload(DeadlineChange.decided_by)),
-        ))
-        .order_by(Recommendation.position)
-    ))
+    return list(
+        db.session.scalars(
+            select(Recommendation)
+            .filter_by(report_id=report.id)
+            .options(
+                selectinload(Recommendation.actions).options(
+                    selectinload(Action.owners).selectinload(ActionOwner.role).selectinload(Role.holder),
+                    selectinload(Action.verified_by),
+                    selectinload(Action.updates).options(
+                        selectinload(Update.author), selectinload(Update.author_contact), selectinload(Update.evidence)
+                    ),
+                    selectinload(Action.deadline_changes).options(
+                        selectinload(DeadlineChange.requested_by), selectinload(DeadlineChange.decided_by)
+                    ),
+                )
+            )
+            .order_by(Recommendation.position)
+        )
+    )

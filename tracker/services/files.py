@@ -98,8 +98,11 @@ def forget_older_than(kind: str, cutoff: datetime) -> int:
     if backend() != DATABASE:
         return 0
     with db.engine.begin() as connection:
-        return connection.execute(delete(FileContent).where(
-            FileContent.path.startswith(f"{kind}/", autoescape=True), FileContent.created_at < cutoff)).rowcount
+        return connection.execute(
+            delete(FileContent).where(
+                FileContent.path.startswith(f"{kind}/", autoescape=True), FileContent.created_at < cutoff
+            )
+        ).rowcount
 
 
 def discard(relative_path: str) -> None:
@@ -154,6 +157,14 @@ def _intact(path: Path, relative_path: str) -> bool:
 def _save_in_database(relative_path: str, sha256: str, data: bytes) -> None:
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.engine.dialect.name]
     with db.engine.begin() as connection:
-        connection.execute(insert(FileContent).values(
-            path=relative_path, sha256=sha256, size_bytes=len(data), data=data, created_at=utc_now(),
-        ).on_conflict_do_nothing(index_elements=["path"]))
+        connection.execute(
+            insert(FileContent)
+            .values(
+                path=relative_path,
+                sha256=sha256,
+                size_bytes=len(data),
+                data=data,
+                created_at=utc_now(),
+            )
+            .on_conflict_do_nothing(index_elements=["path"])
+        )

@@ -21,10 +21,19 @@ from sqlalchemy import select
 
 from ..clock import long_date
 from ..extensions import db
-from ..models import Action, ActionOwner, Contact, DeadlineChange, DeadlineChangeStatus, Organisation, Role, Status, User
+from ..models import (
+    Action,
+    ActionOwner,
+    Contact,
+    DeadlineChange,
+    DeadlineChangeStatus,
+    Organisation,
+    Role,
+    Status,
+    User,
+)
 from . import daily, notifications, outgoing
 from .reminder_plan import _holders
-
 
 
 def _label(action: Action) -> str:
@@ -32,14 +41,33 @@ def _label(action: Action) -> str:
     return label[:1].upper() + label[1:] + (f" ({action.title[:60]})" if action.title else "")
 
 
-def _queue(*, key: str, organisation: Organisation, action_id: int | None, kind: str, recipient: str,
-           subject: str, template: str, **context) -> int | None:
+def _queue(
+    *,
+    key: str,
+    organisation: Organisation,
+    action_id: int | None,
+    kind: str,
+    recipient: str,
+    subject: str,
+    template: str,
+    **context,
+) -> int | None:
     context = {"subject": subject, "service_name": current_app.config["SERVICE_NAME"], **context}
-    notification_id = notifications.queue([dict(
-        key=key, organisation_id=organisation.id, action_id=action_id, kind=kind, target_date=None,
-        recipient=recipient, subject=subject[:300],
-        body_text=render_template(f"emails/{template}.txt", **context),
-        body_html=render_template(f"emails/{template}.html", **context))]).get(key)
+    notification_id = notifications.queue(
+        [
+            dict(
+                key=key,
+                organisation_id=organisation.id,
+                action_id=action_id,
+                kind=kind,
+                target_date=None,
+                recipient=recipient,
+                subject=subject[:300],
+                body_text=render_template(f"emails/{template}.txt", **context),
+                body_html=render_template(f"emails/{template}.html", **context),
+            )
+        ]
+    ).get(key)
     outgoing.send_after_commit(notification_id)
     return notification_id
 
@@ -61,14 +89,26 @@ def tell_decision(change: DeadlineChange) -> list[str]:
     subject = f"More time {verdict}: {_label(action)} for {action.organisation.name}"
     base = current_app.config["BASE_URL"]
     for email, person in people.items():
-        _queue(key=f"decision:{change.id}:{email}", organisation=action.organisation, action_id=action.id,
-               kind="deadline_decision", recipient=email, subject=subject, template="deadline_decision",
-               greeting=(daily.greeting(person) if isinstance(person, Contact) else f"Dear {person.name},") or "Hello,",
-               action=action, change=change, approved=approved, verdict=verdict,
-               decided_by=change.decided_by.name if change.decided_by else "The board",
-               due_on=long_date(action.due_on), requested_due_on=long_date(change.requested_due_on),
-               due_on_before=long_date(change.due_on_before), organisation_name=action.organisation.name,
-               action_url=f"{base}/actions/{action.id}")
+        _queue(
+            key=f"decision:{change.id}:{email}",
+            organisation=action.organisation,
+            action_id=action.id,
+            kind="deadline_decision",
+            recipient=email,
+            subject=subject,
+            template="deadline_decision",
+            greeting=(daily.greeting(person) if isinstance(person, Contact) else f"Dear {person.name},") or "Hello,",
+            action=action,
+            change=change,
+            approved=approved,
+            verdict=verdict,
+            decided_by=change.decided_by.name if change.decided_by else "The board",
+            due_on=long_date(action.due_on),
+            requested_due_on=long_date(change.requested_due_on),
+            due_on_before=long_date(change.due_on_before),
+            organisation_name=action.organisation.name,
+            action_url=f"{base}/actions/{action.id}",
+        )
     return list(people)
 
 
@@ -85,8 +125,11 @@ class Welcome:
         listed = f"the {self.actions} open action{'s' if self.actions != 1 else ''} now theirs"
         if self.overdue:
             listed += f" ({self.overdue} overdue)"
-        return f"A welcome email listing {listed} has been sent to {self.email}." if self.actions else \
-            f"A welcome email has been sent to {self.email} (the role owns no open actions yet)."
+        return (
+            f"A welcome email listing {listed} has been sent to {self.email}."
+            if self.actions
+            else f"A welcome email has been sent to {self.email} (the role owns no open actions yet)."
+        )
 
 
 def welcome_role_holder(role: Role, *, given_by: str, today: date) -> Welcome | None:
@@ -94,23 +137,45 @@ def welcome_role_holder(role: Role, *, given_by: str, today: date) -> Welcome | 
     holder = role.holder
     if holder is None or not (holder.email or "").strip():
         return None
-    actions = list(db.session.scalars(
-        select(Action).join(ActionOwner, ActionOwner.action_id == Action.id)
-        .where(ActionOwner.role_id == role.id, Action.status.in_(Status.OPEN))
-        .order_by(Action.due_on, Action.id)))
+    actions = list(
+        db.session.scalars(
+            select(Action)
+            .join(ActionOwner, ActionOwner.action_id == Action.id)
+            .where(ActionOwner.role_id == role.id, Action.status.in_(Status.OPEN))
+            .order_by(Action.due_on, Action.id)
+        )
+    )
     overdue = [action for action in actions if action.due_on < today]
     upcoming = [action for action in actions if action.due_on >= today]
     base = current_app.config["BASE_URL"]
-    lines = [dict(label=_label(action), due_on=long_date(action.due_on), overdue=action.due_on < today,
-                  description=action.description, url=f"{base}/actions/{action.id}") for action in overdue + upcoming]
+    lines = [
+        dict(
+            label=_label(action),
+            due_on=long_date(action.due_on),
+            overdue=action.due_on < today,
+            description=action.description,
+            url=f"{base}/actions/{action.id}",
+        )
+        for action in overdue + upcoming
+    ]
     email = holder.email.strip().lower()
     organisation = role.organisation
-    _queue(key=f"role-welcome:{role.id}:{email}:{secrets.token_hex(6)}", organisation=organisation, action_id=None,
-           kind="role_welcome", recipient=email,
-           subject=f"You now hold the role \u201c{role.name}\u201d in {organisation.name}",
-           template="role_welcome", greeting=daily.greeting(holder), role=role, given_by=given_by,
-           organisation_name=organisation.name, lines=lines, overdue=len(overdue),
-           sign_in_url=f"{base}/sign-in" if holder.user_id else None)
+    _queue(
+        key=f"role-welcome:{role.id}:{email}:{secrets.token_hex(6)}",
+        organisation=organisation,
+        action_id=None,
+        kind="role_welcome",
+        recipient=email,
+        subject=f"You now hold the role \u201c{role.name}\u201d in {organisation.name}",
+        template="role_welcome",
+        greeting=daily.greeting(holder),
+        role=role,
+        given_by=given_by,
+        organisation_name=organisation.name,
+        lines=lines,
+        overdue=len(overdue),
+        sign_in_url=f"{base}/sign-in" if holder.user_id else None,
+    )
     return Welcome(email, len(actions), len(overdue))
 
 
@@ -119,8 +184,18 @@ def welcome_role_holder(role: Role, *, given_by: str, today: date) -> Welcome | 
 
 def tell_access_changed(user: User, organisation: Organisation, *, before: str, after: str, by: User) -> None:
     base = current_app.config["BASE_URL"]
-    _queue(key=f"access-changed:{organisation.id}:{user.id}:{secrets.token_hex(6)}", organisation=organisation,
-           action_id=None, kind="access_changed", recipient=user.email,
-           subject=f"Your access to {organisation.name}'s recommendation tracker has changed",
-           template="access_changed", name=user.name, before=before, after=after, changed_by=by.name,
-           organisation_name=organisation.name, sign_in_url=f"{base}/sign-in")
+    _queue(
+        key=f"access-changed:{organisation.id}:{user.id}:{secrets.token_hex(6)}",
+        organisation=organisation,
+        action_id=None,
+        kind="access_changed",
+        recipient=user.email,
+        subject=f"Your access to {organisation.name}'s recommendation tracker has changed",
+        template="access_changed",
+        name=user.name,
+        before=before,
+        after=after,
+        changed_by=by.name,
+        organisation_name=organisation.name,
+        sign_in_url=f"{base}/sign-in",
+    )

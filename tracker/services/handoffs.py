@@ -30,8 +30,19 @@ from sqlalchemy.orm import selectinload
 from ..clock import long_date
 from ..extensions import db
 from ..models import (
-    AccessLevel, Action, ActionOwner, Contact, DeadlineChange, DeadlineChangeStatus, Membership, Organisation,
-    Recommendation, Role, Status, User, utc_now,
+    AccessLevel,
+    Action,
+    ActionOwner,
+    Contact,
+    DeadlineChange,
+    DeadlineChangeStatus,
+    Membership,
+    Organisation,
+    Recommendation,
+    Role,
+    Status,
+    User,
+    utc_now,
 )
 from ..models.notification import Notification, NotificationClaim, NotificationPreference, ReminderFrequency
 from . import daily, notifications, outgoing
@@ -71,7 +82,6 @@ def _label(action: Action) -> str:
     return label
 
 
-
 # --- Who hears -------------------------------------------------------------------------------
 
 
@@ -80,27 +90,37 @@ class _People:
 
     def __init__(self) -> None:
         self.preferences: dict[int, NotificationPreference] = {
-            preference.user_id: preference for preference in db.session.scalars(select(NotificationPreference))}
+            preference.user_id: preference for preference in db.session.scalars(select(NotificationPreference))
+        }
 
     def recipient(self, contact: Contact, roles: tuple[str, ...]) -> Recipient:
         preference = self.preferences.get(contact.user_id) if contact.user_id else None
-        return Recipient(contact, roles, wants_single=preference is not None
-                         and preference.frequency is ReminderFrequency.SINGLE)
+        return Recipient(
+            contact, roles, wants_single=preference is not None and preference.frequency is ReminderFrequency.SINGLE
+        )
 
     def for_user(self, user: User, organisation: Organisation, why: str) -> Recipient:
-        contact = db.session.scalar(select(Contact).filter_by(organisation_id=organisation.id,
-                                                              email=user.email.strip().lower()))
+        contact = db.session.scalar(
+            select(Contact).filter_by(organisation_id=organisation.id, email=user.email.strip().lower())
+        )
         # Not saved: a board member need not hold a role to be told what the board must decide.
-        contact = contact or Contact(organisation_id=organisation.id, email=user.email, name=user.name,
-                                     user_id=user.id)
+        contact = contact or Contact(organisation_id=organisation.id, email=user.email, name=user.name, user_id=user.id)
         return self.recipient(contact, (why,))
 
 
 def _members(organisation: Organisation, levels: tuple[AccessLevel, ...]) -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.organisation_id == organisation.id, Membership.access_level.in_(levels),
-               User.active.is_(True)).order_by(User.email)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.organisation_id == organisation.id,
+                Membership.access_level.in_(levels),
+                User.active.is_(True),
+            )
+            .order_by(User.email)
+        )
+    )
 
 
 def board_recipients(organisation: Organisation, people: _People) -> list[Recipient]:
@@ -123,8 +143,13 @@ def handoffs_due(organisation_ids: list[int] | None = None, *, now: datetime | N
     people = _People()
     base = current_app.config["BASE_URL"]
     found: list[Handoff] = []
-    organisations = list(db.session.scalars(
-        select(Organisation) if organisation_ids is None else select(Organisation).where(Organisation.id.in_(organisation_ids))))
+    organisations = list(
+        db.session.scalars(
+            select(Organisation)
+            if organisation_ids is None
+            else select(Organisation).where(Organisation.id.in_(organisation_ids))
+        )
+    )
     for organisation in organisations:
         found += _for_board(organisation, people, base)
         found += _signed_off(organisation, people, base, now)
@@ -135,24 +160,43 @@ def handoffs_due(organisation_ids: list[int] | None = None, *, now: datetime | N
             detail += f"; and {len(unheard.actions) - 10} more"
         for user in _members(organisation, (AccessLevel.ADMIN, AccessLevel.MANAGER)):
             person = people.for_user(user, organisation, "admin or manager")
-            found.append(Handoff(
-                f"handoff:unheard:{organisation.id}:{unheard.fingerprint}:{person.email}", organisation, person,
-                UNHEARD, f"{unheard.describe()}. Give these roles a holder or a deputy on the Roles page", detail,
-                f"{base}/organisations/{organisation.slug}/roles"))
+            found.append(
+                Handoff(
+                    f"handoff:unheard:{organisation.id}:{unheard.fingerprint}:{person.email}",
+                    organisation,
+                    person,
+                    UNHEARD,
+                    f"{unheard.describe()}. Give these roles a holder or a deputy on the Roles page",
+                    detail,
+                    f"{base}/organisations/{organisation.slug}/roles",
+                )
+            )
     return _not_yet_told(found)
 
 
 def _for_board(organisation: Organisation, people: _People, base: str) -> list[Handoff]:
-    changes = list(db.session.scalars(
-        select(DeadlineChange).join(Action, Action.id == DeadlineChange.action_id)
-        .where(Action.organisation_id == organisation.id, DeadlineChange.status == DeadlineChangeStatus.PENDING)
-        .options(selectinload(DeadlineChange.action).selectinload(Action.recommendation)
-                 .selectinload(Recommendation.report), selectinload(DeadlineChange.requested_by))
-        .order_by(DeadlineChange.requested_at)))
-    completed = list(db.session.scalars(
-        select(Action).where(Action.organisation_id == organisation.id, Action.status == Status.COMPLETED)
-        .options(selectinload(Action.recommendation).selectinload(Recommendation.report))
-        .order_by(Action.completed_at, Action.id)))
+    changes = list(
+        db.session.scalars(
+            select(DeadlineChange)
+            .join(Action, Action.id == DeadlineChange.action_id)
+            .where(Action.organisation_id == organisation.id, DeadlineChange.status == DeadlineChangeStatus.PENDING)
+            .options(
+                selectinload(DeadlineChange.action)
+                .selectinload(Action.recommendation)
+                .selectinload(Recommendation.report),
+                selectinload(DeadlineChange.requested_by),
+            )
+            .order_by(DeadlineChange.requested_at)
+        )
+    )
+    completed = list(
+        db.session.scalars(
+            select(Action)
+            .where(Action.organisation_id == organisation.id, Action.status == Status.COMPLETED)
+            .options(selectinload(Action.recommendation).selectinload(Recommendation.report))
+            .order_by(Action.completed_at, Action.id)
+        )
+    )
     if not changes and not completed:
         return []
     url = f"{base}/organisations/{organisation.slug}/board/decisions"
@@ -160,28 +204,53 @@ def _for_board(organisation: Organisation, people: _People, base: str) -> list[H
     for person in board_recipients(organisation, people):
         for change in changes:
             who = change.requested_by.name if change.requested_by else "An owner"
-            also = (", and the recommendation's deadline to move with it" if change.moves_recommendation else "")
-            found.append(Handoff(
-                f"handoff:deadline-request:{change.id}:{person.email}", organisation, person, BOARD,
-                f"{_label(change.action)} for {organisation.name}: {who} asks for more time, from "
-                f"{long_date(change.due_on_before)} to {long_date(change.requested_due_on)}{also}",
-                f"Why: {change.reason}", url))
+            also = ", and the recommendation's deadline to move with it" if change.moves_recommendation else ""
+            found.append(
+                Handoff(
+                    f"handoff:deadline-request:{change.id}:{person.email}",
+                    organisation,
+                    person,
+                    BOARD,
+                    f"{_label(change.action)} for {organisation.name}: {who} asks for more time, from "
+                    f"{long_date(change.due_on_before)} to {long_date(change.requested_due_on)}{also}",
+                    f"Why: {change.reason}",
+                    url,
+                )
+            )
         for action in completed:
             done = action.completed_at.isoformat() if action.completed_at else "unknown"
-            found.append(Handoff(
-                f"handoff:sign-off:{action.id}:{done}:{person.email}", organisation, person, BOARD,
-                f"{_label(action)} for {organisation.name} is marked completed and waits for the board's sign-off",
-                action.description[:200], url))
+            found.append(
+                Handoff(
+                    f"handoff:sign-off:{action.id}:{done}:{person.email}",
+                    organisation,
+                    person,
+                    BOARD,
+                    f"{_label(action)} for {organisation.name} is marked completed and waits for the board's sign-off",
+                    action.description[:200],
+                    url,
+                )
+            )
     return found
 
 
 def _signed_off(organisation: Organisation, people: _People, base: str, now: datetime) -> list[Handoff]:
-    actions = list(db.session.scalars(
-        select(Action).where(Action.organisation_id == organisation.id, Action.status == Status.VERIFIED,
-                             Action.verified_at >= now - timedelta(days=SIGNED_OFF_NEWS_DAYS))
-        .options(selectinload(Action.owners).selectinload(ActionOwner.role).options(
-            selectinload(Role.holder), selectinload(Role.deputy)), selectinload(Action.updates),
-            selectinload(Action.recommendation).selectinload(Recommendation.report))))
+    actions = list(
+        db.session.scalars(
+            select(Action)
+            .where(
+                Action.organisation_id == organisation.id,
+                Action.status == Status.VERIFIED,
+                Action.verified_at >= now - timedelta(days=SIGNED_OFF_NEWS_DAYS),
+            )
+            .options(
+                selectinload(Action.owners)
+                .selectinload(ActionOwner.role)
+                .options(selectinload(Role.holder), selectinload(Role.deputy)),
+                selectinload(Action.updates),
+                selectinload(Action.recommendation).selectinload(Recommendation.report),
+            )
+        )
+    )
     found = []
     for action in actions:
         decision = next((update for update in action.updates if update.status_after is Status.VERIFIED), None)
@@ -189,10 +258,17 @@ def _signed_off(organisation: Organisation, people: _People, base: str, now: dat
         note = decision.note if decision else ""
         for contact, roles in _holders(action):
             person = people.recipient(contact, roles)
-            found.append(Handoff(
-                f"handoff:verified:{action.id}:{person.email}", organisation, person, SIGNED_OFF,
-                f"{_label(action)} for {organisation.name} was signed off as verified by {who}",
-                f"The board's note: {note}" if note else "", f"{base}/actions/{action.id}"))
+            found.append(
+                Handoff(
+                    f"handoff:verified:{action.id}:{person.email}",
+                    organisation,
+                    person,
+                    SIGNED_OFF,
+                    f"{_label(action)} for {organisation.name} was signed off as verified by {who}",
+                    f"The board's note: {note}" if note else "",
+                    f"{base}/actions/{action.id}",
+                )
+            )
     return found
 
 
@@ -200,7 +276,7 @@ def _not_yet_told(found: list[Handoff]) -> list[Handoff]:
     keys = [handoff.key for handoff in found]
     told: set[str] = set()
     for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
+        chunk = keys[start : start + 500]
         told.update(db.session.scalars(select(NotificationClaim.key).where(NotificationClaim.key.in_(chunk))))
         told.update(db.session.scalars(select(Notification.key).where(Notification.key.in_(chunk))))
     return [handoff for handoff in found if handoff.key not in told]
@@ -222,8 +298,11 @@ def join_day(plan: Plan, today: date) -> None:
         return
     days_taken = daily._claimed([daily.day_key(today, email) for email in by_email])
     bundles = {bundle.recipient.email: bundle for bundle in plan.bundles}
-    singles = {planned.recipient.email: planned for planned in plan.reminders
-               if any(key.startswith("day:") for key, _ in planned.claims)}
+    singles = {
+        planned.recipient.email: planned
+        for planned in plan.reminders
+        if any(key.startswith("day:") for key, _ in planned.claims)
+    }
     reminded = daily._reminded_actions({planned.action.id for planned in singles.values()})
     for email, items in sorted(by_email.items()):
         day = daily.day_key(today, email)
@@ -236,32 +315,54 @@ def join_day(plan: Plan, today: date) -> None:
         elif email in singles:
             single = singles[email]
             plan.reminders.remove(single)
-            plan.bundles.append(daily.PlannedBundle(
-                daily.bundle_key(today, email), single.recipient, today, [single],
-                single.action.id not in reminded, (*single.claims, *claims), items))
+            plan.bundles.append(
+                daily.PlannedBundle(
+                    daily.bundle_key(today, email),
+                    single.recipient,
+                    today,
+                    [single],
+                    single.action.id not in reminded,
+                    (*single.claims, *claims),
+                    items,
+                )
+            )
         else:
-            plan.bundles.append(daily.PlannedBundle(
-                daily.bundle_key(today, email), items[0].recipient, today, [], False, ((day, None), *claims), items))
+            plan.bundles.append(
+                daily.PlannedBundle(
+                    daily.bundle_key(today, email), items[0].recipient, today, [], False, ((day, None), *claims), items
+                )
+            )
 
 
 def render_single(handoff: Handoff) -> dict:
     """The outbox row for one hand-off sent on its own."""
     subject = f"{handoff.section_title}: {handoff.headline}"
-    context = dict(subject=subject, handoff=handoff, greeting=daily.greeting(handoff.recipient.contact),
-                   settings_url=(f"{current_app.config['BASE_URL']}/account/notifications"
-                                 if handoff.recipient.contact.user_id else None),
-                   service_name=current_app.config["SERVICE_NAME"])
-    return dict(key=handoff.key, organisation_id=handoff.organisation.id, action_id=None, kind="handoff",
-                target_date=None, recipient=handoff.recipient.email, subject=subject[:300],
-                body_text=render_template("emails/handoff.txt", **context),
-                body_html=render_template("emails/handoff.html", **context))
+    context = dict(
+        subject=subject,
+        handoff=handoff,
+        greeting=daily.greeting(handoff.recipient.contact),
+        settings_url=(
+            f"{current_app.config['BASE_URL']}/account/notifications" if handoff.recipient.contact.user_id else None
+        ),
+        service_name=current_app.config["SERVICE_NAME"],
+    )
+    return dict(
+        key=handoff.key,
+        organisation_id=handoff.organisation.id,
+        action_id=None,
+        kind="handoff",
+        target_date=None,
+        recipient=handoff.recipient.email,
+        subject=subject[:300],
+        body_text=render_template("emails/handoff.txt", **context),
+        body_html=render_template("emails/handoff.html", **context),
+    )
 
 
 def send_singles_now(organisation: Organisation) -> None:
     """Queue the organisation's new hand-offs for people who chose single emails, to go straight
     after the commit. Everyone else hears in the day's email."""
-    singles = [handoff for handoff in handoffs_due([organisation.id], now=utc_now())
-               if handoff.recipient.wants_single]
+    singles = [handoff for handoff in handoffs_due([organisation.id], now=utc_now()) if handoff.recipient.wants_single]
     for handoff in singles:
         row = render_single(handoff)
         outgoing.send_after_commit(notifications.queue([row]).get(handoff.key))

@@ -95,9 +95,15 @@ class ImportItem:
 
     @classmethod
     def from_parsed(cls, item: ParsedRecommendation) -> ImportItem:
-        return cls(number=item.number, text=item.text, owners=tuple(item.owners), owner_source=item.owner_source,
-                   deadline_rule=item.deadline_rule, deadline_months=item.deadline_months,
-                   reported_owners=tuple(item.owners))
+        return cls(
+            number=item.number,
+            text=item.text,
+            owners=tuple(item.owners),
+            owner_source=item.owner_source,
+            deadline_rule=item.deadline_rule,
+            deadline_months=item.deadline_months,
+            reported_owners=tuple(item.owners),
+        )
 
     def with_owners(self, owners: tuple[str, ...]) -> ImportItem:
         """The item with the owners the manager confirmed; where they came from follows."""

@@ -11,8 +11,8 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Notification, Organisation, User, utc_now
@@ -48,15 +48,22 @@ def user_for_link(token: str, purpose: str) -> User:
 
     Nothing changes here: the link is used up by `use_link`, when the password is saved.
     """
-    again = ("Ask your administrator to invite you again." if purpose == INVITATION
-             else "You can ask for a new link on the sign-in page.")
+    again = (
+        "Ask your administrator to invite you again."
+        if purpose == INVITATION
+        else "You can ask for a new link on the sign-in page."
+    )
     try:
         payload = _serializer(purpose).loads(token, max_age=_max_age(purpose))
     except SignatureExpired:
         raise LinkProblem(f"This link has expired. {again}") from None
     except BadSignature:
         raise LinkProblem(f"This link is not valid. Check you copied the whole link from the email. {again}") from None
-    user = db.session.get(User, payload.get("user")) if isinstance(payload, dict) and isinstance(payload.get("user"), int) else None
+    user = (
+        db.session.get(User, payload.get("user"))
+        if isinstance(payload, dict) and isinstance(payload.get("user"), int)
+        else None
+    )
     if user is None or not user.active:
         raise LinkProblem(f"This link is not valid. {again}")
     if not secrets.compare_digest(user.session_token, str(payload.get("session"))):
@@ -86,9 +93,15 @@ def use_up_open_invitation(user: User, *, signed_in_before: datetime | None) -> 
     since = utc_now() - timedelta(days=current_app.config["INVITATION_DAYS"])
     if signed_in_before is not None and signed_in_before > since:
         since = signed_in_before
-    sent = db.session.scalar(select(Notification.id).where(
-        Notification.kind == "invitation", func.lower(Notification.recipient) == user.email.lower(),
-        Notification.created_at >= since).limit(1))
+    sent = db.session.scalar(
+        select(Notification.id)
+        .where(
+            Notification.kind == "invitation",
+            func.lower(Notification.recipient) == user.email.lower(),
+            Notification.created_at >= since,
+        )
+        .limit(1)
+    )
     if sent is None:
         return False
     user.session_token = secrets.token_hex(16)
@@ -100,13 +113,20 @@ def queue_invitation(user: User, organisation: Organisation, *, invited_by: User
     config = current_app.config
     has_password = user.password_hash is not None
     return outgoing.queue_email(
-        key=f"invitation:{organisation.id}:{user.id}:{secrets.token_hex(8)}", kind="invitation",
-        recipient=user.email, organisation_id=organisation.id, template="invitation",
+        key=f"invitation:{organisation.id}:{user.id}:{secrets.token_hex(8)}",
+        kind="invitation",
+        recipient=user.email,
+        organisation_id=organisation.id,
+        template="invitation",
         subject=f"You have been given access to {organisation.name}'s recommendation tracker",
-        organisation_name=organisation.name, invited_by=invited_by.name, access_label=access_label,
+        organisation_name=organisation.name,
+        invited_by=invited_by.name,
+        access_label=access_label,
         link=None if has_password else make_link(user, INVITATION),
-        sign_in_url=f"{config['BASE_URL']}/sign-in", days=config["INVITATION_DAYS"],
-        sso=bool(config["OIDC_ISSUER"]), password_sign_in=config["PASSWORD_SIGN_IN"],
+        sign_in_url=f"{config['BASE_URL']}/sign-in",
+        days=config["INVITATION_DAYS"],
+        sso=bool(config["OIDC_ISSUER"]),
+        password_sign_in=config["PASSWORD_SIGN_IN"],
     )
 
 
@@ -127,9 +147,14 @@ def request_reset(email: str, address: str | None) -> tuple[bool, int | None]:
         return False, None
     audit.record("user.password_reset_requested", user, actor=user, organisation_id=None)
     notification_id = outgoing.queue_email(
-        key=f"password-reset:{user.id}:{secrets.token_hex(8)}", kind="password_reset", recipient=user.email,
-        organisation_id=None, template="password_reset", subject="Reset your password",
-        link=make_link(user, PASSWORD_RESET), minutes=current_app.config["PASSWORD_RESET_MINUTES"],
+        key=f"password-reset:{user.id}:{secrets.token_hex(8)}",
+        kind="password_reset",
+        recipient=user.email,
+        organisation_id=None,
+        template="password_reset",
+        subject="Reset your password",
+        link=make_link(user, PASSWORD_RESET),
+        minutes=current_app.config["PASSWORD_RESET_MINUTES"],
         name=user.name,
     )
     return False, notification_id

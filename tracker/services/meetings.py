@@ -13,18 +13,30 @@ from sqlalchemy.orm import selectinload
 from ..clock import end_of_day, local_time, long_date, short_date, start_of_day
 from ..extensions import db
 from ..models import (
-    Action, ActionOwner, DeadlineChange, DeadlineChangeStatus, Organisation, Recommendation, Role, Status, Update, User,
+    Action,
+    ActionOwner,
+    DeadlineChange,
+    DeadlineChangeStatus,
+    Organisation,
+    Recommendation,
+    Role,
+    Status,
+    Update,
+    User,
 )
 from ..models.board import BoardMeeting
 from . import ServiceError, audit
 
 
 def meetings(organisation: Organisation) -> list[BoardMeeting]:
-    return list(db.session.scalars(
-        select(BoardMeeting).filter_by(organisation_id=organisation.id)
-        .options(selectinload(BoardMeeting.created_by))
-        .order_by(BoardMeeting.held_on.desc(), BoardMeeting.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(BoardMeeting)
+            .filter_by(organisation_id=organisation.id)
+            .options(selectinload(BoardMeeting.created_by))
+            .order_by(BoardMeeting.held_on.desc(), BoardMeeting.id.desc())
+        )
+    )
 
 
 def last_meeting(organisation: Organisation, *, before: date | None = None) -> BoardMeeting | None:
@@ -37,9 +49,11 @@ def last_meeting(organisation: Organisation, *, before: date | None = None) -> B
 
 def previous_meeting(meeting: BoardMeeting) -> BoardMeeting | None:
     return db.session.scalar(
-        select(BoardMeeting).filter_by(organisation_id=meeting.organisation_id)
+        select(BoardMeeting)
+        .filter_by(organisation_id=meeting.organisation_id)
         .where(BoardMeeting.held_on < meeting.held_on)
-        .order_by(BoardMeeting.held_on.desc(), BoardMeeting.id.desc()).limit(1)
+        .order_by(BoardMeeting.held_on.desc(), BoardMeeting.id.desc())
+        .limit(1)
     )
 
 
@@ -49,8 +63,14 @@ def meeting_in(organisation: Organisation, meeting_id: int) -> BoardMeeting | No
 
 
 def record_meeting(
-    organisation: Organisation, *, held_on: date, attendees: str, notes: str, decisions: str,
-    recorded_by: User, today: date,
+    organisation: Organisation,
+    *,
+    held_on: date,
+    attendees: str,
+    notes: str,
+    decisions: str,
+    recorded_by: User,
+    today: date,
 ) -> BoardMeeting:
     """Record a board meeting that has taken place, with who came and what was decided."""
     if held_on > today:
@@ -61,13 +81,23 @@ def record_meeting(
     attendees, notes, decisions = (value.replace("\x00", "").strip() for value in (attendees, notes, decisions))
     if not attendees:
         raise ServiceError("Enter who attended the meeting.")
-    meeting = BoardMeeting(organisation_id=organisation.id, held_on=held_on, attendees=attendees, notes=notes,
-                           decisions=decisions, created_by_id=recorded_by.id)
+    meeting = BoardMeeting(
+        organisation_id=organisation.id,
+        held_on=held_on,
+        attendees=attendees,
+        notes=notes,
+        decisions=decisions,
+        created_by_id=recorded_by.id,
+    )
     db.session.add(meeting)
     db.session.flush()
-    audit.record("board_meeting.recorded", meeting, actor=recorded_by, organisation_id=organisation.id,
-                 after={"held_on": held_on.isoformat(), "attendees": attendees, "notes": notes,
-                        "decisions": decisions})
+    audit.record(
+        "board_meeting.recorded",
+        meeting,
+        actor=recorded_by,
+        organisation_id=organisation.id,
+        after={"held_on": held_on.isoformat(), "attendees": attendees, "notes": notes, "decisions": decisions},
+    )
     return meeting
 
 
@@ -84,12 +114,12 @@ class MeetingChanges:
 
     since: date | None
     until: date
-    updates: list[Update]                     # newest first
+    updates: list[Update]  # newest first
     new_actions: list[Action]
-    deadline_requests: list[DeadlineChange]   # asked for in the window
+    deadline_requests: list[DeadlineChange]  # asked for in the window
     deadline_decisions: list[DeadlineChange]  # approved or refused in the window
-    awaiting_decision: list[DeadlineChange]   # pending, oldest first
-    awaiting_sign_off: list[Action]           # completed, not yet verified
+    awaiting_decision: list[DeadlineChange]  # pending, oldest first
+    awaiting_sign_off: list[Action]  # completed, not yet verified
 
     @property
     def status_changes(self) -> list[Update]:
@@ -127,8 +157,10 @@ class MeetingChanges:
             if update.status_before is update.status_after:
                 notes += 1
             else:
-                parts.append(f"{update.status_before.label} to {update.status_after.label.lower()} "
-                             f"({short_date(local_time(update.created_at))})")
+                parts.append(
+                    f"{update.status_before.label} to {update.status_after.label.lower()} "
+                    f"({short_date(local_time(update.created_at))})"
+                )
         if notes:
             parts.append(f"{notes} progress update{'s' if notes != 1 else ''}")
         for change in found["requests"]:
@@ -151,36 +183,65 @@ def changes_between(organisation: Organisation, since: date | None, until: date)
         selectinload(Action.recommendation).selectinload(Recommendation.report),
         selectinload(Action.owners).selectinload(ActionOwner.role).selectinload(Role.holder),
     )
-    updates = list(db.session.scalars(
-        select(Update).join(Action, Action.id == Update.action_id)
-        .where(Action.organisation_id == organisation.id, window(Update.created_at))
-        .options(selectinload(Update.action).options(*action_options), selectinload(Update.author),
-                 selectinload(Update.author_contact))
-        .order_by(Update.created_at.desc(), Update.id.desc())
-    ))
-    new_actions = list(db.session.scalars(
-        select(Action).where(Action.organisation_id == organisation.id, window(Action.created_at))
-        .options(*action_options).order_by(Action.created_at, Action.id)
-    ))
-    change_options = (selectinload(DeadlineChange.action).options(*action_options),
-                      selectinload(DeadlineChange.requested_by), selectinload(DeadlineChange.decided_by))
-    changes = list(db.session.scalars(
-        select(DeadlineChange).join(Action, Action.id == DeadlineChange.action_id)
-        .where(Action.organisation_id == organisation.id,
-               or_(window(DeadlineChange.requested_at), window(DeadlineChange.decided_at),
-                   DeadlineChange.status == DeadlineChangeStatus.PENDING))
-        .options(*change_options).order_by(DeadlineChange.requested_at, DeadlineChange.id)
-    ))
+    updates = list(
+        db.session.scalars(
+            select(Update)
+            .join(Action, Action.id == Update.action_id)
+            .where(Action.organisation_id == organisation.id, window(Update.created_at))
+            .options(
+                selectinload(Update.action).options(*action_options),
+                selectinload(Update.author),
+                selectinload(Update.author_contact),
+            )
+            .order_by(Update.created_at.desc(), Update.id.desc())
+        )
+    )
+    new_actions = list(
+        db.session.scalars(
+            select(Action)
+            .where(Action.organisation_id == organisation.id, window(Action.created_at))
+            .options(*action_options)
+            .order_by(Action.created_at, Action.id)
+        )
+    )
+    change_options = (
+        selectinload(DeadlineChange.action).options(*action_options),
+        selectinload(DeadlineChange.requested_by),
+        selectinload(DeadlineChange.decided_by),
+    )
+    changes = list(
+        db.session.scalars(
+            select(DeadlineChange)
+            .join(Action, Action.id == DeadlineChange.action_id)
+            .where(
+                Action.organisation_id == organisation.id,
+                or_(
+                    window(DeadlineChange.requested_at),
+                    window(DeadlineChange.decided_at),
+                    DeadlineChange.status == DeadlineChangeStatus.PENDING,
+                ),
+            )
+            .options(*change_options)
+            .order_by(DeadlineChange.requested_at, DeadlineChange.id)
+        )
+    )
 
     def in_window(moment: datetime | None) -> bool:
         return moment is not None and (start is None or moment >= start) and moment < end
 
-    awaiting_sign_off = list(db.session.scalars(
-        select(Action).where(Action.organisation_id == organisation.id, Action.status == Status.COMPLETED)
-        .options(*action_options).order_by(Action.completed_at, Action.id)
-    ))
+    awaiting_sign_off = list(
+        db.session.scalars(
+            select(Action)
+            .where(Action.organisation_id == organisation.id, Action.status == Status.COMPLETED)
+            .options(*action_options)
+            .order_by(Action.completed_at, Action.id)
+        )
+    )
     return MeetingChanges(
-        since=since, until=until, updates=updates, new_actions=new_actions,
+        since=since,
+        until=until,
+        updates=updates,
+        new_actions=new_actions,
         deadline_requests=[change for change in changes if in_window(change.requested_at)],
         deadline_decisions=[change for change in changes if in_window(change.decided_at)],
         awaiting_decision=[change for change in changes if change.status is DeadlineChangeStatus.PENDING],

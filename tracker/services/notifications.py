@@ -34,7 +34,11 @@ from ..email import EmailError, send_email
 from ..extensions import db
 from ..models import Action, Organisation, User, utc_now
 from ..models.notification import (
-    Notification, NotificationPreference, NotificationStatus, ReminderFrequency, SchedulerRun,
+    Notification,
+    NotificationPreference,
+    NotificationStatus,
+    ReminderFrequency,
+    SchedulerRun,
 )
 from . import ServiceError, audit
 from .audit import Actor
@@ -48,9 +52,9 @@ LONGEST_RETRY_WAIT = timedelta(hours=6)
 @dataclass
 class DeliveryResult:
     sent: int = 0
-    failed: int = 0      # given up on in this run: shown to managers
-    retrying: int = 0    # failed in this run for a reason that may pass; tried again later
-    cancelled: int = 0   # no longer needed when their turn came; not sent
+    failed: int = 0  # given up on in this run: shown to managers
+    retrying: int = 0  # failed in this run for a reason that may pass; tried again later
+    cancelled: int = 0  # no longer needed when their turn came; not sent
     stopped_early: str | None = None  # why the run stopped with emails still waiting, if it did
 
 
@@ -66,10 +70,13 @@ def queue(emails: list[dict]) -> dict[str, int]:
     dialect = db.session.get_bind().dialect.name
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
     now = utc_now()
-    rows = [{"status": NotificationStatus.PENDING, "attempts": 0, "next_attempt_at": now, "created_at": now, **values}
-            for values in emails]
-    statement = (insert(Notification).on_conflict_do_nothing(index_elements=["key"])
-                 .returning(Notification.key, Notification.id))
+    rows = [
+        {"status": NotificationStatus.PENDING, "attempts": 0, "next_attempt_at": now, "created_at": now, **values}
+        for values in emails
+    ]
+    statement = (
+        insert(Notification).on_conflict_do_nothing(index_elements=["key"]).returning(Notification.key, Notification.id)
+    )
     return {key: notification_id for key, notification_id in db.session.execute(statement, rows)}
 
 
@@ -77,7 +84,9 @@ def existing_keys(keys: list[str]) -> set[str]:
     """Which of `keys` are already in the outbox, whatever their status."""
     found: set[str] = set()
     for start in range(0, len(keys), 500):  # keep the IN list a sensible size
-        found.update(db.session.scalars(select(Notification.key).where(Notification.key.in_(keys[start:start + 500]))))
+        found.update(
+            db.session.scalars(select(Notification.key).where(Notification.key.in_(keys[start : start + 500])))
+        )
     return found
 
 
@@ -90,7 +99,9 @@ def reference_for(notification: Notification) -> str:
 # --- Delivery --------------------------------------------------------------------------------
 
 
-def deliver_pending(*, today: date | None = None, actor: Actor = "scheduler", limit: int | None = None) -> DeliveryResult:
+def deliver_pending(
+    *, today: date | None = None, actor: Actor = "scheduler", limit: int | None = None
+) -> DeliveryResult:
     """Send every pending email whose time has come, committing after each one.
 
     It commits, by design, as the outbox's other senders do (`outgoing.send_now`, and
@@ -145,11 +156,14 @@ def _claim_next(tried: set[int]) -> Notification | None:
     """
     now = utc_now()
     while True:
-        statement = (select(Notification)
-                     .where(Notification.status == NotificationStatus.PENDING, Notification.next_attempt_at <= now)
-                     # The order of the (status, next_attempt_at) index, so the database reads one
-                     # row instead of sorting every pending email each time.
-                     .order_by(Notification.next_attempt_at, Notification.id).limit(1))
+        statement = (
+            select(Notification)
+            .where(Notification.status == NotificationStatus.PENDING, Notification.next_attempt_at <= now)
+            # The order of the (status, next_attempt_at) index, so the database reads one
+            # row instead of sorting every pending email each time.
+            .order_by(Notification.next_attempt_at, Notification.id)
+            .limit(1)
+        )
         if tried:
             statement = statement.where(Notification.id.not_in(tried))
         if db.session.get_bind().dialect.name == "postgresql":
@@ -160,8 +174,11 @@ def _claim_next(tried: set[int]) -> Notification | None:
             return None
         claimed = db.session.execute(
             update(Notification)
-            .where(Notification.id == notification.id, Notification.status == NotificationStatus.PENDING,
-                   Notification.attempts == notification.attempts)
+            .where(
+                Notification.id == notification.id,
+                Notification.status == NotificationStatus.PENDING,
+                Notification.attempts == notification.attempts,
+            )
             .values(attempts=Notification.attempts + 1, last_attempt_at=now)
             .execution_options(synchronize_session=False)
         )
@@ -175,8 +192,11 @@ def _claim_next(tried: set[int]) -> Notification | None:
 def _send(notification: Notification) -> EmailError | None:
     try:
         notification.provider_reference = send_email(
-            to=notification.recipient, subject=notification.subject, text=notification.body_text,
-            html=notification.body_html, reference=reference_for(notification),
+            to=notification.recipient,
+            subject=notification.subject,
+            text=notification.body_text,
+            html=notification.body_html,
+            reference=reference_for(notification),
         )
     except EmailError as error:
         return error
@@ -192,8 +212,9 @@ def retry_wait(attempts: int) -> timedelta:
     return min(timedelta(minutes=minutes), LONGEST_RETRY_WAIT)
 
 
-def _record_outcome(notification: Notification, error: EmailError | None, result: DeliveryResult,
-                    *, actor: Actor) -> None:
+def _record_outcome(
+    notification: Notification, error: EmailError | None, result: DeliveryResult, *, actor: Actor
+) -> None:
     now = utc_now()
     if error is None:
         notification.status = NotificationStatus.SENT
@@ -208,9 +229,18 @@ def _record_outcome(notification: Notification, error: EmailError | None, result
         return
     notification.status = NotificationStatus.FAILED
     result.failed += 1
-    audit.record("notification.failed", notification, actor=actor, organisation_id=notification.organisation_id,
-                 after={"key": notification.key, "recipient": notification.recipient,
-                        "attempts": notification.attempts, "error": notification.last_error})
+    audit.record(
+        "notification.failed",
+        notification,
+        actor=actor,
+        organisation_id=notification.organisation_id,
+        after={
+            "key": notification.key,
+            "recipient": notification.recipient,
+            "attempts": notification.attempts,
+            "error": notification.last_error,
+        },
+    )
 
 
 # --- Managers: what is waiting, what went, what failed; resend ---------------------------------
@@ -227,10 +257,13 @@ class Outbox:
 
 def outbox(organisation: Organisation, *, limit: int = 100) -> Outbox:
     """An organisation's emails by status, the latest `limit` of each."""
-    counts = dict(db.session.execute(
-        select(Notification.status, func.count()).where(Notification.organisation_id == organisation.id)
-        .group_by(Notification.status)
-    ).all())
+    counts = dict(
+        db.session.execute(
+            select(Notification.status, func.count())
+            .where(Notification.organisation_id == organisation.id)
+            .group_by(Notification.status)
+        ).all()
+    )
     result = Outbox(counts={status: counts.get(status, 0) for status in NotificationStatus})
     for status, target, order in (
         (NotificationStatus.PENDING, result.pending, Notification.next_attempt_at.asc()),
@@ -238,17 +271,22 @@ def outbox(organisation: Organisation, *, limit: int = 100) -> Outbox:
         (NotificationStatus.SENT, result.sent, Notification.sent_at.desc()),
         (NotificationStatus.CANCELLED, result.cancelled, Notification.last_attempt_at.desc()),
     ):
-        target.extend(db.session.scalars(
-            select(Notification).where(Notification.organisation_id == organisation.id, Notification.status == status)
-            .order_by(order, Notification.id.desc()).limit(limit)
-        ))
+        target.extend(
+            db.session.scalars(
+                select(Notification)
+                .where(Notification.organisation_id == organisation.id, Notification.status == status)
+                .order_by(order, Notification.id.desc())
+                .limit(limit)
+            )
+        )
     return result
 
 
 def notification_in(organisation: Organisation, notification_id: int) -> Notification | None:
     """The organisation's notification with that id; None for another organisation's."""
-    return db.session.scalar(select(Notification).where(
-        Notification.id == notification_id, Notification.organisation_id == organisation.id))
+    return db.session.scalar(
+        select(Notification).where(Notification.id == notification_id, Notification.organisation_id == organisation.id)
+    )
 
 
 def resend(notification: Notification, *, actor: Actor) -> None:
@@ -262,17 +300,28 @@ def resend(notification: Notification, *, actor: Actor) -> None:
     action = db.session.get(Action, notification.action_id) if notification.action_id else None
     if action is not None and action.status.is_closed:
         raise ServiceError(f"That action is {action.status.label.lower()}: there is nothing to remind anyone about.")
-    before = {"status": notification.status.value, "attempts": notification.attempts,
-              "last_error": notification.last_error,
-              "sent_at": notification.sent_at.isoformat() if notification.sent_at else None}
+    before = {
+        "status": notification.status.value,
+        "attempts": notification.attempts,
+        "last_error": notification.last_error,
+        "sent_at": notification.sent_at.isoformat() if notification.sent_at else None,
+    }
     notification.status = NotificationStatus.PENDING
     notification.attempts = 0
     notification.next_attempt_at = notification.resend_requested_at = utc_now()
     db.session.flush()
-    audit.record("notification.resend_requested", notification, actor=actor,
-                 organisation_id=notification.organisation_id, before=before,
-                 after={"status": notification.status.value, "recipient": notification.recipient,
-                        "subject": notification.subject})
+    audit.record(
+        "notification.resend_requested",
+        notification,
+        actor=actor,
+        organisation_id=notification.organisation_id,
+        before=before,
+        after={
+            "status": notification.status.value,
+            "recipient": notification.recipient,
+            "subject": notification.subject,
+        },
+    )
 
 
 def scheduler_runs() -> list[SchedulerRun]:
@@ -288,20 +337,29 @@ def preference_for(user: User) -> NotificationPreference:
     return preference or NotificationPreference(user_id=user.id, frequency=ReminderFrequency.EACH, digest_weekday=0)
 
 
-def save_preference(user: User, *, frequency: ReminderFrequency, digest_weekday: int,
-                    actor: Actor) -> NotificationPreference:
+def save_preference(
+    user: User, *, frequency: ReminderFrequency, digest_weekday: int, actor: Actor
+) -> NotificationPreference:
     if not 0 <= digest_weekday <= 6:
         raise ServiceError("Choose a day of the week for your summary.")
     preference = preference_for(user)
-    before = ({"frequency": preference.frequency.value, "digest_weekday": preference.digest_weekday}
-              if preference.id is not None else None)
+    before = (
+        {"frequency": preference.frequency.value, "digest_weekday": preference.digest_weekday}
+        if preference.id is not None
+        else None
+    )
     if preference.id is None:
         db.session.add(preference)
     preference.frequency = frequency
     preference.digest_weekday = digest_weekday
     preference.updated_at = utc_now()
     db.session.flush()
-    audit.record("notification_preference.changed", preference, actor=actor, organisation_id=None,
-                 before=before, after={"user": user.email, "frequency": frequency.value,
-                                       "digest_weekday": digest_weekday})
+    audit.record(
+        "notification_preference.changed",
+        preference,
+        actor=actor,
+        organisation_id=None,
+        before=before,
+        after={"user": user.email, "frequency": frequency.value, "digest_weekday": digest_weekday},
+    )
     return preference

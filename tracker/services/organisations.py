@@ -9,7 +9,16 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import (
-    MEMBER_LEVELS, AccessLevel, Contact, Membership, Organisation, Role, RoleAlias, RoleTenure, User, utc_now,
+    MEMBER_LEVELS,
+    AccessLevel,
+    Contact,
+    Membership,
+    Organisation,
+    Role,
+    RoleAlias,
+    RoleTenure,
+    User,
+    utc_now,
 )
 from . import ServiceError, audit
 from .audit import Actor
@@ -26,8 +35,13 @@ def create_organisation(slug: str, name: str, *, actor: Actor) -> Organisation:
     organisation = Organisation(slug=slug, name=name.strip())
     db.session.add(organisation)
     db.session.flush()
-    audit.record("organisation.created", organisation, actor=actor, organisation_id=organisation.id,
-                 after={"slug": slug, "name": organisation.name})
+    audit.record(
+        "organisation.created",
+        organisation,
+        actor=actor,
+        organisation_id=organisation.id,
+        after={"slug": slug, "name": organisation.name},
+    )
     return organisation
 
 
@@ -43,16 +57,23 @@ def user_by_email(email: str) -> User | None:
 
 
 def add_user(
-    email: str, *, organisation: Organisation, access: AccessLevel, actor: Actor,
-    name: str | None = None, password: str | None = None,
+    email: str,
+    *,
+    organisation: Organisation,
+    access: AccessLevel,
+    actor: Actor,
+    name: str | None = None,
+    password: str | None = None,
 ) -> User:
     """Create the user if new, and give them `access` to `organisation`. Oversight is refused:
     it is an oversight grant (services/oversight_grants.py), not a membership."""
     from .email_addresses import normalise_email
 
     if access not in MEMBER_LEVELS:
-        raise ServiceError("Oversight is not an access level within an organisation: give it as an oversight grant "
-                           "(flask tracker grant-oversight).")
+        raise ServiceError(
+            "Oversight is not an access level within an organisation: give it as an oversight grant "
+            "(flask tracker grant-oversight)."
+        )
     email = normalise_email(email)
     if password is not None and len(password) < 12:
         raise ServiceError("Passwords must be at least 12 characters long.")
@@ -61,21 +82,24 @@ def add_user(
         user = User(email=email, name=name or email.split("@")[0], session_token=secrets.token_hex(16))
         db.session.add(user)
         db.session.flush()
-        audit.record("user.created", user, actor=actor, organisation_id=organisation.id,
-                     after={"email": email})
+        audit.record("user.created", user, actor=actor, organisation_id=organisation.id, after={"email": email})
     if password is not None:
         user.set_password(password)
-    membership = db.session.scalar(
-        select(Membership).filter_by(user_id=user.id, organisation_id=organisation.id)
-    )
+    membership = db.session.scalar(select(Membership).filter_by(user_id=user.id, organisation_id=organisation.id))
     before = {"access": membership.access_level.value} if membership else None
     if membership is None:
         membership = Membership(user=user, organisation=organisation, access_level=access)
         db.session.add(membership)
     membership.access_level = access
     db.session.flush()
-    audit.record("membership.set", membership, actor=actor, organisation_id=organisation.id,
-                 before=before, after={"user": email, "access": access.value})
+    audit.record(
+        "membership.set",
+        membership,
+        actor=actor,
+        organisation_id=organisation.id,
+        before=before,
+        after={"user": email, "access": access.value},
+    )
     return user
 
 
@@ -100,15 +124,19 @@ def find_or_create_role(organisation: Organisation, phrase: str, *, actor: Actor
         role = Role(organisation=organisation, name=role_name_from_phrase(phrase))
         db.session.add(role)
         db.session.flush()
-        audit.record("role.created", role, actor=actor, organisation_id=organisation.id,
-                     after={"name": role.name})
+        audit.record("role.created", role, actor=actor, organisation_id=organisation.id, after={"name": role.name})
     if phrase.strip() not in role.names:
         role.aliases.append(RoleAlias(name=phrase.strip()))
     return role
 
 
 def set_role_holder(
-    organisation: Organisation, role_name: str, email: str, *, actor: Actor, name: str | None = None,
+    organisation: Organisation,
+    role_name: str,
+    email: str,
+    *,
+    actor: Actor,
+    name: str | None = None,
 ) -> Role:
     """Make the person with `email` hold the role; everything the role owns follows them.
 
@@ -130,9 +158,14 @@ def set_role_holder(
     role.holder = contact
     role.tenures.append(RoleTenure(contact=contact, started_at=now))
     db.session.flush()
-    audit.record("role.holder_changed", role, actor=actor, organisation_id=organisation.id,
-                 before={"holder": previous.email if previous else None},
-                 after={"holder": contact.email})
+    audit.record(
+        "role.holder_changed",
+        role,
+        actor=actor,
+        organisation_id=organisation.id,
+        before={"holder": previous.email if previous else None},
+        after={"holder": contact.email},
+    )
     return role
 
 
@@ -141,8 +174,9 @@ def contact_for(organisation: Organisation, email: str, *, name: str | None = No
     contact = db.session.scalar(select(Contact).filter_by(organisation_id=organisation.id, email=email))
     user = user_by_email(email)
     if contact is None:
-        contact = Contact(organisation=organisation, email=email,
-                          name=name or (user.name if user else email.split("@")[0]))
+        contact = Contact(
+            organisation=organisation, email=email, name=name or (user.name if user else email.split("@")[0])
+        )
         db.session.add(contact)
     if user is not None:
         contact.user = user
@@ -157,6 +191,12 @@ def set_role_deputy(organisation: Organisation, role: Role, email: str | None, *
     new = role.deputy.email if role.deputy else None
     if new != previous:
         db.session.flush()
-        audit.record("role.deputy_changed", role, actor=actor, organisation_id=organisation.id,
-                     before={"deputy": previous}, after={"deputy": new})
+        audit.record(
+            "role.deputy_changed",
+            role,
+            actor=actor,
+            organisation_id=organisation.id,
+            before={"deputy": previous},
+            after={"deputy": new},
+        )
     return role

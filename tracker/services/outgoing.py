@@ -16,20 +16,30 @@ from ..models import Notification, NotificationStatus, utc_now
 from .notifications import DeliveryResult, _record_outcome, _send, queue
 
 
-def queue_email(*, key: str, kind: str, recipient: str, subject: str, template: str,
-                organisation_id: int | None, **context) -> int | None:
+def queue_email(
+    *, key: str, kind: str, recipient: str, subject: str, template: str, organisation_id: int | None, **context
+) -> int | None:
     """Render `emails/<template>.txt` and `.html` and put the email in the outbox (not sent yet).
 
     `organisation_id` decides whose outbox shows it: None for emails carrying a secret that the
     organisation's managers must not read (password resets).
     """
     context = {"subject": subject, "service_name": current_app.config["SERVICE_NAME"], **context}
-    ids = queue([{
-        "key": key, "kind": kind, "recipient": recipient, "subject": subject, "organisation_id": organisation_id,
-        "action_id": None, "target_date": None,
-        "body_text": render_template(f"emails/{template}.txt", **context),
-        "body_html": render_template(f"emails/{template}.html", **context),
-    }])
+    ids = queue(
+        [
+            {
+                "key": key,
+                "kind": kind,
+                "recipient": recipient,
+                "subject": subject,
+                "organisation_id": organisation_id,
+                "action_id": None,
+                "target_date": None,
+                "body_text": render_template(f"emails/{template}.txt", **context),
+                "body_html": render_template(f"emails/{template}.html", **context),
+            }
+        ]
+    )
     return ids.get(key)
 
 
@@ -71,6 +81,8 @@ def send_after_response(response: Response, notification_ids: list[int | None]) 
 
     response.call_on_close(send)
     return response
+
+
 # --- Sent straight after the commit ------------------------------------------------------------
 
 AFTER_COMMIT = "tracker_send_after_commit"

@@ -45,39 +45,65 @@ class OrganisationRow:
         return (today - self.oldest_overdue_on).days if self.oldest_overdue_on else None
 
 
-def comparison(organisation_ids: list[int] | None, filters: ActionFilters, today: date, *,
-               sort: str = "overdue", descending: bool = True) -> list[OrganisationRow]:
+def comparison(
+    organisation_ids: list[int] | None,
+    filters: ActionFilters,
+    today: date,
+    *,
+    sort: str = "overdue",
+    descending: bool = True,
+) -> list[OrganisationRow]:
     """One row per visible organisation (including those with no matching actions)."""
     is_open = Action.status.in_(Status.OPEN)
-    statement = (
-        select(Action.organisation_id,
-               func.count(Action.id).filter(Action.status != Status.WITHDRAWN),
-               func.count(Action.id).filter(is_open),
-               func.count(Action.id).filter(Action.status.in_(Status.DONE)),
-               func.count(Action.id).filter(overdue_sql(today)),
-               func.count(Action.id).filter(is_open, Action.flag.in_((Flag.AT_RISK, Flag.BLOCKED))),
-               func.min(case((overdue_sql(today), Action.due_on))),
-               func.max(Action.last_update_at))
-        .group_by(Action.organisation_id))
+    statement = select(
+        Action.organisation_id,
+        func.count(Action.id).filter(Action.status != Status.WITHDRAWN),
+        func.count(Action.id).filter(is_open),
+        func.count(Action.id).filter(Action.status.in_(Status.DONE)),
+        func.count(Action.id).filter(overdue_sql(today)),
+        func.count(Action.id).filter(is_open, Action.flag.in_((Flag.AT_RISK, Flag.BLOCKED))),
+        func.min(case((overdue_sql(today), Action.due_on))),
+        func.max(Action.last_update_at),
+    ).group_by(Action.organisation_id)
     statement = _filtered(statement, filters, today)
     organisations = select(Organisation).order_by(Organisation.name)
     if organisation_ids is not None:
         statement = statement.where(Action.organisation_id.in_(organisation_ids))
         organisations = organisations.where(Organisation.id.in_(organisation_ids))
     figures = {row[0]: row[1:] for row in db.session.execute(statement)}
-    unheard = _filtered(select(Action.organisation_id, func.count(Action.id)).where(unheard_condition())
-                        .group_by(Action.organisation_id), filters, today)
+    unheard = _filtered(
+        select(Action.organisation_id, func.count(Action.id))
+        .where(unheard_condition())
+        .group_by(Action.organisation_id),
+        filters,
+        today,
+    )
     if organisation_ids is not None:
         unheard = unheard.where(Action.organisation_id.in_(organisation_ids))
     nobody_reminded = dict(db.session.execute(unheard).all())
-    meetings = select(BoardMeeting.organisation_id, func.min(BoardMeeting.held_on)).where(
-        BoardMeeting.held_on >= today).group_by(BoardMeeting.organisation_id)
+    meetings = (
+        select(BoardMeeting.organisation_id, func.min(BoardMeeting.held_on))
+        .where(BoardMeeting.held_on >= today)
+        .group_by(BoardMeeting.organisation_id)
+    )
     next_meetings = dict(db.session.execute(meetings).all())
     rows = []
     for organisation in db.session.scalars(organisations):
         total, open_, done, overdue, at_risk, oldest, last = figures.get(organisation.id, (0, 0, 0, 0, 0, None, None))
-        rows.append(OrganisationRow(organisation, total, open_, done, overdue, at_risk, oldest, last,
-                                    next_meetings.get(organisation.id), nobody_reminded.get(organisation.id, 0)))
+        rows.append(
+            OrganisationRow(
+                organisation,
+                total,
+                open_,
+                done,
+                overdue,
+                at_risk,
+                oldest,
+                last,
+                next_meetings.get(organisation.id),
+                nobody_reminded.get(organisation.id, 0),
+            )
+        )
     return sort_rows(rows, sort, descending)
 
 
@@ -87,8 +113,11 @@ def _filtered(statement: Select, filters: ActionFilters, today: date) -> Select:
     as the list applies them (services/queries.py). No filter chosen, no condition at all."""
     if filters.inspectorate or filters.published_from or filters.published_to:
         statement = report_criteria(
-            statement.join(Recommendation, Recommendation.id == Action.recommendation_id)
-            .join(Report, Report.id == Recommendation.report_id), filters)
+            statement.join(Recommendation, Recommendation.id == Action.recommendation_id).join(
+                Report, Report.id == Recommendation.report_id
+            ),
+            filters,
+        )
         filters = replace(filters, inspectorate="", published_from=None, published_to=None)
     return filter_actions(statement, filters, today) if filters.active else statement
 
@@ -100,8 +129,11 @@ def sort_rows(rows: list[OrganisationRow], sort: str, descending: bool) -> list[
 
     def key(row: OrganisationRow):
         value = {
-            "name": row.organisation.name.lower(), "open": row.open, "done": row.percent_done,
-            "overdue": row.overdue, "at_risk": row.at_risk,
+            "name": row.organisation.name.lower(),
+            "open": row.open,
+            "done": row.percent_done,
+            "overdue": row.overdue,
+            "at_risk": row.at_risk,
             # The oldest overdue first when descending: an earlier date is "more" overdue.
             "oldest_overdue": -(row.oldest_overdue_on or far).toordinal(),
             "last_update": row.last_update_at.timestamp() if row.last_update_at else 0,

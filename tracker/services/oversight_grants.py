@@ -55,20 +55,42 @@ def grant(user: User, *, body: str, organisations: list[Organisation] | None, ac
         raise ServiceError("Choose the organisations the body oversees, or every organisation", field="organisations")
     if not user.active:
         raise ServiceError(f"{user.email}'s account is switched off, so it cannot be given oversight.", field="email")
-    existing = db.session.scalar(select(OversightGrant).where(
-        OversightGrant.user_id == user.id, OversightGrant.body_name == body, OversightGrant.withdrawn_at.is_(None)))
+    existing = db.session.scalar(
+        select(OversightGrant).where(
+            OversightGrant.user_id == user.id, OversightGrant.body_name == body, OversightGrant.withdrawn_at.is_(None)
+        )
+    )
     if existing is not None:
-        raise ServiceError(f"{user.email} already reads for {body} ({existing.scope_text}). "
-                           "Withdraw that grant first to change what it covers.", field="email")
-    chosen = sorted({organisation.id: organisation for organisation in organisations or []}.values(),
-                    key=lambda organisation: organisation.name)
-    new = OversightGrant(user=user, body_name=body, all_organisations=organisations is None, organisations=chosen,
-                         granted_by_id=actor.id if isinstance(actor, User) else None, granted_by_label=_label(actor))
+        raise ServiceError(
+            f"{user.email} already reads for {body} ({existing.scope_text}). "
+            "Withdraw that grant first to change what it covers.",
+            field="email",
+        )
+    chosen = sorted(
+        {organisation.id: organisation for organisation in organisations or []}.values(),
+        key=lambda organisation: organisation.name,
+    )
+    new = OversightGrant(
+        user=user,
+        body_name=body,
+        all_organisations=organisations is None,
+        organisations=chosen,
+        granted_by_id=actor.id if isinstance(actor, User) else None,
+        granted_by_label=_label(actor),
+    )
     db.session.add(new)
     db.session.flush()
-    audit.record("oversight.granted", new, actor=actor, organisation_id=None,
-                 after={"user": user.email, "body": body,
-                        "organisations": EVERY_ORGANISATION if organisations is None else [o.name for o in chosen]})
+    audit.record(
+        "oversight.granted",
+        new,
+        actor=actor,
+        organisation_id=None,
+        after={
+            "user": user.email,
+            "body": body,
+            "organisations": EVERY_ORGANISATION if organisations is None else [o.name for o in chosen],
+        },
+    )
     return new
 
 
@@ -79,9 +101,17 @@ def withdraw(oversight_grant: OversightGrant, *, actor: Actor) -> None:
     oversight_grant.withdrawn_at = utc_now()
     oversight_grant.withdrawn_by_id = actor.id if isinstance(actor, User) else None
     oversight_grant.withdrawn_by_label = _label(actor)
-    audit.record("oversight.withdrawn", oversight_grant, actor=actor, organisation_id=None,
-                 before={"user": oversight_grant.user.email, "body": oversight_grant.body_name,
-                         "organisations": oversight_grant.scope_text})
+    audit.record(
+        "oversight.withdrawn",
+        oversight_grant,
+        actor=actor,
+        organisation_id=None,
+        before={
+            "user": oversight_grant.user.email,
+            "body": oversight_grant.body_name,
+            "organisations": oversight_grant.scope_text,
+        },
+    )
 
 
 def withdraw_for(user: User, *, body: str | None, actor: Actor) -> list[OversightGrant]:
@@ -95,15 +125,27 @@ def withdraw_for(user: User, *, body: str | None, actor: Actor) -> list[Oversigh
 
 
 def active_grants_of(user: User) -> list[OversightGrant]:
-    return list(db.session.scalars(select(OversightGrant).where(
-        OversightGrant.user_id == user.id, OversightGrant.withdrawn_at.is_(None)).order_by(OversightGrant.id)))
+    return list(
+        db.session.scalars(
+            select(OversightGrant)
+            .where(OversightGrant.user_id == user.id, OversightGrant.withdrawn_at.is_(None))
+            .order_by(OversightGrant.id)
+        )
+    )
 
 
 def every_grant() -> list[OversightGrant]:
     """Active grants first, then withdrawn ones (most recent first), for the system page."""
-    return list(db.session.scalars(select(OversightGrant).order_by(
-        OversightGrant.withdrawn_at.is_not(None), OversightGrant.withdrawn_at.desc(), OversightGrant.body_name,
-        OversightGrant.id)))
+    return list(
+        db.session.scalars(
+            select(OversightGrant).order_by(
+                OversightGrant.withdrawn_at.is_not(None),
+                OversightGrant.withdrawn_at.desc(),
+                OversightGrant.body_name,
+                OversightGrant.id,
+            )
+        )
+    )
 
 
 def set_system_admin(user: User, value: bool, *, actor: Actor) -> bool:
@@ -111,6 +153,12 @@ def set_system_admin(user: User, value: bool, *, actor: Actor) -> bool:
     if user.is_system_admin == value:
         return False
     user.is_system_admin = value
-    audit.record("user.system_admin_changed", user, actor=actor, organisation_id=None,
-                 before={"user": user.email, "system_admin": not value}, after={"user": user.email, "system_admin": value})
+    audit.record(
+        "user.system_admin_changed",
+        user,
+        actor=actor,
+        organisation_id=None,
+        before={"user": user.email, "system_admin": not value},
+        after={"user": user.email, "system_admin": value},
+    )
     return True

@@ -24,13 +24,20 @@ class RepeatCount:
 
 def repeat_counts(organisation_ids: list[int] | None, filters: ActionFilters, today: date) -> dict[int, RepeatCount]:
     earlier_action = aliased(Action)
-    signed_off = (select(RepeatLink.recommendation_id)
-                  .join(earlier_action, earlier_action.recommendation_id == RepeatLink.earlier_recommendation_id)
-                  .where(RepeatLink.state == RepeatState.CONFIRMED, earlier_action.status.in_(Status.DONE)))
+    signed_off = (
+        select(RepeatLink.recommendation_id)
+        .join(earlier_action, earlier_action.recommendation_id == RepeatLink.earlier_recommendation_id)
+        .where(RepeatLink.state == RepeatState.CONFIRMED, earlier_action.status.in_(Status.DONE))
+    )
     statement = filter_actions(
-        select(Action.organisation_id, func.count(Action.id),
-               func.count(Action.id).filter(Action.recommendation_id.in_(signed_off)))
-        .group_by(Action.organisation_id), replace(filters, repeats=True), today)
+        select(
+            Action.organisation_id,
+            func.count(Action.id),
+            func.count(Action.id).filter(Action.recommendation_id.in_(signed_off)),
+        ).group_by(Action.organisation_id),
+        replace(filters, repeats=True),
+        today,
+    )
     if organisation_ids is not None:
         statement = statement.where(Action.organisation_id.in_(organisation_ids))
     return {organisation_id: RepeatCount(count, once) for organisation_id, count, once in db.session.execute(statement)}

@@ -32,15 +32,26 @@ def holds_action(contact: Contact, action: Action) -> bool:
     return any(contact.id in (role.holder_id, role.deputy_id) for role in action.owner_roles)
 
 
-def create_link(action: Action, contact: Contact, *, now: datetime | None = None,
-                actor: User | str = "reminders") -> PartnerLink:
+def create_link(
+    action: Action, contact: Contact, *, now: datetime | None = None, actor: User | str = "reminders"
+) -> PartnerLink:
     now = now or utc_now()
-    link = PartnerLink(action=action, contact=contact, nonce=secrets.token_urlsafe(24), created_at=now,
-                       expires_at=now + timedelta(days=current_app.config["PARTNER_LINK_DAYS"]))
+    link = PartnerLink(
+        action=action,
+        contact=contact,
+        nonce=secrets.token_urlsafe(24),
+        created_at=now,
+        expires_at=now + timedelta(days=current_app.config["PARTNER_LINK_DAYS"]),
+    )
     db.session.add(link)
     db.session.flush()
-    audit.record("partner_link.created", link, actor=actor, organisation_id=action.organisation_id,
-                 after={"action_id": action.id, "contact": contact.email, "expires_at": link.expires_at.isoformat()})
+    audit.record(
+        "partner_link.created",
+        link,
+        actor=actor,
+        organisation_id=action.organisation_id,
+        after={"action_id": action.id, "contact": contact.email, "expires_at": link.expires_at.isoformat()},
+    )
     return link
 
 
@@ -59,9 +70,14 @@ def partner_link_for(action: Action, contact: Contact) -> str | None:
     now = utc_now()
     link = db.session.scalar(
         select(PartnerLink)
-        .where(PartnerLink.action_id == action.id, PartnerLink.contact_id == contact.id,
-               PartnerLink.revoked_at.is_(None), PartnerLink.expires_at > now + timedelta(days=7))
-        .order_by(PartnerLink.expires_at.desc()).limit(1)
+        .where(
+            PartnerLink.action_id == action.id,
+            PartnerLink.contact_id == contact.id,
+            PartnerLink.revoked_at.is_(None),
+            PartnerLink.expires_at > now + timedelta(days=7),
+        )
+        .order_by(PartnerLink.expires_at.desc())
+        .limit(1)
     ) or create_link(action, contact, now=now)
     return url_for_link(link)
 
@@ -90,22 +106,37 @@ def resolve(action_id: int, token: str) -> PartnerLink:
 def record_use(link: PartnerLink, what: str) -> None:
     """Every use of a partner link is audited, whether it only opened the page or posted."""
     link.last_used_at = utc_now()
-    audit.record("partner_link.used", link, actor=f"partner link: {link.contact.email}",
-                 organisation_id=link.action.organisation_id, after={"action_id": link.action_id, "use": what})
+    audit.record(
+        "partner_link.used",
+        link,
+        actor=f"partner link: {link.contact.email}",
+        organisation_id=link.action.organisation_id,
+        after={"action_id": link.action_id, "use": what},
+    )
 
 
 def revoke(link: PartnerLink, *, by: User) -> None:
     if link.revoked_at is None:
         link.revoked_at = utc_now()
-        audit.record("partner_link.revoked", link, actor=by, organisation_id=link.action.organisation_id,
-                     after={"action_id": link.action_id, "contact": link.contact.email})
+        audit.record(
+            "partner_link.revoked",
+            link,
+            actor=by,
+            organisation_id=link.action.organisation_id,
+            after={"action_id": link.action_id, "contact": link.contact.email},
+        )
 
 
 def active_links(action: Action) -> list[PartnerLink]:
-    return list(db.session.scalars(
-        select(PartnerLink).where(PartnerLink.action_id == action.id, PartnerLink.revoked_at.is_(None),
-                                  PartnerLink.expires_at > utc_now()).order_by(PartnerLink.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(PartnerLink)
+            .where(
+                PartnerLink.action_id == action.id, PartnerLink.revoked_at.is_(None), PartnerLink.expires_at > utc_now()
+            )
+            .order_by(PartnerLink.id)
+        )
+    )
 
 
 # --- Sent by a manager from the action page ---------------------------------------------------
@@ -146,13 +177,27 @@ def _queue_link_email(link: PartnerLink, *, by: User) -> int | None:
     recommendation = action.recommendation
     report = recommendation.report
     organisation = action.organisation
-    audit.record("partner_link.sent", link, actor=by, organisation_id=organisation.id,
-                 after={"action_id": action.id, "contact": link.contact.email})
+    audit.record(
+        "partner_link.sent",
+        link,
+        actor=by,
+        organisation_id=organisation.id,
+        after={"action_id": action.id, "contact": link.contact.email},
+    )
     return outgoing.queue_email(
-        key=f"partner-link:{link.id}:{secrets.token_hex(8)}", kind="partner_link", recipient=link.contact.email,
-        organisation_id=organisation.id, template="partner_link",
+        key=f"partner-link:{link.id}:{secrets.token_hex(8)}",
+        kind="partner_link",
+        recipient=link.contact.email,
+        organisation_id=organisation.id,
+        template="partner_link",
         subject=f"{organisation.name}: please update recommendation {recommendation.number}",
-        name=link.contact.name, organisation_name=organisation.name, report_title=report.title,
-        recommendation_number=recommendation.number, recommendation_text=recommendation.text,
-        action=action, sent_by=by.name, link=url_for_link(link), expires_at=link.expires_at,
+        name=link.contact.name,
+        organisation_name=organisation.name,
+        report_title=report.title,
+        recommendation_number=recommendation.number,
+        recommendation_text=recommendation.text,
+        action=action,
+        sent_by=by.name,
+        link=url_for_link(link),
+        expires_at=link.expires_at,
     )

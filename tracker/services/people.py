@@ -11,9 +11,9 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from .. import clock
 from ..extensions import db
 from ..models import MEMBER_LEVELS, AccessLevel, Contact, Membership, Organisation, Role, User, utc_now
-from .. import clock
 from . import ServiceError, audit, handoff_emails
 from .audit import Actor
 from .email_addresses import normalise_email
@@ -39,7 +39,10 @@ class Person:
 
 def people_in(organisation: Organisation) -> list[Person]:
     memberships = db.session.scalars(
-        select(Membership).join(User).where(Membership.organisation_id == organisation.id).order_by(func.lower(User.name), User.id)
+        select(Membership)
+        .join(User)
+        .where(Membership.organisation_id == organisation.id)
+        .order_by(func.lower(User.name), User.id)
     ).all()
     roles = db.session.scalars(select(Role).where(Role.organisation_id == organisation.id).order_by(Role.name)).all()
     people = []
@@ -55,12 +58,17 @@ def membership_in(organisation: Organisation, user_id: int) -> Membership | None
 
 
 def _admin_count(organisation: Organisation) -> int:
-    return db.session.scalar(select(func.count()).select_from(Membership).where(
-        Membership.organisation_id == organisation.id, Membership.access_level == AccessLevel.ADMIN))
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.organisation_id == organisation.id, Membership.access_level == AccessLevel.ADMIN)
+    )
 
 
-OVERSIGHT_REFUSED = ("Oversight is not an access level within an organisation. Only a system administrator can "
-                     "give an oversight body read access, as an oversight grant.")
+OVERSIGHT_REFUSED = (
+    "Oversight is not an access level within an organisation. Only a system administrator can "
+    "give an oversight body read access, as an oversight grant."
+)
 
 
 def parse_level(value: str | None) -> AccessLevel:
@@ -84,11 +92,17 @@ def invite(organisation: Organisation, email: str, *, name: str, level: AccessLe
     if existing is not None and membership_in(organisation, existing.id) is not None:
         raise ServiceError(f"{email} already has access to {organisation.name}. Change their access level instead.")
     user = add_user(email, organisation=organisation, access=level, actor=actor, name=name.strip() or None)
-    audit.record("user.invited", user, actor=actor, organisation_id=organisation.id,
-                 after={"email": email, "access": level.value})
+    audit.record(
+        "user.invited",
+        user,
+        actor=actor,
+        organisation_id=organisation.id,
+        after={"email": email, "access": level.value},
+    )
     # A person's contact record (if a role named them before they had an account) now points at them.
-    for contact in db.session.scalars(select(Contact).where(Contact.organisation_id == organisation.id,
-                                                            func.lower(Contact.email) == email)):
+    for contact in db.session.scalars(
+        select(Contact).where(Contact.organisation_id == organisation.id, func.lower(Contact.email) == email)
+    ):
         contact.user = user
     return user
 
@@ -99,8 +113,10 @@ def _refuse_losing_admin(organisation: Organisation, membership: Membership, act
     if membership.user_id == getattr(actor, "id", None):
         raise ServiceError(f"You cannot {doing} your own administrator access. Ask another administrator to do it.")
     if _admin_count(organisation) <= 1:
-        raise ServiceError(f"{membership.user.email} is the last administrator of {organisation.name}. "
-                           "Make someone else an administrator first.")
+        raise ServiceError(
+            f"{membership.user.email} is the last administrator of {organisation.name}. "
+            "Make someone else an administrator first."
+        )
 
 
 def change_level(organisation: Organisation, membership: Membership, level: AccessLevel, *, actor: User) -> None:
@@ -111,14 +127,20 @@ def change_level(organisation: Organisation, membership: Membership, level: Acce
     _refuse_losing_admin(organisation, membership, actor, "remove")
     before = membership.access_level
     membership.access_level = level
-    audit.record("membership.changed", membership, actor=actor, organisation_id=organisation.id,
-                 before={"user": membership.user.email, "access": before.value},
-                 after={"user": membership.user.email, "access": level.value})
+    audit.record(
+        "membership.changed",
+        membership,
+        actor=actor,
+        organisation_id=organisation.id,
+        before={"user": membership.user.email, "access": before.value},
+        after={"user": membership.user.email, "access": level.value},
+    )
     handoff_emails.tell_access_changed(membership.user, organisation, before=before.label, after=level.label, by=actor)
 
 
-def remove(organisation: Organisation, membership: Membership, handovers: dict[int, int | None], *,
-           actor: Actor) -> list[str]:
+def remove(
+    organisation: Organisation, membership: Membership, handovers: dict[int, int | None], *, actor: Actor
+) -> list[str]:
     """Take a person's access away. Each role they hold goes to the member named in
     `handovers` (role id -> user id), or is left unheld when that is None; roles they
     deputise for lose their deputy. Nothing is changed unless all of it can be. Returns a
@@ -141,7 +163,9 @@ def remove(organisation: Organisation, membership: Membership, handovers: dict[i
         successor_id = handovers[role.id]
         if successor_id is not None:
             set_role_holder(organisation, role.name, db.session.get(User, successor_id).email, actor=actor)
-            welcome = handoff_emails.welcome_role_holder(role, given_by=getattr(actor, "name", str(actor)), today=clock.today())
+            welcome = handoff_emails.welcome_role_holder(
+                role, given_by=getattr(actor, "name", str(actor)), today=clock.today()
+            )
             if welcome is not None:
                 welcomes.append(welcome.sentence(role))
         else:
@@ -150,19 +174,36 @@ def remove(organisation: Organisation, membership: Membership, handovers: dict[i
                 if tenure.ended_at is None:
                     tenure.ended_at = now
             role.holder = None
-            audit.record("role.holder_changed", role, actor=actor, organisation_id=organisation.id,
-                         before={"holder": previous.email}, after={"holder": None})
+            audit.record(
+                "role.holder_changed",
+                role,
+                actor=actor,
+                organisation_id=organisation.id,
+                before={"holder": previous.email},
+                after={"holder": None},
+            )
     for role in person.deputy_for:
         previous = role.deputy
         role.deputy = None
-        audit.record("role.deputy_changed", role, actor=actor, organisation_id=organisation.id,
-                     before={"deputy": previous.email}, after={"deputy": None})
+        audit.record(
+            "role.deputy_changed",
+            role,
+            actor=actor,
+            organisation_id=organisation.id,
+            before={"deputy": previous.email},
+            after={"deputy": None},
+        )
     user = membership.user
-    audit.record("membership.removed", membership, actor=actor, organisation_id=organisation.id,
-                 before={"user": user.email, "access": membership.access_level.value}, after=None)
+    audit.record(
+        "membership.removed",
+        membership,
+        actor=actor,
+        organisation_id=organisation.id,
+        before={"user": user.email, "access": membership.access_level.value},
+        after=None,
+    )
     db.session.delete(membership)
     db.session.flush()
     if not user.memberships:
         user.session_token = secrets.token_hex(16)  # no access anywhere: sign them out
     return welcomes
-

@@ -15,21 +15,39 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import select
 
+from .. import clock
 from ..clock import long_date
 from ..extensions import db
 from ..models import (
-    Action, ActionOwner, AuditEvent, DatePrecision, Flag, Organisation, OwnerSource, Recommendation, Report, Role,
-    RoleAlias, Status, Update, User, utc_now,
+    Action,
+    ActionOwner,
+    AuditEvent,
+    DatePrecision,
+    Flag,
+    Organisation,
+    OwnerSource,
+    Recommendation,
+    Report,
+    Role,
+    RoleAlias,
+    Status,
+    Update,
+    User,
+    utc_now,
 )
 from ..models.action import next_step_number, step_letters
 from ..plans import Plan, PlanRecommendation, PlanRow, plan_from_workbook
-from .. import clock
 from . import ServiceError, audit, parsed_uploads
 from .actions import recommendation_due_on
 from .audit import Actor
 from .organisations import find_or_create_role
 from .plan_matching import (
-    NEW_ROLE, OwnerMatch, RecommendationMatch, choice_key, match_owner_phrase, match_recommendations,
+    NEW_ROLE,
+    OwnerMatch,
+    RecommendationMatch,
+    choice_key,
+    match_owner_phrase,
+    match_recommendations,
 )
 
 IMPORTED_EVENT = "plan.imported"
@@ -58,8 +76,13 @@ class Preview:
     @property
     def unmatched_owners(self) -> list[OwnerMatch]:
         """Owners of rows that will be saved whose role the manager has still to choose."""
-        kept = {phrase for item in self.kept_recommendations for row in item.rows if not row.refused
-                for phrase in row.owners}
+        kept = {
+            phrase
+            for item in self.kept_recommendations
+            for row in item.rows
+            if not row.refused
+            for phrase in row.owners
+        }
         return [match for phrase, match in self.owners.items() if phrase in kept and not match.resolved]
 
     @property
@@ -76,9 +99,11 @@ def _link(preview: Preview, item: PlanRecommendation) -> None:
     detail = preview.match_details.get(item.number)
     if detail is None:
         for row in item.rows:
-            row.problems.append(f"Recommendation {item.number} is not in the report \u201c{preview.report.title}\u201d. "
-                                "Choose the report's recommendation it belongs to, correct its number or text, keep "
-                                "the plan standalone, or skip this row.")
+            row.problems.append(
+                f"Recommendation {item.number} is not in the report \u201c{preview.report.title}\u201d. "
+                "Choose the report's recommendation it belongs to, correct its number or text, keep "
+                "the plan standalone, or skip this row."
+            )
         return
     preview.matches[item.number] = detail.recommendation
 
@@ -101,20 +126,24 @@ def _deadlines(preview: Preview, item: PlanRecommendation) -> None:
         if row.deadline is None:
             row.notes.append(f"No deadline: it takes its recommendation's, {long_date(due_on)}.")
         elif row.deadline > due_on:
-            row.problems.append(f"The deadline is later than the recommendation's ({long_date(due_on)}). "
-                                "A step must finish by then.")
+            row.problems.append(
+                f"The deadline is later than the recommendation's ({long_date(due_on)}). A step must finish by then."
+            )
         preview.step_due_on[row.line] = row.deadline or due_on
 
 
 def _imported_before(organisation: Organisation, sha256: str, fingerprint: str) -> str | None:
-    events = db.session.scalars(select(AuditEvent).filter_by(organisation_id=organisation.id, event=IMPORTED_EVENT)
-                                .order_by(AuditEvent.id)).all()
+    events = db.session.scalars(
+        select(AuditEvent).filter_by(organisation_id=organisation.id, event=IMPORTED_EVENT).order_by(AuditEvent.id)
+    ).all()
     for event in events:
         after = event.after or {}
         if after.get("sha256") == sha256 or after.get("fingerprint") == fingerprint:
             when = event.occurred_at.astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"]))
-            return (f"This plan was already imported on {long_date(when)} (from \u201c{after.get('filename')}\u201d). "
-                    "Importing it again would create every action twice.")
+            return (
+                f"This plan was already imported on {long_date(when)} (from \u201c{after.get('filename')}\u201d). "
+                "Importing it again would create every action twice."
+            )
     return None
 
 
@@ -147,10 +176,19 @@ def _say_shared_notes_once(preview: Preview) -> None:
             preview.shared_notes.append(f"{note} ({where})")
 
 
-def preview_plan(organisation: Organisation, data: bytes, filename: str, today: date, *, sheet: str | None = None,
-                 mapping: dict[int, str] | None = None, fixes: dict[tuple[int, str], str] | None = None,
-                 report: Report | None = None, owner_choices: dict[str, str] | None = None,
-                 match_choices: dict[str, int] | None = None) -> Preview:
+def preview_plan(
+    organisation: Organisation,
+    data: bytes,
+    filename: str,
+    today: date,
+    *,
+    sheet: str | None = None,
+    mapping: dict[int, str] | None = None,
+    fixes: dict[tuple[int, str], str] | None = None,
+    report: Report | None = None,
+    owner_choices: dict[str, str] | None = None,
+    match_choices: dict[str, int] | None = None,
+) -> Preview:
     """What saving would create. Raises PlanReadError when the file or the mapping cannot be used.
 
     `owner_choices` (owner key, see plan_matching.choice_key -> a role id or "new") and
@@ -168,18 +206,21 @@ def preview_plan(organisation: Organisation, data: bytes, filename: str, today: 
             if phrase not in preview.owners:
                 preview.owners[phrase] = match_owner_phrase(phrase, roles, owner_choices.get(choice_key(phrase)))
         if row.status == Status.VERIFIED:
-            row.notes.append("The sheet says it is signed off: it is imported as completed, and waits for the "
-                             "board to sign it off in the tracker.")
+            row.notes.append(
+                "The sheet says it is signed off: it is imported as completed, and waits for the "
+                "board to sign it off in the tracker."
+            )
     if report is not None:
-        preview.match_details = match_recommendations(plan.recommendations, report.recommendations,
-                                                      match_choices or {})
+        preview.match_details = match_recommendations(plan.recommendations, report.recommendations, match_choices or {})
     for item in plan.recommendations:
         if report is not None:
             _link(preview, item)
         elif not item.text:
             for row in item.rows:
-                row.problems.append(f"Recommendation {item.number} has no text. Choose the column that holds it, "
-                                    "or link the plan to the imported report.")
+                row.problems.append(
+                    f"Recommendation {item.number} has no text. Choose the column that holds it, "
+                    "or link the plan to the imported report."
+                )
         _deadlines(preview, item)
     _number_steps(preview)
     _say_shared_notes_once(preview)
@@ -216,25 +257,36 @@ class Source:
         return (f"{self.filename}, row {self.line}" if self.line else self.filename)[:400]
 
 
-def _first_update(action: Action, status: str, flag: str | None, note: str | None, on: date | None,
-                  source: Source, today: date) -> None:
+def _first_update(
+    action: Action, status: str, flag: str | None, note: str | None, on: date | None, source: Source, today: date
+) -> None:
     """The plan's latest progress as the action's first update, dated when the plan says and
     credited to the sheet (never to whoever imports it). Nothing imported is signed off: the
     board signs off in the tracker."""
     if status == Status.NOT_STARTED and not note and flag is None:
         return
     zone = ZoneInfo(current_app.config["TRACKER_TIMEZONE"])
-    when = (datetime.combine(on, time(12), zone).astimezone(ZoneInfo("UTC")) if on and on < today else utc_now())
+    when = datetime.combine(on, time(12), zone).astimezone(ZoneInfo("UTC")) if on and on < today else utc_now()
     action.status = Status.COMPLETED if status == Status.VERIFIED else Status(status)
     action.flag = Flag(flag) if flag else None
     action.flag_reason = f"Marked {Flag(flag).value.replace('_', ' ')} on the imported plan." if flag else None
     if action.status is Status.COMPLETED:
         action.completed_at = when
     action.last_update_at = when
-    action.updates.append(Update(
-        author=None, imported_from=source.text, imported_author=(source.author or None) and source.author[:200],
-        created_at=when, note=note or "Status recorded on the imported plan.", status_before=Status.NOT_STARTED,
-        status_after=action.status, flag_after=action.flag, flag_reason=action.flag_reason, links=[]))
+    action.updates.append(
+        Update(
+            author=None,
+            imported_from=source.text,
+            imported_author=(source.author or None) and source.author[:200],
+            created_at=when,
+            note=note or "Status recorded on the imported plan.",
+            status_before=Status.NOT_STARTED,
+            status_after=action.status,
+            flag_after=action.flag,
+            flag_reason=action.flag_reason,
+            links=[],
+        )
+    )
 
 
 def _roles_for(preview: Preview, rows: list[PlanRow], actor: Actor) -> dict[str, Role]:
@@ -242,8 +294,10 @@ def _roles_for(preview: Preview, rows: list[PlanRow], actor: Actor) -> dict[str,
     new one where the manager said so. Refuses while any owner has no role chosen."""
     if unmatched := preview.unmatched_owners:
         names = "; ".join(f"\u201c{match.phrase}\u201d" for match in unmatched[:10])
-        raise ServiceError(f"Choose a role for each owner that is not one of your roles ({names}): one of your "
-                           "roles, or \u201cCreate a new role\u201d. Nothing has been saved.")
+        raise ServiceError(
+            f"Choose a role for each owner that is not one of your roles ({names}): one of your "
+            "roles, or \u201cCreate a new role\u201d. Nothing has been saved."
+        )
     roles: dict[str, Role] = {}
     for phrase in dict.fromkeys(phrase for row in rows for phrase in row.owners):
         match = preview.owners[phrase]
@@ -272,8 +326,10 @@ def save_plan(preview: Preview, *, actor: Actor, skip_refused: bool = False) -> 
     refused = preview.refused_rows
     if refused and not skip_refused:
         lines = ", ".join(str(row.line) for row in refused[:10])
-        raise ServiceError(f"{len(refused)} row{'s' if len(refused) != 1 else ''} cannot be imported (row {lines}). "
-                           "Fix them, or choose to skip them. Nothing has been saved.")
+        raise ServiceError(
+            f"{len(refused)} row{'s' if len(refused) != 1 else ''} cannot be imported (row {lines}). "
+            "Fix them, or choose to skip them. Nothing has been saved."
+        )
     items = preview.kept_recommendations
     if not items:
         raise ServiceError("No row of the plan can be imported. Nothing has been saved.")
@@ -282,11 +338,18 @@ def save_plan(preview: Preview, *, actor: Actor, skip_refused: bool = False) -> 
     roles = _roles_for(preview, kept_rows, actor)
     report = preview.report
     if report is None:
-        report = Report(organisation=organisation, title=f"Action plan: {preview.filename}"[:300],
-                        inspection_type="Imported action plan", publication_date=None,
-                        date_precision=DatePrecision.DAY, publication_date_confirmed=True,
-                        source_filename=preview.filename[:300], source_sha256=preview.sha256,
-                        extracted_text="", imported_by=actor if isinstance(actor, User) else None)
+        report = Report(
+            organisation=organisation,
+            title=f"Action plan: {preview.filename}"[:300],
+            inspection_type="Imported action plan",
+            publication_date=None,
+            date_precision=DatePrecision.DAY,
+            publication_date_confirmed=True,
+            source_filename=preview.filename[:300],
+            source_sha256=preview.sha256,
+            extracted_text="",
+            imported_by=actor if isinstance(actor, User) else None,
+        )
         db.session.add(report)
     position = len(report.recommendations)
     steps = 0
@@ -296,14 +359,26 @@ def save_plan(preview: Preview, *, actor: Actor, skip_refused: bool = False) -> 
         recommendation = preview.matches.get(item.number)
         if recommendation is None:
             position += 1
-            owners = own.owners if own and own.owners else tuple(dict.fromkeys(
-                phrase for row in step_rows for phrase in row.owners))
-            recommendation = Recommendation(report=report, position=position, number=item.number, text=item.text,
-                                            owner_phrases=list(owners),
-                                            owner_source=OwnerSource.REVIEW if owners else OwnerSource.NONE)
+            owners = (
+                own.owners
+                if own and own.owners
+                else tuple(dict.fromkeys(phrase for row in step_rows for phrase in row.owners))
+            )
+            recommendation = Recommendation(
+                report=report,
+                position=position,
+                number=item.number,
+                text=item.text,
+                owner_phrases=list(owners),
+                owner_source=OwnerSource.REVIEW if owners else OwnerSource.NONE,
+            )
             due_on = preview.due_on[item.number]
-            main = Action(organisation=organisation, recommendation=recommendation, due_on=due_on,
-                          original_due_on=own.original_deadline if own and own.original_deadline else due_on)
+            main = Action(
+                organisation=organisation,
+                recommendation=recommendation,
+                due_on=due_on,
+                original_due_on=own.original_deadline if own and own.original_deadline else due_on,
+            )
             _owners_of(main, owners, roles)
             db.session.add(main)
             if own is not None:
@@ -320,17 +395,35 @@ def save_plan(preview: Preview, *, actor: Actor, skip_refused: bool = False) -> 
         for row in step_rows:
             due_on = preview.step_due_on[row.line]
             number = next_step_number(recommendation)
-            step = Action(organisation=organisation, recommendation=recommendation, title=row.step, due_on=due_on,
-                          step_number=number, original_due_on=row.original_deadline or due_on,
-                          created_by=actor if isinstance(actor, User) else None)
+            step = Action(
+                organisation=organisation,
+                recommendation=recommendation,
+                title=row.step,
+                due_on=due_on,
+                step_number=number,
+                original_due_on=row.original_deadline or due_on,
+                created_by=actor if isinstance(actor, User) else None,
+            )
             _owners_of(step, row.owners, roles)
             _first_update(step, row.status, row.flag, row.update, row.update_on, Source.of(filename, row), today)
             db.session.add(step)
             steps += 1
     db.session.flush()
-    audit.record(IMPORTED_EVENT, report, actor=actor, organisation_id=organisation.id,
-                 after={"filename": preview.filename, "sha256": preview.sha256, "fingerprint": plan.fingerprint(),
-                        "sheet": plan.sheet_name, "recommendations": len(items), "steps": steps,
-                        "skipped_rows": [row.line for row in refused], "linked_to_report": preview.report is not None,
-                        "new_roles": preview.new_roles})
+    audit.record(
+        IMPORTED_EVENT,
+        report,
+        actor=actor,
+        organisation_id=organisation.id,
+        after={
+            "filename": preview.filename,
+            "sha256": preview.sha256,
+            "fingerprint": plan.fingerprint(),
+            "sheet": plan.sheet_name,
+            "recommendations": len(items),
+            "steps": steps,
+            "skipped_rows": [row.line for row in refused],
+            "linked_to_report": preview.report is not None,
+            "new_roles": preview.new_roles,
+        },
+    )
     return report

@@ -50,9 +50,12 @@ class OwnerMatch:
 
     @property
     def described(self) -> str:
-        return {"exact": f"{self.name} (matches the role)", "likely": f"{self.name} (likely: check it)",
-                "chosen": f"{self.name} (chosen by you)", NEW_ROLE: f"{self.name} (new role)"}.get(
-            self.how or "", f"not matched: choose a role for \u201c{self.phrase}\u201d")
+        return {
+            "exact": f"{self.name} (matches the role)",
+            "likely": f"{self.name} (likely: check it)",
+            "chosen": f"{self.name} (chosen by you)",
+            NEW_ROLE: f"{self.name} (new role)",
+        }.get(self.how or "", f"not matched: choose a role for \u201c{self.phrase}\u201d")
 
 
 def match_owner_phrase(phrase: str, roles: Sequence[Role], choice: str | None) -> OwnerMatch:
@@ -81,14 +84,55 @@ class RecommendationMatch:
     @property
     def described(self) -> str:
         percent = f"{round(self.score * 100)}%"
-        return {"exact": f"exact match ({percent})", "likely": f"likely match ({percent} alike)",
-                "unsure": f"unsure: only {percent} alike, check it", "number": "matched by its number only",
-                "chosen": "chosen by you"}[self.how]
+        return {
+            "exact": f"exact match ({percent})",
+            "likely": f"likely match ({percent} alike)",
+            "unsure": f"unsure: only {percent} alike, check it",
+            "number": "matched by its number only",
+            "chosen": "chosen by you",
+        }[self.how]
 
 
 # Words every recommendation uses, which would make any two look alike.
-_COMMON = frozenset("""a an and are as at be by for from has have in is it its of on or that the their them they
-this to with within will should ensure make sure all every""".split())
+_COMMON = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "their",
+        "them",
+        "they",
+        "this",
+        "to",
+        "with",
+        "within",
+        "will",
+        "should",
+        "ensure",
+        "make",
+        "sure",
+        "all",
+        "every",
+    ]
+)
 
 
 def _words(text: str) -> str:
@@ -113,18 +157,24 @@ def _score(item: PlanRecommendation, recommendation: Recommendation) -> float:
     return min(1.0, wording_score(item.text, recommendation.text) + bonus)
 
 
-def match_recommendations(items: Sequence[PlanRecommendation], recommendations: Sequence[Recommendation],
-                          chosen: dict[str, int]) -> dict[str, RecommendationMatch]:
+def match_recommendations(
+    items: Sequence[PlanRecommendation], recommendations: Sequence[Recommendation], chosen: dict[str, int]
+) -> dict[str, RecommendationMatch]:
     """Each plan recommendation (by number) -> the report's recommendation it belongs to, the
     manager's choices first; a choice that is what was offered keeps its score and wording."""
     offered = _match(items, recommendations, {})
     matches = _match(items, recommendations, chosen) if chosen else offered
-    return {number: offered[number] if number in offered and offered[number].recommendation is match.recommendation
-            else match for number, match in matches.items()}
+    return {
+        number: offered[number]
+        if number in offered and offered[number].recommendation is match.recommendation
+        else match
+        for number, match in matches.items()
+    }
 
 
-def _match(items: Sequence[PlanRecommendation], recommendations: Sequence[Recommendation],
-           chosen: dict[str, int]) -> dict[str, RecommendationMatch]:
+def _match(
+    items: Sequence[PlanRecommendation], recommendations: Sequence[Recommendation], chosen: dict[str, int]
+) -> dict[str, RecommendationMatch]:
     """The manager's choices (choice_key of the plan's number -> recommendation id) come first. Then the best-scoring
     pairs are taken in turn, each report recommendation at most once, so a plan in another order
     still lands each item where its wording says. A plan item without wording goes by its number."""
@@ -134,10 +184,16 @@ def _match(items: Sequence[PlanRecommendation], recommendations: Sequence[Recomm
         if (recommendation := by_id.get(chosen.get(choice_key(item.number), -1))) is not None:
             matches[item.number] = RecommendationMatch(recommendation, _score(item, recommendation), "chosen")
     taken = {match.recommendation.id for match in matches.values()}
-    pairs = sorted(((_score(item, recommendation), position, recommendation.position, item, recommendation)
-                    for position, item in enumerate(items) if item.text and item.number not in matches
-                    for recommendation in recommendations if recommendation.id not in taken),
-                   key=lambda pair: (-pair[0], pair[1], pair[2]))
+    pairs = sorted(
+        (
+            (_score(item, recommendation), position, recommendation.position, item, recommendation)
+            for position, item in enumerate(items)
+            if item.text and item.number not in matches
+            for recommendation in recommendations
+            if recommendation.id not in taken
+        ),
+        key=lambda pair: (-pair[0], pair[1], pair[2]),
+    )
     for score, _, _, item, recommendation in pairs:
         if score < UNSURE or item.number in matches or recommendation.id in taken:
             continue
@@ -147,8 +203,12 @@ def _match(items: Sequence[PlanRecommendation], recommendations: Sequence[Recomm
     by_number = {_number(recommendation.number): recommendation for recommendation in recommendations}
     for item in items:
         recommendation = by_number.get(_number(item.number))
-        if not item.text and item.number not in matches and recommendation is not None \
-                and recommendation.id not in taken:
+        if (
+            not item.text
+            and item.number not in matches
+            and recommendation is not None
+            and recommendation.id not in taken
+        ):
             matches[item.number] = RecommendationMatch(recommendation, 0.0, "number")
             taken.add(recommendation.id)
     return matches

@@ -11,8 +11,19 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import permissions
 from ..extensions import db
 from ..models import (
-    Action, ActionOwner, AuditEvent, DeadlineChange, Flag, Organisation, PartnerLink, Recommendation, Report, Role, Status,
-    Update, RepeatLink,
+    Action,
+    ActionOwner,
+    AuditEvent,
+    DeadlineChange,
+    Flag,
+    Organisation,
+    PartnerLink,
+    Recommendation,
+    RepeatLink,
+    Report,
+    Role,
+    Status,
+    Update,
 )
 from .asked_before import repeated_recommendation_ids
 from .rag import RAG_COLOURS, due_within_sql, overdue_sql, rag_condition
@@ -40,13 +51,20 @@ def actions_for_list(action_ids: list[int]) -> list[Action]:
     the number of actions."""
     if not action_ids:
         return []
-    loaded = {action.id: action for action in db.session.scalars(
-        select(Action).where(Action.id.in_(action_ids)).options(
-            joinedload(Action.recommendation, innerjoin=True).joinedload(Recommendation.report, innerjoin=True),
-            joinedload(Action.organisation, innerjoin=True),
-            selectinload(Action.owners).joinedload(ActionOwner.role, innerjoin=True).options(
-                joinedload(Role.holder), joinedload(Role.deputy)),  # the deputy: is anyone reminded?
-        ))}
+    loaded = {
+        action.id: action
+        for action in db.session.scalars(
+            select(Action)
+            .where(Action.id.in_(action_ids))
+            .options(
+                joinedload(Action.recommendation, innerjoin=True).joinedload(Recommendation.report, innerjoin=True),
+                joinedload(Action.organisation, innerjoin=True),
+                selectinload(Action.owners)
+                .joinedload(ActionOwner.role, innerjoin=True)
+                .options(joinedload(Role.holder), joinedload(Role.deputy)),  # the deputy: is anyone reminded?
+            )
+        )
+    }
     return [loaded[action_id] for action_id in action_ids if action_id in loaded]
 
 
@@ -69,18 +87,43 @@ def dashboard(today: date, *, due_within: int = 30, repeats_only: bool = False) 
     if role_ids := permissions.roles_held_by_current_user():
         conditions["my_actions"] = Action.id.in_(select(ActionOwner.action_id).where(ActionOwner.role_id.in_(role_ids)))
     if repeats_only:  # only recommendations confirmed as asked before
-        conditions = {name: and_(condition, Action.recommendation_id.in_(repeated_recommendation_ids()))
-                      for name, condition in conditions.items()}
-    totals = dict(zip(conditions, db.session.execute(_visible(
-        select(*(func.count().filter(condition) for condition in conditions.values()))
-        .where(Action.status.in_(Status.OPEN)), Action.organisation_id)).one()))
-    ids = {name: list(db.session.scalars(_visible(
-        select(Action.id).where(Action.status.in_(Status.OPEN), condition), Action.organisation_id)
-        .order_by(Action.due_on, Action.id).limit(DASHBOARD_LIMIT)))
-        for name, condition in conditions.items() if totals[name]}
+        conditions = {
+            name: and_(condition, Action.recommendation_id.in_(repeated_recommendation_ids()))
+            for name, condition in conditions.items()
+        }
+    totals = dict(
+        zip(
+            conditions,
+            db.session.execute(
+                _visible(
+                    select(*(func.count().filter(condition) for condition in conditions.values())).where(
+                        Action.status.in_(Status.OPEN)
+                    ),
+                    Action.organisation_id,
+                )
+            ).one(),
+        )
+    )
+    ids = {
+        name: list(
+            db.session.scalars(
+                _visible(select(Action.id).where(Action.status.in_(Status.OPEN), condition), Action.organisation_id)
+                .order_by(Action.due_on, Action.id)
+                .limit(DASHBOARD_LIMIT)
+            )
+        )
+        for name, condition in conditions.items()
+        if totals[name]
+    }
     loaded = {action.id: action for action in actions_for_list([i for chosen in ids.values() for i in chosen])}
-    return Dashboard(**{field.name: Shortlist([loaded[i] for i in ids.get(field.name, []) if i in loaded],
-                                              totals.get(field.name, 0)) for field in fields(Dashboard)})
+    return Dashboard(
+        **{
+            field.name: Shortlist(
+                [loaded[i] for i in ids.get(field.name, []) if i in loaded], totals.get(field.name, 0)
+            )
+            for field in fields(Dashboard)
+        }
+    )
 
 
 def visible_organisations() -> list[Organisation]:
@@ -88,10 +131,13 @@ def visible_organisations() -> list[Organisation]:
 
 
 def organisation_reports(organisation: Organisation) -> list[Report]:
-    return list(db.session.scalars(
-        select(Report).filter_by(organisation_id=organisation.id)
-        .order_by(Report.publication_date.desc(), Report.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Report)
+            .filter_by(organisation_id=organisation.id)
+            .order_by(Report.publication_date.desc(), Report.id.desc())
+        )
+    )
 
 
 def recommendation_counts(reports: list[Report]) -> dict[int, int]:
@@ -108,12 +154,19 @@ def recommendation_counts(reports: list[Report]) -> dict[int, int]:
 
 def action_history(action: Action) -> list[Update]:
     """The action's updates, newest first, with everything the history shows loaded up front."""
-    return list(db.session.scalars(
-        select(Update).filter_by(action_id=action.id)
-        .options(joinedload(Update.author), joinedload(Update.author_contact),
-                 selectinload(Update.evidence), selectinload(Update.revisions))
-        .order_by(Update.created_at.desc(), Update.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Update)
+            .filter_by(action_id=action.id)
+            .options(
+                joinedload(Update.author),
+                joinedload(Update.author_contact),
+                selectinload(Update.evidence),
+                selectinload(Update.revisions),
+            )
+            .order_by(Update.created_at.desc(), Update.id.desc())
+        )
+    )
 
 
 def action_for_page(action_id: int) -> Action | None:
@@ -121,51 +174,79 @@ def action_for_page(action_id: int) -> Action | None:
     recommendation's other steps, owner roles with holders and deputies, and deadline changes
     with who asked. Four statements."""
     return db.session.scalar(
-        select(Action).where(Action.id == action_id).options(
+        select(Action)
+        .where(Action.id == action_id)
+        .options(
             joinedload(Action.organisation, innerjoin=True),
             joinedload(Action.recommendation, innerjoin=True).options(
-                joinedload(Recommendation.report, innerjoin=True), selectinload(Recommendation.actions)),
-            selectinload(Action.owners).joinedload(ActionOwner.role, innerjoin=True).options(
-                joinedload(Role.holder), joinedload(Role.deputy)),
+                joinedload(Recommendation.report, innerjoin=True), selectinload(Recommendation.actions)
+            ),
+            selectinload(Action.owners)
+            .joinedload(ActionOwner.role, innerjoin=True)
+            .options(joinedload(Role.holder), joinedload(Role.deputy)),
             selectinload(Action.deadline_changes).joinedload(DeadlineChange.requested_by),
         )
     )
 
 
 def report_actions(report: Report) -> list[Action]:
-    return list(db.session.scalars(
-        select(Action).join(Recommendation).where(Recommendation.report_id == report.id)
-        .options(selectinload(Action.owners).selectinload(ActionOwner.role).options(
-                     selectinload(Role.holder), selectinload(Role.deputy)),
-                 selectinload(Action.recommendation))
-        .order_by(Recommendation.position, Action.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Action)
+            .join(Recommendation)
+            .where(Recommendation.report_id == report.id)
+            .options(
+                selectinload(Action.owners)
+                .selectinload(ActionOwner.role)
+                .options(selectinload(Role.holder), selectinload(Role.deputy)),
+                selectinload(Action.recommendation),
+            )
+            .order_by(Recommendation.position, Action.id)
+        )
+    )
 
 
 def audit_events(organisation: Organisation, *, limit: int = 200) -> list[AuditEvent]:
-    return list(db.session.scalars(
-        select(AuditEvent).filter_by(organisation_id=organisation.id)
-        .options(selectinload(AuditEvent.actor))
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .filter_by(organisation_id=organisation.id)
+            .options(selectinload(AuditEvent.actor))
+            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def action_audit_events(action: Action) -> list[AuditEvent]:
     """Events about the action and the things hanging off it (updates, deadline changes, partner links)."""
-    subjects = [("Action", [action.id]),
-                ("Update", list(db.session.scalars(select(Update.id).filter_by(action_id=action.id)))),
-                ("DeadlineChange", list(db.session.scalars(select(DeadlineChange.id).filter_by(action_id=action.id)))),
-                ("PartnerLink", list(db.session.scalars(select(PartnerLink.id).filter_by(action_id=action.id)))),
-                ("RepeatLink", list(db.session.scalars(select(RepeatLink.id).filter_by(
-                    recommendation_id=action.recommendation_id))))]
-    return list(db.session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.organisation_id == action.organisation_id,
-               or_(*(and_(AuditEvent.subject_type == kind, AuditEvent.subject_id.in_(ids))
-                     for kind, ids in subjects if ids)))
-        .options(selectinload(AuditEvent.actor))
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-    ))
+    subjects = [
+        ("Action", [action.id]),
+        ("Update", list(db.session.scalars(select(Update.id).filter_by(action_id=action.id)))),
+        ("DeadlineChange", list(db.session.scalars(select(DeadlineChange.id).filter_by(action_id=action.id)))),
+        ("PartnerLink", list(db.session.scalars(select(PartnerLink.id).filter_by(action_id=action.id)))),
+        (
+            "RepeatLink",
+            list(db.session.scalars(select(RepeatLink.id).filter_by(recommendation_id=action.recommendation_id))),
+        ),
+    ]
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.organisation_id == action.organisation_id,
+                or_(
+                    *(
+                        and_(AuditEvent.subject_type == kind, AuditEvent.subject_id.in_(ids))
+                        for kind, ids in subjects
+                        if ids
+                    )
+                ),
+            )
+            .options(selectinload(AuditEvent.actor))
+            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        )
+    )
 
 
 # --- Filtered action lists (the organisation's action list and the API) -----------------
@@ -177,26 +258,41 @@ FLAG_FILTERS = ("at_risk", "blocked", "flagged")
 @dataclass(frozen=True)
 class ActionFilters:
     status: Status | None = None
-    owner: int | None = None        # role id
-    report: int | None = None       # report id
+    owner: int | None = None  # role id
+    report: int | None = None  # report id
     overdue: bool = False
-    due_within: int | None = None   # days from today
+    due_within: int | None = None  # days from today
     rag: str | None = None
     search: str = ""
     # Used by the oversight comparison's links, so a count and its list always agree.
     open_only: bool = False
-    flag: str | None = None          # "at_risk", "blocked", or "flagged" for either
-    inspectorate: str = ""          # reports whose inspectorate contains this
+    flag: str | None = None  # "at_risk", "blocked", or "flagged" for either
+    inspectorate: str = ""  # reports whose inspectorate contains this
     published_from: date | None = None
     published_to: date | None = None
-    repeats: bool = False            # only recommendations confirmed as asked before
-    unheard: bool = False            # open actions nobody will be reminded about (services/unheard.py)
+    repeats: bool = False  # only recommendations confirmed as asked before
+    unheard: bool = False  # open actions nobody will be reminded about (services/unheard.py)
 
     @property
     def active(self) -> bool:
-        return any((self.status, self.owner, self.report, self.overdue, self.due_within is not None,
-                    self.rag, self.search, self.open_only, self.flag, self.inspectorate, self.published_from,
-                    self.published_to, self.repeats, self.unheard))
+        return any(
+            (
+                self.status,
+                self.owner,
+                self.report,
+                self.overdue,
+                self.due_within is not None,
+                self.rag,
+                self.search,
+                self.open_only,
+                self.flag,
+                self.inspectorate,
+                self.published_from,
+                self.published_to,
+                self.repeats,
+                self.unheard,
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -215,10 +311,13 @@ def filter_actions(statement: Select, filters: ActionFilters, today: date) -> Se
     if filters.status is not None:
         statement = statement.where(Action.status == filters.status)
     if filters.owner is not None:
-        statement = statement.where(Action.id.in_(select(ActionOwner.action_id).where(ActionOwner.role_id == filters.owner)))
+        statement = statement.where(
+            Action.id.in_(select(ActionOwner.action_id).where(ActionOwner.role_id == filters.owner))
+        )
     if filters.report is not None:
-        statement = statement.where(Action.recommendation_id.in_(
-            select(Recommendation.id).where(Recommendation.report_id == filters.report)))
+        statement = statement.where(
+            Action.recommendation_id.in_(select(Recommendation.id).where(Recommendation.report_id == filters.report))
+        )
     if filters.overdue:
         statement = statement.where(overdue_sql(today))
     if filters.due_within is not None:
@@ -231,28 +330,35 @@ def filter_actions(statement: Select, filters: ActionFilters, today: date) -> Se
         flags = (Flag.AT_RISK, Flag.BLOCKED) if filters.flag == "flagged" else (Flag(filters.flag),)
         statement = statement.where(Action.status.in_(Status.OPEN), Action.flag.in_(flags))
     if filters.inspectorate or filters.published_from or filters.published_to:
-        statement = statement.where(Action.recommendation_id.in_(report_criteria(
-            select(Recommendation.id).join(Report, Report.id == Recommendation.report_id), filters)))
+        statement = statement.where(
+            Action.recommendation_id.in_(
+                report_criteria(select(Recommendation.id).join(Report, Report.id == Recommendation.report_id), filters)
+            )
+        )
     if filters.repeats:
         statement = statement.where(Action.recommendation_id.in_(repeated_recommendation_ids()))
     if filters.unheard:
         statement = statement.where(unheard_condition())
     if filters.search.strip():
         term = filters.search.strip().lower()
-        statement = statement.where(or_(
-            Action.recommendation_id.in_(select(Recommendation.id).where(
-                func.lower(Recommendation.text).contains(term, autoescape=True))),
-            func.lower(Action.title).contains(term, autoescape=True),
-            Action.id.in_(select(Update.action_id).where(func.lower(Update.note).contains(term, autoescape=True))),
-        ))
+        statement = statement.where(
+            or_(
+                Action.recommendation_id.in_(
+                    select(Recommendation.id).where(func.lower(Recommendation.text).contains(term, autoescape=True))
+                ),
+                func.lower(Action.title).contains(term, autoescape=True),
+                Action.id.in_(select(Update.action_id).where(func.lower(Update.note).contains(term, autoescape=True))),
+            )
+        )
     return statement
 
 
 def report_criteria(statement: Select, filters: ActionFilters) -> Select:
     """Reports by inspectorate (contains, any case) and publication date range."""
     if filters.inspectorate:
-        statement = statement.where(func.lower(Report.inspectorate).contains(filters.inspectorate.lower(),
-                                                                             autoescape=True))
+        statement = statement.where(
+            func.lower(Report.inspectorate).contains(filters.inspectorate.lower(), autoescape=True)
+        )
     if filters.published_from:
         statement = statement.where(Report.publication_date >= filters.published_from)
     if filters.published_to:
@@ -265,14 +371,23 @@ SORTS: dict[str, tuple[str, tuple]] = {
     "deadline": ("Deadline, soonest first", (Action.due_on, Action.id)),
     "deadline-latest": ("Deadline, latest first", (Action.due_on.desc(), Action.id)),
     "status": ("Status", (Action.status, Action.due_on, Action.id)),
-    "updated": ("Last update, newest first", (func.coalesce(Action.last_update_at, Action.created_at).desc(),
-                                              Action.id)),
+    "updated": (
+        "Last update, newest first",
+        (func.coalesce(Action.last_update_at, Action.created_at).desc(), Action.id),
+    ),
     "quiet": ("Last update, oldest first", (func.coalesce(Action.last_update_at, Action.created_at), Action.id)),
 }
 
 
-def action_page(organisation_ids: list[int] | None, filters: ActionFilters, today: date, *, page: int = 1,
-                per_page: int = PER_PAGE, sort: str = "deadline") -> Page:
+def action_page(
+    organisation_ids: list[int] | None,
+    filters: ActionFilters,
+    today: date,
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    sort: str = "deadline",
+) -> Page:
     """One page of actions matching `filters`, in deadline order, with what the list shows
     loaded in a fixed number of queries whatever the page size."""
     statement = filter_actions(select(Action), filters, today)
@@ -280,15 +395,23 @@ def action_page(organisation_ids: list[int] | None, filters: ActionFilters, toda
         statement = statement.where(Action.organisation_id.in_(organisation_ids))
     total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
     page = max(1, page)
-    ids = list(db.session.scalars(statement.with_only_columns(Action.id)
-                                  .order_by(*SORTS.get(sort, SORTS["deadline"])[1])
-                                  .limit(per_page).offset((page - 1) * per_page)))
+    ids = list(
+        db.session.scalars(
+            statement.with_only_columns(Action.id)
+            .order_by(*SORTS.get(sort, SORTS["deadline"])[1])
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
     return Page(actions_for_list(ids), total, page, per_page)
 
 
 def organisation_roles(organisation: Organisation) -> list[Role]:
-    return list(db.session.scalars(
-        select(Role).filter_by(organisation_id=organisation.id)
-        .options(selectinload(Role.holder), selectinload(Role.deputy), selectinload(Role.aliases))
-        .order_by(Role.name)
-    ))
+    return list(
+        db.session.scalars(
+            select(Role)
+            .filter_by(organisation_id=organisation.id)
+            .options(selectinload(Role.holder), selectinload(Role.deputy), selectinload(Role.aliases))
+            .order_by(Role.name)
+        )
+    )

@@ -41,7 +41,6 @@ def _days(count: int) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
 
 
-
 def rag_for(action: Action, today: date) -> Rag:
     """Red, amber or green, with the reason a board member would want to read.
 
@@ -93,8 +92,7 @@ def overdue_sql(today: date) -> ColumnElement[bool]:
 
 def due_within_sql(days: int, today: date) -> ColumnElement[bool]:
     """Open actions due from today up to `days` days ahead (today and the last day included)."""
-    return and_(Action.status.in_(Status.OPEN), Action.due_on >= today,
-                Action.due_on <= today + timedelta(days=days))
+    return and_(Action.status.in_(Status.OPEN), Action.due_on >= today, Action.due_on <= today + timedelta(days=days))
 
 
 def rag_condition(colour: str, today: date) -> ColumnElement[bool]:

@@ -61,8 +61,10 @@ def redact_update(update: Update, *, by: User, reason: str) -> None:
     """Remove an update's text, keeping the update (who, when, status) and saying who removed
     it. Redacting an update twice is refused, and changes nothing."""
     if update.redacted_at is not None:
-        raise AlreadyRedacted(f"This update was already redacted on {clock.long_date(clock.local_date(update.redacted_at))}. "
-                              "Nothing was changed.")
+        raise AlreadyRedacted(
+            f"This update was already redacted on {clock.long_date(clock.local_date(update.redacted_at))}. "
+            "Nothing was changed."
+        )
     reason = _checked_reason(reason)
     removed = _update_text(update)
     action = update.action
@@ -81,8 +83,13 @@ def redact_update(update: Update, *, by: User, reason: str) -> None:
     _scrub_audit_events(update, removed)
     _scrub_queued_emails(removed, action.organisation_id)
     db.session.flush()
-    audit.record("update.redacted", update, actor=by, organisation_id=action.organisation_id,
-                 after={"action_id": action.id, "reason": reason})
+    audit.record(
+        "update.redacted",
+        update,
+        actor=by,
+        organisation_id=action.organisation_id,
+        after={"action_id": action.id, "reason": reason},
+    )
 
 
 def _update_text(update: Update) -> list[str]:
@@ -98,13 +105,18 @@ def _update_text(update: Update) -> list[str]:
 def _scrub_audit_events(update: Update, removed: list[str]) -> None:
     """Earlier audit events that recorded this update's text (posting, editing, the decision it
     records) keep everything else and say "[redacted]" where the text was."""
-    events = db.session.scalars(select(AuditEvent).where(or_(
-        (AuditEvent.subject_type == "Update") & (AuditEvent.subject_id == update.id),
-        (AuditEvent.subject_type == "Action") & (AuditEvent.subject_id == update.action_id),
-    ))).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(
+            or_(
+                (AuditEvent.subject_type == "Update") & (AuditEvent.subject_id == update.id),
+                (AuditEvent.subject_type == "Action") & (AuditEvent.subject_id == update.action_id),
+            )
+        )
+    ).all()
     for event in events:
         about_update = event.subject_type == "Update" or any(
-            isinstance(values, dict) and values.get("update_id") == update.id for values in (event.before, event.after))
+            isinstance(values, dict) and values.get("update_id") == update.id for values in (event.before, event.after)
+        )
         if not about_update:
             continue
         event.before = _scrubbed(event.before, removed)
@@ -139,9 +151,12 @@ def scrub_text(text: str, removed: Iterable[str]) -> str:
 def _scrub_queued_emails(removed: list[str], organisation_id: int) -> int:
     """Take the removed text out of every email not sent yet that quotes it. Returns how many."""
     changed = 0
-    waiting = db.session.scalars(select(Notification).where(
-        Notification.status == NotificationStatus.PENDING,
-        or_(Notification.organisation_id == organisation_id, Notification.organisation_id.is_(None))))
+    waiting = db.session.scalars(
+        select(Notification).where(
+            Notification.status == NotificationStatus.PENDING,
+            or_(Notification.organisation_id == organisation_id, Notification.organisation_id.is_(None)),
+        )
+    )
     for notification in waiting:
         fields = {name: getattr(notification, name) for name in ("subject", "body_text", "body_html")}
         scrubbed = {name: scrub_text(value, removed) for name, value in fields.items()}
@@ -159,8 +174,10 @@ def remove_evidence(evidence: Evidence, *, by: Actor, reason: str, event: str = 
     """Remove an evidence file: its bytes from the file store, its name and fingerprint from the
     database. The row stays, named by who removed it, when and why. Twice is refused."""
     if evidence.removed_at is not None:
-        raise AlreadyRedacted(f"This file was already removed on {clock.long_date(clock.local_date(evidence.removed_at))}. "
-                              "Nothing was changed.")
+        raise AlreadyRedacted(
+            f"This file was already removed on {clock.long_date(clock.local_date(evidence.removed_at))}. "
+            "Nothing was changed."
+        )
     reason = _checked_reason(reason)
     organisation_id = evidence.update.action.organisation_id
     stored_path, filename = evidence.stored_path, evidence.filename
@@ -172,12 +189,19 @@ def remove_evidence(evidence: Evidence, *, by: Actor, reason: str, event: str = 
     if stored_path and not _still_named(stored_path):
         files.discard(stored_path)
     _scrub_queued_emails([filename], organisation_id)
-    audit.record(event, evidence, actor=by, organisation_id=organisation_id,
-                 after={"action_id": evidence.action_id, "update_id": evidence.update_id, "reason": reason})
+    audit.record(
+        event,
+        evidence,
+        actor=by,
+        organisation_id=organisation_id,
+        after={"action_id": evidence.action_id, "update_id": evidence.update_id, "reason": reason},
+    )
 
 
 def _still_named(stored_path: str) -> bool:
     """Another evidence row or a report still holds the same content (files are kept once by
     their hash, whoever uploaded them): then the bytes stay for them, and only this row lets go."""
-    return db.session.scalar(select(Evidence.id).where(Evidence.stored_path == stored_path).limit(1)) is not None or \
-        db.session.scalar(select(Report.id).where(Report.source_path == stored_path).limit(1)) is not None
+    return (
+        db.session.scalar(select(Evidence.id).where(Evidence.stored_path == stored_path).limit(1)) is not None
+        or db.session.scalar(select(Report.id).where(Report.source_path == stored_path).limit(1)) is not None
+    )

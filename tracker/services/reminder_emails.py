@@ -14,7 +14,6 @@ from .reminder_plan import PlannedDigest, PlannedReminder, Recipient
 from .reminder_policy import WEEKDAYS, Audience, DueReminder, Policy
 
 
-
 def _days(count: int) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
 
@@ -73,17 +72,26 @@ def partner_link(action: Action, contact: Contact) -> str | None:
 def why_you_get_it(action: Action, reminder: DueReminder, recipient: Recipient, policy: Policy) -> str:
     organisation = action.organisation.name
     if reminder.audience is Audience.BOARD_CHAIR:
-        return (f"You hold the role {_quoted_list(recipient.roles)} in {organisation}, and actions more than "
-                f"{_days(policy.escalate_after_days_overdue)} overdue are escalated to the board chair.")
+        return (
+            f"You hold the role {_quoted_list(recipient.roles)} in {organisation}, and actions more than "
+            f"{_days(policy.escalate_after_days_overdue)} overdue are escalated to the board chair."
+        )
     return f"You hold the role {_quoted_list(recipient.roles)} in {organisation}, which owns this action."
 
 
 def what_to_do(action: Action, reminder: DueReminder, today: date, policy: Policy) -> str:
     if reminder.kind == "escalation":
-        owners = "; ".join(f"{role.name} ({role.holder.name})" if role.holder else f"{role.name} (no holder)"
-                           for role in action.owner_roles) or "no owner"
-        return (f"It is {_days((today - action.due_on).days)} overdue. Its owner is {owners}. "
-                "Please raise it with them or at the next board meeting.")
+        owners = (
+            "; ".join(
+                f"{role.name} ({role.holder.name})" if role.holder else f"{role.name} (no holder)"
+                for role in action.owner_roles
+            )
+            or "no owner"
+        )
+        return (
+            f"It is {_days((today - action.due_on).days)} overdue. Its owner is {owners}. "
+            "Please raise it with them or at the next board meeting."
+        )
     if reminder.kind == "nudge":
         return "There has been no update for a while. Please post a short update so the board can see progress."
     if today > action.due_on:
@@ -98,19 +106,27 @@ def render_reminder(email: PlannedReminder, today: date) -> dict:
     action, reminder = email.action, email.reminder
     subject = headline(action, reminder, today)
     context = dict(
-        subject=subject, action=action, greeting=daily.greeting(email.recipient.contact),
+        subject=subject,
+        action=action,
+        greeting=daily.greeting(email.recipient.contact),
         due_on=long_date(action.due_on),
         original_due_on=long_date(action.original_due_on) if action.original_due_on != action.due_on else None,
         last_update_on=long_date(local_date(action.last_update_at)) if action.last_update_at else None,
         owners="; ".join(role.name for role in action.owner_roles),
         what_to_do=what_to_do(action, reminder, today, email.policy),
         why=why_you_get_it(action, reminder, email.recipient, email.policy),
-        organisation_name=action.organisation.name, service_name=current_app.config["SERVICE_NAME"],
+        organisation_name=action.organisation.name,
+        service_name=current_app.config["SERVICE_NAME"],
         **_links(action, email.recipient),
     )
     return dict(
-        key=email.key, organisation_id=action.organisation_id, action_id=action.id, kind=reminder.kind,
-        target_date=reminder.target_date, recipient=email.recipient.email, subject=subject[:300],
+        key=email.key,
+        organisation_id=action.organisation_id,
+        action_id=action.id,
+        kind=reminder.kind,
+        target_date=reminder.target_date,
+        recipient=email.recipient.email,
+        subject=subject[:300],
         body_text=render_template("emails/reminder.txt", **context),
         body_html=render_template("emails/reminder.html", **context),
     )
@@ -126,17 +142,28 @@ def render_digest(email: PlannedDigest, today: date) -> dict:
     if upcoming:
         parts.append(f"{len(upcoming)} due, the next on {long_date(upcoming[0])}")
     subject = f"Your weekly summary for {email.organisation.name}: {', '.join(parts)}"
-    lines = [dict(headline=headline(action, reminder, today), action=action,
-                  **_links(action, email.recipient)) for action, reminder in items]
+    lines = [
+        dict(headline=headline(action, reminder, today), action=action, **_links(action, email.recipient))
+        for action, reminder in items
+    ]
     base = current_app.config["BASE_URL"]
     context = dict(
-        subject=subject, lines=lines, greeting=daily.greeting(email.recipient.contact),
-        organisation_name=email.organisation.name, weekday=WEEKDAYS[email.recipient.digest_weekday],
-        settings_url=f"{base}/account/notifications", service_name=current_app.config["SERVICE_NAME"],
+        subject=subject,
+        lines=lines,
+        greeting=daily.greeting(email.recipient.contact),
+        organisation_name=email.organisation.name,
+        weekday=WEEKDAYS[email.recipient.digest_weekday],
+        settings_url=f"{base}/account/notifications",
+        service_name=current_app.config["SERVICE_NAME"],
     )
     return dict(
-        key=email.key, organisation_id=email.organisation.id, action_id=None, kind="digest",
-        target_date=email.target_date, recipient=email.recipient.email, subject=subject[:300],
+        key=email.key,
+        organisation_id=email.organisation.id,
+        action_id=None,
+        kind="digest",
+        target_date=email.target_date,
+        recipient=email.recipient.email,
+        subject=subject[:300],
         body_text=render_template("emails/digest.txt", **context),
         body_html=render_template("emails/digest.html", **context),
     )
@@ -180,7 +207,8 @@ def _handoff_sections(bundle: daily.PlannedBundle) -> tuple[list, list[str]]:
     by_section: dict[str, tuple[str, list]] = {}
     for handoff in bundle.handoffs:
         by_section.setdefault(handoff.section, (handoff.section_title, []))[1].append(
-            dict(headline=handoff.headline, detail=handoff.detail, url=handoff.url))
+            dict(headline=handoff.headline, detail=handoff.detail, url=handoff.url)
+        )
     parts = []
     for section, (_, lines) in by_section.items():
         one, several = HANDOFF_PHRASES[section]
@@ -190,13 +218,16 @@ def _handoff_sections(bundle: daily.PlannedBundle) -> tuple[list, list[str]]:
 
 def render_bundle(bundle: daily.PlannedBundle, today: date) -> dict:
     """The outbox row for one person's day: subject, text and HTML bodies."""
-    items = sorted(bundle.items, key=lambda planned: (planned.action.due_on, planned.action.id,
-                                                      planned.reminder.kind))
+    items = sorted(bundle.items, key=lambda planned: (planned.action.due_on, planned.action.id, planned.reminder.kind))
     sections = {name: [] for name, _ in SECTIONS}
     for planned in items:
-        sections[_section(planned, today)].append(dict(
-            headline=headline(planned.action, planned.reminder, today), action=planned.action,
-            **_links(planned.action, bundle.recipient)))
+        sections[_section(planned, today)].append(
+            dict(
+                headline=headline(planned.action, planned.reminder, today),
+                action=planned.action,
+                **_links(planned.action, bundle.recipient),
+            )
+        )
     owned = {planned.action.id for planned in items if planned.reminder.kind != "escalation"}
     overdue = {planned.action.id for planned in items if planned.action.due_on < today}
     escalated = len(sections["escalation"])
@@ -211,17 +242,25 @@ def render_bundle(bundle: daily.PlannedBundle, today: date) -> dict:
     subject = f"{'New actions' if bundle.first_run else 'Today'} from {label}: {', '.join(parts)}"
     base = current_app.config["BASE_URL"]
     context = dict(
-        subject=subject, greeting=daily.greeting(bundle.recipient.contact), first_run=bundle.first_run,
+        subject=subject,
+        greeting=daily.greeting(bundle.recipient.contact),
+        first_run=bundle.first_run,
         sections=[(title, sections[name]) for name, title in SECTIONS if sections[name]],
         handoff_sections=handoff_sections,
-        roles=bundle.recipient.roles, owned=len(owned), overdue=len(overdue),
+        roles=bundle.recipient.roles,
+        owned=len(owned),
+        overdue=len(overdue),
         settings_url=f"{base}/account/notifications" if bundle.recipient.contact.user_id else None,
         service_name=current_app.config["SERVICE_NAME"],
     )
     return dict(
-        key=bundle.key, organisation_id=bundle.organisation.id, action_id=None,
-        kind="summary" if bundle.first_run else "daily", target_date=bundle.target_date,
-        recipient=bundle.recipient.email, subject=subject[:300],
+        key=bundle.key,
+        organisation_id=bundle.organisation.id,
+        action_id=None,
+        kind="summary" if bundle.first_run else "daily",
+        target_date=bundle.target_date,
+        recipient=bundle.recipient.email,
+        subject=subject[:300],
         body_text=render_template("emails/bundle.txt", **context),
         body_html=render_template("emails/bundle.html", **context),
     )

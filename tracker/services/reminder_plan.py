@@ -4,7 +4,7 @@ whether it is still needed."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -15,7 +15,15 @@ from ..models import Action, ActionOwner, Contact, Organisation, Recommendation,
 from ..models.notification import Notification, NotificationPreference, ReminderFrequency, ReminderPolicy
 from . import daily
 from .reminder_policy import (
-    DEFAULT_POLICY, ActionFacts, Audience, DueReminder, Policy, digest_day, policy_for, policy_from, reminders_due,
+    DEFAULT_POLICY,
+    ActionFacts,
+    Audience,
+    DueReminder,
+    Policy,
+    digest_day,
+    policy_for,
+    policy_from,
+    reminders_due,
 )
 
 
@@ -110,13 +118,15 @@ def plan_reminders(today: date) -> Plan:
             for person in recipients:
                 if not person.wants_digest:
                     plan.reminders.append(
-                        PlannedReminder(reminder_key(action, reminder, person), action, reminder, person, policy))
+                        PlannedReminder(reminder_key(action, reminder, person), action, reminder, person, policy)
+                    )
                     continue
                 group = (action.organisation_id, person.email)
                 if group not in digests:
                     target = digest_day(today, person.digest_weekday)
-                    digests[group] = PlannedDigest(digest_key(action.organisation, target, person),
-                                                   action.organisation, person, target)
+                    digests[group] = PlannedDigest(
+                        digest_key(action.organisation, target, person), action.organisation, person, target
+                    )
                 digests[group].items.append((action, reminder))
     plan.digests = list(digests.values())
     grouped = daily.group_by_day(plan.reminders, today)
@@ -128,25 +138,28 @@ def plan_reminders(today: date) -> Plan:
 def _actions_that_may_be_due(today: date, every_policy: list[Policy]) -> list[Action]:
     horizon = today + timedelta(days=max(policy.earliest_days_before for policy in every_policy))
     may_be_due = Action.due_on <= horizon
-    nudge_days = [policy.nudge_after_days_without_update for policy in every_policy
-                  if policy.nudge_after_days_without_update]
+    nudge_days = [
+        policy.nudge_after_days_without_update for policy in every_policy if policy.nudge_after_days_without_update
+    ]
     if nudge_days:
         # A day's slack either side of midnight; the pure function makes the exact call.
-        quiet_since = datetime.combine(today - timedelta(days=min(nudge_days) - 1), datetime.min.time(),
-                                       tzinfo=timezone.utc)
+        quiet_since = datetime.combine(today - timedelta(days=min(nudge_days) - 1), datetime.min.time(), tzinfo=UTC)
         last_activity = func.coalesce(Action.last_update_at, Action.created_at)
         may_be_due = or_(may_be_due, and_(Action.status == Status.IN_PROGRESS, last_activity <= quiet_since))
-    return list(db.session.scalars(
-        select(Action)
-        .where(Action.status.in_(Status.OPEN), may_be_due)
-        .options(
-            selectinload(Action.owners).selectinload(ActionOwner.role).options(selectinload(Role.holder),
-                                                                                 selectinload(Role.deputy)),
-            selectinload(Action.recommendation).selectinload(Recommendation.report),  # its name is in every email
-            selectinload(Action.organisation),
+    return list(
+        db.session.scalars(
+            select(Action)
+            .where(Action.status.in_(Status.OPEN), may_be_due)
+            .options(
+                selectinload(Action.owners)
+                .selectinload(ActionOwner.role)
+                .options(selectinload(Role.holder), selectinload(Role.deputy)),
+                selectinload(Action.recommendation).selectinload(Recommendation.report),  # its name is in every email
+                selectinload(Action.organisation),
+            )
+            .order_by(Action.due_on, Action.id)
         )
-        .order_by(Action.due_on, Action.id)
-    ))
+    )
 
 
 def _board_chairs(organisation_id: int | None = None) -> dict[int, Role]:
@@ -179,8 +192,12 @@ def _preferences(actions: list[Action], board_chairs: dict[int, Role]) -> dict[i
     user_ids = {contact.user_id for contact in contacts if contact.user_id}
     if not user_ids:
         return {}
-    return {preference.user_id: preference for preference in db.session.scalars(
-        select(NotificationPreference).where(NotificationPreference.user_id.in_(user_ids)))}
+    return {
+        preference.user_id: preference
+        for preference in db.session.scalars(
+            select(NotificationPreference).where(NotificationPreference.user_id.in_(user_ids))
+        )
+    }
 
 
 def reason_not_needed(notification: Notification, today: date) -> str | None:
@@ -201,8 +218,14 @@ def reason_not_needed(notification: Notification, today: date) -> str | None:
         status = action.status.label.lower() if action else "deleted"
         return f"Not needed: the action was {status} before this could be sent."
     facts = ActionFacts(action.due_on, action.status, local_date(action.last_update_at or action.created_at))
-    reminder = next((due for due in reminders_due(facts, today, policy_for(action.organisation))
-                     if (due.kind, due.target_date) == (notification.kind, notification.target_date)), None)
+    reminder = next(
+        (
+            due
+            for due in reminders_due(facts, today, policy_for(action.organisation))
+            if (due.kind, due.target_date) == (notification.kind, notification.target_date)
+        ),
+        None,
+    )
     if reminder is None:
         return "Not needed: a later reminder replaced it, or the deadline changed."
     if reminder.audience is Audience.BOARD_CHAIR:

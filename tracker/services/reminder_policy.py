@@ -37,13 +37,13 @@ DEFAULT_POLICY = Policy()
 
 
 class Audience(enum.StrEnum):
-    OWNERS = "owners"            # the holders of the action's owner roles
+    OWNERS = "owners"  # the holders of the action's owner roles
     BOARD_CHAIR = "board chair"  # the holder of the organisation's board chair role
 
 
 @dataclass(frozen=True)
 class DueReminder:
-    kind: str          # "before_30", "due_today", "overdue", "escalation" or "nudge"
+    kind: str  # "before_30", "due_today", "overdue", "escalation" or "nudge"
     target_date: date  # the day this reminder belongs to; part of its outbox key
     audience: Audience = Audience.OWNERS
 
@@ -96,8 +96,11 @@ def reminders_due(facts: ActionFacts, today: date, policy: Policy = DEFAULT_POLI
     """Every reminder that applies to the action on `today`: at most one of each kind, the latest."""
     if facts.status.is_closed:
         return []
-    candidates = (reminder_due(facts.due_on, today, policy), escalation_due(facts.due_on, today, policy),
-                  nudge_due(facts, today, policy))
+    candidates = (
+        reminder_due(facts.due_on, today, policy),
+        escalation_due(facts.due_on, today, policy),
+        nudge_due(facts, today, policy),
+    )
     return [reminder for reminder in candidates if reminder is not None]
 
 
@@ -109,10 +112,13 @@ def digest_day(today: date, weekday: int) -> date:
 def policy_from(row: ReminderPolicy | None) -> Policy:
     if row is None:
         return DEFAULT_POLICY
-    return Policy(days_before=tuple(sorted(set(row.days_before), reverse=True)),
-                  remind_on_due_day=row.remind_on_due_day, overdue_every_days=row.overdue_every_days,
-                  escalate_after_days_overdue=row.escalate_after_days_overdue,
-                  nudge_after_days_without_update=row.nudge_after_days_without_update)
+    return Policy(
+        days_before=tuple(sorted(set(row.days_before), reverse=True)),
+        remind_on_due_day=row.remind_on_due_day,
+        overdue_every_days=row.overdue_every_days,
+        escalate_after_days_overdue=row.escalate_after_days_overdue,
+        nudge_after_days_without_update=row.nudge_after_days_without_update,
+    )
 
 
 def policy_for(organisation: Organisation) -> Policy:
@@ -123,9 +129,11 @@ def save_policy(organisation: Organisation, policy: Policy, *, actor: Actor) -> 
     """Change when an organisation's reminders go out; what is due next follows at once."""
     if any(not 1 <= days <= 366 for days in policy.days_before):
         raise ServiceError("Days before the deadline must each be between 1 and 366.")
-    for value, what in ((policy.overdue_every_days, "Days between overdue reminders"),
-                        (policy.escalate_after_days_overdue, "Days overdue before escalation"),
-                        (policy.nudge_after_days_without_update, "Days without an update before a nudge")):
+    for value, what in (
+        (policy.overdue_every_days, "Days between overdue reminders"),
+        (policy.escalate_after_days_overdue, "Days overdue before escalation"),
+        (policy.nudge_after_days_without_update, "Days without an update before a nudge"),
+    ):
         if not 0 <= value <= 366:
             raise ServiceError(f"{what} must be between 0 (never) and 366.")
     row = db.session.scalar(select(ReminderPolicy).filter_by(organisation_id=organisation.id))
@@ -140,8 +148,14 @@ def save_policy(organisation: Organisation, policy: Policy, *, actor: Actor) -> 
     row.nudge_after_days_without_update = policy.nudge_after_days_without_update
     row.updated_at = utc_now()
     db.session.flush()
-    audit.record("reminder_policy.changed", row, actor=actor, organisation_id=organisation.id,
-                 before=before, after=_policy_dict(policy_from(row)))
+    audit.record(
+        "reminder_policy.changed",
+        row,
+        actor=actor,
+        organisation_id=organisation.id,
+        before=before,
+        after=_policy_dict(policy_from(row)),
+    )
     return row
 
 

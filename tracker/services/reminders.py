@@ -29,12 +29,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-
 from ..extensions import db
 from ..models import Organisation
 from . import audit, daily, handoffs, notifications
 from .audit import Actor
-
 from .reminder_emails import render_bundle, render_digest, render_reminder
 from .reminder_plan import PlannedDigest, PlannedReminder, plan_reminders
 
@@ -44,16 +42,18 @@ class RunResult:
     queued: int = 0
     sent: int = 0
     failed: int = 0
-    skipped: int = 0   # due, but already in the outbox, or with nobody to send it to
+    skipped: int = 0  # due, but already in the outbox, or with nobody to send it to
     # The actions behind "nobody to send it to", named (see services/unheard.py).
     unheard: list[str] = field(default_factory=list)
     retrying: int = 0  # failed for a reason that may pass; the outbox tries again later
     cancelled: int = 0  # queued earlier but no longer needed when their turn came
 
     def describe(self) -> str:
-        return (f"Queued {self.queued}, sent {self.sent}, failed {self.failed}, skipped {self.skipped}"
-                + (f", {self.retrying} to retry" if self.retrying else "")
-                + (f", {self.cancelled} no longer needed" if self.cancelled else ""))
+        return (
+            f"Queued {self.queued}, sent {self.sent}, failed {self.failed}, skipped {self.skipped}"
+            + (f", {self.retrying} to retry" if self.retrying else "")
+            + (f", {self.cancelled} no longer needed" if self.cancelled else "")
+        )
 
 
 QUEUE_BATCH = 500  # emails rendered and inserted at a time: few statements, bounded memory
@@ -71,7 +71,7 @@ def queue_reminders(today: date, *, actor: Actor = "scheduler") -> RunResult:
     queued: dict[int, list[int]] = defaultdict(list)
     organisations: dict[int, Organisation] = {}
     for start in range(0, len(to_queue), QUEUE_BATCH):
-        batch = to_queue[start:start + QUEUE_BATCH]
+        batch = to_queue[start : start + QUEUE_BATCH]
         new_ids = notifications.queue([_render(email, today) for email in batch])
         for email in batch:
             notification_id = new_ids.pop(email.key, None)
@@ -83,9 +83,13 @@ def queue_reminders(today: date, *, actor: Actor = "scheduler") -> RunResult:
             queued[email.organisation.id].append(notification_id)
             organisations[email.organisation.id] = email.organisation
     for organisation_id, notification_ids in queued.items():
-        audit.record("reminders.queued", organisations[organisation_id], actor=actor, organisation_id=organisation_id,
-                     after={"date": today.isoformat(), "count": len(notification_ids),
-                            "notification_ids": notification_ids})
+        audit.record(
+            "reminders.queued",
+            organisations[organisation_id],
+            actor=actor,
+            organisation_id=organisation_id,
+            after={"date": today.isoformat(), "count": len(notification_ids), "notification_ids": notification_ids},
+        )
     db.session.flush()
     return result
 
@@ -95,10 +99,16 @@ def unheard_names(plan) -> list[str]:
     lines = []
     for action in plan.unaddressed_actions:
         roles = [role.name for role in action.owner_roles]
-        owners = (f"owner role{'s' if len(roles) != 1 else ''} {'; '.join(roles)}, held by nobody" if roles
-                  else "no owner role")
-        lines.append(f"{action.organisation.name}: {action.recommendation.full_name}"
-                     + (f" ({action.title[:60]})" if action.title else "") + f" ({owners})")
+        owners = (
+            f"owner role{'s' if len(roles) != 1 else ''} {'; '.join(roles)}, held by nobody"
+            if roles
+            else "no owner role"
+        )
+        lines.append(
+            f"{action.organisation.name}: {action.recommendation.full_name}"
+            + (f" ({action.title[:60]})" if action.title else "")
+            + f" ({owners})"
+        )
     return lines
 
 
@@ -124,8 +134,9 @@ def send_reminders(today: date, *, dry_run: bool = False, actor: Actor = "schedu
         already_queued = notifications.existing_keys([email.key for email in plan.emails])
         new = sum(1 for email in plan.emails if email.key not in already_queued)
         db.session.rollback()
-        return RunResult(queued=new, skipped=plan.unaddressed + plan.covered + len(plan.emails) - new,
-                         unheard=unheard_names(plan))
+        return RunResult(
+            queued=new, skipped=plan.unaddressed + plan.covered + len(plan.emails) - new, unheard=unheard_names(plan)
+        )
     result = queue_reminders(today, actor=actor)
     db.session.commit()
     delivered = notifications.deliver_pending(today=today, actor=actor)

@@ -24,15 +24,49 @@ MAX_MATCHES = 3
 
 # Words every recommendation uses, which say nothing about what it asks.
 _STOP_WORDS = frozenset(
-    "a all an and are as at be by for from have how in including is it of on or should so that the their "
-    "they this those to when which with ensure".split())
+    [
+        "a",
+        "all",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "have",
+        "how",
+        "in",
+        "including",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "should",
+        "so",
+        "that",
+        "the",
+        "their",
+        "they",
+        "this",
+        "those",
+        "to",
+        "when",
+        "which",
+        "with",
+        "ensure",
+    ]
+)
 # Framework references and paragraph numbers in brackets: "(outcome 3, national framework)".
 _REFERENCES = re.compile(r"\((?:principle|outcome|enabler|paragraphs?)\b[^)]*\)", re.IGNORECASE)
 _ENDINGS = ("ations", "ation", "ings", "ing", "ies", "es", "s", "ed", "ly")
 
 
 def _stem(word: str) -> str:
-    """"Plans", "planning" and "planned" compare as one word."""
+    """ "Plans", "planning" and "planned" compare as one word."""
     for ending in _ENDINGS:
         if len(word) > len(ending) + 3 and word.endswith(ending):
             return word[: -len(ending)]
@@ -65,8 +99,14 @@ class Match:
     score: float
 
 
-def best_matches(text: str, earlier: Sequence[str], *, threshold: float = THRESHOLD, limit: int = MAX_MATCHES,
-                 prepared: Sequence[str] | None = None) -> list[Match]:
+def best_matches(
+    text: str,
+    earlier: Sequence[str],
+    *,
+    threshold: float = THRESHOLD,
+    limit: int = MAX_MATCHES,
+    prepared: Sequence[str] | None = None,
+) -> list[Match]:
     """The earlier texts closest to `text`, best first, from `threshold` up (at most `limit`).
 
     `prepared` is `earlier` already passed through `meaningful_words`, so matching many new
@@ -77,12 +117,17 @@ def best_matches(text: str, earlier: Sequence[str], *, threshold: float = THRESH
     choices = list(prepared) if prepared is not None else prepare(earlier)
     # The mean reaches the threshold only where the word-order score reaches threshold squared:
     # one fast pass finds those, one more scores their shared words, both in rapidfuzz's C++.
-    in_order = {index: value for _, value, index in process.extract(
-        words, choices, scorer=fuzz.ratio, processor=None, limit=None, score_cutoff=100 * threshold ** 2)}
+    in_order = {
+        index: value
+        for _, value, index in process.extract(
+            words, choices, scorer=fuzz.ratio, processor=None, limit=None, score_cutoff=100 * threshold**2
+        )
+    }
     if not in_order:
         return []
-    shared = process.extract(words, choices, scorer=fuzz.token_set_ratio, processor=None, limit=None,
-                             score_cutoff=100 * threshold ** 2)
+    shared = process.extract(
+        words, choices, scorer=fuzz.token_set_ratio, processor=None, limit=None, score_cutoff=100 * threshold**2
+    )
     found = [Match(index, _combined(value, in_order[index])) for _, value, index in shared if index in in_order]
     found = [match for match in found if match.score >= threshold]
     found.sort(key=lambda match: (-match.score, match.index))

@@ -50,9 +50,12 @@ def load_cases(path: Path = PAIRS_FILE) -> list[Case]:
     reports = data["reports"]
     cases = []
     for report in reports:
-        earlier = tuple((other["file"], index, text) for other in reports
-                        if other["organisation"] == report["organisation"] and other["published"] < report["published"]
-                        for index, text in enumerate(other["recommendations"]))
+        earlier = tuple(
+            (other["file"], index, text)
+            for other in reports
+            if other["organisation"] == report["organisation"] and other["published"] < report["published"]
+            for index, text in enumerate(other["recommendations"])
+        )
         if not earlier:
             continue
         for index, text in enumerate(report["recommendations"]):
@@ -68,6 +71,7 @@ def rapidfuzz_top(threshold: float) -> TopMatch:
     def top(text: str, earlier: Sequence[str]) -> tuple[int, float] | None:
         found = best_matches(text, earlier, threshold=threshold, limit=1, prepared=prepare(earlier))
         return (found[0].index, found[0].score) if found else None
+
     return top
 
 

@@ -15,7 +15,6 @@ from . import ServiceError, audit
 from .audit import Actor
 from .deadlines import deadline_for
 
-
 # --- Withdraw a whole import ----------------------------------------------------------------
 
 
@@ -32,25 +31,39 @@ def withdraw_import(report: Report, *, by: Actor, reason: str) -> int:
         raise ServiceError("Say why the report is being withdrawn, for example \u201cimported twice\u201d.")
     if len(reason) > 2000:
         raise ServiceError("Keep the reason to 2,000 characters or fewer.")
-    action_ids = list(db.session.scalars(
-        select(Action.id).join(Recommendation, Recommendation.id == Action.recommendation_id)
-        .where(Recommendation.report_id == report.id)))
+    action_ids = list(
+        db.session.scalars(
+            select(Action.id)
+            .join(Recommendation, Recommendation.id == Action.recommendation_id)
+            .where(Recommendation.report_id == report.id)
+        )
+    )
     report.withdrawn_at = utc_now()
     report.withdrawn_reason = reason
     report.withdrawn_by_id = getattr(by, "id", None)
     cancelled = 0
     if action_ids:
         cancelled = db.session.execute(
-            update(Notification).where(Notification.action_id.in_(action_ids),
-                                       Notification.status == NotificationStatus.PENDING)
-            .values(status=NotificationStatus.CANCELLED,
-                    last_error="Not needed: the report was withdrawn.")
-            .execution_options(synchronize_session=False)).rowcount
+            update(Notification)
+            .where(Notification.action_id.in_(action_ids), Notification.status == NotificationStatus.PENDING)
+            .values(status=NotificationStatus.CANCELLED, last_error="Not needed: the report was withdrawn.")
+            .execution_options(synchronize_session=False)
+        ).rowcount
     db.session.flush()
-    audit.record("report.withdrawn", report, actor=by, organisation_id=report.organisation_id,
-                 before={"title": report.title, "withdrawn": False},
-                 after={"title": report.title, "withdrawn": True, "reason": reason, "actions": len(action_ids),
-                        "emails_cancelled": cancelled})
+    audit.record(
+        "report.withdrawn",
+        report,
+        actor=by,
+        organisation_id=report.organisation_id,
+        before={"title": report.title, "withdrawn": False},
+        after={
+            "title": report.title,
+            "withdrawn": True,
+            "reason": reason,
+            "actions": len(action_ids),
+            "emails_cancelled": cancelled,
+        },
+    )
     return cancelled
 
 
@@ -74,14 +87,18 @@ def counted_from_publication(report: Report) -> list[Action]:
     for recommendation in report.recommendations:
         expected = deadline_for(report.publication_date, month_only=month_only, months=recommendation.deadline_months)
         for action in recommendation.actions:
-            if action.title is None and action.due_on == action.original_due_on == expected \
-                    and not action.deadline_changes:
+            if (
+                action.title is None
+                and action.due_on == action.original_due_on == expected
+                and not action.deadline_changes
+            ):
                 found.append(action)
     return found
 
 
-def edit_details(report: Report, *, by: Actor, title: str, publication_date: date | None,
-                 move_deadlines: bool) -> list[DeadlineMove]:
+def edit_details(
+    report: Report, *, by: Actor, title: str, publication_date: date | None, move_deadlines: bool
+) -> list[DeadlineMove]:
     """Correct the title and publication date; with `move_deadlines`, the deadlines still counted
     from the old date follow the new one. Returns the deadlines moved."""
     title = " ".join((title or "").split())
@@ -94,8 +111,11 @@ def edit_details(report: Report, *, by: Actor, title: str, publication_date: dat
     if publication_date.year < 1990 or publication_date > date.today().replace(year=date.today().year + 1):
         raise ServiceError("Enter a real publication date, for example 12 3 2025.")
     movable = counted_from_publication(report) if move_deadlines else []
-    before = {"title": report.title, "publication_date": _iso(report.publication_date),
-              "date_precision": report.date_precision.value if report.date_precision else None}
+    before = {
+        "title": report.title,
+        "publication_date": _iso(report.publication_date),
+        "date_precision": report.date_precision.value if report.date_precision else None,
+    }
     changed_date = publication_date != report.publication_date or not report.publication_date_confirmed
     if title == report.title and not changed_date:
         raise ServiceError("Nothing has changed.")
@@ -111,10 +131,22 @@ def edit_details(report: Report, *, by: Actor, title: str, publication_date: dat
             action.due_on = action.original_due_on = new_due
             action.version += 1
     db.session.flush()
-    audit.record("report.edited", report, actor=by, organisation_id=report.organisation_id, before=before,
-                 after={"title": title, "publication_date": publication_date.isoformat(), "date_precision": "day",
-                        "deadlines_moved": [{"action_id": move.action.id, "from": move.before.isoformat(),
-                                             "to": move.after.isoformat()} for move in moves]})
+    audit.record(
+        "report.edited",
+        report,
+        actor=by,
+        organisation_id=report.organisation_id,
+        before=before,
+        after={
+            "title": title,
+            "publication_date": publication_date.isoformat(),
+            "date_precision": "day",
+            "deadlines_moved": [
+                {"action_id": move.action.id, "from": move.before.isoformat(), "to": move.after.isoformat()}
+                for move in moves
+            ],
+        },
+    )
     return moves
 
 
@@ -134,13 +166,19 @@ def edit_recommendation_text(recommendation: Recommendation, *, by: Actor, text:
         raise ServiceError("Keep the text to 20,000 characters or fewer.")
     if text == recommendation.text:
         raise ServiceError("The text is the same as before, so there is nothing to save.")
-    revision = RecommendationRevision(recommendation=recommendation, text=recommendation.text,
-                                      replaced_by_id=getattr(by, "id", None))
+    revision = RecommendationRevision(
+        recommendation=recommendation, text=recommendation.text, replaced_by_id=getattr(by, "id", None)
+    )
     db.session.add(revision)
     before = recommendation.text
     recommendation.text = text
     db.session.flush()
-    audit.record("recommendation.edited", recommendation, actor=by,
-                 organisation_id=recommendation.report.organisation_id,
-                 before={"text": before}, after={"text": text, "revision_id": revision.id})
+    audit.record(
+        "recommendation.edited",
+        recommendation,
+        actor=by,
+        organisation_id=recommendation.report.organisation_id,
+        before={"text": before},
+        after={"text": text, "revision_id": revision.id},
+    )
     return revision

@@ -31,14 +31,13 @@ def sha256_of(data: bytes) -> str:
 
 
 def existing_import(organisation: Organisation, data: bytes) -> Report | None:
-    return db.session.scalar(
-        select(Report).filter_by(organisation_id=organisation.id, source_sha256=sha256_of(data))
-    )
+    return db.session.scalar(select(Report).filter_by(organisation_id=organisation.id, source_sha256=sha256_of(data)))
 
 
-def report_title(parsed: ParsedReport, publication_date: date | None, precision: str | None,
-                 name: str | None = None) -> str:
-    """"Westshire YJS: Full Joint Inspection, 4 March 2025"; without a service, the inspectorate's
+def report_title(
+    parsed: ParsedReport, publication_date: date | None, precision: str | None, name: str | None = None
+) -> str:
+    """ "Westshire YJS: Full Joint Inspection, 4 March 2025"; without a service, the inspectorate's
     report or the name the manager gave the text; an unknown kind of inspection is left out
     rather than written as "inspection"."""
     stem = PurePath(name or "").stem.strip() if name and "." in name else (name or "").strip()
@@ -92,8 +91,7 @@ def import_report(
 
     # Resolve owner phrases to roles first, so no query runs while new rows are half built.
     roles_by_phrase = {
-        phrase: find_or_create_role(organisation, phrase, actor=actor)
-        for item in items for phrase in item.owners
+        phrase: find_or_create_role(organisation, phrase, actor=actor) for item in items for phrase in item.owners
     }
     report = Report(
         organisation=organisation,
@@ -117,15 +115,19 @@ def import_report(
     month_only = not confirmed
     for position, item in enumerate(items, start=1):
         recommendation = Recommendation(
-            report=report, position=position, number=item.number.strip() or str(position), text=item.text.strip(),
-            owner_phrases=list(item.owners), owner_source=OwnerSource(item.owner_source),
+            report=report,
+            position=position,
+            number=item.number.strip() or str(position),
+            text=item.text.strip(),
+            owner_phrases=list(item.owners),
+            owner_source=OwnerSource(item.owner_source),
             deadline_rule=item.deadline_rule,
             deadline_months=item.deadline_months if item.deadline_months is not None else parsed.deadline_months,
         )
-        due_on = item.due_on or deadline_for(publication_date, month_only=month_only,
-                                             months=recommendation.deadline_months)
-        action = Action(organisation=organisation, recommendation=recommendation,
-                        original_due_on=due_on, due_on=due_on)
+        due_on = item.due_on or deadline_for(
+            publication_date, month_only=month_only, months=recommendation.deadline_months
+        )
+        action = Action(organisation=organisation, recommendation=recommendation, original_due_on=due_on, due_on=due_on)
         seen_roles: set[int] = set()
         for phrase in item.owners:
             role = roles_by_phrase[phrase]
@@ -136,8 +138,15 @@ def import_report(
     db.session.flush()
     report.source_path = files.store("reports", source).relative_path
     audit.record(
-        "report.imported", report, actor=actor, organisation_id=organisation.id,
-        after={"title": report.title, "recommendations": len(items),
-               "sha256": report.source_sha256, "filename": filename},
+        "report.imported",
+        report,
+        actor=actor,
+        organisation_id=organisation.id,
+        after={
+            "title": report.title,
+            "recommendations": len(items),
+            "sha256": report.source_sha256,
+            "filename": filename,
+        },
     )
     return report

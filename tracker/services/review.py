@@ -47,6 +47,7 @@ class ReviewProblem(ServiceError):
 
 # --- Reading the report for review -------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ReviewSource:
     """What the review screen shows beside the items: the parsed report, and when no section
@@ -66,13 +67,25 @@ def read_for_review(staged: StagedUpload) -> ReviewSource:
         reason = str(error)
     if not text.strip():
         raise ReportReadError(reason)
-    parsed = ParsedReport(service=None, inspectorate=None, inspection_type=None, publication_date=None,
-                          date_precision=None, overall_rating=None, ratings={}, deadline_rule=NO_DEADLINE_STATED,
-                          deadline_months=None, recommendations=(), warnings=(), text=text)
+    parsed = ParsedReport(
+        service=None,
+        inspectorate=None,
+        inspection_type=None,
+        publication_date=None,
+        date_precision=None,
+        overall_rating=None,
+        ratings={},
+        deadline_rule=NO_DEADLINE_STATED,
+        deadline_months=None,
+        recommendations=(),
+        warnings=(),
+        text=text,
+    )
     return ReviewSource(parsed, no_section=reason)
 
 
 # --- Between the form and the items ------------------------------------------------------------
+
 
 def ascii_number(text: str | None) -> int | None:
     """An int from ASCII digits only: "²" passes ``str.isdigit`` but ``int`` refuses it."""
@@ -83,13 +96,20 @@ def item_from_row(row: dict[str, Any]) -> ImportItem:
     """One item from the review form's values for it (a dict of the item sub-form's data)."""
     owners = tuple(owner.strip() for owner in (row.get("owners") or "").split(";") if owner.strip())
     reported = tuple(owner for owner in (row.get("reported_owners") or "").split(";") if owner)
-    origin = tuple(number for part in (row.get("origin") or "").split(",")
-                   if (number := ascii_number(part)) is not None)
+    origin = tuple(
+        number for part in (row.get("origin") or "").split(",") if (number := ascii_number(part)) is not None
+    )
     item = ImportItem(
-        number=(row.get("number") or "").strip(), text=without_leading_bullet(row.get("text") or ""), owners=(),
-        owner_source=row.get("owner_source") or "none", reported_owners=reported,
-        deadline_rule=row.get("deadline_rule") or None, deadline_months=ascii_number(row.get("deadline_months")),
-        due_on=row.get("due_on"), origin=origin, selected=bool(row.get("selected")),
+        number=(row.get("number") or "").strip(),
+        text=without_leading_bullet(row.get("text") or ""),
+        owners=(),
+        owner_source=row.get("owner_source") or "none",
+        reported_owners=reported,
+        deadline_rule=row.get("deadline_rule") or None,
+        deadline_months=ascii_number(row.get("deadline_months")),
+        due_on=row.get("due_on"),
+        origin=origin,
+        selected=bool(row.get("selected")),
     )
     return item.with_owners(owners)
 
@@ -97,21 +117,29 @@ def item_from_row(row: dict[str, Any]) -> ImportItem:
 def row_for(item: ImportItem) -> dict[str, Any]:
     """The review form's values for one item."""
     return {
-        "number": item.number, "text": item.text, "owners": "; ".join(item.owners), "due_on": item.due_on,
-        "owner_source": item.owner_source, "reported_owners": ";".join(item.reported_owners),
+        "number": item.number,
+        "text": item.text,
+        "owners": "; ".join(item.owners),
+        "due_on": item.due_on,
+        "owner_source": item.owner_source,
+        "reported_owners": ";".join(item.reported_owners),
         "deadline_rule": item.deadline_rule or "",
         "deadline_months": "" if item.deadline_months is None else str(item.deadline_months),
-        "origin": ",".join(str(number) for number in item.origin), "selected": item.selected,
+        "origin": ",".join(str(number) for number in item.origin),
+        "selected": item.selected,
     }
 
 
 def items_from_parsed(parsed: ParsedReport) -> list[ImportItem]:
     """The parsed items for review; a bullet's position is not shown as if the report printed it."""
-    return [replace(ImportItem.from_parsed(item), origin=(index,), number=item.number if item.printed_number else "")
-            for index, item in enumerate(parsed.recommendations)]
+    return [
+        replace(ImportItem.from_parsed(item), origin=(index,), number=item.number if item.printed_number else "")
+        for index, item in enumerate(parsed.recommendations)
+    ]
 
 
 # --- Operations --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ReviewChoices:
@@ -130,8 +158,13 @@ class ReviewChoices:
     passed_over: tuple[Any, ...] = ()  # ParsedSection values the parser did not add (see review_order)
 
 
-def apply_operation(items: list[ImportItem], operation: str, choices: ReviewChoices,
-                    roles: Sequence[Any] = (), today: date | None = None) -> list[ImportItem]:
+def apply_operation(
+    items: list[ImportItem],
+    operation: str,
+    choices: ReviewChoices,
+    roles: Sequence[Any] = (),
+    today: date | None = None,
+) -> list[ImportItem]:
     """Apply one review operation ("split:3", "bulk", "add-text", ...) and return the new items.
 
     Raises ServiceError with a sentence for the manager when the operation cannot apply.
@@ -146,7 +179,7 @@ def apply_operation(items: list[ImportItem], operation: str, choices: ReviewChoi
         if name == "merge":
             return merge_with_next(items, index)
         if name == "delete":
-            return [*items[:index], *items[index + 1:]]
+            return [*items[:index], *items[index + 1 :]]
         if name in {"move-up", "move-down"}:
             return move_item(items, index, up=name == "move-up")
         return use_suggested_roles(items, roles, only=index)
@@ -154,8 +187,9 @@ def apply_operation(items: list[ImportItem], operation: str, choices: ReviewChoi
         return add_item(items, "")
     if name == "add-text":
         if not choices.new_item_text.strip():
-            raise ReviewProblem("Select some of the report's text, or type the item's text, then add it as an item.",
-                                "new_item_text")
+            raise ReviewProblem(
+                "Select some of the report's text, or type the item's text, then add it as an item.", "new_item_text"
+            )
         return add_item(items, choices.new_item_text)
     if name == "bulk":
         return apply_to_selected(items, choices)
@@ -186,8 +220,9 @@ def split_parts(text: str, *, by_sentence: bool) -> list[str]:
     return [without_leading_bullet(part) for part in parts if without_leading_bullet(part)]
 
 
-def split_item(items: list[ImportItem], index: int, *, by_sentence: bool,
-               numbers: Sequence[str] = ()) -> list[ImportItem]:
+def split_item(
+    items: list[ImportItem], index: int, *, by_sentence: bool, numbers: Sequence[str] = ()
+) -> list[ImportItem]:
     """Split an item at each line or bullet (or each sentence); the first piece keeps the number.
 
     An item merged from several parsed items that splits back into as many pieces gets their
@@ -197,16 +232,22 @@ def split_item(items: list[ImportItem], index: int, *, by_sentence: bool,
     parts = split_parts(item.text, by_sentence=by_sentence)
     if len(parts) < 2:
         what = "sentence" if by_sentence else "line or bullet"
-        raise ServiceError(f"Item {index + 1} has only one {what}, so there is nothing to split. "
-                           "Put a line break in its text where it should divide.")
+        raise ServiceError(
+            f"Item {index + 1} has only one {what}, so there is nothing to split. "
+            "Put a line break in its text where it should divide."
+        )
     if len(items) + len(parts) - 1 > MAX_ITEMS:
         raise ServiceError(f"A review can hold at most {MAX_ITEMS} items.")
-    pieces = [replace(item, text=part, number=_piece_number(item.number, position), selected=False)
-              for position, part in enumerate(parts)]
+    pieces = [
+        replace(item, text=part, number=_piece_number(item.number, position), selected=False)
+        for position, part in enumerate(parts)
+    ]
     if len(item.origin) == len(parts) > 1 and all(origin < len(numbers) for origin in item.origin):
-        pieces = [replace(piece, origin=(origin,), number=piece.number if position == 0 else numbers[origin])
-                  for position, (piece, origin) in enumerate(zip(pieces, item.origin))]
-    return [*items[:index], *pieces, *items[index + 1:]]
+        pieces = [
+            replace(piece, origin=(origin,), number=piece.number if position == 0 else numbers[origin])
+            for position, (piece, origin) in enumerate(zip(pieces, item.origin))
+        ]
+    return [*items[:index], *pieces, *items[index + 1 :]]
 
 
 def _piece_number(number: str, position: int) -> str:
@@ -223,9 +264,13 @@ def merge_with_next(items: list[ImportItem], index: int) -> list[ImportItem]:
         raise ServiceError("The last item has nothing after it to merge with.")
     item, following = items[index], items[index + 1]
     owners = tuple(dict.fromkeys([*item.owners, *following.owners]))
-    merged = replace(item, text=f"{item.text.strip()}\n{following.text.strip()}",
-                     origin=tuple(dict.fromkeys([*item.origin, *following.origin])), selected=False)
-    return [*items[:index], merged.with_owners(owners), *items[index + 2:]]
+    merged = replace(
+        item,
+        text=f"{item.text.strip()}\n{following.text.strip()}",
+        origin=tuple(dict.fromkeys([*item.origin, *following.origin])),
+        selected=False,
+    )
+    return [*items[:index], merged.with_owners(owners), *items[index + 2 :]]
 
 
 def add_item(items: list[ImportItem], text: str) -> list[ImportItem]:
@@ -233,8 +278,15 @@ def add_item(items: list[ImportItem], text: str) -> list[ImportItem]:
         raise ServiceError(f"A review can hold at most {MAX_ITEMS} items.")
     numbers = [ascii_number(item.number) for item in items]
     next_number = max([number for number in numbers if number is not None], default=len(items)) + 1
-    return [*items, ImportItem(number=str(next_number), text=without_leading_bullet(" ".join(text.split())) if text else "",
-                               owners=(), owner_source="none")]
+    return [
+        *items,
+        ImportItem(
+            number=str(next_number),
+            text=without_leading_bullet(" ".join(text.split())) if text else "",
+            owners=(),
+            owner_source="none",
+        ),
+    ]
 
 
 def deadline_rule_text(months: int) -> str:
@@ -293,6 +345,7 @@ def count_past_deadlines_from(items: list[ImportItem], choices: ReviewChoices, t
 
 
 # --- Owners and roles --------------------------------------------------------------------------
+
 
 def _tokens(text: str) -> frozenset[str]:
     return frozenset(normalise_owner_phrase(text).split()) - _SMALL_WORDS
@@ -355,6 +408,7 @@ def use_suggested_roles(items: list[ImportItem], roles: Sequence[Any], only: int
 
 # --- Checks before saving ----------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Problem:
     """Something to fix or confirm before saving, linked to the field it is about."""
@@ -374,8 +428,9 @@ def blocking_problems(items: Sequence[ImportItem]) -> list[Problem]:
     return problems
 
 
-def problems_to_confirm(items: Sequence[ImportItem], choices: ReviewChoices, roles: Sequence[Any],
-                        today: date) -> list[Problem]:
+def problems_to_confirm(
+    items: Sequence[ImportItem], choices: ReviewChoices, roles: Sequence[Any], today: date
+) -> list[Problem]:
     """What the manager must see before saving: items with no owner, owner names that look like
     an existing role (saving would make a second one), owner names that are none of the roles of
     an organisation that has some (saving anyway is the manager's choice to create them), and
@@ -386,21 +441,41 @@ def problems_to_confirm(items: Sequence[ImportItem], choices: ReviewChoices, rol
     told: set[str] = set()
     for position, item in enumerate(items):
         if not item.owners:
-            problems.append(Problem(position, "owners", f"Item {position + 1} has no owner. Enter one, or save "
-                                                        "it without an owner and give it one later."))
+            problems.append(
+                Problem(
+                    position,
+                    "owners",
+                    f"Item {position + 1} has no owner. Enter one, or save it without an owner and give it one later.",
+                )
+            )
         for phrase in item.owners:
             if phrase in near:
-                problems.append(Problem(position, "owners", f"Item {position + 1}: “{phrase}” looks like your "
-                                                            f"role “{near[phrase]}”. Use that role, or save to "
-                                                            "create a new role."))
+                problems.append(
+                    Problem(
+                        position,
+                        "owners",
+                        f"Item {position + 1}: “{phrase}” looks like your "
+                        f"role “{near[phrase]}”. Use that role, or save to "
+                        "create a new role.",
+                    )
+                )
             elif roles and phrase not in told and suggest_role(phrase, roles) is None:
                 # With no roles yet (a first import) every owner is new and nothing can be duplicated.
                 told.add(phrase)
-                problems.append(Problem(position, "owners", f"Item {position + 1}: “{phrase}” is none of your roles. "
-                                                            "Change it to one of your roles, or choose Save anyway "
-                                                            f"to create the new role “{phrase}”."))
+                problems.append(
+                    Problem(
+                        position,
+                        "owners",
+                        f"Item {position + 1}: “{phrase}” is none of your roles. "
+                        "Change it to one of your roles, or choose Save anyway "
+                        f"to create the new role “{phrase}”.",
+                    )
+                )
         deadline = due_on(item, choices)
         if deadline is not None and deadline < today:
-            problems.append(Problem(position, "due_on", f"Item {position + 1}'s deadline, "
-                                                        f"{long_date(deadline)}, has already passed."))
+            problems.append(
+                Problem(
+                    position, "due_on", f"Item {position + 1}'s deadline, {long_date(deadline)}, has already passed."
+                )
+            )
     return problems

@@ -39,9 +39,10 @@ def source_passages(parsed: ParsedReport) -> SourceText:
     spans: list[tuple[int, int, int]] = []
     for index, item in enumerate(parsed.recommendations):
         has_span = item.source_start is not None and item.source_end is not None and item.source_start < item.source_end
-        passage = text[item.source_start:item.source_end] if has_span else item.text
-        passages[index] = Passage(passage.strip(), item.source_page, item.source_heading, item.group,
-                                  item.owner_reason, item.deadline_reason)
+        passage = text[item.source_start : item.source_end] if has_span else item.text
+        passages[index] = Passage(
+            passage.strip(), item.source_page, item.source_heading, item.group, item.owner_reason, item.deadline_reason
+        )
         if has_span:
             spans.append((item.source_start, item.source_end, index))
     if not spans:

@@ -47,20 +47,29 @@ def merge_plan(source: Role, target: Role) -> MergePlan:
     known = {name.casefold() for name in target.names}
     aliases = [name for name in dict.fromkeys(source.names) if name.casefold() not in known]
     return MergePlan(
-        source=source, target=target, actions=len(owned),
-        shared=sum(1 for owner in owned if owner.action_id in target_actions), new_aliases=aliases,
+        source=source,
+        target=target,
+        actions=len(owned),
+        shared=sum(1 for owner in owned if owner.action_id in target_actions),
+        new_aliases=aliases,
         holder_moves=target.holder is None and source.holder is not None,
-        deputy_moves=target.deputy is None and source.deputy is not None
+        deputy_moves=target.deputy is None
+        and source.deputy is not None
         and (target.holder or source.holder) != source.deputy,
-        board_chair_moves=source.is_board_chair and not target.is_board_chair)
+        board_chair_moves=source.is_board_chair and not target.is_board_chair,
+    )
 
 
 def merge_roles(source: Role, target: Role, *, actor: Actor) -> MergePlan:
     """Merge `source` into `target` (see the module's docstring) and delete `source`."""
     plan = merge_plan(source, target)
-    before = {"role": source.name, "holder": source.holder.email if source.holder else None,
-              "deputy": source.deputy.email if source.deputy else None,
-              "aliases": [alias.name for alias in source.aliases], "actions": plan.actions}
+    before = {
+        "role": source.name,
+        "holder": source.holder.email if source.holder else None,
+        "deputy": source.deputy.email if source.deputy else None,
+        "aliases": [alias.name for alias in source.aliases],
+        "actions": plan.actions,
+    }
     for owner in db.session.scalars(select(ActionOwner).filter_by(role_id=source.id)).all():
         action: Action = owner.action
         existing = next((other for other in action.owners if other.role_id == target.id), None)
@@ -90,9 +99,19 @@ def merge_roles(source: Role, target: Role, *, actor: Actor) -> MergePlan:
         target.is_board_chair = True
     db.session.delete(source)
     db.session.flush()
-    audit.record("role.merged", target, actor=actor, organisation_id=target.organisation_id, before=before,
-                 after={"into": target.name, "actions_moved": plan.actions, "new_aliases": plan.new_aliases,
-                        "holder": target.holder.email if target.holder else None,
-                        "deputy": target.deputy.email if target.deputy else None,
-                        "board_chair": target.is_board_chair})
+    audit.record(
+        "role.merged",
+        target,
+        actor=actor,
+        organisation_id=target.organisation_id,
+        before=before,
+        after={
+            "into": target.name,
+            "actions_moved": plan.actions,
+            "new_aliases": plan.new_aliases,
+            "holder": target.holder.email if target.holder else None,
+            "deputy": target.deputy.email if target.deputy else None,
+            "board_chair": target.is_board_chair,
+        },
+    )
     return plan

@@ -33,8 +33,10 @@ from .sso_domains import organisation_for_domain
 
 STATE_MINUTES = 10
 SCOPES = "openid email profile"
-NOT_STARTED_HERE = ("This sign-in answer does not match a sign-in started in this browser, or it was already used. "
-                    "Start again from the sign-in page.")
+NOT_STARTED_HERE = (
+    "This sign-in answer does not match a sign-in started in this browser, or it was already used. "
+    "Start again from the sign-in page."
+)
 
 
 class SignInRefused(ServiceError):
@@ -56,7 +58,9 @@ def client():
         oauth = OAuth()
         oauth.init_app(current_app._get_current_object())
         clients[key] = oauth.register(
-            "oidc", client_id=config["OIDC_CLIENT_ID"], client_secret=config["OIDC_CLIENT_SECRET"],
+            "oidc",
+            client_id=config["OIDC_CLIENT_ID"],
+            client_secret=config["OIDC_CLIENT_SECRET"],
             server_metadata_url=f"{config['OIDC_ISSUER']}/.well-known/openid-configuration",
             client_kwargs={"scope": SCOPES, "timeout": config["MAIL_TIMEOUT"]},
         )
@@ -71,40 +75,56 @@ def finish_sign_in(started_at: float | None) -> User:
     if not isinstance(started_at, (int, float)):
         raise SignInRefused(NOT_STARTED_HERE)
     if time.time() - started_at > STATE_MINUTES * 60:
-        raise SignInRefused(f"This sign-in has expired: finish signing in within {STATE_MINUTES} minutes of starting. "
-                            "Start again from the sign-in page.")
+        raise SignInRefused(
+            f"This sign-in has expired: finish signing in within {STATE_MINUTES} minutes of starting. "
+            "Start again from the sign-in page."
+        )
     try:
         token = client().authorize_access_token(leeway=60)
     except MismatchingStateError:
         raise SignInRefused(NOT_STARTED_HERE) from None
     except OAuthError as error:
-        raise SignInRefused(f"The sign-in service refused: {error.description or error.error}. "
-                            "Start again from the sign-in page.") from None
+        raise SignInRefused(
+            f"The sign-in service refused: {error.description or error.error}. Start again from the sign-in page."
+        ) from None
     except JoseError as error:
-        raise SignInRefused(f"The sign-in answer could not be trusted ({getattr(error, 'error', type(error).__name__)}): it may have expired or "
-                            "been meant for another sign-in. Start again from the sign-in page.") from None
+        raise SignInRefused(
+            f"The sign-in answer could not be trusted ({getattr(error, 'error', type(error).__name__)}): it may have expired or "
+            "been meant for another sign-in. Start again from the sign-in page."
+        ) from None
     claims = token.get("userinfo") or {}
     if not claims:
         raise SignInRefused("The sign-in service sent no ID token. Start again from the sign-in page.")
     if claims.get("email_verified") is not True and claims.get("xms_edov") is not True:
-        raise SignInRefused("Your account's email address is not verified, so it cannot be used to sign in here. "
-                            "Ask your IT team to verify it, or sign in another way.")
+        raise SignInRefused(
+            "Your account's email address is not verified, so it cannot be used to sign in here. "
+            "Ask your IT team to verify it, or sign in another way."
+        )
     try:
         email = normalise_email(str(claims.get("email") or ""))
     except InvalidEmail:
-        raise SignInRefused("Your account did not give a usable email address, so it cannot be used to sign in here.") from None
+        raise SignInRefused(
+            "Your account did not give a usable email address, so it cannot be used to sign in here."
+        ) from None
     domain = email.rpartition("@")[2]
     accepting = organisation_for_domain(domain)
     if accepting is None:
         raise SignInRefused(f"Accounts from {domain} cannot sign in here. Ask your administrator which account to use.")
     user = user_by_email(email)
-    member = user is not None and db.session.scalar(select(Membership.id).where(
-        Membership.user_id == user.id, Membership.organisation_id == accepting.id)) is not None
+    member = (
+        user is not None
+        and db.session.scalar(
+            select(Membership.id).where(Membership.user_id == user.id, Membership.organisation_id == accepting.id)
+        )
+        is not None
+    )
     if not member or not user.active:
         raise SignInRefused(f"{email} has not been invited to use the tracker. Ask your administrator to invite you.")
     subject = f"{current_app.config['OIDC_ISSUER']}|{claims.get('sub')}"
     if user.sso_subject is not None and user.sso_subject != subject:
-        raise SignInRefused("This email address is linked to a different single sign-on account. Ask your administrator.")
+        raise SignInRefused(
+            "This email address is linked to a different single sign-on account. Ask your administrator."
+        )
     holder = db.session.scalar(select(User.id).where(User.sso_subject == subject))
     if holder is not None and holder != user.id:
         raise SignInRefused("This single sign-on account is linked to another person here. Ask your administrator.")
@@ -114,6 +134,11 @@ def finish_sign_in(started_at: float | None) -> User:
     # cannot be used later by whoever else reads that email.
     invitation_used_up = use_up_open_invitation(user, signed_in_before=user.last_signed_in_at)
     user.last_signed_in_at = utc_now()
-    audit.record("user.signed_in_with_sso", user, actor=user, organisation_id=None,
-                 after={"subject": subject, "first_time": first, "invitation_used_up": invitation_used_up})
+    audit.record(
+        "user.signed_in_with_sso",
+        user,
+        actor=user,
+        organisation_id=None,
+        after={"subject": subject, "first_time": first, "invitation_used_up": invitation_used_up},
+    )
     return user

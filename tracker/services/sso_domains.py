@@ -21,8 +21,14 @@ def parse_domains(text: str | list[str]) -> list[str]:
     """Domains from what a person typed ("Leicester.gov.uk, @nhs.net"): lower case, no "@",
     each checked to be an email domain, sorted and without repeats."""
     parts = text if isinstance(text, list) else [text]
-    domains = sorted({part.strip().lower().lstrip("@") for chunk in parts for part in chunk.replace(",", " ").split()
-                      if part.strip()})
+    domains = sorted(
+        {
+            part.strip().lower().lstrip("@")
+            for chunk in parts
+            for part in chunk.replace(",", " ").split()
+            if part.strip()
+        }
+    )
     for domain in domains:
         try:
             normalise_email(f"name@{domain}")
@@ -41,8 +47,11 @@ def set_domains(organisation: Organisation, domains: list[str], *, actor: Actor)
     for domain in domains:
         holder = organisation_for_domain(domain)
         if holder is not None and holder.id != organisation.id:
-            raise ServiceError(f"{domain} belongs to {holder.name}. A domain can belong to one organisation only: "
-                               f"take it off {holder.name} first.", field="domains")
+            raise ServiceError(
+                f"{domain} belongs to {holder.name}. A domain can belong to one organisation only: "
+                f"take it off {holder.name} first.",
+                field="domains",
+            )
     before = organisation.sso_domain_names
     if before == domains:
         return False
@@ -56,8 +65,16 @@ def set_domains(organisation: Organisation, domains: list[str], *, actor: Actor)
     try:
         db.session.flush()
     except IntegrityError:  # another administrator gave one of them away at the same moment
-        raise ServiceError("One of these domains was just given to another organisation. Look again and "
-                           "choose the domains once more.", field="domains") from None
-    audit.record("organisation.sso_domains_changed", organisation, actor=actor, organisation_id=organisation.id,
-                 before={"domains": before}, after={"domains": domains})
+        raise ServiceError(
+            "One of these domains was just given to another organisation. Look again and choose the domains once more.",
+            field="domains",
+        ) from None
+    audit.record(
+        "organisation.sso_domains_changed",
+        organisation,
+        actor=actor,
+        organisation_id=organisation.id,
+        before={"domains": before},
+        after={"domains": domains},
+    )
     return True

@@ -16,8 +16,13 @@ from .themes import MANUAL, OTHER, THEMES_BY_SLUG, classify
 
 
 def current_themes(recommendation: Recommendation) -> list[str]:
-    kept = list(db.session.scalars(select(RecommendationTheme.theme).where(
-        RecommendationTheme.recommendation_id == recommendation.id).order_by(RecommendationTheme.theme)))
+    kept = list(
+        db.session.scalars(
+            select(RecommendationTheme.theme)
+            .where(RecommendationTheme.recommendation_id == recommendation.id)
+            .order_by(RecommendationTheme.theme)
+        )
+    )
     return kept or [theme.slug for theme in classify(recommendation.text)]
 
 
@@ -33,10 +38,16 @@ def retag(recommendation: Recommendation, slugs: list[str], *, actor: Actor) -> 
     if before == chosen:
         raise ServiceError("These are already its themes.")
     db.session.execute(delete(RecommendationTheme).where(RecommendationTheme.recommendation_id == recommendation.id))
-    db.session.add_all([RecommendationTheme(recommendation_id=recommendation.id, theme=slug, classifier=MANUAL)
-                        for slug in chosen])
+    db.session.add_all(
+        [RecommendationTheme(recommendation_id=recommendation.id, theme=slug, classifier=MANUAL) for slug in chosen]
+    )
     db.session.flush()
-    audit.record("recommendation.themes_changed", recommendation, actor=actor,
-                 organisation_id=recommendation.report.organisation_id,
-                 before={"themes": before}, after={"themes": chosen})
+    audit.record(
+        "recommendation.themes_changed",
+        recommendation,
+        actor=actor,
+        organisation_id=recommendation.report.organisation_id,
+        before={"themes": before},
+        after={"themes": chosen},
+    )
     return chosen

@@ -38,53 +38,170 @@ class Theme:
 
 
 THEMES: tuple[Theme, ...] = (
-    Theme("health", "Health needs", (
-        "health", "camhs", " mental", "substance misuse", " drug", "alcohol", "speech and language",
-        "speech, language", "wellbeing", "well-being", "neurodiver", "learning disabilit", " nurse",
-        "clinical", "trauma",
-    )),
-    Theme("education-training-employment", "Education, training and employment", (
-        "education", " school", "employment", " college", "apprentice", "exclusion", " pupil",
-        " neet ", "careers",
-    )),
-    Theme("management-oversight", "Management oversight", (
-        "oversight", "quality assur", " supervision", "management check", "countersign", " audit",
-        "managers ",
-    )),
+    Theme(
+        "health",
+        "Health needs",
+        (
+            "health",
+            "camhs",
+            " mental",
+            "substance misuse",
+            " drug",
+            "alcohol",
+            "speech and language",
+            "speech, language",
+            "wellbeing",
+            "well-being",
+            "neurodiver",
+            "learning disabilit",
+            " nurse",
+            "clinical",
+            "trauma",
+        ),
+    ),
+    Theme(
+        "education-training-employment",
+        "Education, training and employment",
+        (
+            "education",
+            " school",
+            "employment",
+            " college",
+            "apprentice",
+            "exclusion",
+            " pupil",
+            " neet ",
+            "careers",
+        ),
+    ),
+    Theme(
+        "management-oversight",
+        "Management oversight",
+        (
+            "oversight",
+            "quality assur",
+            " supervision",
+            "management check",
+            "countersign",
+            " audit",
+            "managers ",
+        ),
+    ),
     Theme("planning", "Planning", (" plan", "contingenc", "sentence plan")),
-    Theme("information-sharing", "Information sharing", (
-        "information shar", "share information", "sharing of information", "sharing information",
-        "exchange of information", "information exchange", "data shar", " share relevant",
-        "intelligence shar",
-    )),
-    Theme("governance", "Governance and board membership", (
-        " board", "governance", " partnership", "strategic", "partner agenc", "attendance at",
-        "accountab",
-    )),
-    Theme("risk-of-harm", "Risk of harm to others", (
-        "risk of harm", "risk of serious harm", "harm to others", "public protection",
-        "other people safe", "safety of others", "risk management", " mappa",
-    )),
-    Theme("interventions", "Interventions and delivery", (
-        "intervention", " programme", "out of court", "out-of-court", " disposal", "restorative",
-        "reparation", "desistance", "delivery of",
-    )),
+    Theme(
+        "information-sharing",
+        "Information sharing",
+        (
+            "information shar",
+            "share information",
+            "sharing of information",
+            "sharing information",
+            "exchange of information",
+            "information exchange",
+            "data shar",
+            " share relevant",
+            "intelligence shar",
+        ),
+    ),
+    Theme(
+        "governance",
+        "Governance and board membership",
+        (
+            " board",
+            "governance",
+            " partnership",
+            "strategic",
+            "partner agenc",
+            "attendance at",
+            "accountab",
+        ),
+    ),
+    Theme(
+        "risk-of-harm",
+        "Risk of harm to others",
+        (
+            "risk of harm",
+            "risk of serious harm",
+            "harm to others",
+            "public protection",
+            "other people safe",
+            "safety of others",
+            "risk management",
+            " mappa",
+        ),
+    ),
+    Theme(
+        "interventions",
+        "Interventions and delivery",
+        (
+            "intervention",
+            " programme",
+            "out of court",
+            "out-of-court",
+            " disposal",
+            "restorative",
+            "reparation",
+            "desistance",
+            "delivery of",
+        ),
+    ),
     Theme("assessment", "Assessment", (" assess", "assetplus", "asset plus")),
     Theme("victims", "Victims", (" victim",)),
-    Theme("safeguarding", "Safeguarding and child exploitation", (
-        "safeguard", "exploitation", "child protection", "looked after", "children in care",
-        " missing", "county lines", "vulnerab", "safety and wellbeing", " cse ", " cce ",
-    )),
-    Theme("workforce", "Workforce, staff and training", (
-        " staff", "workforce", " recruit", "caseload", "practitioner", " skills", " induction",
-        "retention", "learning and development", "professional development",
-    )),
-    Theme("diversity", "Diversity and disproportionality", (
-        "diversity", "disproportion", "ethnic", "equality", " girls", "protected characteristic",
-    )),
-    Theme("custody-resettlement", "Custody, resettlement and transitions", (
-        " custody", "custodial", "resettlement", " transition",
-    )),
+    Theme(
+        "safeguarding",
+        "Safeguarding and child exploitation",
+        (
+            "safeguard",
+            "exploitation",
+            "child protection",
+            "looked after",
+            "children in care",
+            " missing",
+            "county lines",
+            "vulnerab",
+            "safety and wellbeing",
+            " cse ",
+            " cce ",
+        ),
+    ),
+    Theme(
+        "workforce",
+        "Workforce, staff and training",
+        (
+            " staff",
+            "workforce",
+            " recruit",
+            "caseload",
+            "practitioner",
+            " skills",
+            " induction",
+            "retention",
+            "learning and development",
+            "professional development",
+        ),
+    ),
+    Theme(
+        "diversity",
+        "Diversity and disproportionality",
+        (
+            "diversity",
+            "disproportion",
+            "ethnic",
+            "equality",
+            " girls",
+            "protected characteristic",
+        ),
+    ),
+    Theme(
+        "custody-resettlement",
+        "Custody, resettlement and transitions",
+        (
+            " custody",
+            "custodial",
+            "resettlement",
+            " transition",
+        ),
+    ),
 )
 
 OTHER = Theme("other", "Other", ())
@@ -121,8 +238,7 @@ SEARCH_LIMIT = 300
 
 def _not_verified_sql():
     """A recommendation is outstanding until every one of its actions is verified or withdrawn."""
-    return Recommendation.id.in_(
-        select(Action.recommendation_id).where(Action.status.not_in(Status.FINISHED)))
+    return Recommendation.id.in_(select(Action.recommendation_id).where(Action.status.not_in(Status.FINISHED)))
 
 
 def _visible(statement, organisation_ids: list[int] | None):
@@ -134,20 +250,30 @@ def remember_themes(organisation_ids: list[int] | None) -> int:
     today's keywords; returns how many were worked out. After the first visit (or a change of
     keywords) this costs two quick queries and writes nothing."""
     kept = db.session.execute(
-        select(func.min(RecommendationTheme.classifier), func.max(RecommendationTheme.classifier))
-        .where(RecommendationTheme.classifier != MANUAL)).one()
+        select(func.min(RecommendationTheme.classifier), func.max(RecommendationTheme.classifier)).where(
+            RecommendationTheme.classifier != MANUAL
+        )
+    ).one()
     if kept != (None, None) and kept != (FINGERPRINT, FINGERPRINT):
         # Themes a person chose (services/theme_tags.py) stay whatever the keywords.
-        db.session.execute(delete(RecommendationTheme).where(
-            RecommendationTheme.classifier.not_in((FINGERPRINT, MANUAL))))
+        db.session.execute(
+            delete(RecommendationTheme).where(RecommendationTheme.classifier.not_in((FINGERPRINT, MANUAL)))
+        )
     missing = _visible(
-        select(Recommendation.id, Recommendation.text).join(Report, Report.id == Recommendation.report_id)
-        .where(~select(RecommendationTheme.recommendation_id)
-               .where(RecommendationTheme.recommendation_id == Recommendation.id).exists()),
+        select(Recommendation.id, Recommendation.text)
+        .join(Report, Report.id == Recommendation.report_id)
+        .where(
+            ~select(RecommendationTheme.recommendation_id)
+            .where(RecommendationTheme.recommendation_id == Recommendation.id)
+            .exists()
+        ),
         organisation_ids,
     )
-    rows = [{"recommendation_id": recommendation_id, "theme": theme.slug, "classifier": FINGERPRINT}
-            for recommendation_id, text in db.session.execute(missing) for theme in classify(text)]
+    rows = [
+        {"recommendation_id": recommendation_id, "theme": theme.slug, "classifier": FINGERPRINT}
+        for recommendation_id, text in db.session.execute(missing)
+        for theme in classify(text)
+    ]
     if rows:
         # Two first visits at once both work the same themes out; the second's rows are dropped.
         dialect = db.session.get_bind().dialect.name
@@ -162,11 +288,12 @@ class ThemeCount:
     recommendations: int
     outstanding: int
     organisations: list[tuple[Organisation, int]]  # organisations with outstanding ones, and how many
-    recurring_in: list[Organisation]               # organisations where it appears in 2+ reports
+    recurring_in: list[Organisation]  # organisations where it appears in 2+ reports
 
 
-def theme_overview(organisation_ids: list[int] | None, *, organisation_id: int | None = None,
-                   year: int | None = None, sort: str = "") -> list[ThemeCount]:
+def theme_overview(
+    organisation_ids: list[int] | None, *, organisation_id: int | None = None, year: int | None = None, sort: str = ""
+) -> list[ThemeCount]:
     """Per theme: how many recommendations, how many outstanding and where, and where it recurs
     across inspections. One grouped query over the kept themes. Optionally only one
     organisation's, or reports published in one year; sorted by name, recommendations or
@@ -175,9 +302,12 @@ def theme_overview(organisation_ids: list[int] | None, *, organisation_id: int |
     if organisation_id is not None:
         organisation_ids = [id_ for id_ in (organisation_ids or [organisation_id]) if id_ == organisation_id]
     per_recommendation = _visible(
-        select(Report.organisation_id.label("organisation_id"), Recommendation.report_id.label("report_id"),
-               case((_not_verified_sql(), 1), else_=0).label("outstanding"),
-               RecommendationTheme.theme.label("theme"))
+        select(
+            Report.organisation_id.label("organisation_id"),
+            Recommendation.report_id.label("report_id"),
+            case((_not_verified_sql(), 1), else_=0).label("outstanding"),
+            RecommendationTheme.theme.label("theme"),
+        )
         .join(Report, Report.id == Recommendation.report_id)
         .join(RecommendationTheme, RecommendationTheme.recommendation_id == Recommendation.id)
         .where(Report.publication_date.between(date(year, 1, 1), date(year, 12, 31)) if year else true()),
@@ -185,11 +315,16 @@ def theme_overview(organisation_ids: list[int] | None, *, organisation_id: int |
     ).subquery()
     columns = per_recommendation.c
     rows = db.session.execute(
-        select(columns.organisation_id, columns.report_id, columns.outstanding, columns.theme, func.count())
-        .group_by(columns.organisation_id, columns.report_id, columns.outstanding, columns.theme)
+        select(columns.organisation_id, columns.report_id, columns.outstanding, columns.theme, func.count()).group_by(
+            columns.organisation_id, columns.report_id, columns.outstanding, columns.theme
+        )
     ).all()
-    organisations = {organisation.id: organisation for organisation in db.session.scalars(
-        select(Organisation).where(Organisation.id.in_({row[0] for row in rows})))}
+    organisations = {
+        organisation.id: organisation
+        for organisation in db.session.scalars(
+            select(Organisation).where(Organisation.id.in_({row[0] for row in rows}))
+        )
+    }
     by_theme: dict[str, list] = defaultdict(list)
     for organisation_id, report_id, is_outstanding, theme, count in rows:
         by_theme[theme].append((organisation_id, report_id, is_outstanding, count))
@@ -205,13 +340,21 @@ def theme_overview(organisation_ids: list[int] | None, *, organisation_id: int |
             if is_outstanding:
                 outstanding += count
                 outstanding_by_organisation[organisation_id] += count
-        result.append(ThemeCount(
-            theme=theme, recommendations=total, outstanding=outstanding,
-            organisations=sorted(((organisations[id_], count) for id_, count in outstanding_by_organisation.items()),
-                                 key=lambda pair: (-pair[1], pair[0].name)),
-            recurring_in=sorted((organisations[id_] for id_, reports in reports_by_organisation.items()
-                                 if len(reports) > 1), key=lambda organisation: organisation.name),
-        ))
+        result.append(
+            ThemeCount(
+                theme=theme,
+                recommendations=total,
+                outstanding=outstanding,
+                organisations=sorted(
+                    ((organisations[id_], count) for id_, count in outstanding_by_organisation.items()),
+                    key=lambda pair: (-pair[1], pair[0].name),
+                ),
+                recurring_in=sorted(
+                    (organisations[id_] for id_, reports in reports_by_organisation.items() if len(reports) > 1),
+                    key=lambda organisation: organisation.name,
+                ),
+            )
+        )
     if sort == "name":
         result.sort(key=lambda count: count.theme.name)
     elif sort in ("recommendations", "outstanding"):
@@ -251,7 +394,10 @@ class RecommendationSearch:
 
 
 def search_recommendations(
-    organisation_ids: list[int] | None, *, text: str = "", theme: Theme | None = None,
+    organisation_ids: list[int] | None,
+    *,
+    text: str = "",
+    theme: Theme | None = None,
     limit: int = SEARCH_LIMIT,
 ) -> RecommendationSearch:
     """Recommendations matching `text` and/or `theme` across the visible organisations, grouped
@@ -263,19 +409,26 @@ def search_recommendations(
         conditions.append(func.lower(Recommendation.text).contains(text.strip().lower(), autoescape=True))
     if theme is not None:
         remember_themes(organisation_ids)
-        conditions.append(Recommendation.id.in_(
-            select(RecommendationTheme.recommendation_id).where(RecommendationTheme.theme == theme.slug)))
+        conditions.append(
+            Recommendation.id.in_(
+                select(RecommendationTheme.recommendation_id).where(RecommendationTheme.theme == theme.slug)
+            )
+        )
     statement = _visible(
         select(Recommendation).join(Report, Report.id == Recommendation.report_id).where(*conditions),
         organisation_ids,
     )
     found = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    recommendations = list(db.session.scalars(
-        statement.options(selectinload(Recommendation.report).selectinload(Report.organisation),
-                          selectinload(Recommendation.actions))
-        .order_by(Report.organisation_id, Report.publication_date.desc(), Report.id.desc(),
-                  Recommendation.position).limit(limit)
-    ))
+    recommendations = list(
+        db.session.scalars(
+            statement.options(
+                selectinload(Recommendation.report).selectinload(Report.organisation),
+                selectinload(Recommendation.actions),
+            )
+            .order_by(Report.organisation_id, Report.publication_date.desc(), Report.id.desc(), Recommendation.position)
+            .limit(limit)
+        )
+    )
     latest_ids = set(latest_reports.values())
     groups: dict[int, OrganisationRecommendations] = {}
     for recommendation in recommendations:
@@ -284,8 +437,10 @@ def search_recommendations(
         if group is None:
             group = groups[report.organisation_id] = OrganisationRecommendations(report.organisation, None, [], [])
         item = FoundRecommendation(
-            recommendation, matched_keywords(recommendation.text),
-            outstanding=any(action.status not in Status.FINISHED for action in recommendation.actions))
+            recommendation,
+            matched_keywords(recommendation.text),
+            outstanding=any(action.status not in Status.FINISHED for action in recommendation.actions),
+        )
         if report.id in latest_ids:
             group.latest.append(item)
         else:
@@ -293,20 +448,29 @@ def search_recommendations(
     result = []
     for group in sorted(groups.values(), key=lambda group: group.organisation.name):
         latest_report = next((item.recommendation.report for item in group.latest), None)
-        result.append(OrganisationRecommendations(group.organisation, latest_report, group.latest,
-                                                  group.earlier_outstanding))
+        result.append(
+            OrganisationRecommendations(group.organisation, latest_report, group.latest, group.earlier_outstanding)
+        )
     return RecommendationSearch(groups=result, found=found, shown=len(recommendations))
 
 
 def _latest_report_ids(organisation_ids: list[int] | None) -> dict[int, int]:
     """Each visible organisation's most recent report (by publication date, then import)."""
     ranked = _visible(
-        select(Report.organisation_id.label("organisation_id"), Report.id.label("report_id"),
-               func.row_number().over(
-                   partition_by=Report.organisation_id,
-                   order_by=(Report.publication_date.desc().nulls_last(), Report.imported_at.desc(),
-                             Report.id.desc())).label("rank")),
+        select(
+            Report.organisation_id.label("organisation_id"),
+            Report.id.label("report_id"),
+            func.row_number()
+            .over(
+                partition_by=Report.organisation_id,
+                order_by=(Report.publication_date.desc().nulls_last(), Report.imported_at.desc(), Report.id.desc()),
+            )
+            .label("rank"),
+        ),
         organisation_ids,
     ).subquery()
-    return dict(db.session.execute(
-        select(ranked.c.organisation_id, ranked.c.report_id).where(ranked.c.rank == 1)).tuples().all())
+    return dict(
+        db.session.execute(select(ranked.c.organisation_id, ranked.c.report_id).where(ranked.c.rank == 1))
+        .tuples()
+        .all()
+    )

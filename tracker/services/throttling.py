@@ -68,15 +68,19 @@ def record_failure(email: str, address: str | None, now: datetime | None = None)
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
     for key in _keys(email, address):
         statement = insert(SignInAttempt).values(key=key, window_start=window, failures=1)
-        db.session.execute(statement.on_conflict_do_update(
-            index_elements=["key", "window_start"], set_={"failures": SignInAttempt.failures + 1}))
+        db.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["key", "window_start"], set_={"failures": SignInAttempt.failures + 1}
+            )
+        )
 
 
 def _failures(keys: list[str], window: datetime) -> dict[str, int]:
     rows = db.session.execute(
         select(SignInAttempt.key, func.max(SignInAttempt.failures))
         .where(SignInAttempt.key.in_(keys), SignInAttempt.window_start == window)
-        .group_by(SignInAttempt.key))
+        .group_by(SignInAttempt.key)
+    )
     return {key: failures for key, failures in rows}
 
 
@@ -95,8 +99,7 @@ def sign_in_delay(email: str, address: str | None, now: datetime | None = None) 
     maximum = float(config["SIGN_IN_MAX_DELAY_SECONDS"])
     delays = [_backoff(failures.get(email_key, 0), config["SIGN_IN_FREE_FAILURES_PER_EMAIL"], maximum)]
     if address:
-        delays.append(_backoff(failures.get(f"ip:{address}", 0), config["SIGN_IN_FREE_FAILURES_PER_ADDRESS"],
-                               maximum))
+        delays.append(_backoff(failures.get(f"ip:{address}", 0), config["SIGN_IN_FREE_FAILURES_PER_ADDRESS"], maximum))
     return max(delays)
 
 

@@ -40,8 +40,10 @@ def unheard_condition():
         .join(Role, Role.id == ActionOwner.role_id)
         .outerjoin(holder, holder.id == Role.holder_id)
         .outerjoin(deputy, deputy.id == Role.deputy_id)
-        .where(ActionOwner.action_id == Action.id,
-               or_(func.trim(func.coalesce(holder.email, "")) != "", func.trim(func.coalesce(deputy.email, "")) != ""))
+        .where(
+            ActionOwner.action_id == Action.id,
+            or_(func.trim(func.coalesce(holder.email, "")) != "", func.trim(func.coalesce(deputy.email, "")) != ""),
+        )
     )
     return and_(Action.status.in_(Status.OPEN), ~exists(someone))
 
@@ -51,12 +53,17 @@ def unheard_actions(organisation_ids: list[int] | None = None) -> list[Action]:
     statement = select(Action).where(unheard_condition())
     if organisation_ids is not None:
         statement = statement.where(Action.organisation_id.in_(organisation_ids))
-    return list(db.session.scalars(statement.options(
-        selectinload(Action.owners).selectinload(ActionOwner.role).options(selectinload(Role.holder),
-                                                                             selectinload(Role.deputy)),
-        selectinload(Action.recommendation).selectinload(Recommendation.report),
-        selectinload(Action.organisation),
-    ).order_by(Action.organisation_id, Action.due_on, Action.id)))
+    return list(
+        db.session.scalars(
+            statement.options(
+                selectinload(Action.owners)
+                .selectinload(ActionOwner.role)
+                .options(selectinload(Role.holder), selectinload(Role.deputy)),
+                selectinload(Action.recommendation).selectinload(Recommendation.report),
+                selectinload(Action.organisation),
+            ).order_by(Action.organisation_id, Action.due_on, Action.id)
+        )
+    )
 
 
 def unheard_count(organisation_ids: list[int] | None) -> int:
@@ -95,8 +102,10 @@ class UnheardSet:
         count = len(self.actions)
         roles = self.roles
         held_by = "; ".join(roles) if roles else "no owner role"
-        return (f"{self.organisation.name}: {count} open action{'s' if count != 1 else ''} will remind nobody "
-                f"(owner roles held by nobody: {held_by})")
+        return (
+            f"{self.organisation.name}: {count} open action{'s' if count != 1 else ''} will remind nobody "
+            f"(owner roles held by nobody: {held_by})"
+        )
 
 
 def unheard_sets(organisation_ids: list[int] | None = None) -> list[UnheardSet]:

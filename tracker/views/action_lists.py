@@ -21,12 +21,14 @@ MEDIA = {"csv": CSV_MEDIA_TYPE, "xlsx": XLSX_MEDIA_TYPE}
 @for_organisation(Capability.VIEW)
 def export(organisation: Organisation, file_format: str):
     today = clock.today()
-    actions = action_lists.filtered_actions([organisation.id], filters_from_request(), today,
-                                            sort=request.args.get("sort", "deadline"))
+    actions = action_lists.filtered_actions(
+        [organisation.id], filters_from_request(), today, sort=request.args.get("sort", "deadline")
+    )
     writer = action_lists.export_csv if file_format == "csv" else action_lists.export_xlsx
     response = Response(writer(actions, today), content_type=MEDIA[file_format])  # its charset once
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="actions-{organisation.slug}-{today.isoformat()}.{file_format}"')
+        f'attachment; filename="actions-{organisation.slug}-{today.isoformat()}.{file_format}"'
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -56,9 +58,14 @@ def bulk_status(organisation: Organisation):
         if not errors:
             links = [link for link in request.form.get("link", "").split() if link][:5]
             try:
-                outcome = action_lists.bulk_status(chosen, author=current_user, new_status=Status(status),
-                                                   note=request.form.get("note", "")[:10_000], links=links,
-                                                   versions=versions)
+                outcome = action_lists.bulk_status(
+                    chosen,
+                    author=current_user,
+                    new_status=Status(status),
+                    note=request.form.get("note", "")[:10_000],
+                    links=links,
+                    versions=versions,
+                )
             except ServiceError as error:
                 db.session.rollback()
                 errors["status"] = str(error)
@@ -66,16 +73,28 @@ def bulk_status(organisation: Organisation):
                 if outcome.errors:
                     db.session.rollback()
                     per_action = outcome.errors
-                    errors["action_ids"] = (f"{len(outcome.errors)} of the selected actions cannot change, so "
-                                            "none was changed. See the reason beside each one.")
+                    errors["action_ids"] = (
+                        f"{len(outcome.errors)} of the selected actions cannot change, so "
+                        "none was changed. See the reason beside each one."
+                    )
                 else:
                     db.session.commit()
-                    flash(f"{outcome.changed} action{'s' if outcome.changed != 1 else ''} now "
-                          f"{Status(status).label.lower()}.", "success")
+                    flash(
+                        f"{outcome.changed} action{'s' if outcome.changed != 1 else ''} now "
+                        f"{Status(status).label.lower()}.",
+                        "success",
+                    )
                     return redirect(url_for("actions.index", slug=organisation.slug, **request.args))
     actions = action_lists.filtered_actions([organisation.id], filters, today, limit=action_lists.BULK_LIMIT)
     selected = set(request.form.getlist("action_ids")) if request.method == "POST" else set()
     return render_template(
-        "action_lists/bulk_status.html", organisation=organisation, actions=actions, errors=errors,
-        per_action=per_action, selected=selected, statuses=BULK_STATUSES, form=request.form,
-        next_statuses=NEXT_STATUSES), 400 if errors else 200
+        "action_lists/bulk_status.html",
+        organisation=organisation,
+        actions=actions,
+        errors=errors,
+        per_action=per_action,
+        selected=selected,
+        statuses=BULK_STATUSES,
+        form=request.form,
+        next_statuses=NEXT_STATUSES,
+    ), 400 if errors else 200

@@ -6,24 +6,47 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import clock
 from ..extensions import db
-from ..inputs import MAX_ID, whole_number, whole_numbers
 from ..forms.actions import (
-    DeadlineChangeForm, DecisionForm, EditUpdateForm, OwnersForm, PlanStepForm, ReassignForm, UpdateForm,
-    VerifyForm, WithdrawForm, role_choices,
+    DeadlineChangeForm,
+    DecisionForm,
+    EditUpdateForm,
+    OwnersForm,
+    PlanStepForm,
+    ReassignForm,
+    UpdateForm,
+    VerifyForm,
+    WithdrawForm,
+    role_choices,
 )
+from ..inputs import MAX_ID, whole_number, whole_numbers
 from ..models import (
-    Action, DeadlineChange, DeadlineChangeStatus, Evidence, Organisation, Recommendation, Role, Status,
+    Action,
+    DeadlineChange,
+    DeadlineChangeStatus,
+    Evidence,
+    Organisation,
+    Recommendation,
+    Role,
+    Status,
     Update,
 )
 from ..page_cache import cached_page
 from ..permissions import (
-    Capability, can, for_action, for_deadline_change, for_evidence, for_organisation, for_recommendation, for_update,
+    Capability,
+    can,
+    for_action,
+    for_deadline_change,
+    for_evidence,
+    for_organisation,
+    for_recommendation,
+    for_update,
 )
+from ..services import actions as action_service
+from ..services import asked_before_panel, partner_links, queries
+from ..services import evidence as evidence_service
+from ..services.evidence import EvidenceFile
 from ..services.queries import ActionFilters
 from ..services.rag import RAG_COLOURS
-from ..services import actions as action_service, evidence as evidence_service, partner_links, queries
-from ..services import asked_before_panel
-from ..services.evidence import EvidenceFile
 from .partner_links import link_of
 from .shared import audit_download, submit, submit_button
 
@@ -44,7 +67,11 @@ def _render_action(action: Action, status: int = 200, **forms):
         forms.setdefault("update_form", UpdateForm(formdata=None, **version))
         forms["update_form"].offer_statuses_for(action)
     pending = next((c for c in action.deadline_changes if c.status is DeadlineChangeStatus.PENDING), None)
-    if can(Capability.REQUEST_DEADLINE_CHANGE, organisation_id, action) and not action.status.is_closed and pending is None:
+    if (
+        can(Capability.REQUEST_DEADLINE_CHANGE, organisation_id, action)
+        and not action.status.is_closed
+        and pending is None
+    ):
         forms.setdefault("deadline_form", DeadlineChangeForm(formdata=None))
     if can(Capability.DECIDE, organisation_id):
         if pending is not None:
@@ -55,13 +82,18 @@ def _render_action(action: Action, status: int = 200, **forms):
         forms.setdefault("withdraw_form", WithdrawForm(formdata=None, **version))
     manage = can(Capability.MANAGE_ACTIONS, organisation_id)
     return render_template(
-        "actions/show.html", action=action, organisation=action.organisation, pending_change=pending,
+        "actions/show.html",
+        action=action,
+        organisation=action.organisation,
+        pending_change=pending,
         history=queries.action_history(action),
         progress=action_service.recommendation_progress(action.recommendation),
         recommendation_due_on=action_service.recommendation_due_on(action.recommendation),
         show_audit_link=can(Capability.VIEW_AUDIT, organisation_id),
-        partner_links=partner_links.active_links(action) if manage else None, can_manage=manage,
-        forms=forms, asked_before=asked_before_panel.panel(action, can_link=manage),
+        partner_links=partner_links.active_links(action) if manage else None,
+        can_manage=manage,
+        forms=forms,
+        asked_before=asked_before_panel.panel(action, can_link=manage),
     ), status
 
 
@@ -78,7 +110,8 @@ def filters_from_request() -> ActionFilters:
     rag = request.args.get("rag", "")
     return ActionFilters(
         status=Status(status) if status in Status._value2member_map_ else None,
-        owner=_int_arg("owner", 1, MAX_ID), report=_int_arg("report", 1, MAX_ID),
+        owner=_int_arg("owner", 1, MAX_ID),
+        report=_int_arg("report", 1, MAX_ID),
         overdue=request.args.get("overdue") in {"1", "yes", "true"},
         due_within=_int_arg("due_within", 0, 3650),
         rag=rag if rag in RAG_COLOURS else None,
@@ -86,7 +119,8 @@ def filters_from_request() -> ActionFilters:
         open_only=request.args.get("open") in {"1", "yes", "true"},
         flag=request.args["flag"] if request.args.get("flag") in queries.FLAG_FILTERS else None,
         inspectorate=request.args.get("inspectorate", "").strip()[:200],
-        published_from=_date_arg("published_from"), published_to=_date_arg("published_to"),
+        published_from=_date_arg("published_from"),
+        published_to=_date_arg("published_to"),
         repeats=request.args.get("repeats") in {"1", "yes", "true"},
         unheard=request.args.get("unheard") in {"1", "yes", "true"},
     )
@@ -106,24 +140,34 @@ def _date_arg(name: str):
 def index(organisation: Organisation):
     filters = filters_from_request()
     sort = request.args.get("sort", "deadline")
-    page = queries.action_page([organisation.id], filters, clock.today(), page=_int_arg("page", 1, 100_000) or 1,
-                               sort=sort)
+    page = queries.action_page(
+        [organisation.id], filters, clock.today(), page=_int_arg("page", 1, 100_000) or 1, sort=sort
+    )
     roles = queries.organisation_roles(organisation)
     reassign = None
     if can(Capability.MANAGE_ACTIONS, organisation.id) and page.items:
         reassign = ReassignForm(formdata=None)
         _reassign_choices(reassign, roles, page.items)
-    return render_template("actions/index.html", organisation=organisation, page=page, filters=filters,
-                           roles=roles, reports=queries.organisation_reports(organisation),
-                           statuses=list(Status), reassign_form=reassign, sorts=queries.SORTS,
-                           sort=sort if sort in queries.SORTS else "deadline",
-                           query_args={key: value for key, value in request.args.items() if key != "page"})
+    return render_template(
+        "actions/index.html",
+        organisation=organisation,
+        page=page,
+        filters=filters,
+        roles=roles,
+        reports=queries.organisation_reports(organisation),
+        statuses=list(Status),
+        reassign_form=reassign,
+        sorts=queries.SORTS,
+        sort=sort if sort in queries.SORTS else "deadline",
+        query_args={key: value for key, value in request.args.items() if key != "page"},
+    )
 
 
 def _reassign_choices(form: ReassignForm, roles: list[Role], actions) -> None:
     form.from_role.choices = form.to_role.choices = role_choices(roles)
-    form.action_ids.choices = [SelectChoice(str(action.id), f"{action.recommendation.number}. {action.description[:80]}")
-                               for action in actions]
+    form.action_ids.choices = [
+        SelectChoice(str(action.id), f"{action.recommendation.number}. {action.description[:80]}") for action in actions
+    ]
 
 
 @bp.post("/organisations/<slug>/actions/reassign")
@@ -134,10 +178,13 @@ def reassign(organisation: Organisation):
     form = ReassignForm()
     _reassign_choices(form, list(roles.values()), chosen)
     return submit_button(
-        form, lambda: action_service.reassign_actions(chosen, from_role=roles[form.from_role.data],
-                                                      to_role=roles[form.to_role.data], by=current_user),
+        form,
+        lambda: action_service.reassign_actions(
+            chosen, from_role=roles[form.from_role.data], to_role=roles[form.to_role.data], by=current_user
+        ),
         success=lambda moved: f"Moved {moved} action{'s' if moved != 1 else ''} to {roles[form.to_role.data].name}.",
-        then=url_for("actions.index", slug=organisation.slug))
+        then=url_for("actions.index", slug=organisation.slug),
+    )
 
 
 @bp.get("/actions/<int:action_id>")
@@ -148,19 +195,29 @@ def show(action: Action):
 
 
 def _uploaded_files() -> list[EvidenceFile]:
-    return [EvidenceFile(file.filename or "", file.read()) for file in request.files.getlist("evidence") if file.filename]
+    return [
+        EvidenceFile(file.filename or "", file.read()) for file in request.files.getlist("evidence") if file.filename
+    ]
 
 
-def _submit_on_action_page(action: Action, form, form_name: str, change, *, error_field, success: str,
-                           anchor: str = ""):
+def _submit_on_action_page(
+    action: Action, form, form_name: str, change, *, error_field, success: str, anchor: str = ""
+):
     """A form on the action page: on a refusal the form stays, with the reason, on the action page."""
+
     def page():
         if hasattr(form, "version"):
             form.version.data = action.version
         return _render_action(action, **{form_name: form})[0]
 
-    return submit(form, change, error_field=error_field, success=success,
-                  then=url_for("actions.show", action_id=action.id) + anchor, page=page)
+    return submit(
+        form,
+        change,
+        error_field=error_field,
+        success=success,
+        then=url_for("actions.show", action_id=action.id) + anchor,
+        page=page,
+    )
 
 
 @bp.post("/actions/<int:action_id>/updates")
@@ -172,14 +229,27 @@ def post(action: Action):
     def post_with_evidence():
         checked = evidence_service.check_files(_uploaded_files())
         update = action_service.post_update(
-            action, author=current_user, note=form.note.data or "", new_status=form.new_status,
-            expected_version=form.expected_version, flag=form.new_flag, flag_reason=form.flag_reason.data or "",
-            links=form.link_list, evidence_count=len(checked),
+            action,
+            author=current_user,
+            note=form.note.data or "",
+            new_status=form.new_status,
+            expected_version=form.expected_version,
+            flag=form.new_flag,
+            flag_reason=form.flag_reason.data or "",
+            links=form.link_list,
+            evidence_count=len(checked),
         )
         evidence_service.attach(update, checked)
 
-    return _submit_on_action_page(action, form, "update_form", post_with_evidence, error_field=form.note,
-                                  success="Your update has been posted.", anchor="#history")
+    return _submit_on_action_page(
+        action,
+        form,
+        "update_form",
+        post_with_evidence,
+        error_field=form.note,
+        success="Your update has been posted.",
+        anchor="#history",
+    )
 
 
 @bp.post("/actions/<int:action_id>/deadline-changes")
@@ -187,12 +257,20 @@ def post(action: Action):
 def request_deadline_change(action: Action):
     form = DeadlineChangeForm()
     return _submit_on_action_page(
-        action, form, "deadline_form",
-        lambda: action_service.request_deadline_change(action, requested_by=current_user,
-                                                       new_due_on=form.new_due_on.data, reason=form.reason.data,
-                                                       today=clock.today(),
-                                                       move_recommendation=bool(form.move_recommendation.data)),
-        error_field=form.new_due_on, success="Your request has been sent to the board.")
+        action,
+        form,
+        "deadline_form",
+        lambda: action_service.request_deadline_change(
+            action,
+            requested_by=current_user,
+            new_due_on=form.new_due_on.data,
+            reason=form.reason.data,
+            today=clock.today(),
+            move_recommendation=bool(form.move_recommendation.data),
+        ),
+        error_field=form.new_due_on,
+        success="Your request has been sent to the board.",
+    )
 
 
 @bp.post("/deadline-changes/<int:change_id>/decision")
@@ -201,11 +279,19 @@ def decide_deadline_change(change: DeadlineChange):
     form = DecisionForm()
     approve = form.decision.data == "approve"
     return _submit_on_action_page(
-        change.action, form, "decision_form",
-        lambda: action_service.decide_deadline_change(change, decided_by=current_user, approve=approve,
-                                                      note=form.note.data or "",
-                                                      expected_version=form.expected_version),
-        error_field=form.decision, success=f"Deadline change {'approved' if approve else 'refused'}.")
+        change.action,
+        form,
+        "decision_form",
+        lambda: action_service.decide_deadline_change(
+            change,
+            decided_by=current_user,
+            approve=approve,
+            note=form.note.data or "",
+            expected_version=form.expected_version,
+        ),
+        error_field=form.decision,
+        success=f"Deadline change {'approved' if approve else 'refused'}.",
+    )
 
 
 @bp.post("/actions/<int:action_id>/verify")
@@ -213,10 +299,15 @@ def decide_deadline_change(change: DeadlineChange):
 def verify(action: Action):
     form = VerifyForm()
     return _submit_on_action_page(
-        action, form, "verify_form",
-        lambda: action_service.verify_action(action, board_member=current_user, note=form.note.data or "",
-                                             expected_version=form.expected_version),
-        error_field=form.note, success="The action is signed off as verified.")
+        action,
+        form,
+        "verify_form",
+        lambda: action_service.verify_action(
+            action, board_member=current_user, note=form.note.data or "", expected_version=form.expected_version
+        ),
+        error_field=form.note,
+        success="The action is signed off as verified.",
+    )
 
 
 @bp.post("/actions/<int:action_id>/withdraw")
@@ -224,11 +315,19 @@ def verify(action: Action):
 def withdraw(action: Action):
     form = WithdrawForm()
     return _submit_on_action_page(
-        action, form, "withdraw_form",
-        lambda: action_service.withdraw_action(action, by=current_user, reason=form.reason.data,
-                                               board_decision=form.board_decision.data,
-                                               expected_version=form.expected_version),
-        error_field=form.reason, success="The action has been withdrawn.")
+        action,
+        form,
+        "withdraw_form",
+        lambda: action_service.withdraw_action(
+            action,
+            by=current_user,
+            reason=form.reason.data,
+            board_decision=form.board_decision.data,
+            expected_version=form.expected_version,
+        ),
+        error_field=form.reason,
+        success="The action has been withdrawn.",
+    )
 
 
 def _owner_form_choices(form, roles) -> dict:
@@ -241,17 +340,27 @@ def _owner_form_choices(form, roles) -> dict:
 @bp.route("/actions/<int:action_id>/owners", methods=["GET", "POST"])
 @for_action(Capability.MANAGE_ACTIONS)
 def owners(action: Action):
-    form = OwnersForm(formdata=request.form if request.method == "POST" else None,
-                      version=action.version, owners=[str(role.id) for role in action.owner_roles],
-                      lead=str(action.lead_role.id) if action.lead_role else None)
+    form = OwnersForm(
+        formdata=request.form if request.method == "POST" else None,
+        version=action.version,
+        owners=[str(role.id) for role in action.owner_roles],
+        lead=str(action.lead_role.id) if action.lead_role else None,
+    )
     roles = _owner_form_choices(form, _roles_for(action.organisation))
     return submit(
-        form, lambda: action_service.set_owners(action, owners=[roles[id_] for id_ in form.owners.data],
-                                                lead=roles.get(form.lead.data), by=current_user,
-                                                expected_version=form.expected_version),
-        error_field=form.owners, success="Owners saved.", then=url_for("actions.show", action_id=action.id),
-        page=lambda: render_template("actions/owners.html", action=action, organisation=action.organisation,
-                                     form=form))
+        form,
+        lambda: action_service.set_owners(
+            action,
+            owners=[roles[id_] for id_ in form.owners.data],
+            lead=roles.get(form.lead.data),
+            by=current_user,
+            expected_version=form.expected_version,
+        ),
+        error_field=form.owners,
+        success="Owners saved.",
+        then=url_for("actions.show", action_id=action.id),
+        page=lambda: render_template("actions/owners.html", action=action, organisation=action.organisation, form=form),
+    )
 
 
 @bp.route("/recommendations/<int:recommendation_id>/steps/new", methods=["GET", "POST"])
@@ -261,15 +370,26 @@ def add_step(recommendation: Recommendation):
     form = PlanStepForm()
     roles = _owner_form_choices(form, _roles_for(organisation))
     return submit(
-        form, lambda: action_service.add_plan_step(recommendation, title=form.title.data,
-                                                   owners=[roles[id_] for id_ in form.owners.data],
-                                                   lead=roles.get(form.lead.data), due_on=form.due_on.data,
-                                                   created_by=current_user),
-        error_field=form.due_on, success="Step added to the improvement plan.",
+        form,
+        lambda: action_service.add_plan_step(
+            recommendation,
+            title=form.title.data,
+            owners=[roles[id_] for id_ in form.owners.data],
+            lead=roles.get(form.lead.data),
+            due_on=form.due_on.data,
+            created_by=current_user,
+        ),
+        error_field=form.due_on,
+        success="Step added to the improvement plan.",
         then=lambda step: url_for("actions.show", action_id=step.id),
-        page=lambda: render_template("actions/add_step.html", recommendation=recommendation,
-                                     organisation=organisation, form=form,
-                                     limit=action_service.recommendation_due_on(recommendation)))
+        page=lambda: render_template(
+            "actions/add_step.html",
+            recommendation=recommendation,
+            organisation=organisation,
+            form=form,
+            limit=action_service.recommendation_due_on(recommendation),
+        ),
+    )
 
 
 @bp.route("/updates/<int:update_id>/edit", methods=["GET", "POST"])
@@ -277,15 +397,25 @@ def add_step(recommendation: Recommendation):
 def edit_update(update: Update):
     if update.author_id != current_user.id or update.records_board_decision:
         abort(403)
-    form = EditUpdateForm(formdata=request.form if request.method == "POST" else None,
-                          note=update.note, links="\n".join(update.links))
+    form = EditUpdateForm(
+        formdata=request.form if request.method == "POST" else None, note=update.note, links="\n".join(update.links)
+    )
     return submit(
-        form, lambda: action_service.edit_update(update, editor=current_user, note=form.note.data or "",
-                                                 links=(form.links.data or "").split()),
-        error_field=form.note, success="Your update has been changed. The earlier wording is kept in its history.",
+        form,
+        lambda: action_service.edit_update(
+            update, editor=current_user, note=form.note.data or "", links=(form.links.data or "").split()
+        ),
+        error_field=form.note,
+        success="Your update has been changed. The earlier wording is kept in its history.",
         then=url_for("actions.show", action_id=update.action_id) + "#history",
-        page=lambda: render_template("actions/edit_update.html", update=update, action=update.action,
-                                     organisation=update.action.organisation, form=form))
+        page=lambda: render_template(
+            "actions/edit_update.html",
+            update=update,
+            action=update.action,
+            organisation=update.action.organisation,
+            form=form,
+        ),
+    )
 
 
 @bp.get("/evidence/<int:evidence_id>")
@@ -294,8 +424,13 @@ def download_evidence(evidence: Evidence):
     path = evidence_service.path_of(evidence)
     if not path.is_file():
         abort(404)
-    return send_file(path, mimetype=evidence.media_type, as_attachment=True, max_age=0,
-                     download_name=evidence_service.name_for_type(evidence.filename, evidence.media_type))
+    return send_file(
+        path,
+        mimetype=evidence.media_type,
+        as_attachment=True,
+        max_age=0,
+        download_name=evidence_service.name_for_type(evidence.filename, evidence.media_type),
+    )
 
 
 @bp.post("/actions/<int:action_id>/partner-links/<int:link_id>/revoke")
@@ -311,8 +446,12 @@ def revoke_partner_link(action: Action, link_id: int):
 @bp.get("/actions/<int:action_id>/audit")
 @for_action(Capability.VIEW_AUDIT)
 def audit(action: Action):
-    return render_template("actions/audit.html", action=action, organisation=action.organisation,
-                           events=queries.action_audit_events(action))
+    return render_template(
+        "actions/audit.html",
+        action=action,
+        organisation=action.organisation,
+        events=queries.action_audit_events(action),
+    )
 
 
 @bp.get("/actions/<int:action_id>/audit.json")

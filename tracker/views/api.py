@@ -7,15 +7,15 @@ from werkzeug.exceptions import HTTPException
 
 from .. import clock, permissions
 from ..extensions import csrf, db
-from ..page_cache import cached_page
-from ..models import Action, Organisation, Report, Status
-from ..permissions import Capability, api_token_required
 from ..inputs import MAX_ID, storable, whole_number
-from ..services.rag import is_overdue, rag_for
+from ..models import Action, Organisation, Report, Status
+from ..page_cache import cached_page
+from ..permissions import Capability, api_token_required
 from ..services import ServiceError, asked_before, queries
 from ..services import actions as action_service
 from ..services.actions import StaleVersion
 from ..services.queries import ActionFilters
+from ..services.rag import is_overdue, rag_for
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # no cookies are accepted here, so there is nothing for a forged request to ride on
@@ -31,8 +31,9 @@ def json_error(error: HTTPException):
 
 
 def _error(status: int, message: str, **extra):
-    response = jsonify(error={400: "bad_request", 409: "conflict", 422: "unprocessable"}.get(status, "error"),
-                       message=message, **extra)
+    response = jsonify(
+        error={400: "bad_request", 409: "conflict", 422: "unprocessable"}.get(status, "error"), message=message, **extra
+    )
     response.status_code = status
     return response
 
@@ -45,8 +46,11 @@ def _action_json(action: Action, today, *, detail: bool = False) -> dict:
         "report_id": action.recommendation.report_id,
         "recommendation_number": action.recommendation.number,
         "title": action.description,
-        "owners": [{"role": role.name, "lead": owner.is_lead, "holder": role.holder.email if role.holder else None}
-                   for owner in action.owners for role in [owner.role]],
+        "owners": [
+            {"role": role.name, "lead": owner.is_lead, "holder": role.holder.email if role.holder else None}
+            for owner in action.owners
+            for role in [owner.role]
+        ],
         "status": action.status.value,
         "flag": action.flag.value if action.flag else None,
         "flag_reason": action.flag_reason,
@@ -59,10 +63,16 @@ def _action_json(action: Action, today, *, detail: bool = False) -> dict:
     }
     if detail:
         data["updates"] = [
-            {"id": update.id, "created_at": update.created_at.isoformat(), "author": update.author_name,
-             "note": update.note, "status_before": update.status_before.value,
-             "status_after": update.status_after.value, "links": update.links,
-             "evidence": [{"id": item.id, "filename": item.filename} for item in update.evidence]}
+            {
+                "id": update.id,
+                "created_at": update.created_at.isoformat(),
+                "author": update.author_name,
+                "note": update.note,
+                "status_before": update.status_before.value,
+                "status_after": update.status_after.value,
+                "links": update.links,
+                "evidence": [{"id": item.id, "filename": item.filename} for item in update.evidence],
+            }
             for update in action.updates
         ]
         data["asked_before"] = asked_before.as_json(action.recommendation)
@@ -100,13 +110,26 @@ def list_actions():
     owner_id = whole_number(owner)
     if owner is not None and (owner_id is None or owner_id > MAX_ID):
         abort(400, "owner must be a role id.")
-    filters = ActionFilters(status=Status(status) if status else None, owner=owner_id,
-                            overdue=request.args.get("overdue") in {"1", "true", "yes"})
+    filters = ActionFilters(
+        status=Status(status) if status else None,
+        owner=owner_id,
+        overdue=request.args.get("overdue") in {"1", "true", "yes"},
+    )
     today = clock.today()
-    page = queries.action_page(_visible_ids(request.args.get("organisation")), filters, today,
-                               page=_int("page", 1, 1, 1_000_000), per_page=_int("per_page", 25, 1, MAX_PER_PAGE))
-    return jsonify(actions=[_action_json(action, today) for action in page.items],
-                   page=page.page, per_page=page.per_page, total=page.total, pages=page.pages)
+    page = queries.action_page(
+        _visible_ids(request.args.get("organisation")),
+        filters,
+        today,
+        page=_int("page", 1, 1, 1_000_000),
+        per_page=_int("per_page", 25, 1, MAX_PER_PAGE),
+    )
+    return jsonify(
+        actions=[_action_json(action, today) for action in page.items],
+        page=page.page,
+        per_page=page.per_page,
+        total=page.total,
+        pages=page.pages,
+    )
 
 
 def _visible_action(action_id: int) -> Action:
@@ -138,13 +161,17 @@ def post_update(action_id: int):
     if not isinstance(version, int) or isinstance(version, bool) or not 0 <= version <= MAX_ID:
         return _error(400, "version must be the action's version number, as last read.")
     if not isinstance(note, str) or len(note) > 10_000 or not storable(note):
-        return _error(400, "note must be text of at most 10,000 characters, without NUL characters or lone "
-                           "surrogates.")
+        return _error(400, "note must be text of at most 10,000 characters, without NUL characters or lone surrogates.")
     if status is not None and (not isinstance(status, str) or status not in Status._value2member_map_):
         return _error(400, f"status must be one of {', '.join(s.value for s in Status)}.")
     try:
-        update = action_service.post_update(action, author=current_user, note=note,
-                                            new_status=Status(status) if status else None, expected_version=version)
+        update = action_service.post_update(
+            action,
+            author=current_user,
+            note=note,
+            new_status=Status(status) if status else None,
+            expected_version=version,
+        )
     except StaleVersion as error:
         db.session.rollback()
         return _error(409, str(error), current_version=db.session.get(Action, action_id).version)
@@ -158,15 +185,26 @@ def post_update(action_id: int):
 
 
 def _report_json(report: Report, *, detail: bool = False) -> dict:
-    data = {"id": report.id, "organisation": report.organisation.slug, "title": report.title,
-            "inspectorate": report.inspectorate, "inspection_type": report.inspection_type,
-            "publication_date": report.publication_date.isoformat() if report.publication_date else None,
-            "publication_date_confirmed": report.publication_date_confirmed,
-            "overall_rating": report.overall_rating, "ratings": report.ratings}
+    data = {
+        "id": report.id,
+        "organisation": report.organisation.slug,
+        "title": report.title,
+        "inspectorate": report.inspectorate,
+        "inspection_type": report.inspection_type,
+        "publication_date": report.publication_date.isoformat() if report.publication_date else None,
+        "publication_date_confirmed": report.publication_date_confirmed,
+        "overall_rating": report.overall_rating,
+        "ratings": report.ratings,
+    }
     if detail:
         data["recommendations"] = [
-            {"id": item.id, "number": item.number, "text": item.text, "owners": item.owner_phrases,
-             "action_ids": [action.id for action in item.actions]}
+            {
+                "id": item.id,
+                "number": item.number,
+                "text": item.text,
+                "owners": item.owner_phrases,
+                "action_ids": [action.id for action in item.actions],
+            }
             for item in report.recommendations
         ]
     return data

@@ -36,8 +36,15 @@ def change(action: Action):
             raise asked_before.LinkRefused("Only a confirmed link can be removed.")
         return asked_before.decide(link, RepeatState.DISMISSED, current_user)
 
-    messages = {"link": "Linked to {}.", "confirm": "Confirmed: asked before as {}.",
-                "dismiss": "Dismissed the suggestion {}.", "remove": "Removed the link to {}."}
+    messages = {
+        "link": "Linked to {}.",
+        "confirm": "Confirmed: asked before as {}.",
+        "dismiss": "Dismissed the suggestion {}.",
+        "remove": "Removed the link to {}.",
+    }
     return submit_button(
-        form, apply, success=lambda link: messages[form.operation.data].format(link.earlier.full_name),
-        then=url_for("actions.show", action_id=action.id) + "#asked-before")
+        form,
+        apply,
+        success=lambda link: messages[form.operation.data].format(link.earlier.full_name),
+        then=url_for("actions.show", action_id=action.id) + "#asked-before",
+    )

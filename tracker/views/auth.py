@@ -12,7 +12,16 @@ import time
 from urllib.parse import urlsplit
 
 from flask import (
-    Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, session, url_for,
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
 )
 from flask_login import current_user, login_user, logout_user
 from flask_login.utils import _create_identifier
@@ -39,7 +48,13 @@ def _safe_next(target: str | None) -> str:
     """Only ever redirect to a path on this site after signing in."""
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith("//")
+            and "\\" not in target
+        ):
             return target
     return url_for("dashboard.index")
 
@@ -112,8 +127,11 @@ def account():
     needs_current = user.password_hash is not None
     if form.validate_on_submit():
         if needs_current and not user.check_password(form.current_password.data or ""):
-            form.current_password.errors.append("Enter your current password" if not form.current_password.data
-                                                else "Your current password is not right")
+            form.current_password.errors.append(
+                "Enter your current password"
+                if not form.current_password.data
+                else "Your current password is not right"
+            )
         elif not needs_current and not _fresh_sign_in():
             form.current_password.errors.append("Sign out and sign in again, then change your password")
         else:
@@ -122,8 +140,13 @@ def account():
             start_session(user)
             flash("Your password has been saved.", "success")
             return redirect(url_for("dashboard.index"))
-    return render_template("auth/account.html", form=form, needs_current=needs_current,
-                           tokens=accounts.api_tokens_of(user), token_form=ApiTokenForm()), 400 if form.errors else 200
+    return render_template(
+        "auth/account.html",
+        form=form,
+        needs_current=needs_current,
+        tokens=accounts.api_tokens_of(user),
+        token_form=ApiTokenForm(),
+    ), 400 if form.errors else 200
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
@@ -139,8 +162,9 @@ def forgot_password():
             return render_template("auth/forgot_password.html", form=form), 429
         db.session.commit()
         # Sent once the page has gone: a known address answers as fast as an unknown one.
-        return outgoing.send_after_response(make_response(render_template("auth/reset_sent.html",
-                                                                          email=form.email.data)), [notification_id])
+        return outgoing.send_after_response(
+            make_response(render_template("auth/reset_sent.html", email=form.email.data)), [notification_id]
+        )
     return render_template("auth/forgot_password.html", form=form), 400 if form.errors else 200
 
 

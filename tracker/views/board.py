@@ -10,14 +10,16 @@ from flask import Blueprint, Response, render_template, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
-from ..clock import long_date
 from .. import clock
 from ..boardpack import MEDIA_TYPES, WRITERS, evidence_pack_pdf
 from ..boardpack.chart import SERIES, progress_chart
+from ..clock import long_date
 from ..forms.board import MeetingForm
 from ..models import Organisation, Report
 from ..permissions import Capability, for_organisation, for_report
-from ..services import board_pack, board_summary, evidence_pack as evidence, meetings as meeting_service
+from ..services import board_pack, board_summary
+from ..services import evidence_pack as evidence
+from ..services import meetings as meeting_service
 from .shared import or_404, submit
 
 bp = Blueprint("board", __name__)
@@ -52,8 +54,11 @@ def dashboard(organisation: Organisation):
     today = clock.today()
     progress = board_summary.progress_over_time(organisation, today)
     return render_template(
-        "board/dashboard.html", organisation=organisation, summary=board_summary.board_summary(organisation, today),
-        progress=progress, chart=progress_chart(progress),
+        "board/dashboard.html",
+        organisation=organisation,
+        summary=board_summary.board_summary(organisation, today),
+        progress=progress,
+        chart=progress_chart(progress),
         last_meeting=meeting_service.last_meeting(organisation, before=today),
     )
 
@@ -69,8 +74,9 @@ def pack(organisation: Organisation, file_format: str):
 @bp.get("/organisations/<slug>/board/meetings")
 @for_organisation(Capability.VIEW_BOARD)
 def meetings(organisation: Organisation):
-    return render_template("board/meetings.html", organisation=organisation,
-                           meetings=meeting_service.meetings(organisation))
+    return render_template(
+        "board/meetings.html", organisation=organisation, meetings=meeting_service.meetings(organisation)
+    )
 
 
 @bp.route("/organisations/<slug>/board/meetings/new", methods=["GET", "POST"])
@@ -78,14 +84,21 @@ def meetings(organisation: Organisation):
 def record_meeting(organisation: Organisation):
     form = MeetingForm()
     return submit(
-        form, lambda: meeting_service.record_meeting(
-            organisation, held_on=form.held_on.data, attendees=form.attendees.data or "",
-            notes=form.notes.data or "", decisions=form.decisions.data or "", recorded_by=current_user,
-            today=clock.today()),
+        form,
+        lambda: meeting_service.record_meeting(
+            organisation,
+            held_on=form.held_on.data,
+            attendees=form.attendees.data or "",
+            notes=form.notes.data or "",
+            decisions=form.decisions.data or "",
+            recorded_by=current_user,
+            today=clock.today(),
+        ),
         error_field=form.held_on,
         success=lambda meeting: f"The meeting on {long_date(meeting.held_on)} has been recorded.",
         then=lambda meeting: url_for("board.meeting", slug=organisation.slug, meeting_id=meeting.id),
-        page=lambda: render_template("board/record_meeting.html", organisation=organisation, form=form))
+        page=lambda: render_template("board/record_meeting.html", organisation=organisation, form=form),
+    )
 
 
 @bp.get("/organisations/<slug>/board/meetings/<int:meeting_id>")
@@ -94,8 +107,9 @@ def meeting(organisation: Organisation, meeting_id: int):
     found = or_404(meeting_service.meeting_in(organisation, meeting_id))
     previous = meeting_service.previous_meeting(found)
     changes = meeting_service.changes_between(organisation, previous.held_on if previous else None, found.held_on)
-    return render_template("board/meeting.html", organisation=organisation, meeting=found, previous=previous,
-                           changes=changes)
+    return render_template(
+        "board/meeting.html", organisation=organisation, meeting=found, previous=previous, changes=changes
+    )
 
 
 @bp.get("/organisations/<slug>/board/next-meeting")
@@ -103,8 +117,13 @@ def meeting(organisation: Organisation, meeting_id: int):
 def next_meeting(organisation: Organisation):
     today = clock.today()
     last, changes = meeting_service.changes_since_last_meeting(organisation, today)
-    return render_template("board/next_meeting.html", organisation=organisation, last_meeting=last,
-                           changes=changes, summary=board_summary.board_summary(organisation, today))
+    return render_template(
+        "board/next_meeting.html",
+        organisation=organisation,
+        last_meeting=last,
+        changes=changes,
+        summary=board_summary.board_summary(organisation, today),
+    )
 
 
 @bp.get("/reports/<int:report_id>/evidence-pack.pdf")

@@ -23,9 +23,14 @@ def _absolute(path: str) -> str:
 @bp.get("", endpoint="index")
 @signed_in
 def calendar_index():
-    return render_template("board/calendar.html", feed=calendar.active_feed(current_user), new_address=None,
-                           create_form=CalendarFeedForm(), revoke_form=RevokeCalendarFeedForm(),
-                           deadlines=calendar.deadlines_for(current_user))
+    return render_template(
+        "board/calendar.html",
+        feed=calendar.active_feed(current_user),
+        new_address=None,
+        create_form=CalendarFeedForm(),
+        revoke_form=RevokeCalendarFeedForm(),
+        deadlines=calendar.deadlines_for(current_user),
+    )
 
 
 @bp.post("/new")
@@ -38,9 +43,16 @@ def create():
     db.session.commit()
     address = _absolute(url_for("calendar.feed", token=new.token))
     # The address is shown this once (only its hash is kept), so this page is not a redirect.
-    response = Response(render_template(
-        "board/calendar.html", feed=new.feed, new_address=address, create_form=CalendarFeedForm(formdata=None),
-        revoke_form=RevokeCalendarFeedForm(formdata=None), deadlines=calendar.deadlines_for(current_user)))
+    response = Response(
+        render_template(
+            "board/calendar.html",
+            feed=new.feed,
+            new_address=address,
+            create_form=CalendarFeedForm(formdata=None),
+            revoke_form=RevokeCalendarFeedForm(formdata=None),
+            deadlines=calendar.deadlines_for(current_user),
+        )
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -62,8 +74,11 @@ def revoke():
 def feed(user):
     host = urlsplit(current_app.config["BASE_URL"]).hostname or "tracker"
     content = calendar.ics_for(
-        user, calendar.deadlines_for(user), host=host,
-        action_url=lambda action: _absolute(url_for("actions.show", action_id=action.id)))
+        user,
+        calendar.deadlines_for(user),
+        host=host,
+        action_url=lambda action: _absolute(url_for("actions.show", action_id=action.id)),
+    )
     response = Response(content, mimetype="text/calendar")
     response.headers["Cache-Control"] = "private, max-age=0"
     return response

@@ -5,8 +5,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
-from ..inputs import whole_number
 from ..forms.decisions import SendBackForm
+from ..inputs import whole_number
 from ..models import Action, Organisation, Status
 from ..permissions import Capability, can, for_action, for_organisation
 from ..services import decisions
@@ -41,10 +41,15 @@ def index(organisation: Organisation):
             flash(f"{outcome.decided} decision{'s' if outcome.decided != 1 else ''} saved.", "success")
             return redirect(url_for("decisions.index", slug=organisation.slug))
     waiting = decisions.waiting(organisation)
-    return render_template("decisions/index.html", organisation=organisation, waiting=waiting, errors=errors,
-                           submitted=request.form if errors else {},
-                           deadline_choices=decisions.DEADLINE_CHOICES,
-                           sign_off_choices=decisions.SIGN_OFF_CHOICES), 400 if errors else 200
+    return render_template(
+        "decisions/index.html",
+        organisation=organisation,
+        waiting=waiting,
+        errors=errors,
+        submitted=request.form if errors else {},
+        deadline_choices=decisions.DEADLINE_CHOICES,
+        sign_off_choices=decisions.SIGN_OFF_CHOICES,
+    ), 400 if errors else 200
 
 
 def _choices_from(form) -> list[decisions.ListDecision]:
@@ -56,10 +61,15 @@ def _choices_from(form) -> list[decisions.ListDecision]:
         kind, _, item_id = name.removeprefix("decision-").partition("-")
         if kind not in ("change", "action") or whole_number(item_id) is None:
             continue
-        chosen.append(decisions.ListDecision(
-            kind=kind, item_id=whole_number(item_id), choice=value.strip()[:20],
-            note=form.get(f"note-{kind}-{item_id}", "")[:2000],
-            version=whole_number(form.get(f"version-{kind}-{item_id}"))))
+        chosen.append(
+            decisions.ListDecision(
+                kind=kind,
+                item_id=whole_number(item_id),
+                choice=value.strip()[:20],
+                note=form.get(f"note-{kind}-{item_id}", "")[:2000],
+                version=whole_number(form.get(f"version-{kind}-{item_id}")),
+            )
+        )
     return chosen
 
 
@@ -71,9 +81,14 @@ def send_back(action: Action):
         flash("Only a completed action can be sent back to its owner.", "error")
         return redirect(url_for("actions.show", action_id=action.id))
     return submit(
-        form, lambda: decisions.send_back(action, board_member=current_user, reason=form.reason.data,
-                                          expected_version=form.expected_version),
-        error_field=form.reason, success="The action is back with its owner, who has been told why by email.",
+        form,
+        lambda: decisions.send_back(
+            action, board_member=current_user, reason=form.reason.data, expected_version=form.expected_version
+        ),
+        error_field=form.reason,
+        success="The action is back with its owner, who has been told why by email.",
         then=url_for("actions.show", action_id=action.id),
-        page=lambda: render_template("decisions/send_back.html", action=action, organisation=action.organisation,
-                                     form=form))
+        page=lambda: render_template(
+            "decisions/send_back.html", action=action, organisation=action.organisation, form=form
+        ),
+    )

@@ -28,14 +28,21 @@ def _year(name: str) -> int | None:
 def _filters() -> tuple[ActionFilters, dict[str, str]]:
     inspectorate = request.args.get("inspectorate", "").strip()[:200]
     year_from, year_to = _year("from"), _year("to")
-    filters = ActionFilters(inspectorate=inspectorate,
-                            published_from=date(year_from, 1, 1) if year_from else None,
-                            published_to=date(year_to, 12, 31) if year_to else None)
+    filters = ActionFilters(
+        inspectorate=inspectorate,
+        published_from=date(year_from, 1, 1) if year_from else None,
+        published_to=date(year_to, 12, 31) if year_to else None,
+    )
     # The same filters, as the action list reads them, for every link from a count.
-    list_args = {key: value for key, value in (
-        ("inspectorate", inspectorate),
-        ("published_from", filters.published_from.isoformat() if filters.published_from else ""),
-        ("published_to", filters.published_to.isoformat() if filters.published_to else "")) if value}
+    list_args = {
+        key: value
+        for key, value in (
+            ("inspectorate", inspectorate),
+            ("published_from", filters.published_from.isoformat() if filters.published_from else ""),
+            ("published_to", filters.published_to.isoformat() if filters.published_to else ""),
+        )
+        if value
+    }
     return filters, list_args
 
 
@@ -60,9 +67,17 @@ def index():
     if (organisation_ids := visible_organisation_ids()) is not None:
         inspectorates_shown = inspectorates_shown.where(Report.organisation_id.in_(organisation_ids))
     inspectorates = sorted({name for name in db.session.scalars(inspectorates_shown) if name})
-    return render_template("oversight/index.html", rows=rows, list_args=list_args, sort=sort, descending=descending,
-                           inspectorates=inspectorates, today=clock.today(), args=request.args,
-                           repeats=repeat_counts(visible_organisation_ids(), _filters()[0], clock.today()))
+    return render_template(
+        "oversight/index.html",
+        rows=rows,
+        list_args=list_args,
+        sort=sort,
+        descending=descending,
+        inspectorates=inspectorates,
+        today=clock.today(),
+        args=request.args,
+        repeats=repeat_counts(visible_organisation_ids(), _filters()[0], clock.today()),
+    )
 
 
 @bp.get("/oversight/organisations.<any(csv, xlsx):file_format>")

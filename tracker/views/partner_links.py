@@ -61,5 +61,6 @@ def send(action: Action):
 @for_action(Capability.MANAGE_ACTIONS)
 def resend(action: Action, link_id: int):
     link = link_of(action, link_id)
-    return _send(action, lambda: (link.contact.email,
-                                  partner_links.resend(link, by=current_user._get_current_object())))
+    return _send(
+        action, lambda: (link.contact.email, partner_links.resend(link, by=current_user._get_current_object()))
+    )

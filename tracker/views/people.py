@@ -8,8 +8,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
-from ..inputs import whole_number
 from ..forms.people import ChangeLevelForm, InviteForm
+from ..inputs import whole_number
 from ..models import AccessLevel, Organisation
 from ..permissions import Capability, for_organisation
 from ..services import ServiceError, invitations, outgoing, people
@@ -44,8 +44,13 @@ def invite(organisation: Organisation):
         return user.email, level, notification_id
 
     return submit(
-        form, change, error_field=form.email, success=_invited, then=url_for("people.index", slug=organisation.slug),
-        page=lambda: render_template("people/invite.html", organisation=organisation, form=form))
+        form,
+        change,
+        error_field=form.email,
+        success=_invited,
+        then=url_for("people.index", slug=organisation.slug),
+        page=lambda: render_template("people/invite.html", organisation=organisation, form=form),
+    )
 
 
 def _invited(done: tuple[str, AccessLevel, int]) -> str:
@@ -60,8 +65,9 @@ def _invited(done: tuple[str, AccessLevel, int]) -> str:
 @for_organisation(Capability.MANAGE_PEOPLE)
 def change_access(organisation: Organisation, user_id: int):
     person = _person(organisation, user_id)
-    form = ChangeLevelForm(formdata=request.form if request.method == "POST" else None,
-                           level=person.membership.access_level.value)
+    form = ChangeLevelForm(
+        formdata=request.form if request.method == "POST" else None, level=person.membership.access_level.value
+    )
 
     def change() -> AccessLevel:
         level = people.parse_level(form.level.data)
@@ -69,11 +75,15 @@ def change_access(organisation: Organisation, user_id: int):
         return level
 
     return submit(
-        form, change, error_field=form.level,
-        success=lambda level: (f"{person.user.email} now has {level.label.lower()} access. "
-                               "They have been told by email."),
+        form,
+        change,
+        error_field=form.level,
+        success=lambda level: (
+            f"{person.user.email} now has {level.label.lower()} access. They have been told by email."
+        ),
         then=url_for("people.index", slug=organisation.slug),
-        page=lambda: render_template("people/change_access.html", organisation=organisation, person=person, form=form))
+        page=lambda: render_template("people/change_access.html", organisation=organisation, person=person, form=form),
+    )
 
 
 @bp.route("/<slug>/people/<int:user_id>/remove", methods=["GET", "POST"])
@@ -95,16 +105,24 @@ def remove(organisation: Organisation, user_id: int):
                 errors[f"role-{role.id}"] = f"Choose who takes over {role.name}, or leave it unheld"
         if not errors:
             try:
-                welcomes = people.remove(organisation, person.membership, handovers,
-                                         actor=current_user._get_current_object())
+                welcomes = people.remove(
+                    organisation, person.membership, handovers, actor=current_user._get_current_object()
+                )
             except ServiceError as error:
                 db.session.rollback()
                 errors["remove"] = str(error)
             else:
                 db.session.commit()
-                flash(" ".join([f"{person.user.email} no longer has access to {organisation.name}.", *welcomes]),
-                      "success")
+                flash(
+                    " ".join([f"{person.user.email} no longer has access to {organisation.name}.", *welcomes]),
+                    "success",
+                )
                 return redirect(url_for("people.index", slug=organisation.slug))
-    return render_template("people/remove.html", organisation=organisation, person=person, others=others,
-                           errors=errors, chosen=request.form), 400 if errors else 200
-
+    return render_template(
+        "people/remove.html",
+        organisation=organisation,
+        person=person,
+        others=others,
+        errors=errors,
+        chosen=request.form,
+    ), 400 if errors else 200

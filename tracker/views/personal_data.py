@@ -31,11 +31,19 @@ def redact_update(update: Update):
         flash(f"This update was already redacted: {update.note}", "error")
         return redirect(url_for("actions.show", action_id=action.id) + "#history")
     return submit(
-        form, lambda: redaction.redact_update(update, by=current_user._get_current_object(), reason=form.reason.data),
-        error_field=form.reason, success="The update's text has been removed. The history says who removed it and why.",
+        form,
+        lambda: redaction.redact_update(update, by=current_user._get_current_object(), reason=form.reason.data),
+        error_field=form.reason,
+        success="The update's text has been removed. The history says who removed it and why.",
         then=url_for("actions.show", action_id=action.id) + "#history",
-        page=lambda: render_template("personal_data/redact_update.html", update=update, action=action,
-                                     organisation=action.organisation, form=form))
+        page=lambda: render_template(
+            "personal_data/redact_update.html",
+            update=update,
+            action=action,
+            organisation=action.organisation,
+            form=form,
+        ),
+    )
 
 
 @bp.route("/evidence/<int:evidence_id>/remove", methods=["GET", "POST"])
@@ -47,11 +55,19 @@ def remove_evidence(evidence: Evidence):
         flash(f"This file was already removed: {evidence.filename}", "error")
         return redirect(url_for("actions.show", action_id=action.id) + "#history")
     return submit(
-        form, lambda: redaction.remove_evidence(evidence, by=current_user._get_current_object(), reason=form.reason.data),
-        error_field=form.reason, success="The file has been removed. The history says who removed it and why.",
+        form,
+        lambda: redaction.remove_evidence(evidence, by=current_user._get_current_object(), reason=form.reason.data),
+        error_field=form.reason,
+        success="The file has been removed. The history says who removed it and why.",
         then=url_for("actions.show", action_id=action.id) + "#history",
-        page=lambda: render_template("personal_data/remove_evidence.html", evidence=evidence, action=action,
-                                     organisation=action.organisation, form=form))
+        page=lambda: render_template(
+            "personal_data/remove_evidence.html",
+            evidence=evidence,
+            action=action,
+            organisation=action.organisation,
+            form=form,
+        ),
+    )
 
 
 def _person(organisation: Organisation, user_id: int) -> people.Person:
@@ -64,8 +80,13 @@ def download(organisation: Organisation, user_id: int):
     """Everything this organisation holds about the person (a subject access request)."""
     person = _person(organisation, user_id)
     data = person_data(person.user, organisation)
-    audit.record("person_data.exported", person.user, actor=current_user._get_current_object(),
-                 organisation_id=organisation.id, after={"person": person.user.email})
+    audit.record(
+        "person_data.exported",
+        person.user,
+        actor=current_user._get_current_object(),
+        organisation_id=organisation.id,
+        after={"person": person.user.email},
+    )
     db.session.commit()
     response = Response(json.dumps(data, indent=2, ensure_ascii=False), mimetype="application/json")
     response.headers["Content-Disposition"] = f'attachment; filename="person-{user_id}-{organisation.slug}.json"'
@@ -106,28 +127,44 @@ def forget(organisation: Organisation, user_id: int):
                 flash(f"{name} has been forgotten. Their updates and history now say \u201c{label}\u201d.", "success")
                 return redirect(url_for("people.index", slug=organisation.slug))
     status = 400 if errors and request.method == "POST" else 200
-    return render_template("personal_data/forget.html", organisation=organisation, person=person, others=others,
-                           errors=errors, chosen=request.form), status
+    return render_template(
+        "personal_data/forget.html",
+        organisation=organisation,
+        person=person,
+        others=others,
+        errors=errors,
+        chosen=request.form,
+    ), status
 
 
 @bp.route("/organisations/<slug>/privacy-notice", methods=["GET", "POST"])
 @for_organisation(Capability.MANAGE_PERSONAL_DATA)
 def edit_privacy_notice(organisation: Organisation):
-    form = PrivacyNoticeForm(formdata=request.form if request.method == "POST" else None,
-                             notice=organisation.privacy_notice or "")
+    form = PrivacyNoticeForm(
+        formdata=request.form if request.method == "POST" else None, notice=organisation.privacy_notice or ""
+    )
 
     def change() -> None:
         notice = (form.notice.data or "").strip() or None
         if notice == organisation.privacy_notice:
             raise ServiceError("Nothing was changed.", field="notice")
         organisation.privacy_notice = notice
-        audit.record("organisation.privacy_notice_changed", organisation, actor=current_user._get_current_object(),
-                     organisation_id=organisation.id, after={"notice": bool(notice)})
+        audit.record(
+            "organisation.privacy_notice_changed",
+            organisation,
+            actor=current_user._get_current_object(),
+            organisation_id=organisation.id,
+            after={"notice": bool(notice)},
+        )
 
-    return submit(form, change, error_field=form.notice, success="The privacy notice has been saved.",
-                  then=url_for("personal_data.privacy", slug=organisation.slug),
-                  page=lambda: render_template("personal_data/edit_privacy_notice.html", organisation=organisation,
-                                               form=form))
+    return submit(
+        form,
+        change,
+        error_field=form.notice,
+        success="The privacy notice has been saved.",
+        then=url_for("personal_data.privacy", slug=organisation.slug),
+        page=lambda: render_template("personal_data/edit_privacy_notice.html", organisation=organisation, form=form),
+    )
 
 
 @bp.get("/privacy")
@@ -137,8 +174,13 @@ def privacy_for_visitor():
     else the default notice, which says where each organisation's own notice is."""
     organisation = None
     if current_user.is_authenticated:
-        organisation = db.session.scalar(select(Organisation).join(Membership).where(
-            Membership.user_id == current_user.id).order_by(Organisation.name).limit(1))
+        organisation = db.session.scalar(
+            select(Organisation)
+            .join(Membership)
+            .where(Membership.user_id == current_user.id)
+            .order_by(Organisation.name)
+            .limit(1)
+        )
     return render_template("personal_data/privacy.html", organisation=organisation)
 
 

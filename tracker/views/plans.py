@@ -10,21 +10,31 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from .. import clock
+from ..exports.plan import plan_xlsx
 from ..extensions import db
-from ..inputs import whole_number
 from ..forms.plans import UploadPlanForm
+from ..inputs import whole_number
 from ..models import Organisation, Report
 from ..permissions import Capability, for_organisation
 from ..plans import KINDS, MAX_FILE_BYTES, PlanMappingError, PlanReadError
-from ..exports.plan import plan_xlsx
 from ..services import ServiceError, imports, queries
 from ..services.plan_export import plan_rows
 from ..services.plan_import import preview_plan, save_plan
 from ..services.plan_matching import NEW_ROLE, choice_key
 
 bp = Blueprint("plans", __name__)
-FIXABLE = ("number", "recommendation", "step", "owner", "deadline", "original_deadline", "status", "rag", "flag",
-           "update_date")
+FIXABLE = (
+    "number",
+    "recommendation",
+    "step",
+    "owner",
+    "deadline",
+    "original_deadline",
+    "status",
+    "rag",
+    "flag",
+    "update_date",
+)
 
 
 @bp.route("/organisations/<slug>/plans/import", methods=["GET", "POST"])
@@ -55,16 +65,22 @@ def _is_number(text: str) -> bool:
 def _matching_choices(values: MultiDict) -> tuple[dict[str, str], dict[str, int]]:
     """The manager's choice of role for each owner ("owner-KEY": a role id or "new") and of the
     report's recommendation for each plan recommendation ("match-KEY": its id)."""
-    owners = {key[6:]: value for key, value in values.items()
-              if key.startswith("owner-") and (value == NEW_ROLE or _is_number(value))}
+    owners = {
+        key[6:]: value
+        for key, value in values.items()
+        if key.startswith("owner-") and (value == NEW_ROLE or _is_number(value))
+    }
     matches = {key[6:]: int(value) for key, value in values.items() if key.startswith("match-") and _is_number(value)}
     return owners, matches
 
 
 def _choices(values: MultiDict) -> tuple[str | None, dict[int, str], dict[tuple[int, str], str], Report | None]:
     sheet = values.get("sheet") or None
-    mapping = {int(key[4:]): value for key, value in values.items()
-               if key.startswith("col-") and _is_number(key[4:]) and value in KINDS}
+    mapping = {
+        int(key[4:]): value
+        for key, value in values.items()
+        if key.startswith("col-") and _is_number(key[4:]) and value in KINDS
+    }
     fixes = {}
     for key, value in values.items():
         parts = key.split("-", 2)
@@ -87,16 +103,28 @@ def _load(organisation: Organisation, values: MultiDict):
     if report is not None and report.organisation_id != organisation.id:
         report = None
     try:
-        return staged, preview_plan(organisation, staged.data, staged.filename, clock.today(), sheet=sheet,
-                                    mapping=mapping, fixes=fixes, report=report, owner_choices=owner_choices,
-                                    match_choices=match_choices), None
+        return (
+            staged,
+            preview_plan(
+                organisation,
+                staged.data,
+                staged.filename,
+                clock.today(),
+                sheet=sheet,
+                mapping=mapping,
+                fixes=fixes,
+                report=report,
+                owner_choices=owner_choices,
+                match_choices=match_choices,
+            ),
+            None,
+        )
     except PlanMappingError as error:
         return staged, error, None
     except PlanReadError as error:
         if sheet is not None:  # that sheet is not a plan: stay on the upload, with the other sheets
             flash(str(error), "error")
-            values = MultiDict([(key, value) for key, value in values.items(multi=True)
-                                if key in ("upload", "report")])
+            values = MultiDict([(key, value) for key, value in values.items(multi=True) if key in ("upload", "report")])
             return None, None, redirect(url_for("plans.mapping", slug=organisation.slug, **values.to_dict()))
         flash(str(error), "error")
         return None, None, redirect(url_for("plans.upload", slug=organisation.slug))
@@ -113,9 +141,16 @@ def mapping(organisation: Organisation):
         problem, plan, report = str(preview), preview.layout, None
     else:
         problem, plan, report = None, preview.plan, preview.report
-    return render_template("plans/mapping.html", organisation=organisation, staged=staged, plan=plan,
-                           linked_report=report, kinds=KINDS, reports=queries.organisation_reports(organisation),
-                           problem=problem), 400 if problem else 200
+    return render_template(
+        "plans/mapping.html",
+        organisation=organisation,
+        staged=staged,
+        plan=plan,
+        linked_report=report,
+        kinds=KINDS,
+        reports=queries.organisation_reports(organisation),
+        problem=problem,
+    ), 400 if problem else 200
 
 
 @bp.post("/organisations/<slug>/plans/preview")
@@ -143,12 +178,22 @@ def preview(organisation: Organisation):
             count = len(result.kept_recommendations)
             flash(f"Imported the plan: {count} recommendation{'s' if count != 1 else ''}.", "success")
             return redirect(url_for("reports.show", report_id=report.id))
-    return render_template("plans/preview.html", organisation=organisation, staged=staged, preview=result,
-                           roles=queries.organisation_roles(organisation), new_role=NEW_ROLE, choice_key=choice_key,
-                           kinds=KINDS, fixable=FIXABLE, fixes=fixes, fix_list=[(line, kind, value) for (line, kind), value in fixes.items()],
-                           skip_refused=skip_refused,
-                           column_args={f"col-{column.index}": column.kind for column in result.plan.columns},
-                           problem=problem), 400 if problem else 200
+    return render_template(
+        "plans/preview.html",
+        organisation=organisation,
+        staged=staged,
+        preview=result,
+        roles=queries.organisation_roles(organisation),
+        new_role=NEW_ROLE,
+        choice_key=choice_key,
+        kinds=KINDS,
+        fixable=FIXABLE,
+        fixes=fixes,
+        fix_list=[(line, kind, value) for (line, kind), value in fixes.items()],
+        skip_refused=skip_refused,
+        column_args={f"col-{column.index}": column.kind for column in result.plan.columns},
+        problem=problem,
+    ), 400 if problem else 200
 
 
 @bp.get("/organisations/<slug>/plans/export.xlsx")
@@ -160,5 +205,8 @@ def export(organisation: Organisation):
     if report is not None and report.organisation_id != organisation.id:
         report = None
     content = plan_xlsx(f"{organisation.name}: action plan", plan_rows(organisation, report))
-    return Response(content, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{organisation.slug}-action-plan.xlsx"'})
+    return Response(
+        content,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{organisation.slug}-action-plan.xlsx"'},
+    )

@@ -4,19 +4,19 @@ from dataclasses import replace
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..extensions import db
 from ..clock import today
+from ..extensions import db
 from ..forms.reports import MAX_ITEMS, PasteReportForm, ReviewForm, UploadReportForm
 from ..importing import ParsedReport, ReportReadError
 from ..models import Organisation, Report
 from ..permissions import Capability, for_organisation, for_report
-from ..services import ServiceError, imports, queries
-from ..services import asked_before_review, review as review_items
+from ..services import ServiceError, asked_before_review, imports, queries
+from ..services import review as review_items
 from ..services.imports import ImportItem, StagedUpload
+from ..services.reports import DuplicateReport, existing_import, import_report
 from ..services.review import ReviewChoices, ReviewProblem, ReviewSource
 from ..services.review_display import item_deadlines, warnings_still_true
 from ..services.review_passages import source_passages
-from ..services.reports import DuplicateReport, existing_import, import_report
 
 bp = Blueprint("reports", __name__)
 
@@ -25,8 +25,12 @@ bp = Blueprint("reports", __name__)
 @for_organisation(Capability.VIEW)
 def index(organisation: Organisation):
     reports = queries.organisation_reports(organisation)
-    return render_template("reports/index.html", organisation=organisation, reports=reports,
-                           recommendation_counts=queries.recommendation_counts(reports))
+    return render_template(
+        "reports/index.html",
+        organisation=organisation,
+        reports=reports,
+        recommendation_counts=queries.recommendation_counts(reports),
+    )
 
 
 @bp.route("/organisations/<slug>/reports/import", methods=["GET", "POST"])
@@ -40,8 +44,9 @@ def upload(organisation: Organisation):
         response = _start_review(organisation, staged, form.report.errors)
         if response is not None:
             return response
-    return render_template("reports/upload.html", organisation=organisation, form=form,
-                           paste_form=PasteReportForm(formdata=None)), 400 if form.errors else 200
+    return render_template(
+        "reports/upload.html", organisation=organisation, form=form, paste_form=PasteReportForm(formdata=None)
+    ), 400 if form.errors else 200
 
 
 @bp.route("/organisations/<slug>/reports/paste", methods=["GET", "POST"])
@@ -66,12 +71,20 @@ def _start_review(organisation: Organisation, staged: StagedUpload, errors: list
         return None
     parsed = source.parsed
     if len(parsed.recommendations) > MAX_ITEMS:
-        errors.append(f"The report has {len(parsed.recommendations)} recommendations; the review can hold "
-                      f"{MAX_ITEMS}. Split the report into parts and import each one.")
+        errors.append(
+            f"The report has {len(parsed.recommendations)} recommendations; the review can hold "
+            f"{MAX_ITEMS}. Split the report into parts and import each one."
+        )
         return None
-    form = ReviewForm(formdata=None, upload=staged.token, service=parsed.service, inspectorate=parsed.inspectorate,
-                      inspection_type=parsed.inspection_type, overall_rating=parsed.overall_rating,
-                      published=parsed.publication_date if parsed.date_precision == "day" else None)
+    form = ReviewForm(
+        formdata=None,
+        upload=staged.token,
+        service=parsed.service,
+        inspectorate=parsed.inspectorate,
+        inspection_type=parsed.inspection_type,
+        overall_rating=parsed.overall_rating,
+        published=parsed.publication_date if parsed.date_precision == "day" else None,
+    )
     _fill_items(form, review_items.items_from_parsed(parsed))
     return _render_review(organisation, form, source, staged)
 
@@ -90,12 +103,17 @@ def _items_from(form: ReviewForm) -> list[ImportItem]:
 def _choices(form: ReviewForm, parsed: ParsedReport) -> ReviewChoices:
     published = form.published.data
     return ReviewChoices(
-        bulk_owners=form.bulk_owners.data or "", bulk_deadline=form.bulk_deadline.data or "keep",
-        bulk_months=review_items.ascii_number(form.bulk_months.data), bulk_due_on=form.bulk_due_on.data,
-        new_item_text=form.new_item_text.data or "", count_from=form.count_from.data,
+        bulk_owners=form.bulk_owners.data or "",
+        bulk_deadline=form.bulk_deadline.data or "keep",
+        bulk_months=review_items.ascii_number(form.bulk_months.data),
+        bulk_due_on=form.bulk_due_on.data,
+        new_item_text=form.new_item_text.data or "",
+        count_from=form.count_from.data,
         publication_date=published or parsed.publication_date,
-        month_only=published is None and parsed.date_precision == "month", default_months=parsed.deadline_months,
-        parsed_numbers=tuple(item.number for item in parsed.recommendations), passed_over=parsed.passed_over,
+        month_only=published is None and parsed.date_precision == "month",
+        default_months=parsed.deadline_months,
+        parsed_numbers=tuple(item.number for item in parsed.recommendations),
+        passed_over=parsed.passed_over,
     )
 
 
@@ -112,9 +130,17 @@ def _mark(form: ReviewForm, problems: list[review_items.Problem]) -> list[dict]:
     return summary
 
 
-def _render_review(organisation: Organisation, form: ReviewForm, source: ReviewSource, staged: StagedUpload,
-                   status: int = 200, problem: str | None = None, checks: list[dict] | None = None,
-                   past_deadlines: bool = False, title: str = "Check before saving"):
+def _render_review(
+    organisation: Organisation,
+    form: ReviewForm,
+    source: ReviewSource,
+    staged: StagedUpload,
+    status: int = 200,
+    problem: str | None = None,
+    checks: list[dict] | None = None,
+    past_deadlines: bool = False,
+    title: str = "Check before saving",
+):
     roles = queries.organisation_roles(organisation)
     items = _items_from(form)
     owner_matches = {}
@@ -125,17 +151,31 @@ def _render_review(organisation: Organisation, form: ReviewForm, source: ReviewS
     if past_deadlines and form.count_from.data is None and not form.count_from.errors:
         form.count_from.data, form.count_from.raw_data = today(), None
     page = render_template(
-        "reports/review.html", organisation=organisation, form=form, parsed=source.parsed,
-        no_section=source.no_section, staged=staged, existing=existing_import(organisation, staged.data),
-        owner_matches=owner_matches, roles=roles, problem=problem, checks=checks or [], checks_title=title,
+        "reports/review.html",
+        organisation=organisation,
+        form=form,
+        parsed=source.parsed,
+        no_section=source.no_section,
+        staged=staged,
+        existing=existing_import(organisation, staged.data),
+        owner_matches=owner_matches,
+        roles=roles,
+        problem=problem,
+        checks=checks or [],
+        checks_title=title,
         checks_can_save=status == 200,
-        near_roles=any(match and not match[1] for match in owner_matches.values()), past_deadlines=past_deadlines,
+        near_roles=any(match and not match[1] for match in owner_matches.values()),
+        past_deadlines=past_deadlines,
         passages=source_passages(source.parsed),
-        asked_before=asked_before_review.for_items(organisation, [item.text for item in items],
-                                                   form.published.data or source.parsed.publication_date,
-                                                   request.form),
+        asked_before=asked_before_review.for_items(
+            organisation,
+            [item.text for item in items],
+            form.published.data or source.parsed.publication_date,
+            request.form,
+        ),
         warnings=warnings_still_true(source.parsed, items, form.published.data),
-        deadlines=item_deadlines(items, _choices(form, source.parsed)))
+        deadlines=item_deadlines(items, _choices(form, source.parsed)),
+    )
     return _compact(page), status
 
 
@@ -148,8 +188,10 @@ def _compact(html: str) -> str:
     outside <pre> and <textarea>, whose white space is content."""
     pieces = _KEEP_AS_IS.split(html)
     # split() with two groups gives [text, whole match, tag name, text, ...]
-    return "".join(piece if index % 3 == 1 else ("" if index % 3 == 2 else _INDENTED_LINES.sub("\n", piece))
-                   for index, piece in enumerate(pieces))
+    return "".join(
+        piece if index % 3 == 1 else ("" if index % 3 == 2 else _INDENTED_LINES.sub("\n", piece))
+        for index, piece in enumerate(pieces)
+    )
 
 
 @bp.post("/organisations/<slug>/reports/review")
@@ -172,25 +214,41 @@ def review(organisation: Organisation):
         if operation == "refresh":
             return _render_review(organisation, form, source, staged)
         if operation not in {"confirm", "confirm-anyway"}:
-            items = review_items.apply_operation(items, operation, choices, queries.organisation_roles(organisation),
-                                                 today())
+            items = review_items.apply_operation(
+                items, operation, choices, queries.organisation_roles(organisation), today()
+            )
             _fill_items(form, items)
             if not request.form.get("checking"):
                 return _render_review(organisation, form, source, staged)
             # The checks were on screen: keep them current, so "Save anyway" stays beside them.
         if problems := review_items.blocking_problems(items):
             return _render_review(organisation, form, source, staged, 400, checks=_mark(form, problems))
-        to_confirm = review_items.problems_to_confirm(items, choices, queries.organisation_roles(organisation),
-                                                      today())
+        to_confirm = review_items.problems_to_confirm(items, choices, queries.organisation_roles(organisation), today())
         if to_confirm and operation != "confirm-anyway" or operation not in {"confirm", "confirm-anyway"}:
-            return _render_review(organisation, form, source, staged, checks=_mark(form, to_confirm),
-                                  past_deadlines=any(problem.field == "due_on" for problem in to_confirm))
-        reviewed = replace(source.parsed, service=form.service.data or None,
-                           inspectorate=form.inspectorate.data or None,
-                           inspection_type=form.inspection_type.data or None,
-                           overall_rating=form.overall_rating.data or None)
-        report = import_report(organisation, reviewed, source=staged.data, filename=staged.filename,
-                               published=form.published.data, items=items, actor=current_user)
+            return _render_review(
+                organisation,
+                form,
+                source,
+                staged,
+                checks=_mark(form, to_confirm),
+                past_deadlines=any(problem.field == "due_on" for problem in to_confirm),
+            )
+        reviewed = replace(
+            source.parsed,
+            service=form.service.data or None,
+            inspectorate=form.inspectorate.data or None,
+            inspection_type=form.inspection_type.data or None,
+            overall_rating=form.overall_rating.data or None,
+        )
+        report = import_report(
+            organisation,
+            reviewed,
+            source=staged.data,
+            filename=staged.filename,
+            published=form.published.data,
+            items=items,
+            actor=current_user,
+        )
         asked_before_review.record_decisions(report, request.form, actor=current_user)
     except DuplicateReport as error:
         db.session.rollback()
@@ -202,9 +260,16 @@ def review(organisation: Organisation):
         field = getattr(form, error.field)
         field.errors = [*field.errors, str(error)]
         anchor = f"{field.id}-day" if field.type == "DayMonthYearField" else field.id
-        return _render_review(organisation, form, source, staged, 400,
-                              checks=[{"text": str(error), "href": f"#{anchor}"}], title="There is a problem",
-                              past_deadlines=error.field == "count_from")
+        return _render_review(
+            organisation,
+            form,
+            source,
+            staged,
+            400,
+            checks=[{"text": str(error), "href": f"#{anchor}"}],
+            title="There is a problem",
+            past_deadlines=error.field == "count_from",
+        )
     except ServiceError as error:
         db.session.rollback()
         return _render_review(organisation, form, source, staged, 400, problem=str(error))
@@ -216,5 +281,6 @@ def review(organisation: Organisation):
 @bp.get("/reports/<int:report_id>")
 @for_report(Capability.VIEW)
 def show(report: Report):
-    return render_template("reports/show.html", report=report, organisation=report.organisation,
-                           actions=queries.report_actions(report))
+    return render_template(
+        "reports/show.html", report=report, organisation=report.organisation, actions=queries.report_actions(report)
+    )

@@ -25,8 +25,12 @@ def start():
     try:
         return sso.client().authorize_redirect(url_for("sso.callback", _external=True))
     except Exception as error:  # the provider could not be reached or answered nonsense
-        return render_template("auth/sso_refused.html", problem=(
-            f"The single sign-on service could not be reached ({type(error).__name__}). Try again in a few minutes.")), 502
+        return render_template(
+            "auth/sso_refused.html",
+            problem=(
+                f"The single sign-on service could not be reached ({type(error).__name__}). Try again in a few minutes."
+            ),
+        ), 502
 
 
 @bp.get("/callback")

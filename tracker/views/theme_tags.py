@@ -37,6 +37,12 @@ def edit(recommendation: Recommendation):
             flash(f"Themes saved: {', '.join(chosen)}.", "success")
             return redirect(url_for("theme_tags.edit", recommendation_id=recommendation.id))
     selected = request.form.getlist("themes") if error else theme_tags.current_themes(recommendation)
-    return render_template("themes/retag.html", recommendation=recommendation, report=recommendation.report,
-                           organisation=recommendation.report.organisation, themes=(*THEMES, OTHER),
-                           selected=selected, error=error), 400 if error else 200
+    return render_template(
+        "themes/retag.html",
+        recommendation=recommendation,
+        report=recommendation.report,
+        organisation=recommendation.report.organisation,
+        themes=(*THEMES, OTHER),
+        selected=selected,
+        error=error,
+    ), 400 if error else 200

@@ -8,8 +8,8 @@ from flask import Blueprint, abort, render_template, request
 
 from .. import permissions
 from ..extensions import db
-from ..inputs import whole_number
 from ..forms.board import RecommendationSearchForm
+from ..inputs import whole_number
 from ..permissions import signed_in
 from ..services import queries, themes
 from ..services.themes_repeats import repeated_themes
@@ -27,16 +27,25 @@ def theme_helpers() -> dict[str, Any]:
 def themes_index():
     visible = permissions.visible_organisation_ids()
     organisations = queries.visible_organisations()
-    chosen = next((organisation for organisation in organisations
-                   if organisation.slug == request.args.get("organisation")), None)
+    chosen = next(
+        (organisation for organisation in organisations if organisation.slug == request.args.get("organisation")), None
+    )
     year = request.args.get("year", "").strip()
     year = whole_number(year, minimum=1000, maximum=9999)
     sort = request.args.get("sort", "")
     overview = themes.theme_overview(visible, organisation_id=chosen.id if chosen else None, year=year, sort=sort)
     db.session.commit()  # keeps the themes worked out for recommendations seen for the first time
-    return render_template("themes/index.html", themes=overview, search_form=RecommendationSearchForm(request.args),
-                           keywords=themes.THEMES, organisations=organisations, chosen=chosen, year=year,
-                           sort=sort, repeat_themes=repeated_themes(visible, chosen.id if chosen else None))
+    return render_template(
+        "themes/index.html",
+        themes=overview,
+        search_form=RecommendationSearchForm(request.args),
+        keywords=themes.THEMES,
+        organisations=organisations,
+        chosen=chosen,
+        year=year,
+        sort=sort,
+        repeat_themes=repeated_themes(visible, chosen.id if chosen else None),
+    )
 
 
 def _search_text(form: RecommendationSearchForm) -> str:
