@@ -44,7 +44,7 @@ def _exact(report: Any, answers: list[dict[str, Any]]) -> bool:
         and list(item.owners) == wanted["owners"]
         and item.text.startswith(wanted["text_starts"])
         and item.text.endswith(wanted["text_ends"])
-        for item, wanted in zip(items, answers)
+        for item, wanted in zip(items, answers, strict=True)
     )
 
 
@@ -98,7 +98,8 @@ def found_rate_section(shared_reports: Path, tests_folder: Path, runs: int) -> l
         "an answered recommendation is found when an item has its number and its text starts and ends as answered. "
         f"Speed is the fastest of {runs} runs per report.",
         "",
-        "| Corpus | Reports | Recommendations found | Reports read exactly | No-list reports refused | Median (ms) | Slowest (ms) |",
+        "| Corpus | Reports | Recommendations found | Reports read exactly | No-list reports refused"
+        " | Median (ms) | Slowest (ms) |",
         "|---|---:|---:|---:|---:|---:|---:|",
         *rows,
     ]

@@ -56,11 +56,14 @@ def main() -> None:
                 )
                 today = clock.today()
                 results["comparison()"] = _timed(
-                    lambda: (oversight.comparison(None, ActionFilters(), today), db.session.rollback())
+                    lambda today=today: (oversight.comparison(None, ActionFilters(), today), db.session.rollback())
                 )
                 filtered = ActionFilters(inspectorate="probation")  # every seeded report: the worst case
                 results["comparison(inspectorate=probation)"] = _timed(
-                    lambda: (oversight.comparison(None, filtered, today), db.session.rollback())
+                    lambda filtered=filtered, today=today: (
+                        oversight.comparison(None, filtered, today),
+                        db.session.rollback(),
+                    )
                 )
             user = db.session.scalar(select(User).where(User.email == "oversight@yjb.example"))
             session_id = f"{user.id}:{user.session_token}"
@@ -70,7 +73,7 @@ def main() -> None:
             session.update({"_user_id": session_id, "_fresh": True, "signed_in_at": int(time.time())})
             session.permanent = True
 
-        def visit(path: str) -> None:
+        def visit(path: str, client=client) -> None:
             response = client.get(path)
             assert response.status_code == 200, (path, response.status_code)
 

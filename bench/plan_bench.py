@@ -107,8 +107,8 @@ def write_section(read_seconds: float, preview_seconds: float, rows: int, load_b
     verdict = "yes" if preview_seconds < TARGET_SECONDS else "no"
     write_sections(
         {
-            SECTION: f"""`bench/plan_bench.py`: the preview of a {rows:,}-row plan (.xlsx with a title block, 400 recommendations
-of five steps, UK dates in five forms, RAG words, updates on every other row), median of the runs.
+            SECTION: f"""`bench/plan_bench.py`: the preview of a {rows:,}-row plan (.xlsx with a title block,
+400 recommendations of five steps, UK dates in five forms, RAG words, updates on every other row), median of the runs.
 Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; load average before: {load_before}, after: {load_average()}.
 
 | Measurement | Seconds |

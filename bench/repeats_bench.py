@@ -209,7 +209,8 @@ cores; the CPU time is what the run takes on a quiet machine.
 | Measurement | Wall clock (s) | CPU (s) |
 |---|---:|---:|
 | Matching alone (`repeat_matching.best_matches`) | {pure.wall:.3f} | {pure.cpu:.3f} |
-| As the review screen does it, 50 reports loaded from SQLite (`asked_before_review.for_items`) | {screen.wall:.3f} | {screen.cpu:.3f} |
+| As the review screen does it, 50 reports loaded from SQLite (`asked_before_review.for_items`) \
+| {screen.wall:.3f} | {screen.cpu:.3f} |
 
 Target: under {TARGET_SECONDS:.0f} s of CPU: {verdict}."""
         }

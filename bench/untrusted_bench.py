@@ -19,6 +19,7 @@ held lock into the child). Target: the child's cost under 150 ms per file on the
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing
 import statistics
 import sys
@@ -46,10 +47,8 @@ def median_ms(action: Callable[[], object], runs: int) -> float:
     timings = []
     for _ in range(runs):
         started = time.perf_counter()
-        try:
+        with contextlib.suppress(importing.ReportReadError, plans.PlanReadError):
             action()
-        except (importing.ReportReadError, plans.PlanReadError):
-            pass
         timings.append((time.perf_counter() - started) * 1000)
     return statistics.median(timings)
 

@@ -91,8 +91,8 @@ def test_steps_saved_before_0013_get_their_numbers(tmp_path):
             )
             connection.execute(
                 text(
-                    "INSERT INTO reports (id, organisation_id, title, publication_date_confirmed, ratings, extracted_text, "
-                    "imported_at) VALUES (1, 1, 'Report', 1, '{}', '', '2026-01-01 00:00:00')"
+                    "INSERT INTO reports (id, organisation_id, title, publication_date_confirmed, ratings, "
+                    "extracted_text, imported_at) VALUES (1, 1, 'Report', 1, '{}', '', '2026-01-01 00:00:00')"
                 )
             )
             connection.execute(

@@ -34,7 +34,7 @@ def _parse_day(value: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter("use the form YYYY-MM-DD", param_hint=option)
+        raise click.BadParameter("use the form YYYY-MM-DD", param_hint=option) from None
 
 
 @tracker.command("create-organisation")

@@ -36,7 +36,7 @@ def repeats_data(report: Report) -> dict:
                     for found in found_for_item
                 ],
             }
-            for item, found_for_item in zip(report.recommendations, matches)
+            for item, found_for_item in zip(report.recommendations, matches, strict=True)
         ]
     }
 

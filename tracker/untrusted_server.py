@@ -9,6 +9,7 @@ parent passes it in TRACKER_UNTRUSTED_MAIN). Nothing of the script is run.
 It also reads a tiny report and plan of its own (`warm_up`), so each child starts with the
 readers' caches built."""
 
+import contextlib
 import os
 import sys
 
@@ -55,18 +56,12 @@ def warm_up() -> None:
         (read_report, _tiny_pdf(), ReportReadError),
         (read_report, b"Recommendations\n\n1. Review the plan.\n", ReportReadError),
     ):
-        try:
+        with contextlib.suppress(refused):
             reader(data, "warm-up")
-        except refused:
-            pass
-    try:
+    with contextlib.suppress(PlanReadError):
         read_workbook(_tiny_workbook())
-    except PlanReadError:
-        pass
 
 
 if _main_path is not None:  # only in the fork server, which the parent gave the variable to
-    try:
+    with contextlib.suppress(Exception):  # a cold cache only costs time; the server must start regardless
         warm_up()
-    except Exception:  # noqa: BLE001 - a cold cache only costs time; the server must start regardless
-        pass

@@ -130,7 +130,8 @@ def _move_domains_into_rows():
             taken.add(domain)
             connection.execute(
                 sa.text(
-                    "INSERT INTO sso_domains (domain, organisation_id, created_at) VALUES (:domain, :organisation, :now)"
+                    "INSERT INTO sso_domains (domain, organisation_id, created_at)"
+                    " VALUES (:domain, :organisation, :now)"
                 ),
                 {"domain": domain, "organisation": organisation_id, "now": _now()},
             )

@@ -124,7 +124,7 @@ def test_the_excel_board_pack_has_one_row_per_action_with_filters(quarter, runne
     ]
     sheet = workbook["Actions"]
     headings = [cell.value for cell in sheet[1]]
-    rows = [dict(zip(headings, (cell.value for cell in row))) for row in sheet.iter_rows(min_row=2)]
+    rows = [dict(zip(headings, (cell.value for cell in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
     assert sheet.auto_filter.ref == f"A1:R{len(rows) + 1}" and sheet.freeze_panes == "A2"
     assert sorted(row["Action ID"] for row in rows) == sorted(action.id for action in board.actions.values())
     by_number = {row["Recommendation number"]: row for row in rows}
@@ -255,7 +255,7 @@ def test_the_board_pack_downloads_from_the_dashboard(quarter, client_request):
         client_request.url("board.pack", slug="eastbrook", file_format=file_format)
         for file_format in ("pdf", "xlsx", "csv")
     ]
-    for link, media_type in zip(links, ("application/pdf", "application/vnd.openxmlformats", "text/csv")):
+    for link, media_type in zip(links, ("application/pdf", "application/vnd.openxmlformats", "text/csv"), strict=True):
         response = client_request.client.get(link)
         assert response.status_code == 200 and response.mimetype.startswith(media_type)
         assert response.headers["Content-Disposition"].startswith(

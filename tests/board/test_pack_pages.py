@@ -122,7 +122,7 @@ def _grey_share(image) -> float:
     flat = ImageChops.subtract(grey.filter(ImageFilter.MaxFilter(5)), grey.filter(ImageFilter.MinFilter(5)))
     mask = [
         1
-        for value, change, tint in zip(grey.tobytes(), flat.tobytes(), spread.tobytes())
+        for value, change, tint in zip(grey.tobytes(), flat.tobytes(), spread.tobytes(), strict=True)
         if change == 0 and tint <= 8 and 120 <= value <= 236
     ]
     return len(mask) / (image.width * image.height)

@@ -34,8 +34,8 @@ def test_an_import_that_leaves_roles_nobody_holds(westmoor, app, client_request,
         "deputy on the Roles page."
     )
     assert (
-        "  - Westmoor YOS: October 2017 Full Joint Inspection, recommendation 1 (owner role Head of Service, held by nobody)"
-        in lines
+        "  - Westmoor YOS: October 2017 Full Joint Inspection, recommendation 1"
+        " (owner role Head of Service, held by nobody)" in lines
     )
     assert "  - Westmoor YOS: October 2017 Full Joint Inspection, recommendation 5 (no owner role)" in lines
 

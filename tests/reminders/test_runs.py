@@ -98,13 +98,15 @@ def test_each_reminder_of_the_policy_is_sent_once_on_its_day_and_a_rerun_sends_n
 def test_subjects_say_what_is_due_and_when(runner, lewisham):
     subjects = {}
     for day in (date(2026, 6, 23), date(2026, 6, 30), date(2026, 7, 7), date(2026, 7, 28)):
-        for recipient, kind, subject in runner.run(day)[1]:
+        for _recipient, kind, subject in runner.run(day)[1]:
             subjects[kind] = subject
     assert subjects == {
         "before_7": "June 2025 inspection, recommendation 3 for Lewisham YOS is due on 30 June 2026",
         "due_today": "June 2025 inspection, recommendation 3 for Lewisham YOS is due today, 30 June 2026",
-        "overdue": "June 2025 inspection, recommendation 3 for Lewisham YOS was due on 30 June 2026 and is 28 days overdue",
-        "escalation": "Escalation: June 2025 inspection, recommendation 3 for Lewisham YOS was due on 30 June 2026 and is 28 days overdue",
+        "overdue": "June 2025 inspection, recommendation 3 for Lewisham YOS was due on 30 June 2026"
+        " and is 28 days overdue",
+        "escalation": "Escalation: June 2025 inspection, recommendation 3 for Lewisham YOS was due on 30 June 2026"
+        " and is 28 days overdue",
     }
 
 

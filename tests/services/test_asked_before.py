@@ -3,6 +3,7 @@ rules for links (nothing linked without a person; never to itself or another org
 every change audited)."""
 
 from datetime import date
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -68,7 +69,7 @@ def test_best_matches_are_best_first_and_none_below_the_threshold():
     ]
     found = best_matches("The quality of pathway plans for care leavers.", earlier)
     assert {match.index for match in found} == {0, 2}  # the same words, in any order
-    assert all(a.score >= b.score for a, b in zip(found, found[1:]))
+    assert all(a.score >= b.score for a, b in pairwise(found))
     assert 1 not in [match.index for match in found]
     assert best_matches("Anything at all", []) == []
 

@@ -45,7 +45,10 @@ PUBLISHED = ReviewChoices(publication_date=date(2025, 3, 14))
 
 
 def test_split_at_each_bullet_keeps_wrapped_lines_with_their_bullet():
-    text = "The partnership should make sure that:\n\uf0a7 plans are reviewed\nevery three months\n\u25aa children are seen alone"
+    text = (
+        "The partnership should make sure that:\n\uf0a7 plans are reviewed\nevery three months\n"
+        "\u25aa children are seen alone"
+    )
     assert split_parts(text, by_sentence=False) == [
         "The partnership should make sure that:",
         "plans are reviewed every three months",

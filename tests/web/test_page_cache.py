@@ -178,7 +178,7 @@ def test_a_kept_page_is_never_shown_to_someone_who_would_see_it_differently(clie
     client_request.login(board)
     rendered, page = _statements(client_request, "actions.show", action_id=action.id)
     assert rendered > KEPT_PAGE_STATEMENTS
-    assert 'action="/actions/%d/updates"' % action.id not in page
+    assert f'action="/actions/{action.id}/updates"' not in page
 
     # Another organisation's user is refused before any kept page is looked at.
     stranger = make_user(make_organisation(slug="elsewhere"), AccessLevel.ADMIN)

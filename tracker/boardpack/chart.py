@@ -73,7 +73,7 @@ def progress_chart(points: list[ProgressPoint], width: float = 640, height: floa
     slot = (right - left) / max(len(points), 1)
     bar_width = slot * 0.6
     bars = []
-    for index, (point, total) in enumerate(zip(points, totals)):
+    for index, (point, total) in enumerate(zip(points, totals, strict=True)):
         x = left + index * slot + (slot - bar_width) / 2
         y = bottom
         segments = []

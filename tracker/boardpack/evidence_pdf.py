@@ -129,7 +129,8 @@ def _evidence_for(document: Document, recommendation: Recommendation, today: dat
                 else ""
             )
             document.paragraph(
-                f"{short_date(local_time(update.created_at))} {local_time(update.created_at):%H:%M}, {update.author_name}{moved}",
+                f"{short_date(local_time(update.created_at))} {local_time(update.created_at):%H:%M}, "
+                f"{update.author_name}{moved}",
                 size=9,
                 style="B",
             )

@@ -169,7 +169,8 @@ def board_pack_xlsx(pack: BoardPack) -> bytes:
                             change.action.description,
                             owners_text(change.action),
                             local_date(change.requested_at),
-                            f"{short_date(change.due_on_before)} to {short_date(change.requested_due_on)}: {change.reason}",
+                            f"{short_date(change.due_on_before)} to {short_date(change.requested_due_on)}: "
+                            f"{change.reason}",
                         ]
                         for change in changes.awaiting_decision
                     ),

@@ -65,7 +65,7 @@ class ReminderPolicyForm(FlaskForm):
         try:
             days = [int(part) for part in (field.data or "").replace(" ", "").split(",") if part]
         except ValueError:
-            raise ValidationError("Enter whole numbers of days separated by commas, for example 90, 30, 7")
+            raise ValidationError("Enter whole numbers of days separated by commas, for example 90, 30, 7") from None
         if any(not 1 <= value <= 366 for value in days):
             raise ValidationError("Each number of days must be between 1 and 366")
         self.parsed_days_before = tuple(sorted(set(days), reverse=True))

@@ -93,7 +93,7 @@ def suggest_for_report(report: Report, actor: Actor) -> list[RepeatLink]:
     earlier = earlier_recommendations(report.organisation_id, report)
     links = []
     for recommendation, suggestions in zip(
-        report.recommendations, suggest([r.text for r in report.recommendations], earlier)
+        report.recommendations, suggest([r.text for r in report.recommendations], earlier), strict=True
     ):
         for suggestion in suggestions:
             links.append(_link(recommendation, suggestion.earlier, RepeatState.SUGGESTED, suggestion.score))

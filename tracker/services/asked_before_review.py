@@ -51,7 +51,7 @@ def for_items(
     A first import (no earlier reports) gets none."""
     earlier = earlier_recommendations(organisation.id, published=published)
     found = []
-    for text, suggestions in zip(texts, suggest(texts, earlier)):
+    for text, suggestions in zip(texts, suggest(texts, earlier), strict=True):
         row = []
         for suggestion in suggestions:
             name = field_name(text, suggestion.earlier)

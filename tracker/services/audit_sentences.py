@@ -131,7 +131,10 @@ def _update_posted(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
 
 def _update_edited(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
     if before.get("note") != after.get("note"):
-        return f"{who} edited an update, changing its note from {_quote(before.get('note'))} to {_quote(after.get('note'))}."
+        return (
+            f"{who} edited an update, changing its note from {_quote(before.get('note'))}"
+            f" to {_quote(after.get('note'))}."
+        )
     return f"{who} edited the links on an update (now {len(after.get('links') or [])})."
 
 
@@ -363,7 +366,8 @@ SENTENCES: dict[str, Describe] = {
         f"{who} removed {b.get('user')}'s access (they were {_access(b.get('access'))})."
     ),
     "organisation.sso_domains_changed": lambda who, b, a, z: (
-        f"{who} changed the email domains accepted for single sign-on from {_names(b.get('domains')) if b.get('domains') else 'none'}"
+        f"{who} changed the email domains accepted for single sign-on from "
+        f"{_names(b.get('domains')) if b.get('domains') else 'none'}"
         f" to {_names(a.get('domains')) if a.get('domains') else 'none'}."
     ),
     "api_token.revoked": lambda who, b, a, z: (

@@ -282,7 +282,7 @@ def progress_over_time(organisation: Organisation, today: date, months: int = 12
         for index in range(action_bucket, min(update_bucket, len(days))):
             points[index][before] += count
             points[index][after] -= count
-    result = [ProgressPoint(day, counts) for day, counts in zip(days, points)]
+    result = [ProgressPoint(day, counts) for day, counts in zip(days, points, strict=True)]
     while len(result) > 1 and not any(result[0].by_status.values()):
         result.pop(0)  # months before the first action say nothing
     return result

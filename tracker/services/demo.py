@@ -317,7 +317,7 @@ def _insert_reports(
             created_at=now,
             last_update_at=now,
         )
-        for recommendation_id, due in zip(recommendation_ids, due_dates)
+        for recommendation_id, due in zip(recommendation_ids, due_dates, strict=True)
     ]
     action_ids = _insert(Action, action_rows)
     db.session.execute(
@@ -346,7 +346,7 @@ def _insert_reports(
 
 def sign_in_details(password: str) -> str:
     lines = ["Demo sign-in details (password for every demo user: " + password + "):"]
-    for key, (email, name, access) in DEMO_USERS.items():
+    for email, name, access in DEMO_USERS.values():
         lines.append(f"  {access.label:<22} {email}  ({name})")
     email, name, body = DEMO_OVERSIGHT
     lines.append(f"  {'Oversight (read only)':<22} {email}  ({name}, for the {body})")

@@ -88,7 +88,7 @@ def resolve(action_id: int, token: str) -> PartnerLink:
     try:
         nonce = _serializer().loads(token)
     except BadSignature:
-        raise PartnerLinkInvalid("This link is not valid. Check you copied the whole link from the email.")
+        raise PartnerLinkInvalid("This link is not valid. Check you copied the whole link from the email.") from None
     link = db.session.scalar(select(PartnerLink).filter_by(nonce=str(nonce)))
     if link is None:
         raise PartnerLinkInvalid("This link is not valid. Check you copied the whole link from the email.")

@@ -102,6 +102,7 @@ def dashboard(today: date, *, due_within: int = 30, repeats_only: bool = False) 
                     Action.organisation_id,
                 )
             ).one(),
+            strict=True,
         )
     )
     ids = {

@@ -245,7 +245,7 @@ def split_item(
     if len(item.origin) == len(parts) > 1 and all(origin < len(numbers) for origin in item.origin):
         pieces = [
             replace(piece, origin=(origin,), number=piece.number if position == 0 else numbers[origin])
-            for position, (piece, origin) in enumerate(zip(pieces, item.origin))
+            for position, (piece, origin) in enumerate(zip(pieces, item.origin, strict=True))
         ]
     return [*items[:index], *pieces, *items[index + 1 :]]
 
@@ -357,8 +357,8 @@ def suggest_role(phrase: str, roles: Iterable[Any]) -> tuple[Any, bool] | None:
     Exact matching (names and aliases, see :func:`match_owner`) comes first. Otherwise a role
     is offered when the phrase's words (two or more) are all in one role's name or alias
     ("Head of Service" in "YOS Head of Service"), or that name's words are all in the phrase
-    ("Board Chair" in "Chair of the YOS Management Board"), or the phrase is a near spelling of one. Only a single candidate
-    is offered: two would be a guess.
+    ("Board Chair" in "Chair of the YOS Management Board"), or the phrase is a near spelling of one.
+    Only a single candidate is offered: two would be a guess.
     """
     roles = list(roles)
     exact = match_owner(phrase, [(role, role.names) for role in roles])

@@ -89,7 +89,8 @@ def finish_sign_in(started_at: float | None) -> User:
         ) from None
     except JoseError as error:
         raise SignInRefused(
-            f"The sign-in answer could not be trusted ({getattr(error, 'error', type(error).__name__)}): it may have expired or "
+            "The sign-in answer could not be trusted "
+            f"({getattr(error, 'error', type(error).__name__)}): it may have expired or "
             "been meant for another sign-in. Start again from the sign-in page."
         ) from None
     claims = token.get("userinfo") or {}

@@ -39,9 +39,9 @@ FRESH_SIGN_IN_SECONDS = 10 * 60  # how recent a sign-in stands in for the curren
 
 @bp.before_app_request
 def hold_session_protection() -> None:
-    if current_app.config["SESSION_PROTECTION"] == "strong" and "_user_id" in session:
-        if session.get("_id") != _create_identifier():
-            session.clear()
+    strong = current_app.config["SESSION_PROTECTION"] == "strong"
+    if strong and "_user_id" in session and session.get("_id") != _create_identifier():
+        session.clear()
 
 
 def _safe_next(target: str | None) -> str:

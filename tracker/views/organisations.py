@@ -71,7 +71,9 @@ def edit_role(organisation: Organisation, role_id: int):
         form,
         save,
         error_field=form.email,
-        success=lambda welcomed: f"Saved. Actions owned by {role.name} now go to {role.holder.name}. {welcomed}".strip(),
+        success=lambda welcomed: (
+            f"Saved. Actions owned by {role.name} now go to {role.holder.name}. {welcomed}"
+        ).strip(),
         then=url_for("organisations.roles", slug=organisation.slug),
         page=lambda: render_template("organisations/edit_role.html", organisation=organisation, role=role, form=form),
     )

@@ -30,8 +30,8 @@ def submit(
     page: Callable[[], Any],
 ) -> Any:
     """`change` runs only when the form is valid. A ServiceError it raises is shown on
-    on the field it names, else on `error_field`; otherwise the transaction commits, `success` is flashed and the browser goes
-    to `then` (each may be worked out from what `change` returned). `page` renders the form's
+    on the field it names, else on `error_field`; otherwise the transaction commits, `success` is flashed and
+    the browser goes to `then` (each may be worked out from what `change` returned). `page` renders the form's
     page; it answers 400 when the form has errors, 200 on a first visit."""
     if form.validate_on_submit():
         try:
