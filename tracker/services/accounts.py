@@ -11,10 +11,10 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
-from ..models import User, utc_now
-from . import audit
-from .organisations import user_by_email
+from tracker.extensions import db
+from tracker.models import User, utc_now
+from tracker.services import audit
+from tracker.services.organisations import user_by_email
 
 
 @cache
@@ -83,8 +83,8 @@ LONGEST_TOKEN_DAYS = 366
 def create_api_token(user: User, *, name: str = "", actor: str | User, days: int = DEFAULT_TOKEN_DAYS) -> str:
     """A new bearer token for /api/v1 that expires after `days`. Only its hash is stored; this
     is the one time it is seen."""
-    from ..models import ApiToken
-    from . import ServiceError
+    from tracker.models import ApiToken
+    from tracker.services import ServiceError
 
     if not 1 <= days <= LONGEST_TOKEN_DAYS:
         raise ServiceError(f"A token lasts from 1 to {LONGEST_TOKEN_DAYS} days.")
@@ -113,7 +113,7 @@ def api_tokens_of(user: User) -> list:
     """The user's tokens that still work, newest first."""
     from sqlalchemy import or_, select
 
-    from ..models import ApiToken
+    from tracker.models import ApiToken
 
     return list(
         db.session.scalars(
@@ -143,7 +143,7 @@ def revoke_api_token(api_token, *, actor: str | User) -> None:
 def user_for_api_token(token: str) -> User | None:
     from sqlalchemy import select
 
-    from ..models import ApiToken
+    from tracker.models import ApiToken
 
     api_token = db.session.scalar(select(ApiToken).filter_by(token_sha256=hashlib.sha256(token.encode()).hexdigest()))
     if api_token is None or api_token.revoked_at is not None or not api_token.user.active:

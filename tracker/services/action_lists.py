@@ -12,14 +12,14 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ..exports import Sheet, csv_bytes, xlsx_bytes
-from ..extensions import db
-from ..models import Action, Status, User
-from . import ServiceError
-from .actions import post_update
-from .board_pack import owners_text
-from .queries import SORTS, ActionFilters, actions_for_list, filter_actions
-from .rag import days_overdue, rag_for
+from tracker.exports import Sheet, csv_bytes, xlsx_bytes
+from tracker.extensions import db
+from tracker.models import Action, Status, User
+from tracker.services import ServiceError
+from tracker.services.actions import post_update
+from tracker.services.board_pack import owners_text
+from tracker.services.queries import SORTS, ActionFilters, actions_for_list, filter_actions
+from tracker.services.rag import days_overdue, rag_for
 
 EXPORT_LIMIT = 20_000
 BULK_LIMIT = 200

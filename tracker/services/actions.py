@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy import update as sql_update
 
-from .. import clock
-from ..clock import long_date
-from ..extensions import db
-from ..models import (
+from tracker import clock
+from tracker.clock import long_date
+from tracker.extensions import db
+from tracker.models import (
     Action,
     ActionOwner,
     Contact,
@@ -34,10 +34,10 @@ from ..models import (
     User,
     utc_now,
 )
-from ..models.action import next_step_number
-from . import ServiceError, audit, handoff_emails, handoffs
-from .audit import Actor
-from .deadlines import SANE_YEARS, within_sane_range
+from tracker.models.action import next_step_number
+from tracker.services import ServiceError, audit, handoff_emails, handoffs
+from tracker.services.audit import Actor
+from tracker.services.deadlines import SANE_YEARS, within_sane_range
 
 # Where an owner's update may move an action. Verifying and withdrawing are board decisions
 # with their own functions; an owner may reopen a completed action the board has not verified.

@@ -16,12 +16,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..clock import long_date
-from ..extensions import db
-from ..models import Action, Recommendation, RepeatLink, RepeatState, Report, Status, utc_now
-from . import ServiceError
-from .audit import Actor, record
-from .repeat_matching import best_matches, prepare
+from tracker.clock import long_date
+from tracker.extensions import db
+from tracker.models import Action, Recommendation, RepeatLink, RepeatState, Report, Status, utc_now
+from tracker.services import ServiceError
+from tracker.services.audit import Actor, record
+from tracker.services.repeat_matching import best_matches, prepare
 
 
 class LinkRefused(ServiceError):

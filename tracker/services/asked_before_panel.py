@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..clock import local_time, long_date
-from ..models import Action, Evidence, Recommendation, RepeatLink, RepeatState, Status, Update
-from .asked_before import earlier_recommendations, links_of, suggest
+from tracker.clock import local_time, long_date
+from tracker.models import Action, Evidence, Recommendation, RepeatLink, RepeatState, Status, Update
+from tracker.services.asked_before import earlier_recommendations, links_of, suggest
 
 
 @dataclass(frozen=True)

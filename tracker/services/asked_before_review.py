@@ -16,9 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from ..models import Organisation, Recommendation, RepeatState, Report
-from .asked_before import decide, earlier_recommendations, suggest, suggest_for_report
-from .audit import Actor
+from tracker.models import Organisation, Recommendation, RepeatState, Report
+from tracker.services.asked_before import decide, earlier_recommendations, suggest, suggest_for_report
+from tracker.services.audit import Actor
 
 CONFIRM, DISMISS = "confirm", "dismiss"
 

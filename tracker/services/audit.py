@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..extensions import db
-from ..models import AuditEvent, User
+from tracker.extensions import db
+from tracker.models import AuditEvent, User
 
 Actor = User | str  # a signed-in user, or a label such as "command line" or "scheduler"
 

@@ -13,8 +13,8 @@ from datetime import date, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from ..clock import long_date, long_date_time
-from ..models import Flag, Status
+from tracker.clock import long_date, long_date_time
+from tracker.models import Flag, Status
 
 
 class EventLike(Protocol):

@@ -9,15 +9,15 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..clock import local_date
-from ..extensions import db
-from ..models import Action, ActionOwner, Organisation, Recommendation, Report, Role, Status, Update
-from ..models.board import BoardMeeting
-from .board_pack_repeats import RepeatRow, repeat_rows
-from .board_summary import BoardSummary, ProgressPoint, board_summary, progress_over_time
-from .meetings import MeetingChanges, changes_since_last_meeting
-from .rag import Rag, days_overdue, rag_for
-from .unheard import is_unheard
+from tracker.clock import local_date
+from tracker.extensions import db
+from tracker.models import Action, ActionOwner, Organisation, Recommendation, Report, Role, Status, Update
+from tracker.models.board import BoardMeeting
+from tracker.services.board_pack_repeats import RepeatRow, repeat_rows
+from tracker.services.board_summary import BoardSummary, ProgressPoint, board_summary, progress_over_time
+from tracker.services.meetings import MeetingChanges, changes_since_last_meeting
+from tracker.services.rag import Rag, days_overdue, rag_for
+from tracker.services.unheard import is_unheard
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..models import Action, ActionOwner, Organisation, Recommendation, Role, Status
-from .asked_before import confirmed_links, outcome, repeated_recommendation_ids, was_signed_off
+from tracker.extensions import db
+from tracker.models import Action, ActionOwner, Organisation, Recommendation, Role, Status
+from tracker.services.asked_before import confirmed_links, outcome, repeated_recommendation_ids, was_signed_off
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ from datetime import date, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
-from ..clock import end_of_day
-from ..extensions import db
-from ..models import Action, ActionOwner, Organisation, Recommendation, Report, Role, Status, Update
-from .rag import RAG_COLOURS, due_within_sql, overdue_sql, rag_colour_sql
+from tracker.clock import end_of_day
+from tracker.extensions import db
+from tracker.models import Action, ActionOwner, Organisation, Recommendation, Report, Role, Status, Update
+from tracker.services.rag import RAG_COLOURS, due_within_sql, overdue_sql, rag_colour_sql
 
 DUE_SOON_DAYS = (30, 90)
 

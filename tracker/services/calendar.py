@@ -17,10 +17,10 @@ from icalendar import Calendar, Event
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..models import Action, ActionOwner, Contact, Membership, Recommendation, Role, Status, User, utc_now
-from ..models.board import CalendarFeed
-from . import audit
+from tracker.extensions import db
+from tracker.models import Action, ActionOwner, Contact, Membership, Recommendation, Role, Status, User, utc_now
+from tracker.models.board import CalendarFeed
+from tracker.services import audit
 
 
 def _hash(token: str) -> str:

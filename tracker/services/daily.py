@@ -29,12 +29,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..extensions import db
-from ..models import Contact, Notification, Organisation, utc_now
-from ..models.notification import NotificationClaim
+from tracker.extensions import db
+from tracker.models import Contact, Notification, Organisation, utc_now
+from tracker.models.notification import NotificationClaim
 
 if TYPE_CHECKING:
-    from .reminder_plan import PlannedReminder, Recipient
+    from tracker.services.reminder_plan import PlannedReminder, Recipient
 
 Claim = tuple[str, "int | None"]  # (key, action id)
 

@@ -14,8 +14,8 @@ from flask import current_app, render_template
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..models import (
+from tracker.extensions import db
+from tracker.models import (
     Action,
     ActionOwner,
     DeadlineChange,
@@ -28,10 +28,17 @@ from ..models import (
     User,
     utc_now,
 )
-from ..models.action import SENT_BACK_NOTE
-from . import ServiceError, notifications, outgoing
-from .actions import InvalidUpdate, _claim, _record_decision, _snapshot, decide_deadline_change, verify_action
-from .daily import greeting
+from tracker.models.action import SENT_BACK_NOTE
+from tracker.services import ServiceError, notifications, outgoing
+from tracker.services.actions import (
+    InvalidUpdate,
+    _claim,
+    _record_decision,
+    _snapshot,
+    decide_deadline_change,
+    verify_action,
+)
+from tracker.services.daily import greeting
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, insert, select
 
-from ..extensions import db
-from ..importing import parse_report
-from ..models import (
+from tracker.extensions import db
+from tracker.importing import parse_report
+from tracker.models import (
     AccessLevel,
     Action,
     ActionOwner,
@@ -26,10 +26,10 @@ from ..models import (
     User,
     utc_now,
 )
-from . import organisations, oversight_grants
-from .actions import post_update
-from .deadlines import add_months
-from .reports import import_report
+from tracker.services import organisations, oversight_grants
+from tracker.services.actions import post_update
+from tracker.services.deadlines import add_months
+from tracker.services.reports import import_report
 
 DEMO_ACTOR = "demo data"
 DEMO_SLUG = "northfield-yos"

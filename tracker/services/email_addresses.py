@@ -12,7 +12,7 @@ from __future__ import annotations
 from email_validator import EmailNotValidError, validate_email
 from wtforms.validators import ValidationError
 
-from . import ServiceError
+from tracker.services import ServiceError
 
 
 class InvalidEmail(ServiceError):

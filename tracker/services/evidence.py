@@ -11,9 +11,9 @@ from pathlib import Path
 from flask import current_app
 from werkzeug.utils import secure_filename
 
-from ..extensions import db
-from ..models import Evidence, Update
-from . import ServiceError, files
+from tracker.extensions import db
+from tracker.models import Evidence, Update
+from tracker.services import ServiceError, files
 
 MAX_FILES_PER_UPDATE = 5
 

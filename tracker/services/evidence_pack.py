@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..models import Action, ActionOwner, DeadlineChange, Recommendation, Report, Role, Update
+from tracker.extensions import db
+from tracker.models import Action, ActionOwner, DeadlineChange, Recommendation, Report, Role, Update
 
 
 def evidence_pack(report: Report) -> list[Recommendation]:

@@ -27,8 +27,8 @@ from flask import Flask, current_app
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..extensions import db
-from ..models import FileContent, utc_now
+from tracker.extensions import db
+from tracker.models import FileContent, utc_now
 
 DISK, DATABASE = "disk", "database"
 log = logging.getLogger(__name__)

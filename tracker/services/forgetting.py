@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy import JSON, Enum, String, Text, cast, delete, func, select, update
 
-from ..extensions import db
-from ..models import (
+from tracker.extensions import db
+from tracker.models import (
     AccessLevel,
     ApiToken,
     AuditEvent,
@@ -30,11 +30,11 @@ from ..models import (
     User,
     utc_now,
 )
-from ..models.board import CalendarFeed
-from ..models.notification import NotificationPreference
-from . import ServiceError, audit, people
-from .audit import Actor
-from .organisations import user_by_email
+from tracker.models.board import CalendarFeed
+from tracker.models.notification import NotificationPreference
+from tracker.services import ServiceError, audit, people
+from tracker.services.audit import Actor
+from tracker.services.organisations import user_by_email
 
 SIGN_IN_EVENTS = (
     "user.sign_in_failed",

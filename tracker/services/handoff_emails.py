@@ -19,9 +19,9 @@ from datetime import date
 from flask import current_app, render_template
 from sqlalchemy import select
 
-from ..clock import long_date
-from ..extensions import db
-from ..models import (
+from tracker.clock import long_date
+from tracker.extensions import db
+from tracker.models import (
     Action,
     ActionOwner,
     Contact,
@@ -32,8 +32,8 @@ from ..models import (
     Status,
     User,
 )
-from . import daily, notifications, outgoing
-from .reminder_plan import _holders
+from tracker.services import daily, notifications, outgoing
+from tracker.services.reminder_plan import _holders
 
 
 def _label(action: Action) -> str:

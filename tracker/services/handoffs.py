@@ -27,9 +27,9 @@ from flask import current_app, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..clock import long_date
-from ..extensions import db
-from ..models import (
+from tracker.clock import long_date
+from tracker.extensions import db
+from tracker.models import (
     AccessLevel,
     Action,
     ActionOwner,
@@ -44,10 +44,10 @@ from ..models import (
     User,
     utc_now,
 )
-from ..models.notification import Notification, NotificationClaim, NotificationPreference, ReminderFrequency
-from . import daily, notifications, outgoing
-from .reminder_plan import Plan, Recipient, _board_chairs, _holders
-from .unheard import unheard_sets
+from tracker.models.notification import Notification, NotificationClaim, NotificationPreference, ReminderFrequency
+from tracker.services import daily, notifications, outgoing
+from tracker.services.reminder_plan import Plan, Recipient, _board_chairs, _holders
+from tracker.services.unheard import unheard_sets
 
 BOARD, SIGNED_OFF, UNHEARD = "board", "signed_off", "unheard"
 SECTION_TITLES = {

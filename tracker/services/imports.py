@@ -14,8 +14,8 @@ from pathlib import Path
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from ..importing import ParsedRecommendation, ParsedReport
-from . import ServiceError, files, parsed_uploads
+from tracker.importing import ParsedRecommendation, ParsedReport
+from tracker.services import ServiceError, files, parsed_uploads
 
 STAGED_FOR_HOURS = 24
 

@@ -14,10 +14,10 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..models import Notification, Organisation, User, utc_now
-from . import ServiceError, audit, outgoing, throttling
-from .organisations import user_by_email
+from tracker.extensions import db
+from tracker.models import Notification, Organisation, User, utc_now
+from tracker.services import ServiceError, audit, outgoing, throttling
+from tracker.services.organisations import user_by_email
 
 INVITATION = "invitation"
 PASSWORD_RESET = "password-reset"

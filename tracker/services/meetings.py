@@ -10,9 +10,9 @@ from functools import cached_property
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..clock import end_of_day, local_time, long_date, short_date, start_of_day
-from ..extensions import db
-from ..models import (
+from tracker.clock import end_of_day, local_time, long_date, short_date, start_of_day
+from tracker.extensions import db
+from tracker.models import (
     Action,
     ActionOwner,
     DeadlineChange,
@@ -24,8 +24,8 @@ from ..models import (
     Update,
     User,
 )
-from ..models.board import BoardMeeting
-from . import ServiceError, audit
+from tracker.models.board import BoardMeeting
+from tracker.services import ServiceError, audit
 
 
 def meetings(organisation: Organisation) -> list[BoardMeeting]:

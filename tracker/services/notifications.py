@@ -29,20 +29,20 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
-from .. import clock
-from ..email import EmailError, send_email
-from ..extensions import db
-from ..models import Action, Organisation, User, utc_now
-from ..models.notification import (
+from tracker import clock
+from tracker.email import EmailError, send_email
+from tracker.extensions import db
+from tracker.models import Action, Organisation, User, utc_now
+from tracker.models.notification import (
     Notification,
     NotificationPreference,
     NotificationStatus,
     ReminderFrequency,
     SchedulerRun,
 )
-from . import ServiceError, audit
-from .audit import Actor
-from .reminder_plan import reason_not_needed
+from tracker.services import ServiceError, audit
+from tracker.services.audit import Actor
+from tracker.services.reminder_plan import reason_not_needed
 
 log = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ import secrets
 
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..models import (
+from tracker.extensions import db
+from tracker.models import (
     MEMBER_LEVELS,
     AccessLevel,
     Contact,
@@ -20,8 +20,8 @@ from ..models import (
     User,
     utc_now,
 )
-from . import ServiceError, audit
-from .audit import Actor
+from tracker.services import ServiceError, audit
+from tracker.services.audit import Actor
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -67,7 +67,7 @@ def add_user(
 ) -> User:
     """Create the user if new, and give them `access` to `organisation`. Oversight is refused:
     it is an oversight grant (services/oversight_grants.py), not a membership."""
-    from .email_addresses import normalise_email
+    from tracker.services.email_addresses import normalise_email
 
     if access not in MEMBER_LEVELS:
         raise ServiceError(
@@ -105,7 +105,7 @@ def add_user(
 
 def find_role(organisation: Organisation, name: str) -> Role | None:
     """The organisation's role called `name` or known by it as an alias, ignoring case and "The"."""
-    from ..importing import match_owner
+    from tracker.importing import match_owner
 
     roles = db.session.scalars(select(Role).filter_by(organisation_id=organisation.id)).all()
     return match_owner(name, [(role, role.names) for role in roles])

@@ -11,9 +11,9 @@ from __future__ import annotations
 from flask import Response, current_app, render_template
 from sqlalchemy import update
 
-from ..extensions import db
-from ..models import Notification, NotificationStatus, utc_now
-from .notifications import DeliveryResult, _record_outcome, _send, queue
+from tracker.extensions import db
+from tracker.models import Notification, NotificationStatus, utc_now
+from tracker.services.notifications import DeliveryResult, _record_outcome, _send, queue
 
 
 def queue_email(

@@ -14,11 +14,11 @@ from datetime import date, datetime
 
 from sqlalchemy import Select, case, func, select
 
-from ..extensions import db
-from ..models import Action, BoardMeeting, Flag, Organisation, Recommendation, Report, Status
-from .queries import ActionFilters, filter_actions, report_criteria
-from .rag import overdue_sql
-from .unheard import unheard_condition
+from tracker.extensions import db
+from tracker.models import Action, BoardMeeting, Flag, Organisation, Recommendation, Report, Status
+from tracker.services.queries import ActionFilters, filter_actions, report_criteria
+from tracker.services.rag import overdue_sql
+from tracker.services.unheard import unheard_condition
 
 SORTS = ("name", "open", "done", "overdue", "at_risk", "oldest_overdue", "last_update", "next_meeting")
 

@@ -12,12 +12,12 @@ import secrets
 
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Organisation, OversightGrant, User, utc_now
-from . import ServiceError, audit
-from .audit import Actor
-from .email_addresses import normalise_email
-from .organisations import user_by_email
+from tracker.extensions import db
+from tracker.models import Organisation, OversightGrant, User, utc_now
+from tracker.services import ServiceError, audit
+from tracker.services.audit import Actor
+from tracker.services.email_addresses import normalise_email
+from tracker.services.organisations import user_by_email
 
 EVERY_ORGANISATION = "every organisation"
 

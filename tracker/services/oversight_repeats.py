@@ -11,9 +11,9 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from ..extensions import db
-from ..models import Action, RepeatLink, RepeatState, Status
-from .queries import ActionFilters, filter_actions
+from tracker.extensions import db
+from tracker.models import Action, RepeatLink, RepeatState, Status
+from tracker.services.queries import ActionFilters, filter_actions
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from flask import current_app
 
-from .. import untrusted
-from ..importing import NoRecommendationsFound, ParsedReport
-from . import files
+from tracker import untrusted
+from tracker.importing import NoRecommendationsFound, ParsedReport
+from tracker.services import files
 
 _SIGNATURE_BYTES = 32
 

@@ -15,9 +15,9 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Action, Contact, PartnerLink, User, utc_now
-from . import ServiceError, audit
+from tracker.extensions import db
+from tracker.models import Action, Contact, PartnerLink, User, utc_now
+from tracker.services import ServiceError, audit
 
 
 class PartnerLinkInvalid(ServiceError):
@@ -171,7 +171,7 @@ def resend(link: PartnerLink, *, by: User) -> int | None:
 
 
 def _queue_link_email(link: PartnerLink, *, by: User) -> int | None:
-    from . import outgoing
+    from tracker.services import outgoing
 
     action = link.action
     recommendation = action.recommendation

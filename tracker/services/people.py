@@ -11,13 +11,13 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from .. import clock
-from ..extensions import db
-from ..models import MEMBER_LEVELS, AccessLevel, Contact, Membership, Organisation, Role, User, utc_now
-from . import ServiceError, audit, handoff_emails
-from .audit import Actor
-from .email_addresses import normalise_email
-from .organisations import add_user, set_role_holder, user_by_email
+from tracker import clock
+from tracker.extensions import db
+from tracker.models import MEMBER_LEVELS, AccessLevel, Contact, Membership, Organisation, Role, User, utc_now
+from tracker.services import ServiceError, audit, handoff_emails
+from tracker.services.audit import Actor
+from tracker.services.email_addresses import normalise_email
+from tracker.services.organisations import add_user, set_role_holder, user_by_email
 
 
 @dataclass

@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import Text, cast, func, or_, select, true
 
-from .. import clock
-from ..extensions import db
-from ..models import (
+from tracker import clock
+from tracker.extensions import db
+from tracker.models import (
     Action,
     ApiToken,
     AuditEvent,
@@ -30,8 +30,8 @@ from ..models import (
     Update,
     User,
 )
-from ..models.board import CalendarFeed
-from . import audit_sentences
+from tracker.models.board import CalendarFeed
+from tracker.services import audit_sentences
 
 SECRET_KINDS = ("invitation", "password_reset", "partner_link")  # their text carries a sign-in link
 

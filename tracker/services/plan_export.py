@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..exports.plan import ExportRow
-from ..extensions import db
-from ..models import Action, ActionOwner, Organisation, Recommendation, Report
+from tracker.exports.plan import ExportRow
+from tracker.extensions import db
+from tracker.models import Action, ActionOwner, Organisation, Recommendation, Report
 
 
 def plan_rows(organisation: Organisation, report: Report | None = None) -> list[ExportRow]:

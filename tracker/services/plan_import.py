@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import select
 
-from .. import clock
-from ..clock import long_date
-from ..extensions import db
-from ..models import (
+from tracker import clock
+from tracker.clock import long_date
+from tracker.extensions import db
+from tracker.models import (
     Action,
     ActionOwner,
     AuditEvent,
@@ -35,13 +35,13 @@ from ..models import (
     User,
     utc_now,
 )
-from ..models.action import next_step_number, step_letters
-from ..plans import Plan, PlanRecommendation, PlanRow, plan_from_workbook
-from . import ServiceError, audit, parsed_uploads
-from .actions import recommendation_due_on
-from .audit import Actor
-from .organisations import find_or_create_role
-from .plan_matching import (
+from tracker.models.action import next_step_number, step_letters
+from tracker.plans import Plan, PlanRecommendation, PlanRow, plan_from_workbook
+from tracker.services import ServiceError, audit, parsed_uploads
+from tracker.services.actions import recommendation_due_on
+from tracker.services.audit import Actor
+from tracker.services.organisations import find_or_create_role
+from tracker.services.plan_matching import (
     NEW_ROLE,
     OwnerMatch,
     RecommendationMatch,

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from ..inputs import whole_number
-from ..models import Recommendation, Role
-from ..plans import PlanRecommendation
-from .organisations import role_name_from_phrase
-from .review import suggest_role
+from tracker.inputs import whole_number
+from tracker.models import Recommendation, Role
+from tracker.plans import PlanRecommendation
+from tracker.services.organisations import role_name_from_phrase
+from tracker.services.review import suggest_role
 
 NEW_ROLE = "new"
 # A wording score (0 to 1) at or above LIKELY is a likely match; below UNSURE it is no match.

@@ -8,9 +8,9 @@ from datetime import date
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import permissions
-from ..extensions import db
-from ..models import (
+from tracker import permissions
+from tracker.extensions import db
+from tracker.models import (
     Action,
     ActionOwner,
     AuditEvent,
@@ -25,9 +25,9 @@ from ..models import (
     Status,
     Update,
 )
-from .asked_before import repeated_recommendation_ids
-from .rag import RAG_COLOURS, due_within_sql, overdue_sql, rag_condition
-from .unheard import unheard_condition
+from tracker.services.asked_before import repeated_recommendation_ids
+from tracker.services.rag import RAG_COLOURS, due_within_sql, overdue_sql, rag_condition
+from tracker.services.unheard import unheard_condition
 
 DASHBOARD_LIMIT = 10
 

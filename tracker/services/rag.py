@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, and_, case
 
-from ..models import Action, Flag, Status
+from tracker.models import Action, Flag, Status
 
 RAG_COLOURS = ("red", "amber", "green", "grey")
 AMBER_NOT_STARTED_DAYS = 90

@@ -17,11 +17,11 @@ from typing import Any
 from markupsafe import escape
 from sqlalchemy import or_, select
 
-from .. import clock
-from ..extensions import db
-from ..models import AuditEvent, Evidence, Notification, NotificationStatus, Report, Update, User, utc_now
-from . import ServiceError, audit, files
-from .audit import Actor
+from tracker import clock
+from tracker.extensions import db
+from tracker.models import AuditEvent, Evidence, Notification, NotificationStatus, Report, Update, User, utc_now
+from tracker.services import ServiceError, audit, files
+from tracker.services.audit import Actor
 
 REDACTED = "[redacted]"  # what stands where removed text was, in audit values and queued emails
 MAX_REASON = 500

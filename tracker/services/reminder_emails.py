@@ -6,12 +6,12 @@ from datetime import date
 
 from flask import current_app, render_template
 
-from ..clock import local_date, long_date
-from ..models import Action, Contact
-from . import daily
-from .partner_links import partner_link_for
-from .reminder_plan import PlannedDigest, PlannedReminder, Recipient
-from .reminder_policy import WEEKDAYS, Audience, DueReminder, Policy
+from tracker.clock import local_date, long_date
+from tracker.models import Action, Contact
+from tracker.services import daily
+from tracker.services.partner_links import partner_link_for
+from tracker.services.reminder_plan import PlannedDigest, PlannedReminder, Recipient
+from tracker.services.reminder_policy import WEEKDAYS, Audience, DueReminder, Policy
 
 
 def _days(count: int) -> str:

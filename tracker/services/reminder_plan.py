@@ -9,12 +9,12 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..clock import local_date
-from ..extensions import db
-from ..models import Action, ActionOwner, Contact, Organisation, Recommendation, Role, Status
-from ..models.notification import Notification, NotificationPreference, ReminderFrequency, ReminderPolicy
-from . import daily
-from .reminder_policy import (
+from tracker.clock import local_date
+from tracker.extensions import db
+from tracker.models import Action, ActionOwner, Contact, Organisation, Recommendation, Role, Status
+from tracker.models.notification import Notification, NotificationPreference, ReminderFrequency, ReminderPolicy
+from tracker.services import daily
+from tracker.services.reminder_policy import (
     DEFAULT_POLICY,
     ActionFacts,
     Audience,

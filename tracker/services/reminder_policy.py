@@ -9,11 +9,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Organisation, Status, utc_now
-from ..models.notification import ReminderPolicy
-from . import ServiceError, audit
-from .audit import Actor
+from tracker.extensions import db
+from tracker.models import Organisation, Status, utc_now
+from tracker.models.notification import ReminderPolicy
+from tracker.services import ServiceError, audit
+from tracker.services.audit import Actor
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 

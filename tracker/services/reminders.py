@@ -29,12 +29,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..extensions import db
-from ..models import Organisation
-from . import audit, daily, handoffs, notifications
-from .audit import Actor
-from .reminder_emails import render_bundle, render_digest, render_reminder
-from .reminder_plan import PlannedDigest, PlannedReminder, plan_reminders
+from tracker.extensions import db
+from tracker.models import Organisation
+from tracker.services import audit, daily, handoffs, notifications
+from tracker.services.audit import Actor
+from tracker.services.reminder_emails import render_bundle, render_digest, render_reminder
+from tracker.services.reminder_plan import PlannedDigest, PlannedReminder, plan_reminders
 
 
 @dataclass

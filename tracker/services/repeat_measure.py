@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .repeat_matching import THRESHOLD, best_matches, prepare
+from tracker.services.repeat_matching import THRESHOLD, best_matches, prepare
 
 PAIRS_FILE = Path(__file__).resolve().parents[2] / "tests" / "services" / "asked_before_pairs.json"
 

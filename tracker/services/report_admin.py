@@ -8,12 +8,20 @@ from datetime import date
 
 from sqlalchemy import select, update
 
-from ..extensions import db
-from ..models import Action, Notification, NotificationStatus, Recommendation, RecommendationRevision, Report, utc_now
-from ..models.report import DatePrecision
-from . import ServiceError, audit
-from .audit import Actor
-from .deadlines import deadline_for
+from tracker.extensions import db
+from tracker.models import (
+    Action,
+    Notification,
+    NotificationStatus,
+    Recommendation,
+    RecommendationRevision,
+    Report,
+    utc_now,
+)
+from tracker.models.report import DatePrecision
+from tracker.services import ServiceError, audit
+from tracker.services.audit import Actor
+from tracker.services.deadlines import deadline_for
 
 # --- Withdraw a whole import ----------------------------------------------------------------
 

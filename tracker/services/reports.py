@@ -9,15 +9,15 @@ from pathlib import PurePath
 
 from sqlalchemy import select
 
-from ..clock import long_date
-from ..extensions import db
-from ..importing import ParsedReport
-from ..models import Action, ActionOwner, DatePrecision, Organisation, OwnerSource, Recommendation, Report
-from . import ServiceError, audit, files
-from .audit import Actor
-from .deadlines import deadline_for
-from .imports import ImportItem
-from .organisations import find_or_create_role
+from tracker.clock import long_date
+from tracker.extensions import db
+from tracker.importing import ParsedReport
+from tracker.models import Action, ActionOwner, DatePrecision, Organisation, OwnerSource, Recommendation, Report
+from tracker.services import ServiceError, audit, files
+from tracker.services.audit import Actor
+from tracker.services.deadlines import deadline_for
+from tracker.services.imports import ImportItem
+from tracker.services.organisations import find_or_create_role
 
 
 class DuplicateReport(ServiceError):

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
-from ..extensions import db
-from ..models import (
+from tracker.extensions import db
+from tracker.models import (
     Action,
     ApiToken,
     AuditEvent,
@@ -28,8 +28,8 @@ from ..models import (
     Status,
     utc_now,
 )
-from ..models.board import CalendarFeed
-from . import audit, redaction
+from tracker.models.board import CalendarFeed
+from tracker.services import audit, redaction
 
 CLEARED = "(The text of this email was removed when its retention period ended.)"
 SIGN_IN_FAILURES = ("user.sign_in_failed",)

@@ -15,16 +15,16 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from ..clock import long_date
-from ..importing import NoRecommendationsFound, ParsedReport, ReportReadError, match_owner
-from ..importing.models import NO_DEADLINE_STATED
-from ..importing.owners import has_role_word, normalise_owner_phrase
-from ..inputs import whole_number
-from . import ServiceError
-from .deadlines import DEFAULT_MONTHS, add_months, deadline_for
-from .imports import ImportItem, StagedUpload
-from .parsed_uploads import read_report  # read once, in a child process with hard limits, then kept
-from .review_order import add_found_items, move_item, without_leading_bullet
+from tracker.clock import long_date
+from tracker.importing import NoRecommendationsFound, ParsedReport, ReportReadError, match_owner
+from tracker.importing.models import NO_DEADLINE_STATED
+from tracker.importing.owners import has_role_word, normalise_owner_phrase
+from tracker.inputs import whole_number
+from tracker.services import ServiceError
+from tracker.services.deadlines import DEFAULT_MONTHS, add_months, deadline_for
+from tracker.services.imports import ImportItem, StagedUpload
+from tracker.services.parsed_uploads import read_report  # read once, in a child process with hard limits, then kept
+from tracker.services.review_order import add_found_items, move_item, without_leading_bullet
 
 MAX_ITEMS = 1000
 MAX_MONTHS = 120

@@ -7,9 +7,9 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from ..importing import ParsedReport
-from .imports import ImportItem
-from .review import ReviewChoices, due_on
+from tracker.importing import ParsedReport
+from tracker.services.imports import ImportItem
+from tracker.services.review import ReviewChoices, due_on
 
 _DATE_WARNING = re.compile(r"^(?:No publication date found|The report gives only a month)")
 _ITEM_WARNING = re.compile(r"^Recommendation (?P<number>[^:]{1,20}): (?P<warning>.*)$")

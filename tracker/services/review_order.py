@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from . import ServiceError
-from .imports import ImportItem
+from tracker.services import ServiceError
+from tracker.services.imports import ImportItem
 
 MAX_ITEMS = 1000
 # "• ", "· ", "▪ ", "- " at the very start: the bullet the report printed, not part of the text.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..importing import ParsedReport
+from tracker.importing import ParsedReport
 
 CONTEXT_BEFORE = 1500
 CONTEXT_AFTER = 400

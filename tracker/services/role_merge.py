@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Action, ActionOwner, Role, RoleAlias, utc_now
-from . import ServiceError, audit
-from .audit import Actor
+from tracker.extensions import db
+from tracker.models import Action, ActionOwner, Role, RoleAlias, utc_now
+from tracker.services import ServiceError, audit
+from tracker.services.audit import Actor
 
 
 @dataclass(frozen=True)

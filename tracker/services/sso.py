@@ -23,13 +23,13 @@ from flask import current_app
 from joserfc.errors import JoseError
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Membership, User, utc_now
-from . import ServiceError, audit
-from .email_addresses import InvalidEmail, normalise_email
-from .invitations import use_up_open_invitation
-from .organisations import user_by_email
-from .sso_domains import organisation_for_domain
+from tracker.extensions import db
+from tracker.models import Membership, User, utc_now
+from tracker.services import ServiceError, audit
+from tracker.services.email_addresses import InvalidEmail, normalise_email
+from tracker.services.invitations import use_up_open_invitation
+from tracker.services.organisations import user_by_email
+from tracker.services.sso_domains import organisation_for_domain
 
 STATE_MINUTES = 10
 SCOPES = "openid email profile"

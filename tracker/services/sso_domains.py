@@ -10,11 +10,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db
-from ..models import Organisation, SsoDomain
-from . import ServiceError, audit
-from .audit import Actor
-from .email_addresses import normalise_email
+from tracker.extensions import db
+from tracker.models import Organisation, SsoDomain
+from tracker.services import ServiceError, audit
+from tracker.services.audit import Actor
+from tracker.services.email_addresses import normalise_email
 
 
 def parse_domains(text: str | list[str]) -> list[str]:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from ..extensions import db
-from ..models import Recommendation
-from ..models.board import RecommendationTheme
-from . import ServiceError, audit
-from .audit import Actor
-from .themes import MANUAL, OTHER, THEMES_BY_SLUG, classify
+from tracker.extensions import db
+from tracker.models import Recommendation
+from tracker.models.board import RecommendationTheme
+from tracker.services import ServiceError, audit
+from tracker.services.audit import Actor
+from tracker.services.themes import MANUAL, OTHER, THEMES_BY_SLUG, classify
 
 
 def current_themes(recommendation: Recommendation) -> list[str]:

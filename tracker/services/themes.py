@@ -25,9 +25,9 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..models import Action, Organisation, Recommendation, Report, Status
-from ..models.board import RecommendationTheme
+from tracker.extensions import db
+from tracker.models import Action, Organisation, Recommendation, Report, Status
+from tracker.models.board import RecommendationTheme
 
 
 @dataclass(frozen=True)

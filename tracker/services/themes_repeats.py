@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..models import Organisation, RepeatLink, RepeatState
-from ..models.board import RecommendationTheme
-from .themes import OTHER, THEMES, Theme
+from tracker.extensions import db
+from tracker.models import Organisation, RepeatLink, RepeatState
+from tracker.models.board import RecommendationTheme
+from tracker.services.themes import OTHER, THEMES, Theme
 
 
 @dataclass(frozen=True)

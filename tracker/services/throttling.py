@@ -22,8 +22,8 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..extensions import db
-from ..models import SignInAttempt, utc_now
+from tracker.extensions import db
+from tracker.models import SignInAttempt, utc_now
 
 WINDOW = timedelta(minutes=15)
 

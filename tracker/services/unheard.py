@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
-from ..extensions import db
-from ..models import Action, ActionOwner, Contact, Organisation, Recommendation, Role, Status
+from tracker.extensions import db
+from tracker.models import Action, ActionOwner, Contact, Organisation, Recommendation, Role, Status
 
 FILTER_LABEL = "Nobody will be reminded"
 
