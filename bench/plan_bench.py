@@ -7,7 +7,7 @@ Run from the repository root:
 
 Two measurements, median of N runs: reading the plan alone (tracker.plans.read_plan: the
 workbook, header row, columns, dates, statuses and row problems), and the whole preview
-(tracker.services.plan_import.preview_plan: the same plus matching owners to the roles of an
+(tracker.services.imports.plan_import.preview_plan: the same plus matching owners to the roles of an
 organisation that has 30 of them, in a migrated SQLite database). Target: the preview under
 2 s on the project's 2-core machine. Adds or replaces its own section in BENCHMARKS.md.
 """
@@ -86,8 +86,8 @@ def _preview_seconds(data: bytes, runs: int) -> float:
 
     from tracker import create_app
     from tracker.extensions import db
-    from tracker.services.organisations import create_organisation, find_or_create_role
-    from tracker.services.plan_import import preview_plan
+    from tracker.services.imports.plan_import import preview_plan
+    from tracker.services.people.organisations import create_organisation, find_or_create_role
 
     with tempfile.TemporaryDirectory() as folder:
         app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder}/bench.db", UPLOAD_DIR=folder)

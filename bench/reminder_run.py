@@ -35,8 +35,8 @@ def main() -> None:
 
     from tracker import create_app
     from tracker.extensions import db
-    from tracker.services.notifications import deliver_pending
-    from tracker.services.reminders import queue_reminders
+    from tracker.services.outbox import deliver_pending
+    from tracker.services.reminders.run import queue_reminders
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -34,8 +34,8 @@ sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "bench")]
 
 from sections import load_average, write_sections  # noqa: E402
 
-from tracker.services.repeat_matching import THRESHOLD, best_matches, prepare  # noqa: E402
-from tracker.services.repeat_measure import PAIRS_FILE, load_cases, measure, rapidfuzz_top  # noqa: E402
+from tracker.services.asked_before.matching import THRESHOLD, best_matches, prepare  # noqa: E402
+from tracker.services.asked_before.measure import PAIRS_FILE, load_cases, measure, rapidfuzz_top  # noqa: E402
 
 SECTION = "## Asked before: matching recommendations"
 NEW_ITEMS, EARLIER = 40, 2000
@@ -90,7 +90,7 @@ def review_screen_seconds(new: list[str], earlier: list[str], runs: int) -> Timi
     from tracker import create_app
     from tracker.extensions import db
     from tracker.models import Organisation, Recommendation, Report
-    from tracker.services.asked_before_review import for_items
+    from tracker.services.asked_before.review import for_items
 
     with tempfile.TemporaryDirectory() as folder:
         app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder}/bench.db", UPLOAD_DIR=folder)
@@ -129,7 +129,7 @@ def tfidf_rows(cases) -> list[tuple[str, float, object]]:
         from sklearn.metrics.pairwise import cosine_similarity
     except ImportError:
         return []
-    from tracker.services.repeat_matching import meaningful_words
+    from tracker.services.asked_before.matching import meaningful_words
 
     corpus = sorted({text for case in cases for _, _, text in case.earlier} | {case.text for case in cases})
     rows = []

@@ -19,8 +19,8 @@ from tracker.models import (
     Status,
     User,
 )
-from tracker.services import organisations as organisation_service
-from tracker.services import oversight_grants
+from tracker.services.people import organisations as organisation_service
+from tracker.services.people import oversight_grants
 
 PASSWORD = "correct horse battery staple"
 _sequence = itertools.count(1)

@@ -20,8 +20,11 @@ from .importing import ReportReadError
 from .models import MEMBER_LEVELS, AccessLevel
 from .plan_commands import export_plan, import_plan
 from .repeat_commands import repeats
-from .services import ServiceError, accounts, asked_before, demo, handoff_emails, organisations, outgoing, reminders
-from .services.reports import import_report
+from .services import ServiceError, demo, handoff_emails, outgoing
+from .services.asked_before import links as asked_before
+from .services.imports.saving import import_report
+from .services.people import accounts, organisations
+from .services.reminders import run as reminders
 from .system_commands import COMMANDS as SYSTEM_COMMANDS
 from .untrusted import read_report  # in a child process with hard limits, as the web does
 
@@ -368,7 +371,7 @@ def seed_demo(
 def board_pack(slug: str, file_format: str, out: Path) -> None:
     """Write the board pack as of today. Reads only; saves nothing."""
     from .boardpack import WRITERS
-    from .services.board_pack import board_pack
+    from .services.board.pack import board_pack
 
     try:
         organisation = organisations.organisation_by_slug(slug)

@@ -35,7 +35,12 @@ from . import clock
 from .extensions import db
 from .models import utc_now
 from .models.notification import SchedulerRun
-from .services import files, imports, notifications, reminders, retention, throttling
+from .services import files
+from .services import outbox as notifications
+from .services.imports import staging as imports
+from .services.people import throttling
+from .services.privacy import retention
+from .services.reminders import run as reminders
 
 log = logging.getLogger(__name__)
 

@@ -35,9 +35,9 @@ from .models import (
     Update,
     oversight_grant_organisations,
 )
-from .services.accounts import user_for_api_token
-from .services.calendar import user_for_token
-from .services.partner_links import PartnerLinkInvalid, resolve
+from .services.people.accounts import user_for_api_token
+from .services.people.partner_links import PartnerLinkInvalid, resolve
+from .services.reminders.calendar import user_for_token
 
 View = TypeVar("View", bound=Callable[..., Any])
 

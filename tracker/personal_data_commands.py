@@ -11,9 +11,10 @@ from flask.cli import with_appcontext
 from .cli_common import CLI_ACTOR
 from .cli_common import fail as _fail
 from .extensions import db
-from .services import ServiceError, forgetting
-from .services import retention as retention_service
-from .services.person_data import person_data as gather
+from .services import ServiceError
+from .services.privacy import forgetting
+from .services.privacy import retention as retention_service
+from .services.privacy.person_data import person_data as gather
 
 
 def _person(email: str):

@@ -13,9 +13,10 @@ from .cli_common import fail as _fail
 from .extensions import db
 from .models import Report
 from .plans import KINDS, MAX_FILE_BYTES, PlanReadError
-from .services import ServiceError, organisations
-from .services.plan_import import Preview, preview_plan, save_plan
-from .services.plan_matching import NEW_ROLE
+from .services import ServiceError
+from .services.imports.plan_import import Preview, preview_plan, save_plan
+from .services.imports.plan_matching import NEW_ROLE
+from .services.people import organisations
 
 
 def preview_lines(preview: Preview) -> list[str]:
@@ -144,7 +145,7 @@ def import_plan(
 def export_plan(slug: str, report_id: int | None, out: Path) -> None:
     """Write the plan in the shape import-plan reads back. Reads only; saves nothing."""
     from .exports.plan import plan_xlsx
-    from .services.plan_export import plan_rows
+    from .services.imports.plan_export import plan_rows
 
     try:
         organisation = organisations.organisation_by_slug(slug)

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from .cli_common import fail as _fail
 from .extensions import db
 from .models import Report
-from .services import ServiceError, organisations
-from .services.asked_before import earlier_recommendations, suggest
+from .services import ServiceError
+from .services.asked_before.links import earlier_recommendations, suggest
+from .services.people import organisations
 
 
 def repeats_data(report: Report) -> dict:

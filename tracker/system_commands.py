@@ -13,7 +13,8 @@ from flask.cli import with_appcontext
 from .cli_common import CLI_ACTOR
 from .cli_common import fail as _fail
 from .extensions import db
-from .services import ServiceError, accounts, organisations, oversight_grants, sso_domains
+from .services import ServiceError
+from .services.people import accounts, organisations, oversight_grants, sso_domains
 
 COMMANDS: list[click.Command] = []
 

@@ -10,7 +10,7 @@ from . import clock, permissions
 from .models import Status
 from .services import audit_sentences
 from .services.rag import Rag, rag_for
-from .services.unheard import is_unheard
+from .services.reminders.unheard import is_unheard
 
 RAG_TAG_CLASSES = {
     "red": "govuk-tag--red",

@@ -10,7 +10,7 @@ from werkzeug.serving import make_server
 from tests.factories import make_action, make_organisation, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action, Status, Update
-from tracker.services import accounts
+from tracker.services.people import accounts
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from tests.factories import make_action, make_organisation, make_role
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, Membership, Status
 from tracker.models.board import CalendarFeed
-from tracker.services import calendar
+from tracker.services.reminders import calendar
 
 
 def _address_from(page) -> str:

@@ -11,7 +11,7 @@ from tests.factories import make_user
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, DeadlineChange, DeadlineChangeStatus, Notification, Status
-from tracker.services import notifications
+from tracker.services import outbox as notifications
 from tracker.services.actions import post_update, request_deadline_change
 
 EVIDENCE = ["https://intranet.example.org/evidence.pdf"]
@@ -181,7 +181,7 @@ def test_a_stale_list_changes_nothing(board_organisation, client_request):
     client_request.login(board.member)
     values = _form_values(client_request.get("decisions.index", slug=board.organisation.slug))
     other = make_user(board.organisation, AccessLevel.BOARD, name="Other Member")
-    from tracker.services.decisions import send_back
+    from tracker.services.board.decisions import send_back
 
     send_back(one, board_member=other, reason="Meanwhile", expected_version=one.version)
     db.session.commit()

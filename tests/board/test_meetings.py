@@ -11,7 +11,7 @@ from tracker.models import AccessLevel, AuditEvent, DeadlineChangeStatus, Status
 from tracker.models.board import BoardMeeting
 from tracker.services import ServiceError
 from tracker.services.actions import decide_deadline_change, post_update, request_deadline_change, verify_action
-from tracker.services.meetings import changes_between, changes_since_last_meeting, record_meeting
+from tracker.services.board.meetings import changes_between, changes_since_last_meeting, record_meeting
 
 EVIDENCE = ["https://intranet.example.org/board-minutes.pdf"]
 

@@ -16,9 +16,9 @@ from tracker.boardpack.text import latin1
 from tracker.extensions import db
 from tracker.models import AccessLevel, Evidence, Flag, Status
 from tracker.services.actions import post_update, request_deadline_change
-from tracker.services.board_pack import board_pack, owners_text
-from tracker.services.evidence_pack import evidence_pack
-from tracker.services.meetings import record_meeting
+from tracker.services.board.evidence_pack import evidence_pack
+from tracker.services.board.meetings import record_meeting
+from tracker.services.board.pack import board_pack, owners_text
 
 EVIDENCE = ["https://intranet.example.org/partner-attendance.xlsx"]
 

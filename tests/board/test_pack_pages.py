@@ -22,7 +22,7 @@ from tracker.boardpack.pdf import RAG_TINTS
 from tracker.extensions import db
 from tracker.models import AccessLevel, Flag, Status
 from tracker.services.actions import post_update, request_deadline_change
-from tracker.services.board_pack import board_pack
+from tracker.services.board.pack import board_pack
 
 SCALE = 1.0  # 72 dpi: one pixel per point
 NAMES = ["Gwenllian Ŵyn", "Dafydd Ŷr", "Олена Коваленко", "Γιώργος Παπαδόπουλος"]

@@ -7,8 +7,8 @@ import pytest
 from tracker.extensions import db
 from tracker.models import AccessLevel, Status, Update
 from tracker.services import actions as action_service
-from tracker.services import decisions
 from tracker.services.actions import post_update
+from tracker.services.board import decisions
 
 
 def test_a_send_back_cannot_be_edited_by_its_author(client_request, board_organisation) -> None:

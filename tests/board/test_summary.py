@@ -9,8 +9,8 @@ from tests.factories import make_action, make_organisation, make_report, make_us
 from tracker.extensions import db
 from tracker.models import Action, Flag, Status
 from tracker.services.actions import post_update
-from tracker.services.board_pack import board_pack
-from tracker.services.board_summary import board_summary, progress_days, progress_over_time
+from tracker.services.board.pack import board_pack
+from tracker.services.board.summary import board_summary, progress_days, progress_over_time
 from tracker.services.rag import rag_colour_sql, rag_for
 
 TODAY = date(2026, 3, 10)

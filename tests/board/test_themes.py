@@ -10,8 +10,8 @@ from tests.factories import make_action, make_organisation, make_report, make_us
 from tracker.extensions import db
 from tracker.models import AccessLevel, Recommendation, Status
 from tracker.models.board import RecommendationTheme
-from tracker.services import themes
-from tracker.services.themes import remember_themes, search_recommendations, theme_overview
+from tracker.services.board import themes
+from tracker.services.board.themes import remember_themes, search_recommendations, theme_overview
 
 HEALTH = themes.THEMES_BY_SLUG["health"]
 

@@ -24,10 +24,11 @@ from tests.browser.conftest import check_accessibility, screenshot
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import Action, BoardMeeting, Notification, NotificationStatus, Organisation, Status
-from tracker.services import demo, evidence, invitations, organisations, oversight_grants, partner_links
+from tracker.services import demo, evidence
 from tracker.services.actions import post_update, request_deadline_change
+from tracker.services.board.themes import THEMES
 from tracker.services.evidence import EvidenceFile
-from tracker.services.themes import THEMES
+from tracker.services.people import invitations, organisations, oversight_grants, partner_links
 
 PASSWORD = "phone-width-demo-password"
 VIEWPORTS = {"phone": {"width": 320, "height": 640}, "desktop": {"width": 1280, "height": 800}}

@@ -16,8 +16,8 @@ from tests.handoffs.conftest import read
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action, Status
-from tracker.services import reminders
 from tracker.services.actions import add_plan_step, post_update
+from tracker.services.reminders import run as reminders
 
 REPORT = Path(__file__).resolve().parents[1] / "importing" / "fixtures" / "bracket_owners.txt"
 

@@ -6,7 +6,7 @@ from tests.browser.conftest import check_accessibility, screenshot
 from tests.factories import make_action, make_organisation, make_role, make_user
 from tracker.extensions import db
 from tracker.models import Contact, PartnerLink, Update, utc_now
-from tracker.services import partner_links
+from tracker.services.people import partner_links
 
 
 def test_a_partner_updates_an_action_from_an_emailed_link(app, live_server, page):

@@ -14,7 +14,7 @@ from tests.factories import make_action, make_organisation, make_role, make_user
 from tests.people.oidc import oidc_provider
 from tracker.extensions import db
 from tracker.models import AccessLevel, Contact, Role, SsoDomain, Update
-from tracker.services import organisations
+from tracker.services.people import organisations
 
 
 def _link_in(app, live_server, message, marker: str) -> str:

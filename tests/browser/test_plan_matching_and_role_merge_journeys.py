@@ -14,8 +14,8 @@ from tests.plans.builders import title_block_plan
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action, Flag, Role, Status
-from tracker.services.plan_matching import choice_key
-from tracker.services.reminders import send_reminders
+from tracker.services.imports.plan_matching import choice_key
+from tracker.services.reminders.run import send_reminders
 
 ASSESSMENT = "Improve the quality of assessments of risk of harm to others"
 EDUCATION = "Make sure children have good access to education, training and employment"

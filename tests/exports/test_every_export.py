@@ -16,8 +16,8 @@ from tracker.exports.plan import plan_xlsx
 from tracker.extensions import db
 from tracker.models import AccessLevel, RepeatLink, RepeatState, Status
 from tracker.services import action_lists
-from tracker.services.board_pack import board_pack
-from tracker.services.plan_export import plan_rows
+from tracker.services.board.pack import board_pack
+from tracker.services.imports.plan_export import plan_rows
 from tracker.services.queries import ActionFilters
 
 NAME, TEXT = "@Risky YOS", "+SUM(1,1) should never run"

@@ -11,8 +11,9 @@ from tests.handoffs.conftest import EVIDENCE, TODAY, read
 from tracker.extensions import db
 from tracker.models import DeadlineChange, DeadlineChangeStatus, Status
 from tracker.models.notification import ReminderFrequency
-from tracker.services import notifications, reminders
+from tracker.services import outbox as notifications
 from tracker.services.actions import post_update
+from tracker.services.reminders import run as reminders
 
 
 def _ask(client_request, westmoor, **extra):

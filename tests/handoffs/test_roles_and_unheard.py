@@ -15,7 +15,7 @@ from tests.handoffs.conftest import TODAY, read
 from tracker.boardpack.xlsx import board_pack_xlsx
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action, Status
-from tracker.services.board_pack import board_pack
+from tracker.services.board.pack import board_pack
 
 REPORT = Path(__file__).resolve().parents[1] / "importing" / "fixtures" / "bracket_owners.txt"
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from tests.handoffs.conftest import TODAY, read
 from tracker.extensions import db
 from tracker.models import AuditEvent, DeadlineChange
-from tracker.services import reminders
 from tracker.services.actions import add_plan_step
+from tracker.services.reminders import run as reminders
 
 ASK = {"new_due_on": ["1", "4", "2026"], "reason": "Training places are booked for March"}
 

@@ -8,7 +8,9 @@ from sqlalchemy import func, select
 from tests.factories import make_organisation, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, Membership, Notification, NotificationStatus, Role, User
-from tracker.services import ServiceError, organisations, people
+from tracker.services import ServiceError
+from tracker.services.people import members as people
+from tracker.services.people import organisations
 
 
 def _counts():
@@ -91,7 +93,7 @@ def test_forged_and_expired_invitation_links_are_refused(client_request, app, tr
 
 
 def test_an_invitation_waits_in_the_outbox_while_the_mail_server_is_down(client_request, app, smtp_server):
-    from tracker.services.notifications import deliver_pending
+    from tracker.services.outbox import deliver_pending
 
     organisation = make_organisation()
     admin = make_user(organisation, AccessLevel.ADMIN)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from tests.factories import make_organisation, make_user
 from tracker.extensions import db
 from tracker.models import ApiToken, Notification, User
-from tracker.services import accounts
+from tracker.services.people import accounts
 
 OTHER_BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) SomeOtherBrowser/1.0"}
 

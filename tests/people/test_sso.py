@@ -7,7 +7,8 @@ from tests.factories import make_organisation, make_user
 from tests.people.oidc import choose_account, oidc_provider, start
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, Membership, SsoDomain, User
-from tracker.services import invitations, people
+from tracker.services.people import invitations
+from tracker.services.people import members as people
 
 
 @pytest.fixture

@@ -22,10 +22,13 @@ from tracker.models import (
     Update,
     User,
 )
-from tracker.services import ServiceError, accounts, actions, forgetting, invitations, partner_links, people
-from tracker.services import organisations as organisation_service
+from tracker.services import ServiceError, actions
 from tracker.services.audit_sentences import sentence
-from tracker.services.person_data import person_data
+from tracker.services.people import accounts, invitations, partner_links
+from tracker.services.people import members as people
+from tracker.services.people import organisations as organisation_service
+from tracker.services.privacy import forgetting
+from tracker.services.privacy.person_data import person_data
 
 EMAIL = "sam.leaver@council.example"
 

@@ -142,7 +142,7 @@ def test_an_admin_cannot_forget_themselves_from_the_page(world, client_request):
 def test_someone_with_access_elsewhere_is_not_forgotten_from_one_organisation(world, client_request):
     organisation, admin, manager, owner, action, update = world
     elsewhere = make_organisation(name="Southtown YOS")
-    from tracker.services import people
+    from tracker.services.people import members as people
 
     people.invite(elsewhere, owner.email, name="Olu Owner", level=AccessLevel.OWNER, actor="test")
     db.session.commit()

@@ -9,13 +9,14 @@ from tests.factories import make_action, make_organisation, make_role, make_user
 from tracker.boardpack import WRITERS, evidence_pack_pdf
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, Evidence, FileContent, Notification, NotificationStatus, Status
-from tracker.services import ServiceError, actions, files, redaction
+from tracker.services import ServiceError, actions, files
 from tracker.services import evidence as evidence_service
 from tracker.services.audit_sentences import sentence
-from tracker.services.board_pack import board_pack
-from tracker.services.decisions import send_back
+from tracker.services.board.decisions import send_back
+from tracker.services.board.evidence_pack import evidence_pack
+from tracker.services.board.pack import board_pack
 from tracker.services.evidence import EvidenceFile
-from tracker.services.evidence_pack import evidence_pack
+from tracker.services.privacy import redaction
 
 CHILD = "Jamie Smith-Okafor, aged 14, of Flat 3"
 FILE_BYTES = b"Case notes about Jamie Smith-Okafor, who must not be named here.\n"

@@ -18,9 +18,11 @@ from tracker.models import (
     Status,
     utc_now,
 )
-from tracker.services import accounts, actions, files, invitations, retention, throttling
+from tracker.services import actions, files
 from tracker.services import evidence as evidence_service
 from tracker.services.evidence import EvidenceFile
+from tracker.services.people import accounts, invitations, throttling
+from tracker.services.privacy import retention
 
 
 def _run(**kwargs) -> retention.RetentionResult:

@@ -11,11 +11,12 @@ from tracker.boardpack.xlsx import board_pack_xlsx
 from tracker.exports.plan import plan_xlsx
 from tracker.extensions import db
 from tracker.models import Action, AuditEvent, Flag, Recommendation, Report, Role, Status
-from tracker.services import ServiceError, board_pack
-from tracker.services.plan_export import plan_rows
-from tracker.services.plan_import import preview_plan as _preview_plan
-from tracker.services.plan_import import save_plan
-from tracker.services.plan_matching import NEW_ROLE
+from tracker.services import ServiceError
+from tracker.services.board import pack as board_pack
+from tracker.services.imports.plan_export import plan_rows
+from tracker.services.imports.plan_import import preview_plan as _preview_plan
+from tracker.services.imports.plan_import import save_plan
+from tracker.services.imports.plan_matching import NEW_ROLE
 
 TODAY = date(2026, 3, 20)
 

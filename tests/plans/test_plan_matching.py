@@ -12,8 +12,8 @@ from tracker.extensions import db
 from tracker.models import Action, Flag, Role, Status
 from tracker.services import ServiceError
 from tracker.services.actions import add_plan_step
-from tracker.services.plan_import import preview_plan, save_plan
-from tracker.services.plan_matching import NEW_ROLE, choice_key
+from tracker.services.imports.plan_import import preview_plan, save_plan
+from tracker.services.imports.plan_matching import NEW_ROLE, choice_key
 from tracker.services.rag import rag_for
 
 TODAY = date(2026, 3, 20)

@@ -27,7 +27,7 @@ from tests.reminders.conftest import (
 from tracker.extensions import db
 from tracker.models import Notification, NotificationStatus
 from tracker.models.notification import SchedulerRun
-from tracker.services import reminders
+from tracker.services.reminders import run as reminders
 
 RUN_DAY = date(2026, 6, 23)
 DUE = date(2026, 6, 30)

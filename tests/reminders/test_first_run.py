@@ -17,7 +17,8 @@ from tests.reminders.test_runs import Runner
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action, Notification, Role
 from tracker.models.notification import NotificationClaim, ReminderFrequency
-from tracker.services import notifications, organisations
+from tracker.services import outbox as notifications
+from tracker.services.people import organisations
 
 REPORT = """# Inspection of youth offending work in Pontypridd
 

@@ -131,7 +131,8 @@ def test_housekeeping_forgets_abandoned_uploads_and_ended_sign_in_windows(app, t
     import time
 
     from tracker.models import SignInAttempt
-    from tracker.services import imports, throttling
+    from tracker.services.imports import staging as imports
+    from tracker.services.people import throttling
 
     app.config["UPLOAD_DIR"] = str(tmp_path)
     with app.test_request_context():

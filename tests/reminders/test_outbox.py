@@ -16,8 +16,9 @@ from tests.factories import make_action, make_organisation, make_role, make_user
 from tests.reminders.conftest import received_per_notification
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, Notification, NotificationStatus
-from tracker.services import ServiceError, notifications
-from tracker.services.reminders import send_reminders
+from tracker.services import ServiceError
+from tracker.services import outbox as notifications
+from tracker.services.reminders.run import send_reminders
 
 DUE = date(2026, 6, 30)
 RUN_DAY = date(2026, 6, 23)  # 7 days before: one reminder per action
@@ -185,7 +186,7 @@ def test_a_reminder_waiting_for_the_mail_server_is_not_sent_once_its_action_is_c
 def test_a_reminder_waiting_for_a_holder_who_has_gone_goes_to_the_new_holder_instead(
     app, gated_smtp, five_reminders, clock
 ):
-    from tracker.services import organisations
+    from tracker.services.people import organisations
 
     app.config["MAIL_PORT"] = _free_port()
     send_reminders(RUN_DAY)
@@ -315,7 +316,7 @@ def test_notify_unreachable_is_a_retry_not_a_failure(app, fake_notify, five_remi
 
 
 def test_a_limited_sweep_sends_that_many_and_leaves_the_rest_pending(app, smtp_server, five_reminders, clock):
-    from tracker.services.reminders import queue_reminders
+    from tracker.services.reminders.run import queue_reminders
 
     assert queue_reminders(RUN_DAY).queued == 5
     db.session.commit()

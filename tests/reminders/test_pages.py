@@ -10,7 +10,7 @@ from tests.factories import make_organisation, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, Notification, NotificationStatus
 from tracker.models.notification import NotificationPreference, ReminderFrequency, ReminderPolicy, SchedulerRun
-from tracker.services.reminder_policy import Policy, policy_for
+from tracker.services.reminders.policy import Policy, policy_for
 
 
 def make_notification(

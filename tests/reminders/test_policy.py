@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracker.models import Status
-from tracker.services.reminder_policy import (
+from tracker.services.reminders.policy import (
     DEFAULT_POLICY,
     ActionFacts,
     Audience,

@@ -12,9 +12,10 @@ from tests.reminders.conftest import received
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, Notification, NotificationStatus, Status
 from tracker.models.notification import ReminderFrequency
-from tracker.services import notifications, organisations
-from tracker.services.reminder_policy import Policy, save_policy
-from tracker.services.reminders import send_reminders
+from tracker.services import outbox as notifications
+from tracker.services.people import organisations
+from tracker.services.reminders.policy import Policy, save_policy
+from tracker.services.reminders.run import send_reminders
 
 DUE = date(2026, 6, 30)
 
@@ -146,7 +147,7 @@ def test_the_email_says_why_it_came_and_where_to_change_settings(runner, app):
     partner_text = by_recipient["inspector@police.example"].get_body(("plain",)).get_content().replace("\r\n", "\n")
     assert "account/notifications" not in partner_text
     assert "If you no longer hold this role, tell Lewisham YOS so they can pass it on." in partner_text
-    if importlib.util.find_spec("tracker.services.partner_links") is not None:
+    if importlib.util.find_spec("tracker.services.people.partner_links") is not None:
         # Partners without an account get a signed link to update the action without signing in.
         assert f"Post an update (no sign-in needed): http://127.0.0.1:5000/partner/actions/{action.id}/" in partner_text
         # "See the action" must not lead a partner to a sign-in page they cannot use.

@@ -12,7 +12,7 @@ import pytest
 from tests.factories import make_organisation, make_user
 from tracker.extensions import db
 from tracker.models import Notification
-from tracker.services import throttling
+from tracker.services.people import throttling
 
 
 def _post(client_request, url: str, data: dict):

@@ -16,7 +16,7 @@ import pytest
 from tests.factories import make_action, make_organisation, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, Flag
-from tracker.services import accounts
+from tracker.services.people import accounts
 
 HUGE_IDS = ["2147483648", "9223372036854775808", "99999999999999999999999"]
 ODD_NUMBERS = ["²", "①", "١٢", "²²²²", "2147483648", "9223372036854775808", "9" * 30, "-1"]

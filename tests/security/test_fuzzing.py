@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from tests.factories import make_action, make_organisation, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, Report, Update
-from tracker.services import accounts
+from tracker.services.people import accounts
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -12,7 +12,7 @@ from tracker.extensions import db
 from tracker.inputs import whole_number, whole_numbers
 from tracker.models import AccessLevel, DeadlineChange, DeadlineChangeStatus, Membership
 from tracker.services import actions as action_service
-from tracker.services import calendar
+from tracker.services.reminders import calendar
 
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 

@@ -13,9 +13,9 @@ from tracker.email import _build_message
 from tracker.extensions import db
 from tracker.inputs import MAX_ID, one_line, storable, whole_number
 from tracker.models import AccessLevel, Evidence, Flag, Status
-from tracker.services import accounts
 from tracker.services.actions import InvalidUpdate, edit_update, withdraw_action
-from tracker.services.board_pack import board_pack
+from tracker.services.board.pack import board_pack
+from tracker.services.people import accounts
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from tracker.extensions import db
 from tracker.importing import NoRecommendationsFound, ReportReadError
 from tracker.models import Report
 from tracker.plans import PlanReadError
-from tracker.services import parsed_uploads
+from tracker.services.imports import parsed_uploads
 from tracker.untrusted import Limits, run_reader
 
 GIB = 1024 * 1024 * 1024

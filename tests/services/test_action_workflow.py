@@ -7,7 +7,6 @@ import pytest
 from tests.factories import make_action, make_organisation, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, DeadlineChangeStatus, Flag, Status
-from tracker.services import organisations as organisation_service
 from tracker.services import queries
 from tracker.services.actions import (
     InvalidUpdate,
@@ -23,6 +22,7 @@ from tracker.services.actions import (
     verify_action,
     withdraw_action,
 )
+from tracker.services.people import organisations as organisation_service
 
 TODAY = date(2026, 3, 1)
 

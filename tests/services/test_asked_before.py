@@ -12,12 +12,12 @@ from sqlalchemy import select
 from tests.factories import make_action, make_organisation, make_report, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, RepeatLink, RepeatState, Status, utc_now
-from tracker.services import asked_before
-from tracker.services.asked_before import LinkRefused
-from tracker.services.asked_before_review import CONFIRM, DISMISS, field_name, for_items, record_decisions
+from tracker.services.asked_before import links as asked_before
+from tracker.services.asked_before.links import LinkRefused
+from tracker.services.asked_before.matching import THRESHOLD, best_matches, score
+from tracker.services.asked_before.measure import load_cases, measure, rapidfuzz_top
+from tracker.services.asked_before.review import CONFIRM, DISMISS, field_name, for_items, record_decisions
 from tracker.services.audit_sentences import sentence
-from tracker.services.repeat_matching import THRESHOLD, best_matches, score
-from tracker.services.repeat_measure import load_cases, measure, rapidfuzz_top
 
 LONDON = ZoneInfo("Europe/London")
 

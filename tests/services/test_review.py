@@ -6,8 +6,7 @@ from datetime import date
 import pytest
 
 from tracker.services import ServiceError
-from tracker.services.imports import ImportItem
-from tracker.services.review import (
+from tracker.services.imports.review import (
     ReviewChoices,
     apply_operation,
     ascii_number,
@@ -18,6 +17,7 @@ from tracker.services.review import (
     split_parts,
     suggest_role,
 )
+from tracker.services.imports.staging import ImportItem
 
 
 @dataclass(frozen=True)

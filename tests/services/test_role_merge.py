@@ -8,8 +8,9 @@ from sqlalchemy import select
 from tests.factories import make_action, make_organisation, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AuditEvent, Role
-from tracker.services import ServiceError, organisations
+from tracker.services import ServiceError
 from tracker.services.audit_sentences import sentence
+from tracker.services.people import organisations
 from tracker.services.role_merge import merge_plan, merge_roles
 
 

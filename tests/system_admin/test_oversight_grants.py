@@ -8,8 +8,9 @@ from sqlalchemy import select
 from tests.factories import make_action, make_organisation, make_oversight_user, make_system_admin, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, Membership, OversightGrant, User
-from tracker.services import ServiceError, oversight_grants
+from tracker.services import ServiceError
 from tracker.services.audit_sentences import sentence
+from tracker.services.people import oversight_grants
 
 
 @pytest.fixture
@@ -69,7 +70,8 @@ def test_the_same_body_twice_is_refused(app):
 
 
 def test_no_membership_can_hold_oversight(app):
-    from tracker.services import organisations, people
+    from tracker.services.people import members as people
+    from tracker.services.people import organisations
 
     organisation = make_organisation()
     admin = make_user(organisation, AccessLevel.ADMIN)

@@ -15,9 +15,10 @@ from tests.factories import make_action, make_organisation, make_report, make_ro
 from tests.web.test_reports import _paste, _review
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, Evidence, RepeatLink, RepeatState, Report, Status
-from tracker.services import accounts, asked_before
 from tracker.services.actions import post_update
-from tracker.services.asked_before_review import field_name
+from tracker.services.asked_before import links as asked_before
+from tracker.services.asked_before.review import field_name
+from tracker.services.people import accounts
 
 SIGNED_OFF = datetime(2020, 5, 4, 10, 0, tzinfo=UTC)
 

@@ -1,7 +1,7 @@
 from tests.factories import make_organisation, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent
-from tracker.services import accounts
+from tracker.services.people import accounts
 
 
 def _sign_in(client_request, email, password, next_url=None):

@@ -244,7 +244,7 @@ def test_sections_groups_partial_reading_and_reasons_are_shown(client_request, m
             ),
         ),
     )
-    monkeypatch.setattr("tracker.services.review.read_report", lambda data, filename: replace(parsed))
+    monkeypatch.setattr("tracker.services.imports.review.read_report", lambda data, filename: replace(parsed))
     client_request.login(manager)
     review = _paste(client_request, organisation)
     found = review.select_one("#sections-found").text

@@ -167,7 +167,7 @@ def test_oversight_users_re_tag_a_recommendations_theme_and_it_is_audited(app, c
 
     from tracker.models import AuditEvent
     from tracker.models.board import RecommendationTheme
-    from tracker.services.themes import remember_themes, theme_overview
+    from tracker.services.board.themes import remember_themes, theme_overview
 
     travel("2026-03-01")
     yjb = make_organisation("Youth Justice Board", slug="yjb")

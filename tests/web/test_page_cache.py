@@ -88,7 +88,7 @@ def test_a_second_visit_is_served_from_the_cache_and_is_the_same_page(client_req
 
 
 def test_the_api_keeps_its_action_list_too(client, setting, app):
-    from tracker.services.accounts import create_api_token
+    from tracker.services.people.accounts import create_api_token
 
     organisation, manager, *_ = setting
     token = create_api_token(manager, name="test", actor=manager)

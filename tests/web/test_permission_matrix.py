@@ -32,8 +32,8 @@ from tracker.models import (
     PartnerLink,
     utc_now,
 )
-from tracker.services import oversight_grants
 from tracker.services.actions import post_update
+from tracker.services.people import oversight_grants
 
 ADMIN, MANAGER, BOARD, HOLDER, OWNER, OVERSIGHT = (
     "admin",
@@ -346,7 +346,7 @@ def test_an_organisation_admin_cannot_give_oversight_by_any_route(client_request
 
 
 def test_a_one_organisation_grant_reads_nothing_of_another(client_request, app, world):
-    from tracker.services import accounts
+    from tracker.services.people import accounts
 
     users, _, values = world
     other = make_organisation("Elsewhere YOS")

@@ -23,7 +23,7 @@ from tracker.models import (
     Report,
 )
 from tracker.services.actions import decide_deadline_change, request_deadline_change
-from tracker.services.reminders import send_reminders
+from tracker.services.reminders.run import send_reminders
 
 
 def _setup(travel):

@@ -11,10 +11,10 @@ from tracker.extensions import db
 from tracker.importing import parse_report
 from tracker.models import AccessLevel, Report
 from tracker.services import ServiceError
-from tracker.services.imports import ImportItem
-from tracker.services.reports import report_title
-from tracker.services.review import ReviewChoices, apply_operation, items_from_parsed
-from tracker.services.review_display import warnings_still_true
+from tracker.services.imports.review import ReviewChoices, apply_operation, items_from_parsed
+from tracker.services.imports.review_display import warnings_still_true
+from tracker.services.imports.saving import report_title
+from tracker.services.imports.staging import ImportItem
 
 BULLETS = """Minutes of the Lowfield panel
 

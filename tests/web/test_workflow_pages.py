@@ -6,7 +6,7 @@ import pytest
 from tests.factories import make_action, make_organisation, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action, Contact, Evidence, PartnerLink, Update
-from tracker.services import partner_links
+from tracker.services.people import partner_links
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

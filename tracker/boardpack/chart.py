@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 
 from ..models import Status
-from ..services.board_summary import ProgressPoint
+from ..services.board.summary import ProgressPoint
 
 # Stacked from the bottom: what is finished sits on the axis, what has not begun on top.
 SERIES: tuple[Status, ...] = (Status.VERIFIED, Status.COMPLETED, Status.IN_PROGRESS, Status.NOT_STARTED)

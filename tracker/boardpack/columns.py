@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..services.board_pack import PackRow
+from ..services.board.pack import PackRow
 
 ACTION_COLUMNS: tuple[str, ...] = (
     "Action ID",

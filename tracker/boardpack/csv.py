@@ -4,7 +4,7 @@ written by `tracker.exports`, which defuses text a spreadsheet would run as a fo
 from __future__ import annotations
 
 from ..exports import csv_bytes
-from ..services.board_pack import BoardPack
+from ..services.board.pack import BoardPack
 from .columns import ACTION_COLUMNS, action_values
 
 

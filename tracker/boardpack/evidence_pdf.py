@@ -7,7 +7,7 @@ from datetime import date
 
 from ..clock import local_date, local_time, short_date
 from ..models import Recommendation, Report
-from ..services.board_pack import owners_text
+from ..services.board.pack import owners_text
 from ..services.rag import rag_for
 from .document import Document
 

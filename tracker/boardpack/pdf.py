@@ -15,8 +15,8 @@ from fpdf.fonts import FontFace
 
 from ..clock import local_date, short_date
 from ..models import Status
-from ..services.board_pack import BoardPack, PackRow, owners_text
-from ..services.meetings import MeetingChanges
+from ..services.board.meetings import MeetingChanges
+from ..services.board.pack import BoardPack, PackRow, owners_text
 from .chart import SERIES, progress_chart
 from .document import FONT, Document
 from .evidence_pdf import evidence_pack_pdf

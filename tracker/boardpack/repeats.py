@@ -4,7 +4,7 @@ recommendations an earlier inspection asked before, saying which were once signe
 from __future__ import annotations
 
 from ..clock import short_date
-from ..services.board_pack import BoardPack
+from ..services.board.pack import BoardPack
 from .document import Document
 
 

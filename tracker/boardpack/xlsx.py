@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..clock import local_date, short_date
 from ..exports import Sheet, xlsx_bytes
 from ..models import Status
-from ..services.board_pack import BoardPack, owners_text
+from ..services.board.pack import BoardPack, owners_text
 from .chart import SERIES
 from .columns import ACTION_COLUMNS, action_values
 

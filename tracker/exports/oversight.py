@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from ..services.oversight import OrganisationRow
-from ..services.oversight_repeats import RepeatCount
+from ..services.asked_before.oversight import RepeatCount
+from ..services.board.oversight import OrganisationRow
 from .writers import Sheet, csv_bytes, xlsx_bytes
 
 HEADINGS = (

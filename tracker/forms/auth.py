@@ -4,7 +4,7 @@ from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
-from ..services.email_addresses import EmailAddress
+from ..services.people.email_addresses import EmailAddress
 
 
 def email_field(label: str = "Email address") -> EmailField:

@@ -5,7 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from ..models.notification import ReminderFrequency
-from ..services.reminder_policy import WEEKDAYS, Policy
+from ..services.reminders.policy import WEEKDAYS, Policy
 
 YES, NO = "yes", "no"
 

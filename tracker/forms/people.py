@@ -5,7 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..models import MEMBER_LEVELS
-from ..services.email_addresses import EmailAddress
+from ..services.people.email_addresses import EmailAddress
 
 # Oversight is never offered: it is a grant from a system administrator (forms/system_admin.py).
 LEVEL_CHOICES = [SelectChoice(level.value, level.label) for level in MEMBER_LEVELS]

@@ -3,7 +3,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..services.redaction import MAX_REASON
+from ..services.privacy.redaction import MAX_REASON
 
 
 class RedactForm(FlaskForm):

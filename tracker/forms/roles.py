@@ -3,7 +3,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTex
 from wtforms import EmailField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..services.email_addresses import EmailAddress
+from ..services.people.email_addresses import EmailAddress
 
 
 class RoleHolderForm(FlaskForm):

@@ -6,7 +6,7 @@ from wtforms import EmailField, RadioField, SelectMultipleField, StringField, Su
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..services.email_addresses import EmailAddress
+from ..services.people.email_addresses import EmailAddress
 
 ALL, LISTED = "all", "listed"
 

@@ -17,7 +17,7 @@ from tracker.extensions import db
 from tracker.models import Action, Status, User
 from tracker.services import ServiceError
 from tracker.services.actions import post_update
-from tracker.services.board_pack import owners_text
+from tracker.services.board.pack import owners_text
 from tracker.services.queries import SORTS, ActionFilters, actions_for_list, filter_actions
 from tracker.services.rag import days_overdue, rag_for
 

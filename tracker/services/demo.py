@@ -26,10 +26,10 @@ from tracker.models import (
     User,
     utc_now,
 )
-from tracker.services import organisations, oversight_grants
 from tracker.services.actions import post_update
 from tracker.services.deadlines import add_months
-from tracker.services.reports import import_report
+from tracker.services.imports.saving import import_report
+from tracker.services.people import organisations, oversight_grants
 
 DEMO_ACTOR = "demo data"
 DEMO_SLUG = "northfield-yos"

@@ -32,8 +32,10 @@ from tracker.models import (
     Status,
     User,
 )
-from tracker.services import daily, notifications, outgoing
-from tracker.services.reminder_plan import _holders
+from tracker.services import outbox as notifications
+from tracker.services import outgoing
+from tracker.services.reminders import daily
+from tracker.services.reminders.schedule import _holders
 
 
 def _label(action: Action) -> str:

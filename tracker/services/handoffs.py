@@ -45,9 +45,11 @@ from tracker.models import (
     utc_now,
 )
 from tracker.models.notification import Notification, NotificationClaim, NotificationPreference, ReminderFrequency
-from tracker.services import daily, notifications, outgoing
-from tracker.services.reminder_plan import Plan, Recipient, _board_chairs, _holders
-from tracker.services.unheard import unheard_sets
+from tracker.services import outbox as notifications
+from tracker.services import outgoing
+from tracker.services.reminders import daily
+from tracker.services.reminders.schedule import Plan, Recipient, _board_chairs, _holders
+from tracker.services.reminders.unheard import unheard_sets
 
 BOARD, SIGNED_OFF, UNHEARD = "board", "signed_off", "unheard"
 SECTION_TITLES = {

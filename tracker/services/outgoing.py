@@ -13,7 +13,7 @@ from sqlalchemy import update
 
 from tracker.extensions import db
 from tracker.models import Notification, NotificationStatus, utc_now
-from tracker.services.notifications import DeliveryResult, _record_outcome, _send, queue
+from tracker.services.outbox import DeliveryResult, _record_outcome, _send, queue
 
 
 def queue_email(

@@ -25,9 +25,9 @@ from tracker.models import (
     Status,
     Update,
 )
-from tracker.services.asked_before import repeated_recommendation_ids
+from tracker.services.asked_before.links import repeated_recommendation_ids
 from tracker.services.rag import RAG_COLOURS, due_within_sql, overdue_sql, rag_condition
-from tracker.services.unheard import unheard_condition
+from tracker.services.reminders.unheard import unheard_condition
 
 DASHBOARD_LIMIT = 10
 

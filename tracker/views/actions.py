@@ -42,9 +42,11 @@ from ..permissions import (
     for_update,
 )
 from ..services import actions as action_service
-from ..services import asked_before_panel, partner_links, queries
 from ..services import evidence as evidence_service
+from ..services import queries
+from ..services.asked_before import panel as asked_before_panel
 from ..services.evidence import EvidenceFile
+from ..services.people import partner_links
 from ..services.queries import ActionFilters
 from ..services.rag import RAG_COLOURS
 from .partner_links import link_of

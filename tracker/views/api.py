@@ -11,9 +11,10 @@ from ..inputs import MAX_ID, storable, whole_number
 from ..models import Action, Organisation, Report, Status
 from ..page_cache import cached_page
 from ..permissions import Capability, api_token_required
-from ..services import ServiceError, asked_before, queries
+from ..services import ServiceError, queries
 from ..services import actions as action_service
 from ..services.actions import StaleVersion
+from ..services.asked_before import links as asked_before
 from ..services.queries import ActionFilters
 from ..services.rag import is_overdue, rag_for
 

@@ -6,7 +6,7 @@ from ..forms.asked_before import AskedBeforeForm
 from ..inputs import MAX_ID, whole_number
 from ..models import Action, Recommendation, RepeatState
 from ..permissions import Capability, for_action
-from ..services import asked_before
+from ..services.asked_before import links as asked_before
 from .shared import submit_button
 
 bp = Blueprint("asked_before", __name__)

@@ -30,7 +30,8 @@ from ..extensions import db
 from ..forms.auth import ApiTokenForm, ChoosePasswordForm, ForgotPasswordForm, SetPasswordForm, SignInForm
 from ..models import ApiToken
 from ..permissions import public, signed_in
-from ..services import ServiceError, accounts, invitations, outgoing, throttling
+from ..services import ServiceError, outgoing
+from ..services.people import accounts, invitations, throttling
 
 bp = Blueprint("auth", __name__)
 

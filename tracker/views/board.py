@@ -17,9 +17,10 @@ from ..clock import long_date
 from ..forms.board import MeetingForm
 from ..models import Organisation, Report
 from ..permissions import Capability, for_organisation, for_report
-from ..services import board_pack, board_summary
-from ..services import evidence_pack as evidence
-from ..services import meetings as meeting_service
+from ..services.board import evidence_pack as evidence
+from ..services.board import meetings as meeting_service
+from ..services.board import pack as board_pack
+from ..services.board import summary as board_summary
 from .shared import or_404, submit
 
 bp = Blueprint("board", __name__)

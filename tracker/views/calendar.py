@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..forms.board import CalendarFeedForm, RevokeCalendarFeedForm
 from ..permissions import for_calendar_token, signed_in
-from ..services import calendar
+from ..services.reminders import calendar
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 

@@ -3,7 +3,8 @@ from flask import Blueprint, render_template, request
 from .. import clock
 from ..page_cache import cached_page
 from ..permissions import signed_in, visible_organisation_ids
-from ..services import queries, unheard
+from ..services import queries
+from ..services.reminders import unheard
 
 bp = Blueprint("dashboard", __name__)
 

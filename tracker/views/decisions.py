@@ -9,7 +9,7 @@ from ..forms.decisions import SendBackForm
 from ..inputs import whole_number
 from ..models import Action, Organisation, Status
 from ..permissions import Capability, can, for_action, for_organisation
-from ..services import decisions
+from ..services.board import decisions
 from .shared import submit
 
 bp = Blueprint("decisions", __name__)

@@ -5,7 +5,8 @@ from ..forms.notifications import NotificationSettingsForm, ReminderPolicyForm, 
 from ..models import Organisation
 from ..models.notification import ReminderFrequency
 from ..permissions import Capability, for_organisation, signed_in
-from ..services import notifications, reminder_policy
+from ..services import outbox as notifications
+from ..services.reminders import policy as reminder_policy
 from .shared import or_404, submit, submit_button
 
 bp = Blueprint("notifications", __name__)

@@ -8,7 +8,7 @@ from ..forms.roles import MergeRoleForm, RoleHolderForm
 from ..models import Organisation, Role
 from ..permissions import Capability, for_organisation
 from ..services import handoff_emails, queries, role_merge
-from ..services import organisations as organisation_service
+from ..services.people import organisations as organisation_service
 from .shared import audit_download, or_404, submit
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")

@@ -13,8 +13,8 @@ from ..inputs import whole_number
 from ..models import Report
 from ..page_cache import cached_page
 from ..permissions import signed_in, visible_organisation_ids
-from ..services import oversight
-from ..services.oversight_repeats import repeat_counts
+from ..services.asked_before.oversight import repeat_counts
+from ..services.board import oversight
 from ..services.queries import ActionFilters
 
 bp = Blueprint("oversight", __name__)

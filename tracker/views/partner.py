@@ -7,10 +7,11 @@ from ..forms.actions import UpdateForm
 from ..forms.errors import add_service_error
 from ..models import PartnerLink
 from ..permissions import for_partner_link
-from ..services import ServiceError, partner_links
+from ..services import ServiceError
 from ..services import actions as action_service
 from ..services import evidence as evidence_service
 from ..services.evidence import EvidenceFile
+from ..services.people import partner_links
 
 bp = Blueprint("partner", __name__, url_prefix="/partner")
 

@@ -12,7 +12,8 @@ from ..extensions import db
 from ..inputs import whole_number
 from ..models import Action, PartnerLink
 from ..permissions import Capability, for_action
-from ..services import outgoing, partner_links
+from ..services import outgoing
+from ..services.people import partner_links
 from .shared import or_404
 
 bp = Blueprint("partner_links", __name__)

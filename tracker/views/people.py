@@ -12,7 +12,9 @@ from ..forms.people import ChangeLevelForm, InviteForm
 from ..inputs import whole_number
 from ..models import AccessLevel, Organisation
 from ..permissions import Capability, for_organisation
-from ..services import ServiceError, invitations, outgoing, people
+from ..services import ServiceError, outgoing
+from ..services.people import invitations
+from ..services.people import members as people
 from .shared import or_404, submit
 
 bp = Blueprint("people", __name__, url_prefix="/organisations")

@@ -15,8 +15,10 @@ from ..forms.personal_data import PrivacyNoticeForm, RedactForm
 from ..inputs import whole_number
 from ..models import Evidence, Membership, Organisation, Update
 from ..permissions import Capability, for_evidence, for_organisation, for_update, public
-from ..services import ServiceError, audit, forgetting, people, redaction
-from ..services.person_data import person_data
+from ..services import ServiceError, audit
+from ..services.people import members as people
+from ..services.privacy import forgetting, redaction
+from ..services.privacy.person_data import person_data
 from .shared import or_404, submit
 
 bp = Blueprint("personal_data", __name__)

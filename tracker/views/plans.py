@@ -17,10 +17,11 @@ from ..inputs import whole_number
 from ..models import Organisation, Report
 from ..permissions import Capability, for_organisation
 from ..plans import KINDS, MAX_FILE_BYTES, PlanMappingError, PlanReadError
-from ..services import ServiceError, imports, queries
-from ..services.plan_export import plan_rows
-from ..services.plan_import import preview_plan, save_plan
-from ..services.plan_matching import NEW_ROLE, choice_key
+from ..services import ServiceError, queries
+from ..services.imports import staging as imports
+from ..services.imports.plan_export import plan_rows
+from ..services.imports.plan_import import preview_plan, save_plan
+from ..services.imports.plan_matching import NEW_ROLE, choice_key
 
 bp = Blueprint("plans", __name__)
 FIXABLE = (

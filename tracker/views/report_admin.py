@@ -6,7 +6,7 @@ from flask_login import current_user
 from ..forms.decisions import RecommendationTextForm, ReportDetailsForm, WithdrawImportForm
 from ..models import Recommendation, Report
 from ..permissions import Capability, for_recommendation, for_report
-from ..services import report_admin
+from ..services.imports import corrections as report_admin
 from .shared import submit
 
 bp = Blueprint("report_admin", __name__)

@@ -10,13 +10,15 @@ from ..forms.reports import MAX_ITEMS, PasteReportForm, ReviewForm, UploadReport
 from ..importing import ParsedReport, ReportReadError
 from ..models import Organisation, Report
 from ..permissions import Capability, for_organisation, for_report
-from ..services import ServiceError, asked_before_review, imports, queries
-from ..services import review as review_items
-from ..services.imports import ImportItem, StagedUpload
-from ..services.reports import DuplicateReport, existing_import, import_report
-from ..services.review import ReviewChoices, ReviewProblem, ReviewSource
-from ..services.review_display import item_deadlines, warnings_still_true
-from ..services.review_passages import source_passages
+from ..services import ServiceError, queries
+from ..services.asked_before import review as asked_before_review
+from ..services.imports import review as review_items
+from ..services.imports import staging as imports
+from ..services.imports.review import ReviewChoices, ReviewProblem, ReviewSource
+from ..services.imports.review_display import item_deadlines, warnings_still_true
+from ..services.imports.review_passages import source_passages
+from ..services.imports.saving import DuplicateReport, existing_import, import_report
+from ..services.imports.staging import ImportItem, StagedUpload
 
 bp = Blueprint("reports", __name__)
 

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 
 from ..extensions import db
 from ..permissions import public
-from ..services import sso
+from ..services.people import sso
 from .auth import _safe_next, start_session
 
 bp = Blueprint("sso", __name__, url_prefix="/sign-in/sso")

@@ -12,8 +12,9 @@ from ..extensions import db
 from ..forms.system_admin import LISTED, GrantOversightForm, SsoDomainsForm, WithdrawOversightForm
 from ..models import Organisation, OversightGrant
 from ..permissions import system_admin_only
-from ..services import ServiceError, oversight_grants, sso_domains
-from ..services.organisations import user_by_email
+from ..services import ServiceError
+from ..services.people import oversight_grants, sso_domains
+from ..services.people.organisations import user_by_email
 from .shared import or_404, submit, submit_button
 
 bp = Blueprint("system_admin", __name__, url_prefix="/system")

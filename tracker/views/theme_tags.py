@@ -6,8 +6,9 @@ from flask_login import current_user
 from ..extensions import db
 from ..models import Recommendation
 from ..permissions import Capability, can, for_recommendation
-from ..services import ServiceError, theme_tags
-from ..services.themes import OTHER, THEMES
+from ..services import ServiceError
+from ..services.board import theme_tags
+from ..services.board.themes import OTHER, THEMES
 
 bp = Blueprint("theme_tags", __name__)
 

@@ -11,8 +11,9 @@ from ..extensions import db
 from ..forms.board import RecommendationSearchForm
 from ..inputs import whole_number
 from ..permissions import signed_in
-from ..services import queries, themes
-from ..services.themes_repeats import repeated_themes
+from ..services import queries
+from ..services.asked_before.themes import repeated_themes
+from ..services.board import themes
 
 bp = Blueprint("themes", __name__, url_prefix="/themes")
 

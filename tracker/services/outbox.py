@@ -1,0 +1,365 @@
+"""The outbox: every email is a `Notification` row first, and leaves only after it is committed.
+
+Queueing is insert-or-ignore on the row's unique key, so the same email can never be queued
+twice. Delivery takes one row at a time, sends it, records the outcome and commits, so:
+
+- an email is marked sent only after the mail server accepted it;
+- a crash or kill rolls back the row being sent, which stays pending and goes on the next run
+  (the one email in flight at that moment may arrive twice; it carries the same Message-ID
+  both times, so mail systems can tell);
+- two senders never take the same row: on PostgreSQL the row is locked with
+  SELECT ... FOR UPDATE SKIP LOCKED for as long as it is being sent, and every database
+  checks a conditional UPDATE of `attempts` before sending (SQLite lets one writer at a time);
+- a failure that may pass (the mail server is down) backs off and is retried; one that will
+  not (the address is refused), or one that keeps failing, is marked failed and shown to
+  managers, who may resend it (an audited action);
+- a reminder that is no longer needed when its turn comes (after an outage, say: the action
+  was closed meanwhile, or a later reminder replaced it) is cancelled, not sent late.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
+
+from tracker import clock
+from tracker.email import EmailError, send_email
+from tracker.extensions import db
+from tracker.models import Action, Organisation, User, utc_now
+from tracker.models.notification import (
+    Notification,
+    NotificationPreference,
+    NotificationStatus,
+    ReminderFrequency,
+    SchedulerRun,
+)
+from tracker.services import ServiceError, audit
+from tracker.services.audit import Actor
+from tracker.services.reminders.schedule import reason_not_needed
+
+log = logging.getLogger(__name__)
+
+LONGEST_RETRY_WAIT = timedelta(hours=6)
+
+
+@dataclass
+class DeliveryResult:
+    sent: int = 0
+    failed: int = 0  # given up on in this run: shown to managers
+    retrying: int = 0  # failed in this run for a reason that may pass; tried again later
+    cancelled: int = 0  # no longer needed when their turn came; not sent
+    stopped_early: str | None = None  # why the run stopped with emails still waiting, if it did
+
+
+# --- Queueing --------------------------------------------------------------------------------
+
+
+def queue(emails: list[dict]) -> dict[str, int]:
+    """Put emails in the outbox: INSERT ... ON CONFLICT (key) DO NOTHING, as few statements
+    as the database allows. Returns the new rows' ids by key; a key already in the outbox
+    (queued by another run, perhaps a moment ago) is left alone and not in the result."""
+    if not emails:
+        return {}
+    dialect = db.session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    now = utc_now()
+    rows = [
+        {"status": NotificationStatus.PENDING, "attempts": 0, "next_attempt_at": now, "created_at": now, **values}
+        for values in emails
+    ]
+    statement = (
+        insert(Notification).on_conflict_do_nothing(index_elements=["key"]).returning(Notification.key, Notification.id)
+    )
+    return {key: notification_id for key, notification_id in db.session.execute(statement, rows)}
+
+
+def existing_keys(keys: list[str]) -> set[str]:
+    """Which of `keys` are already in the outbox, whatever their status."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):  # keep the IN list a sensible size
+        found.update(
+            db.session.scalars(select(Notification.key).where(Notification.key.in_(keys[start : start + 500])))
+        )
+    return found
+
+
+def reference_for(notification: Notification) -> str:
+    """A stable name for one outbox row, used as its Message-ID: the same on every attempt."""
+    digest = hashlib.sha256(notification.key.encode()).hexdigest()[:16]
+    return f"tracker-notification-{notification.id}-{digest}"
+
+
+# --- Delivery --------------------------------------------------------------------------------
+
+
+def deliver_pending(
+    *, today: date | None = None, actor: Actor = "scheduler", limit: int | None = None
+) -> DeliveryResult:
+    """Send every pending email whose time has come, committing after each one.
+
+    It commits, by design, as the outbox's other senders do (`outgoing.send_now`, and
+    `reminders.send_reminders`, which delivers through this): each email is its own
+    transaction, so an email leaves only after its row was committed as pending, is marked sent only after the
+    mail server accepted it, and a crash part way through loses nothing that was recorded.
+    The current transaction is committed first, so nothing half-done is ever sent.
+
+    `today` (default: today in TRACKER_TIMEZONE) is the day reminders are checked against:
+    one that no longer applies on that day is cancelled instead of sent. `limit` caps how many
+    emails one call takes (the rest wait, pending, for the next sweep).
+    """
+    today = today or clock.today()
+    db.session.commit()
+    result = DeliveryResult()
+    tried: set[int] = set()
+    while limit is None or len(tried) < limit:
+        try:
+            notification = _claim_next(tried)
+        except OperationalError as error:
+            # SQLite only: another sender holds the write lock. It is sending; leave it to it.
+            db.session.rollback()
+            result.stopped_early = f"another sender is busy ({error.orig})"
+            break
+        if notification is None:
+            break
+        tried.add(notification.id)
+        reason = reason_not_needed(notification, today)
+        if reason is not None:
+            notification.status = NotificationStatus.CANCELLED
+            notification.last_error = reason
+            notification.attempts -= 1  # it was not tried
+            result.cancelled += 1
+            db.session.commit()
+            continue
+        error = _send(notification)
+        _record_outcome(notification, error, result, actor=actor)
+        db.session.commit()
+        if error is not None and error.service_unavailable:
+            result.stopped_early = str(error)
+            break
+    if result.stopped_early:
+        log.warning("Delivery stopped with emails still waiting: %s", result.stopped_early)
+    return result
+
+
+def _claim_next(tried: set[int]) -> Notification | None:
+    """Take the next pending email whose time has come, and count the attempt.
+
+    The row stays locked (PostgreSQL) or the database write-locked (SQLite) until the caller
+    commits the outcome, so no other sender can take it meanwhile.
+    """
+    now = utc_now()
+    while True:
+        statement = (
+            select(Notification)
+            .where(Notification.status == NotificationStatus.PENDING, Notification.next_attempt_at <= now)
+            # The order of the (status, next_attempt_at) index, so the database reads one
+            # row instead of sorting every pending email each time.
+            .order_by(Notification.next_attempt_at, Notification.id)
+            .limit(1)
+        )
+        if tried:
+            statement = statement.where(Notification.id.not_in(tried))
+        if db.session.get_bind().dialect.name == "postgresql":
+            statement = statement.with_for_update(skip_locked=True)
+        notification = db.session.scalar(statement)
+        if notification is None:
+            db.session.commit()
+            return None
+        claimed = db.session.execute(
+            update(Notification)
+            .where(
+                Notification.id == notification.id,
+                Notification.status == NotificationStatus.PENDING,
+                Notification.attempts == notification.attempts,
+            )
+            .values(attempts=Notification.attempts + 1, last_attempt_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount == 1:
+            db.session.refresh(notification)
+            return notification
+        db.session.rollback()  # another sender took it between our read and our claim
+        tried.add(notification.id)
+
+
+def _send(notification: Notification) -> EmailError | None:
+    try:
+        notification.provider_reference = send_email(
+            to=notification.recipient,
+            subject=notification.subject,
+            text=notification.body_text,
+            html=notification.body_html,
+            reference=reference_for(notification),
+        )
+    except EmailError as error:
+        return error
+    except Exception as error:  # a bug must not leave the row stuck at the head of the queue
+        log.exception("Unexpected error sending notification %s", notification.id)
+        return EmailError(f"Unexpected error: {error!r}", transient=True)
+    return None
+
+
+def retry_wait(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failure: MAIL_RETRY_MINUTES, doubling, at most 6 hours."""
+    minutes = current_app.config["MAIL_RETRY_MINUTES"] * 2 ** (max(attempts, 1) - 1)
+    return min(timedelta(minutes=minutes), LONGEST_RETRY_WAIT)
+
+
+def _record_outcome(
+    notification: Notification, error: EmailError | None, result: DeliveryResult, *, actor: Actor
+) -> None:
+    now = utc_now()
+    if error is None:
+        notification.status = NotificationStatus.SENT
+        notification.sent_at = now
+        notification.last_error = None
+        result.sent += 1
+        return
+    notification.last_error = str(error)[:2000]
+    if error.transient and notification.attempts < current_app.config["MAIL_MAX_ATTEMPTS"]:
+        notification.next_attempt_at = now + retry_wait(notification.attempts)
+        result.retrying += 1
+        return
+    notification.status = NotificationStatus.FAILED
+    result.failed += 1
+    audit.record(
+        "notification.failed",
+        notification,
+        actor=actor,
+        organisation_id=notification.organisation_id,
+        after={
+            "key": notification.key,
+            "recipient": notification.recipient,
+            "attempts": notification.attempts,
+            "error": notification.last_error,
+        },
+    )
+
+
+# --- Managers: what is waiting, what went, what failed; resend ---------------------------------
+
+
+@dataclass
+class Outbox:
+    pending: list[Notification] = field(default_factory=list)
+    failed: list[Notification] = field(default_factory=list)
+    sent: list[Notification] = field(default_factory=list)
+    cancelled: list[Notification] = field(default_factory=list)
+    counts: dict[NotificationStatus, int] = field(default_factory=dict)
+
+
+def outbox(organisation: Organisation, *, limit: int = 100) -> Outbox:
+    """An organisation's emails by status, the latest `limit` of each."""
+    counts = dict(
+        db.session.execute(
+            select(Notification.status, func.count())
+            .where(Notification.organisation_id == organisation.id)
+            .group_by(Notification.status)
+        ).all()
+    )
+    result = Outbox(counts={status: counts.get(status, 0) for status in NotificationStatus})
+    for status, target, order in (
+        (NotificationStatus.PENDING, result.pending, Notification.next_attempt_at.asc()),
+        (NotificationStatus.FAILED, result.failed, Notification.last_attempt_at.desc()),
+        (NotificationStatus.SENT, result.sent, Notification.sent_at.desc()),
+        (NotificationStatus.CANCELLED, result.cancelled, Notification.last_attempt_at.desc()),
+    ):
+        target.extend(
+            db.session.scalars(
+                select(Notification)
+                .where(Notification.organisation_id == organisation.id, Notification.status == status)
+                .order_by(order, Notification.id.desc())
+                .limit(limit)
+            )
+        )
+    return result
+
+
+def notification_in(organisation: Organisation, notification_id: int) -> Notification | None:
+    """The organisation's notification with that id; None for another organisation's."""
+    return db.session.scalar(
+        select(Notification).where(Notification.id == notification_id, Notification.organisation_id == organisation.id)
+    )
+
+
+def resend(notification: Notification, *, actor: Actor) -> None:
+    """Put a failed, sent or cancelled email back in the outbox; the next delivery sends it.
+
+    This is the one way an email goes twice, or goes when no longer due, so it is an
+    explicit, audited choice. Reminders about closed actions are not sent again.
+    """
+    if notification.status is NotificationStatus.PENDING:
+        raise ServiceError("That email is already waiting to be sent.")
+    action = db.session.get(Action, notification.action_id) if notification.action_id else None
+    if action is not None and action.status.is_closed:
+        raise ServiceError(f"That action is {action.status.label.lower()}: there is nothing to remind anyone about.")
+    before = {
+        "status": notification.status.value,
+        "attempts": notification.attempts,
+        "last_error": notification.last_error,
+        "sent_at": notification.sent_at.isoformat() if notification.sent_at else None,
+    }
+    notification.status = NotificationStatus.PENDING
+    notification.attempts = 0
+    notification.next_attempt_at = notification.resend_requested_at = utc_now()
+    db.session.flush()
+    audit.record(
+        "notification.resend_requested",
+        notification,
+        actor=actor,
+        organisation_id=notification.organisation_id,
+        before=before,
+        after={
+            "status": notification.status.value,
+            "recipient": notification.recipient,
+            "subject": notification.subject,
+        },
+    )
+
+
+def scheduler_runs() -> list[SchedulerRun]:
+    return list(db.session.scalars(select(SchedulerRun).order_by(SchedulerRun.job_id)))
+
+
+# --- People: each reminder, or a weekly digest ------------------------------------------------
+
+
+def preference_for(user: User) -> NotificationPreference:
+    """The user's saved preference, or the default (each reminder as it falls due), unsaved."""
+    preference = db.session.scalar(select(NotificationPreference).filter_by(user_id=user.id))
+    return preference or NotificationPreference(user_id=user.id, frequency=ReminderFrequency.EACH, digest_weekday=0)
+
+
+def save_preference(
+    user: User, *, frequency: ReminderFrequency, digest_weekday: int, actor: Actor
+) -> NotificationPreference:
+    if not 0 <= digest_weekday <= 6:
+        raise ServiceError("Choose a day of the week for your summary.")
+    preference = preference_for(user)
+    before = (
+        {"frequency": preference.frequency.value, "digest_weekday": preference.digest_weekday}
+        if preference.id is not None
+        else None
+    )
+    if preference.id is None:
+        db.session.add(preference)
+    preference.frequency = frequency
+    preference.digest_weekday = digest_weekday
+    preference.updated_at = utc_now()
+    db.session.flush()
+    audit.record(
+        "notification_preference.changed",
+        preference,
+        actor=actor,
+        organisation_id=None,
+        before=before,
+        after={"user": user.email, "frequency": frequency.value, "digest_weekday": digest_weekday},
+    )
+    return preference

@@ -1,0 +1,2 @@
+"""Personal data: redaction of updates and files, retention, a person's data on request
+(`person_data`) and forgetting a person."""
