@@ -35,8 +35,7 @@ def main() -> None:
 
     from tracker import create_app
     from tracker.extensions import db
-    from tracker.services.outbox import deliver_pending
-    from tracker.services.reminders.run import queue_reminders
+    from tracker.services.reminders.run import deliver_outbox, queue_reminders
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -57,7 +56,7 @@ def main() -> None:
             queued = queue_reminders(date.fromisoformat(day), actor="benchmark")
             db.session.commit()
             decided = time.perf_counter()
-            delivered = deliver_pending(today=date.fromisoformat(day), actor="benchmark", limit=DELIVERY_SAMPLE)
+            delivered = deliver_outbox(date.fromisoformat(day), actor="benchmark", limit=DELIVERY_SAMPLE)
             finished = time.perf_counter()
             rate = delivered.sent / (finished - decided) if delivered.sent else 0
             results.append(

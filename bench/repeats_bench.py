@@ -6,7 +6,7 @@ Run from the repository root:
 
 Quality: precision and recall of the top suggestion, at the threshold the app uses and around
 it, on the true repeat pairs judged by hand in real reports (tests/services/asked_before_pairs.json,
-via tracker/services/repeat_measure.py). When scikit-learn can be imported (it is not a
+via tracker/services/asked_before/measure.py). When scikit-learn can be imported (it is not a
 dependency of the app), TF-IDF with cosine similarity is measured on the same pairs, for
 comparison; otherwise the comparison recorded in docs/asked-before.md stands.
 

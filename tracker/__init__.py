@@ -56,9 +56,9 @@ def register_extensions(app: Flask) -> None:
     from .services import files
 
     files.check_config(app)
-    from .services import outgoing
+    from .services import outbox
 
-    outgoing.init_app(app)  # emails a person must act on today leave straight after the commit
+    outbox.init_app(app)  # emails a person must act on today leave straight after the commit
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     cache.init_app(app)

@@ -20,7 +20,7 @@ from .importing import ReportReadError
 from .models import MEMBER_LEVELS, AccessLevel
 from .plan_commands import export_plan, import_plan
 from .repeat_commands import repeats
-from .services import ServiceError, demo, handoff_emails, outgoing
+from .services import ServiceError, demo, handoff_emails, outbox
 from .services.asked_before import links as asked_before
 from .services.imports.saving import import_report
 from .services.people import accounts, organisations
@@ -157,7 +157,7 @@ def set_role_holder(slug: str, role_name: str, email: str, name: str | None) -> 
     if role.holder_id != previous:
         welcome = handoff_emails.welcome_role_holder(role, given_by="An administrator", today=clock.today())
     db.session.commit()
-    outgoing.send_registered(actor=CLI_ACTOR)
+    outbox.send_registered(actor=CLI_ACTOR)
     click.echo(f"{role.holder.email} now holds {role.name} in {organisation.name}.")
     if welcome is not None:
         click.echo(welcome.sentence(role))

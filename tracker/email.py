@@ -5,7 +5,7 @@
   whose body is `((body))` (see NOTIFY_TEMPLATE_ID in config.py).
 
 Nothing here touches the database: callers send only after their transaction has committed
-(the outbox in services/notifications.py is the only caller for reminders).
+(the outbox in services/outbox.py is the only caller for reminders).
 """
 
 from __future__ import annotations

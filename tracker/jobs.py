@@ -9,7 +9,7 @@ but the `scheduler` command imports this module). Three jobs, with explicit ids:
 - `deliver-outbox`, every OUTBOX_INTERVAL_MINUTES: retries, and emails a manager resent.
 - `housekeeping`, daily at 03:00: deletes uploads left on the import review screen for more
   than a day and sign-in throttle counts from windows that have ended, and removes personal
-  data past its retention period (services/retention.py).
+  data past its retention period (services/privacy/retention.py).
 
 All three are idempotent sweeps (the outbox keys and row locks make a second run send nothing
 twice). On PostgreSQL each run also holds a transaction-level advisory lock for the job, on a
@@ -36,7 +36,6 @@ from .extensions import db
 from .models import utc_now
 from .models.notification import SchedulerRun
 from .services import files
-from .services import outbox as notifications
 from .services.imports import staging as imports
 from .services.people import throttling
 from .services.privacy import retention
@@ -83,7 +82,7 @@ def deliver_outbox(app: Flask) -> str | None:
     with app.app_context():
 
         def work() -> str:
-            result = notifications.deliver_pending(actor=SCHEDULER_ACTOR)
+            result = reminders.deliver_outbox(actor=SCHEDULER_ACTOR)
             return f"Sent {result.sent}, failed {result.failed}, {result.retrying} to retry" + (
                 f", {result.cancelled} no longer needed" if result.cancelled else ""
             )

@@ -104,7 +104,7 @@ def _memberships() -> dict[int, AccessLevel]:
 def _oversight_scope() -> frozenset[int] | None:
     """What the signed-in user's active oversight grants read, loaded once per request: None
     when a grant covers every organisation, else the organisation ids they list (empty: no
-    grant). Grants come from a system administrator only (services/oversight_grants.py)."""
+    grant). Grants come from a system administrator only (services/people/oversight_grants.py)."""
     if "oversight_scope" not in g:
         listed = oversight_grant_organisations.c
         rows = db.session.execute(

@@ -11,8 +11,8 @@ from tests.factories import make_user
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, DeadlineChange, DeadlineChangeStatus, Notification, Status
-from tracker.services import outbox as notifications
 from tracker.services.actions import post_update, request_deadline_change
+from tracker.services.reminders.run import deliver_outbox
 
 EVIDENCE = ["https://intranet.example.org/evidence.pdf"]
 
@@ -99,14 +99,14 @@ def test_send_back_to_the_owner_with_a_reason(board_organisation, client_request
     # The owner is told by email, through the outbox.
     queued = db.session.scalar(select(Notification).where(Notification.kind == "sent_back"))
     assert queued.recipient == board.manager.email.lower()
-    notifications.deliver_pending(today=clock.today())
+    deliver_outbox(clock.today())
     ((recipients, message),) = smtp_server.messages
     assert recipients == [board.manager.email.lower()]
     assert message["Subject"] == ("Sent back by the board: June 2025 inspection, recommendation 2 for Eastbrook YOS")
     text = message.get_body(("plain",)).get_content()
     assert "Dear Morgan Manager," in text and "Why: The audit covers one team only" in text
     # A second delivery sends nothing more.
-    notifications.deliver_pending(today=clock.today())
+    deliver_outbox(clock.today())
     assert len(smtp_server.messages) == 1
 
     # It can't be sent back again: it is no longer completed.

@@ -10,10 +10,10 @@ from tests.factories import make_action, make_organisation, make_report, make_us
 from tracker.extensions import db
 from tracker.models import AccessLevel, Recommendation, Status
 from tracker.models.board import RecommendationTheme
-from tracker.services.board import themes
+from tracker.services.board import theme_classifier, themes
 from tracker.services.board.themes import remember_themes, search_recommendations, theme_overview
 
-HEALTH = themes.THEMES_BY_SLUG["health"]
+HEALTH = theme_classifier.THEMES_BY_SLUG["health"]
 
 
 @pytest.mark.parametrize(
@@ -33,13 +33,15 @@ HEALTH = themes.THEMES_BY_SLUG["health"]
     ],
 )
 def test_the_classifier_names_its_themes(text, expected):
-    assert {theme.slug for theme in themes.classify(text)} == expected
+    assert {theme.slug for theme in theme_classifier.classify(text)} == expected
 
 
 def test_the_classifier_says_which_keywords_matched():
-    assert themes.matched_keywords("CAMHS and substance misuse workers") == {"health": ["camhs", "substance misuse"]}
-    assert themes.matched_keywords("nothing relevant") == {}
-    assert themes.classify("nothing relevant") == [themes.OTHER]
+    assert theme_classifier.matched_keywords("CAMHS and substance misuse workers") == {
+        "health": ["camhs", "substance misuse"]
+    }
+    assert theme_classifier.matched_keywords("nothing relevant") == {}
+    assert theme_classifier.classify("nothing relevant") == [theme_classifier.OTHER]
 
 
 def _corpus() -> list[str]:
@@ -81,11 +83,11 @@ def test_the_kept_themes_are_the_classifiers_and_are_worked_out_again_when_keywo
             found.setdefault(row.recommendation_id, set()).add(row.theme)
         return found
 
-    assert kept() == {r.id: {theme.slug for theme in themes.classify(r.text)} for r in recommendations}
+    assert kept() == {r.id: {theme.slug for theme in theme_classifier.classify(r.text)} for r in recommendations}
     assert remember_themes(None) == 0  # nothing new: nothing written
 
     monkeypatch.setattr(themes, "FINGERPRINT", "new keywords")
-    monkeypatch.setattr(themes, "THEMES", (themes.Theme("victims", "Victims", (" victim",)),))
+    monkeypatch.setattr(themes, "THEMES", (theme_classifier.Theme("victims", "Victims", (" victim",)),))
     assert remember_themes(None) == len(recommendations)
     assert {theme for found in kept().values() for theme in found} == {"victims", "other"}
     assert set(db.session.scalars(select(RecommendationTheme.classifier))) == {"new keywords"}

@@ -26,7 +26,7 @@ from tracker.extensions import db
 from tracker.models import Action, BoardMeeting, Notification, NotificationStatus, Organisation, Status
 from tracker.services import demo, evidence
 from tracker.services.actions import post_update, request_deadline_change
-from tracker.services.board.themes import THEMES
+from tracker.services.board.theme_classifier import THEMES
 from tracker.services.evidence import EvidenceFile
 from tracker.services.people import invitations, organisations, oversight_grants, partner_links
 

@@ -11,8 +11,8 @@ from tests.handoffs.conftest import EVIDENCE, TODAY, read
 from tracker.extensions import db
 from tracker.models import DeadlineChange, DeadlineChangeStatus, Status
 from tracker.models.notification import ReminderFrequency
-from tracker.services import outbox as notifications
 from tracker.services.actions import post_update
+from tracker.services.reminders import preferences
 from tracker.services.reminders import run as reminders
 
 
@@ -149,7 +149,7 @@ def test_a_send_back_goes_at_once_and_a_sign_off_joins_the_day_s_email(westmoor,
 
 
 def test_someone_who_chose_single_emails_is_told_at_once_and_only_once(westmoor, client_request, smtp_server):
-    notifications.save_preference(
+    preferences.save_preference(
         westmoor.chair, frequency=ReminderFrequency.SINGLE, digest_weekday=0, actor=westmoor.chair
     )
     db.session.commit()

@@ -93,7 +93,7 @@ def test_forged_and_expired_invitation_links_are_refused(client_request, app, tr
 
 
 def test_an_invitation_waits_in_the_outbox_while_the_mail_server_is_down(client_request, app, smtp_server):
-    from tracker.services.outbox import deliver_pending
+    from tracker.services.reminders.run import deliver_outbox
 
     organisation = make_organisation()
     admin = make_user(organisation, AccessLevel.ADMIN)
@@ -114,7 +114,7 @@ def test_an_invitation_waits_in_the_outbox_while_the_mail_server_is_down(client_
     assert notification.status is NotificationStatus.PENDING and notification.attempts == 1
     notification.next_attempt_at -= timedelta(hours=1)
     db.session.commit()
-    assert deliver_pending().sent == 1
+    assert deliver_outbox().sent == 1
     assert smtp_server.messages[0][0] == ["later@example.org"]
 
 

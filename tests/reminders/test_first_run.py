@@ -17,8 +17,8 @@ from tests.reminders.test_runs import Runner
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action, Notification, Role
 from tracker.models.notification import NotificationClaim, ReminderFrequency
-from tracker.services import outbox as notifications
 from tracker.services.people import organisations
+from tracker.services.reminders import preferences
 
 REPORT = """# Inspection of youth offending work in Pontypridd
 
@@ -171,7 +171,7 @@ def test_a_reminder_due_after_the_days_email_waits_for_tomorrow_and_is_not_lost(
 
 def test_people_who_ask_for_single_emails_get_one_per_reminder(runner, imported):
     head = db.session.scalar(select(Role).where(Role.name == "YOS Head of Service")).holder.user
-    notifications.save_preference(head, frequency=ReminderFrequency.SINGLE, digest_weekday=0, actor="test")
+    preferences.save_preference(head, frequency=ReminderFrequency.SINGLE, digest_weekday=0, actor="test")
     db.session.commit()
     _, messages = runner.run(TODAY, twice=True)
     kinds = sorted((recipient, kind) for recipient, kind, _ in messages)

@@ -16,9 +16,8 @@ from tests.factories import make_action, make_organisation, make_role, make_user
 from tests.reminders.conftest import received_per_notification
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, Notification, NotificationStatus
-from tracker.services import ServiceError
-from tracker.services import outbox as notifications
-from tracker.services.reminders.run import send_reminders
+from tracker.services import ServiceError, outbox
+from tracker.services.reminders.run import deliver_outbox, send_reminders
 
 DUE = date(2026, 6, 30)
 RUN_DAY = date(2026, 6, 23)  # 7 days before: one reminder per action
@@ -85,13 +84,13 @@ def test_the_retry_waits_double_and_the_email_fails_for_good_after_the_last_try(
         notification = db.session.scalar(select(Notification))
         assert notification.next_attempt_at == datetime(2026, 6, 23, 6, 5, tzinfo=UTC)
         clock("2026-06-23 06:04")
-        assert notifications.deliver_pending().retrying == 0  # not yet
+        assert deliver_outbox().retrying == 0  # not yet
         clock("2026-06-23 06:05")
-        assert notifications.deliver_pending().retrying == 1
+        assert deliver_outbox().retrying == 1
         db.session.refresh(notification)
         assert notification.next_attempt_at == datetime(2026, 6, 23, 6, 15, tzinfo=UTC)  # 10 minutes
         clock("2026-06-23 06:15")
-        assert notifications.deliver_pending().failed == 1
+        assert deliver_outbox().failed == 1
     finally:
         app.config["MAIL_MAX_ATTEMPTS"] = 10
     db.session.refresh(notification)
@@ -118,14 +117,14 @@ def test_resend_is_explicit_audited_and_sends_once_more(app, gated_smtp, five_re
     failed = db.session.scalar(select(Notification).where(Notification.status == NotificationStatus.FAILED))
     manager = make_user(five_reminders, AccessLevel.MANAGER)
     smtp.refuse.clear()  # the mailbox was set up
-    notifications.resend(failed, actor=manager)
+    outbox.resend(failed, actor=manager)
     db.session.commit()
     with pytest.raises(ServiceError, match="already waiting"):
-        notifications.resend(failed, actor=manager)  # a second click does not queue it twice
+        outbox.resend(failed, actor=manager)  # a second click does not queue it twice
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.event == "notification.resend_requested"))
     assert event.actor_id == manager.id and event.before["status"] == "failed"
     assert event.before["last_error"].startswith("Recipient refused")
-    assert notifications.deliver_pending().sent == 1
+    assert deliver_outbox().sent == 1
     assert received_per_notification(smtp)[failed.id] == 1
 
 
@@ -133,13 +132,13 @@ def test_the_message_id_names_the_outbox_row_and_is_the_same_on_every_try(app, g
     smtp = gated_smtp()
     send_reminders(RUN_DAY)
     notification = db.session.scalar(select(Notification).order_by(Notification.id))
-    reference = notifications.reference_for(notification)
+    reference = outbox.reference_for(notification)
     # The sender is tracker@localhost, so the domain comes from BASE_URL, never "localhost".
     assert smtp.messages[0][1]["Message-ID"] == f"<{reference}@127.0.0.1>"
     assert notification.provider_reference == f"<{reference}@127.0.0.1>"
-    notifications.resend(notification, actor="test")
+    outbox.resend(notification, actor="test")
     db.session.commit()
-    notifications.deliver_pending()
+    deliver_outbox()
     assert smtp.messages[-1][1]["Message-ID"] == smtp.messages[0][1]["Message-ID"]
 
 
@@ -180,7 +179,7 @@ def test_a_reminder_waiting_for_the_mail_server_is_not_sent_once_its_action_is_c
     assert cancelled.last_error == "Not needed: the action was completed before this could be sent."
     assert len(smtp.messages) == 4
     with pytest.raises(ServiceError, match="completed"):
-        notifications.resend(cancelled, actor="test")
+        outbox.resend(cancelled, actor="test")
 
 
 def test_a_reminder_waiting_for_a_holder_who_has_gone_goes_to_the_new_holder_instead(
@@ -210,9 +209,9 @@ def test_a_manager_can_resend_a_reminder_that_a_later_one_replaced(app, gated_sm
     clock("2026-06-29 06:00")
     send_reminders(date(2026, 6, 29))
     old = db.session.scalar(select(Notification).where(Notification.kind == "before_7").order_by(Notification.id))
-    notifications.resend(old, actor="test")
+    outbox.resend(old, actor="test")
     db.session.commit()
-    assert notifications.deliver_pending().sent == 1
+    assert deliver_outbox().sent == 1
     assert received_per_notification(smtp)[old.id] == 2
 
 
@@ -286,7 +285,7 @@ def test_the_notify_backend_sends_through_the_notify_api(app, fake_notify, five_
         "email_address": notification.recipient,
         "template_id": fake_notify.template_id,
         "personalisation": {"subject": notification.subject, "body": notification.body_text},
-        "reference": notifications.reference_for(notification),
+        "reference": outbox.reference_for(notification),
     }
     assert notification.status is NotificationStatus.SENT and notification.provider_reference
     assert send_reminders(RUN_DAY).sent == 0 and len(fake_notify.requests) == 5
@@ -305,7 +304,7 @@ def test_notify_errors_are_retried_or_failed_as_notify_says(app, fake_notify, fi
     assert first.last_error == "GOV.UK Notify 400: Not a valid email address"
     assert second.status is NotificationStatus.PENDING and "GOV.UK Notify 500" in second.last_error
     clock("2026-06-23 07:00")
-    assert notifications.deliver_pending().sent == 4
+    assert deliver_outbox().sent == 4
 
 
 def test_notify_unreachable_is_a_retry_not_a_failure(app, fake_notify, five_reminders, clock):
@@ -320,8 +319,8 @@ def test_a_limited_sweep_sends_that_many_and_leaves_the_rest_pending(app, smtp_s
 
     assert queue_reminders(RUN_DAY).queued == 5
     db.session.commit()
-    first = notifications.deliver_pending(today=RUN_DAY, limit=2)
+    first = deliver_outbox(RUN_DAY, limit=2)
     assert first.sent == 2 and len(smtp_server.messages) == 2
     assert sorted(status for status, _ in statuses()).count(NotificationStatus.PENDING) == 3
-    rest = notifications.deliver_pending(today=RUN_DAY)
+    rest = deliver_outbox(RUN_DAY)
     assert rest.sent == 3 and len(smtp_server.messages) == 5

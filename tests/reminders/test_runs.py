@@ -12,8 +12,8 @@ from tests.reminders.conftest import received
 from tracker.extensions import db
 from tracker.models import AccessLevel, AuditEvent, Notification, NotificationStatus, Status
 from tracker.models.notification import ReminderFrequency
-from tracker.services import outbox as notifications
 from tracker.services.people import organisations
+from tracker.services.reminders import preferences
 from tracker.services.reminders.policy import Policy, save_policy
 from tracker.services.reminders.run import send_reminders
 
@@ -296,7 +296,7 @@ def test_a_weekly_digest_replaces_single_emails_for_people_who_choose_it(runner,
     police = make_role(organisation, "Police lead", holder=single_person)
     make_action(organisation, owners=[head], due_on=date(2026, 6, 15), number="1")  # overdue
     make_action(organisation, owners=[head, police], due_on=date(2026, 6, 30), number="2")
-    notifications.save_preference(
+    preferences.save_preference(
         digest_person, frequency=ReminderFrequency.WEEKLY_DIGEST, digest_weekday=0, actor=digest_person
     )
     db.session.commit()

@@ -10,13 +10,12 @@ from tracker.services.imports.review import (
     ReviewChoices,
     apply_operation,
     ascii_number,
-    blocking_problems,
     item_from_row,
-    problems_to_confirm,
     row_for,
     split_parts,
     suggest_role,
 )
+from tracker.services.imports.review_steps import blocking_problems, problems_to_confirm
 from tracker.services.imports.staging import ImportItem
 
 

@@ -1,6 +1,6 @@
 """Board packs and inspection evidence packs as files: PDF (fpdf2), Excel (openpyxl) and CSV.
 
-Each writer takes a value built by tracker/services/board_pack.py (or evidence_pack.py) and returns
+Each writer takes a value built by tracker/services/board/pack.py (or evidence_pack.py) and returns
 bytes. The figures come from that value and no writer runs a query of its own, so the numbers on
 paper are the ones the dashboard shows; following an action's relationships (its recommendation,
 its owners) may still load rows the value did not load up front. Spreadsheets are written by

@@ -1,5 +1,5 @@
 """The "Asked before" buttons and list on the action page (the form is mainly its CSRF token:
-the ids it carries are checked by services/asked_before.py)."""
+the ids it carries are checked by services/asked_before/links.py)."""
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField

@@ -40,6 +40,11 @@ class Status(enum.StrEnum):
         """Closed actions get no reminders and are never overdue."""
         return self in Status.CLOSED
 
+    @classmethod
+    def named(cls, value: object) -> Status | None:
+        """The status a request's text names, or None for anything else (never raises)."""
+        return cls(value) if isinstance(value, str) and value in cls._value2member_map_ else None
+
 
 Status.OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS)
 Status.DONE = (Status.COMPLETED, Status.VERIFIED)
@@ -190,7 +195,7 @@ class Update(db.Model):
     imported_from: Mapped[str | None] = mapped_column(String(400))
     imported_author: Mapped[str | None] = mapped_column(String(200))
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Set when a manager or admin removed the text (services/redaction.py): the note then says
+    # Set when a manager or admin removed the text (services/privacy/redaction.py): the note then says
     # who redacted it, when and why, and nothing of what it said.
     redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     redacted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -230,7 +235,7 @@ class Update(db.Model):
         )
 
 
-# How a send-back's update begins (services/decisions.py writes it): with the change from
+# How a send-back's update begins (services/board/decisions.py writes it): with the change from
 # completed to in progress, it marks the board's decision.
 SENT_BACK_NOTE = "Sent back to the owner: "
 

@@ -53,7 +53,7 @@ class CalendarFeed(db.Model):
 
 
 class RecommendationTheme(db.Model):
-    """A recurring theme of a recommendation, as tracker/services/themes.py reads its text.
+    """A recurring theme of a recommendation, as tracker/services/board/themes.py reads its text.
 
     Kept so that counting themes across 100,000 recommendations is a GROUP BY, not 100,000
     texts read again on every visit. Filled for any recommendation the first time the themes

@@ -33,7 +33,7 @@ class User(UserMixin, db.Model):
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # "issuer|subject" from the first single sign-on; later sign-ins must name the same account.
     sso_subject: Mapped[str | None] = mapped_column(String(400), unique=True)
-    # Set when the person was forgotten (services/forgetting.py): name and email are then a
+    # Set when the person was forgotten (services/privacy/forgetting.py): name and email are then a
     # placeholder, and nothing else about them is kept.
     forgotten_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # System administrators run the installation: organisations, oversight grants, single

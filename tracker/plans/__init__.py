@@ -1,7 +1,7 @@
 """Reading an existing action plan from a spreadsheet: pure functions, no database, no Flask.
 
 `read_plan(data, today)` gives a Plan: its recommendations, the steps under them, and each
-row's problems and notes. `tracker/services/plan_import.py` turns a Plan into saved actions."""
+row's problems and notes. `tracker/services/imports/plan_import.py` turns a Plan into saved actions."""
 
 from .build import Plan, PlanMappingError, PlanRecommendation, PlanRow, plan_from_workbook, read_plan
 from .columns import KINDS, Column

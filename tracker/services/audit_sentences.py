@@ -9,12 +9,18 @@ time zone given, which is the organisation's (the service's TRACKER_TIMEZONE).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from tracker.clock import long_date, long_date_time
-from tracker.models import Flag, Status
+from tracker.services.audit_words import (
+    action_changes,
+    say_all,
+    say_day,
+    say_moment,
+    say_names,
+    say_quoted,
+)
 
 
 class EventLike(Protocol):
@@ -41,106 +47,27 @@ def actor_name(event: EventLike) -> str:
     return label
 
 
-def _day(value: Any) -> str:
-    if not value:
-        return "no date"
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value[:10]) if len(value) <= 10 else datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    return long_date(value)
-
-
-def _moment(value: Any, zone: ZoneInfo) -> str:
-    if not value:
-        return "no time"
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    if value.tzinfo is not None:
-        value = value.astimezone(zone)
-    return long_date_time(value)
-
-
-def _quote(text: Any, limit: int = 300) -> str:
-    text = " ".join(str(text or "").split())
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    return f"\u201c{text}\u201d"
-
-
-def _status(value: Any) -> str:
-    try:
-        return Status(value).label.lower()
-    except ValueError:
-        return str(value)
-
-
-def _flag(value: Any) -> str:
-    try:
-        return Flag(value).label.lower()
-    except ValueError:
-        return str(value)
-
-
-def _names(values: Any) -> str:
-    values = [str(value) for value in (values or [])]
-    if not values:
-        return "nobody"
-    if len(values) == 1:
-        return values[0]
-    return ", ".join(values[:-1]) + " and " + values[-1]
-
-
-def _action_changes(before: dict, after: dict) -> list[str]:
-    """What an update or decision changed on the action, as clauses."""
-    changes = []
-    if before.get("status") and after.get("status") and before["status"] != after["status"]:
-        changes.append(f"changed the status from {_status(before['status'])} to {_status(after['status'])}")
-    if before.get("flag") != after.get("flag"):
-        if after.get("flag"):
-            changes.append(
-                f"flagged the action as {_flag(after['flag'])} ({after.get('flag_reason') or 'no reason given'})"
-            )
-        elif before.get("flag"):
-            changes.append(f"removed the {_flag(before['flag'])} flag")
-    elif after.get("flag") and before.get("flag_reason") != after.get("flag_reason"):
-        changes.append(f"changed the reason for the {_flag(after['flag'])} flag to {_quote(after.get('flag_reason'))}")
-    if before.get("due_on") and after.get("due_on") and before["due_on"] != after["due_on"]:
-        changes.append(f"changed the deadline from {_day(before['due_on'])} to {_day(after['due_on'])}")
-    return changes
-
-
-def _join(clauses: list[str]) -> str:
-    if len(clauses) <= 1:
-        return "".join(clauses)
-    return ", ".join(clauses[:-1]) + " and " + clauses[-1]
-
-
 def _update_posted(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
-    clauses = ["posted an update", *_action_changes(before, after)]
+    clauses = ["posted an update", *action_changes(before, after)]
     links = after.get("links") or []
     if links:
         clauses.append(f"added {len(links)} link{'s' if len(links) != 1 else ''} as evidence")
-    sentence = f"{who} {_join(clauses)}"
-    return sentence + (f": {_quote(after['note'])}." if after.get("note") else ".")
+    sentence = f"{who} {say_all(clauses)}"
+    return sentence + (f": {say_quoted(after['note'])}." if after.get("note") else ".")
 
 
 def _update_edited(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
     if before.get("note") != after.get("note"):
         return (
-            f"{who} edited an update, changing its note from {_quote(before.get('note'))}"
-            f" to {_quote(after.get('note'))}."
+            f"{who} edited an update, changing its note from {say_quoted(before.get('note'))}"
+            f" to {say_quoted(after.get('note'))}."
         )
     return f"{who} edited the links on an update (now {len(after.get('links') or [])})."
 
 
 def _verified(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
     note = after.get("note")
-    suffix = f": {_quote(note)}" if note and note != "Signed off as verified." else ""
+    suffix = f": {say_quoted(note)}" if note and note != "Signed off as verified." else ""
     return f"{who} signed the action off as verified for the board{suffix}."
 
 
@@ -152,63 +79,65 @@ def _withdrawn(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
 def _sent_back(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
     reason = str(after.get("note") or "").removeprefix("Sent back to the owner: ")
     return f"{who} sent the action back to its owners, for the board" + (
-        f", because {_quote(reason)}." if reason else "."
+        f", because {say_quoted(reason)}." if reason else "."
     )
 
 
 def _report_edited(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
     changes = []
     if before.get("title") != after.get("title"):
-        changes.append(f"renamed the report from {_quote(before.get('title'))} to {_quote(after.get('title'))}")
+        changes.append(f"renamed the report from {say_quoted(before.get('title'))} to {say_quoted(after.get('title'))}")
     if before.get("publication_date") != after.get("publication_date"):
         changes.append(
-            f"changed its publication date from {_day(before.get('publication_date'))} to "
-            f"{_day(after.get('publication_date'))}"
+            f"changed its publication date from {say_day(before.get('publication_date'))} to "
+            f"{say_day(after.get('publication_date'))}"
         )
     elif after.get("publication_date"):
-        changes.append(f"confirmed its publication date as {_day(after.get('publication_date'))}")
+        changes.append(f"confirmed its publication date as {say_day(after.get('publication_date'))}")
     moved = len(after.get("deadlines_moved") or [])
     if moved:
         changes.append(f"moved {moved} deadline{'s' if moved != 1 else ''} counted from it")
-    return f"{who} {_join(changes) or 'edited the report'}."
+    return f"{who} {say_all(changes) or 'edited the report'}."
 
 
 def _themes(values: Any) -> str:
-    return _names([str(value).replace("-", " ") for value in values or []]) if values else "none"
+    return say_names([str(value).replace("-", " ") for value in values or []]) if values else "none"
 
 
 def _deadline_requested(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
     return (
-        f"{who} asked the board to move the deadline from {_day(after.get('from'))} to "
-        f"{_day(after.get('to'))}, because {_quote(after.get('reason'))}."
+        f"{who} asked the board to move the deadline from {say_day(after.get('from'))} to "
+        f"{say_day(after.get('to'))}, because {say_quoted(after.get('reason'))}."
     )
 
 
 def _deadline_approved(who: str, before: dict, after: dict, zone: ZoneInfo, when: datetime | None = None) -> str:
     decided = (
-        f" (approved by the board on {_moment(when, zone).split(' at ')[0]})" if when else " (approved by the board)"
+        f" (approved by the board on {say_moment(when, zone).split(' at ')[0]})" if when else " (approved by the board)"
     )
-    sentence = f"{who} changed the deadline from {_day(before.get('due_on'))} to {_day(after.get('due_on'))}{decided}"
-    return sentence + (f": {_quote(after['note'])}." if after.get("note") else ".")
+    sentence = (
+        f"{who} changed the deadline from {say_day(before.get('due_on'))} to {say_day(after.get('due_on'))}{decided}"
+    )
+    return sentence + (f": {say_quoted(after['note'])}." if after.get("note") else ".")
 
 
 def _deadline_refused(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
     return (
-        f"{who} refused, for the board, the request to move the deadline of {_day(before.get('due_on'))}, "
-        f"because {_quote(after.get('note'))}."
+        f"{who} refused, for the board, the request to move the deadline of {say_day(before.get('due_on'))}, "
+        f"because {say_quoted(after.get('note'))}."
     )
 
 
 def _step_added(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
     return (
-        f"{who} added the improvement plan step {_quote(after.get('title'))}, owned by "
-        f"{_names(after.get('owners'))} and due on {_day(after.get('due_on'))}."
+        f"{who} added the improvement plan step {say_quoted(after.get('title'))}, owned by "
+        f"{say_names(after.get('owners'))} and due on {say_day(after.get('due_on'))}."
     )
 
 
 def _owners_changed(who: str, before: dict, after: dict, zone: ZoneInfo) -> str:
     return (
-        f"{who} changed the owners from {_names(before.get('owners'))} to {_names(after.get('owners'))}, "
+        f"{who} changed the owners from {say_names(before.get('owners'))} to {say_names(after.get('owners'))}, "
         f"with {after.get('lead') or 'no one'} leading."
     )
 
@@ -236,7 +165,7 @@ def _access(value: Any) -> str:
 def _oversight_scope(value: Any) -> str:
     """ "every organisation", or the names a grant lists."""
     if isinstance(value, list):
-        return _names(value) if value else "no organisation"
+        return say_names(value) if value else "no organisation"
     return str(value or "every organisation")
 
 
@@ -254,11 +183,11 @@ SENTENCES: dict[str, Describe] = {
     "user.signed_in_with_link": lambda who, b, a, z: f"{who} signed in with a link sent by email.",
     "user.password_changed": lambda who, b, a, z: f"{who} changed their password.",
     "api_token.created": lambda who, b, a, z: (
-        f"{who} created an API token" + (f" named {_quote(a.get('name'))}." if a.get("name") else ".")
+        f"{who} created an API token" + (f" named {say_quoted(a.get('name'))}." if a.get("name") else ".")
     ),
     "partner_link.created": lambda who, b, a, z: (
         f"{who} sent {a.get('contact')} a link to update this action without signing in, "
-        f"valid until {_moment(a.get('expires_at'), z)}."
+        f"valid until {say_moment(a.get('expires_at'), z)}."
     ),
     "partner_link.used": lambda who, b, a, z: f"{who} {a.get('use') or 'used their link'}.",
     "partner_link.revoked": lambda who, b, a, z: f"{who} stopped the link sent to {a.get('contact')} from working.",
@@ -270,7 +199,7 @@ SENTENCES: dict[str, Describe] = {
         f"{who} stopped a calendar feed from working" + (f" ({a['reason']})." if a.get("reason") else ".")
     ),
     "board_meeting.recorded": lambda who, b, a, z: (
-        f"{who} recorded the board meeting held on {_day(a.get('held_on'))}"
+        f"{who} recorded the board meeting held on {say_day(a.get('held_on'))}"
         + (f", attended by {a['attendees']}." if a.get("attendees") else ".")
     ),
     "action.update_posted": _update_posted,
@@ -281,7 +210,7 @@ SENTENCES: dict[str, Describe] = {
     "deadline_change.approved": _deadline_approved,
     "deadline_change.refused": _deadline_refused,
     "action.deadline_moved_with_step": lambda who, b, a, z: (
-        f"{who} moved the recommendation's deadline from {_day(b.get('due_on'))} to {_day(a.get('due_on'))}, "
+        f"{who} moved the recommendation's deadline from {say_day(b.get('due_on'))} to {say_day(a.get('due_on'))}, "
         "approving one of its steps' request for more time for the board."
     ),
     "action.step_added": _step_added,
@@ -294,11 +223,11 @@ SENTENCES: dict[str, Describe] = {
         if b.get("access") and b.get("access") != a.get("access")
         else f"{who} gave {a.get('user')} access as {_access(a.get('access'))}."
     ),
-    "role.created": lambda who, b, a, z: f"{who} created the role {_quote(a.get('name'))}.",
+    "role.created": lambda who, b, a, z: f"{who} created the role {say_quoted(a.get('name'))}.",
     "role.merged": lambda who, b, a, z: (
-        f"{who} merged the role {_quote(b.get('role'))} into {_quote(a.get('into'))}: "
+        f"{who} merged the role {say_quoted(b.get('role'))} into {say_quoted(a.get('into'))}: "
         f"{a.get('actions_moved')} action{'s' if a.get('actions_moved') != 1 else ''} moved, and "
-        f"{_quote(b.get('role'))} is now another name for it."
+        f"{say_quoted(b.get('role'))} is now another name for it."
     ),
     "role.holder_changed": lambda who, b, a, z: (
         f"{who} made {a.get('holder')} the holder of the role"
@@ -313,7 +242,7 @@ SENTENCES: dict[str, Describe] = {
         else f"{who} removed {b.get('deputy') or 'the'} deputy from the role."
     ),
     "report.imported": lambda who, b, a, z: (
-        f"{who} imported the report {_quote(a.get('title'))} with {a.get('recommendations')} "
+        f"{who} imported the report {say_quoted(a.get('title'))} with {a.get('recommendations')} "
         f"recommendation{'s' if a.get('recommendations') != 1 else ''}"
         + (f" from the file {a['filename']}." if a.get("filename") else ".")
     ),
@@ -322,7 +251,7 @@ SENTENCES: dict[str, Describe] = {
         f"attempt{'s' if a.get('attempts') != 1 else ''}: {a.get('error') or 'no reason given'}."
     ),
     "notification.resend_requested": lambda who, b, a, z: (
-        f"{who} asked for the email {_quote(a.get('subject'))} to {a.get('recipient')} to be sent again."
+        f"{who} asked for the email {say_quoted(a.get('subject'))} to {a.get('recipient')} to be sent again."
     ),
     "notification_preference.changed": lambda who, b, a, z: (
         f"{who} chose to get {_frequency(a.get('frequency'))}"
@@ -367,18 +296,20 @@ SENTENCES: dict[str, Describe] = {
     ),
     "organisation.sso_domains_changed": lambda who, b, a, z: (
         f"{who} changed the email domains accepted for single sign-on from "
-        f"{_names(b.get('domains')) if b.get('domains') else 'none'}"
-        f" to {_names(a.get('domains')) if a.get('domains') else 'none'}."
+        f"{say_names(b.get('domains')) if b.get('domains') else 'none'}"
+        f" to {say_names(a.get('domains')) if a.get('domains') else 'none'}."
     ),
     "api_token.revoked": lambda who, b, a, z: (
-        f"{who} stopped the API token" + (f" named {_quote(a.get('name'))}" if a.get("name") else "") + " from working."
+        f"{who} stopped the API token"
+        + (f" named {say_quoted(a.get('name'))}" if a.get("name") else "")
+        + " from working."
     ),
     "partner_link.sent": lambda who, b, a, z: (
         f"{who} emailed {a.get('contact')} a link to update this action without signing in."
     ),
     "plan.imported": lambda who, b, a, z: (
         f"{who} imported an action plan from {a.get('filename') or 'a spreadsheet'}"
-        + (f" (sheet {_quote(a['sheet'])})" if a.get("sheet") else "")
+        + (f" (sheet {say_quoted(a['sheet'])})" if a.get("sheet") else "")
         + f" with {a.get('recommendations')} recommendation{'s' if a.get('recommendations') != 1 else ''} and "
         f"{a.get('steps')} step{'s' if a.get('steps') != 1 else ''}"
         + (
@@ -390,21 +321,25 @@ SENTENCES: dict[str, Describe] = {
     ),
     "action.sent_back": _sent_back,
     "report.withdrawn": lambda who, b, a, z: (
-        f"{who} withdrew the import of the report {_quote(a.get('title'))}"
+        f"{who} withdrew the import of the report {say_quoted(a.get('title'))}"
         + (f" and its {a['actions']} action{'s' if a['actions'] != 1 else ''}" if a.get("actions") else "")
-        + (f", because {_quote(a.get('reason'))}." if a.get("reason") else ".")
+        + (f", because {say_quoted(a.get('reason'))}." if a.get("reason") else ".")
     ),
     "report.edited": _report_edited,
     "recommendation.edited": lambda who, b, a, z: (
-        f"{who} changed the recommendation's wording from {_quote(b.get('text'), 120)} to {_quote(a.get('text'), 120)}."
+        f"{who} changed the recommendation's wording from {say_quoted(b.get('text'), 120)}"
+        f" to {say_quoted(a.get('text'), 120)}."
     ),
     "recommendation.themes_changed": lambda who, b, a, z: (
         f"{who} changed the recommendation's themes from {_themes(b.get('themes'))} to {_themes(a.get('themes'))}."
     ),
-    "update.redacted": lambda who, b, a, z: f"{who} redacted the text of an update, because {_quote(a.get('reason'))}.",
-    "evidence.removed": lambda who, b, a, z: f"{who} removed an evidence file, because {_quote(a.get('reason'))}.",
+    "update.redacted": lambda who,
+    b,
+    a,
+    z: f"{who} redacted the text of an update, because {say_quoted(a.get('reason'))}.",
+    "evidence.removed": lambda who, b, a, z: f"{who} removed an evidence file, because {say_quoted(a.get('reason'))}.",
     "evidence.expired": lambda who, b, a, z: (
-        f"{who} removed an evidence file whose retention period had ended: {_quote(a.get('reason'))}."
+        f"{who} removed an evidence file whose retention period had ended: {say_quoted(a.get('reason'))}."
     ),
     "user.forgotten": lambda who, b, a, z: (
         f"{who} removed the personal details of {a.get('person')}; what they did stays, credited to them as that."
@@ -420,18 +355,18 @@ SENTENCES: dict[str, Describe] = {
         + "; ".join(f"{count} {kind}" for kind, count in (a.get("removed") or {}).items())
         + "."
     ),
-    # "Asked before" links (services/asked_before.py)
+    # "Asked before" links (services/asked_before/links.py)
     "repeat_link.suggested": lambda who, b, a, z: (
         f"The matching suggested {a.get('count')} earlier recommendation{'s' if a.get('count') != 1 else ''} "
-        f"that the report {_quote(a.get('report'))} may repeat, for {who} to confirm or dismiss."
+        f"that the report {say_quoted(a.get('report'))} may repeat, for {who} to confirm or dismiss."
     ),
     "repeat_link.confirmed": lambda who, b, a, z: (
         f"{who} confirmed that {a.get('recommendation')} was asked before, as {a.get('earlier')}: "
-        f"{_quote(a.get('earlier_text'), 160)}."
+        f"{say_quoted(a.get('earlier_text'), 160)}."
     ),
     "repeat_link.added": lambda who, b, a, z: (
         f"{who} linked {a.get('recommendation')} to {a.get('earlier')}, as asked before: "
-        f"{_quote(a.get('earlier_text'), 160)}."
+        f"{say_quoted(a.get('earlier_text'), 160)}."
     ),
     "repeat_link.dismissed": lambda who, b, a, z: (
         f"{who} dismissed the suggestion that {a.get('recommendation')} was asked before as {a.get('earlier')}."
@@ -441,7 +376,8 @@ SENTENCES: dict[str, Describe] = {
         f"it is no longer shown as asked before."
     ),
     "reminders.queued": lambda who, b, a, z: (
-        f"The reminder run for {_day(a.get('date'))} queued {a.get('count')} email{'s' if a.get('count') != 1 else ''}."
+        f"The reminder run for {say_day(a.get('date'))} queued "
+        f"{a.get('count')} email{'s' if a.get('count') != 1 else ''}."
     ),
 }
 
@@ -463,7 +399,7 @@ def sentence(event: EventLike, zone: ZoneInfo) -> str:
 
 def when(event: EventLike, zone: ZoneInfo) -> str:
     """When it happened, in the organisation's time zone: "3 March 2026 at 2:05pm"."""
-    return _moment(event.occurred_at, zone)
+    return say_moment(event.occurred_at, zone)
 
 
 def raw_record(event: Any) -> dict[str, Any]:

@@ -108,7 +108,7 @@ def forget_older_than(kind: str, cutoff: datetime) -> int:
 def discard(relative_path: str) -> None:
     """Delete one kept file everywhere it is kept: the database store's row (in the caller's
     transaction) and this server's copy on disk. Used when a file must be gone, not just
-    unused (services/redaction.py). Other web servers' local copies are caches that nothing
+    unused (services/privacy/redaction.py). Other web servers' local copies are caches that nothing
     names any more (the evidence row no longer holds the path), so none is ever served."""
     db.session.execute(delete(FileContent).where(FileContent.path == relative_path))
     _local(relative_path).unlink(missing_ok=True)

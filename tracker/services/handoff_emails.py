@@ -5,9 +5,9 @@
 - a change to someone's access level.
 
 Each is queued in the outbox in the transaction that made the change and marked with
-`outgoing.send_after_commit`, so it leaves once that transaction has committed (as
+`outbox.send_after_commit`, so it leaves once that transaction has committed (as
 invitations and password resets do), not at the scheduler's next run. A send-back is told
-the same way (services/decisions.py).
+the same way (services/board/decisions.py).
 """
 
 from __future__ import annotations
@@ -32,10 +32,9 @@ from tracker.models import (
     Status,
     User,
 )
-from tracker.services import outbox as notifications
-from tracker.services import outgoing
+from tracker.services import outbox
 from tracker.services.reminders import daily
-from tracker.services.reminders.schedule import _holders
+from tracker.services.reminders.schedule import holders_of
 
 
 def _label(action: Action) -> str:
@@ -55,7 +54,7 @@ def _queue(
     **context,
 ) -> int | None:
     context = {"subject": subject, "service_name": current_app.config["SERVICE_NAME"], **context}
-    notification_id = notifications.queue(
+    notification_id = outbox.queue(
         [
             dict(
                 key=key,
@@ -70,7 +69,7 @@ def _queue(
             )
         ]
     ).get(key)
-    outgoing.send_after_commit(notification_id)
+    outbox.send_after_commit(notification_id)
     return notification_id
 
 
@@ -84,7 +83,7 @@ def tell_decision(change: DeadlineChange) -> list[str]:
     people: dict[str, Contact | User] = {}
     if change.requested_by is not None and change.requested_by.active:
         people[change.requested_by.email.strip().lower()] = change.requested_by
-    for contact, _ in _holders(action):
+    for contact, _ in holders_of(action):
         people.setdefault(contact.email.strip().lower(), contact)
     approved = change.status is DeadlineChangeStatus.APPROVED
     verdict = "approved" if approved else "refused"

@@ -4,12 +4,12 @@ Three things wait for someone other than the person who did them:
 - a request for more time, or an action marked completed, waits for the board: the holder
   of the board chair role and the organisation's board members are told;
 - an action signed off as verified is news for its owners, with the board's note;
-- actions nobody will hear about (services/unheard.py) are for the organisation's admins and
+- actions nobody will hear about (services/reminders/unheard.py) are for the organisation's admins and
   managers to sort out on the Roles page (once per set of such actions).
 
 Like reminders, a hand-off is found by the daily run, not queued when it happens: each one
 has a key per person (`handoff:...:EMAIL`) that the email carrying it claims, so it is told
-once. It joins the person's one email of the day (services/daily.py); when that has already
+once. It joins the person's one email of the day (services/reminders/daily.py); when that has already
 gone, it waits for tomorrow's. People who chose "every reminder as its own email" get each
 hand-off on its own, at once (`send_singles_now`, called when the hand-off happens).
 
@@ -45,10 +45,9 @@ from tracker.models import (
     utc_now,
 )
 from tracker.models.notification import Notification, NotificationClaim, NotificationPreference, ReminderFrequency
-from tracker.services import outbox as notifications
-from tracker.services import outgoing
+from tracker.services import outbox
 from tracker.services.reminders import daily
-from tracker.services.reminders.schedule import Plan, Recipient, _board_chairs, _holders
+from tracker.services.reminders.schedule import Plan, Recipient, board_chairs, holders_of
 from tracker.services.reminders.unheard import unheard_sets
 
 BOARD, SIGNED_OFF, UNHEARD = "board", "signed_off", "unheard"
@@ -128,7 +127,7 @@ def _members(organisation: Organisation, levels: tuple[AccessLevel, ...]) -> lis
 def board_recipients(organisation: Organisation, people: _People) -> list[Recipient]:
     """The board chair role's holder, then every board member, once each."""
     found: dict[str, Recipient] = {}
-    chair = _board_chairs(organisation.id).get(organisation.id)
+    chair = board_chairs(organisation.id).get(organisation.id)
     if chair is not None and chair.holder.email:
         found[chair.holder.email.strip().lower()] = people.recipient(chair.holder, (chair.name,))
     for user in _members(organisation, (AccessLevel.BOARD,)):
@@ -258,7 +257,7 @@ def _signed_off(organisation: Organisation, people: _People, base: str, now: dat
         decision = next((update for update in action.updates if update.status_after is Status.VERIFIED), None)
         who = decision.author_name if decision else "The board"
         note = decision.note if decision else ""
-        for contact, roles in _holders(action):
+        for contact, roles in holders_of(action):
             person = people.recipient(contact, roles)
             found.append(
                 Handoff(
@@ -298,14 +297,14 @@ def join_day(plan: Plan, today: date) -> None:
             by_email[handoff.recipient.email].append(handoff)
     if not by_email:
         return
-    days_taken = daily._claimed([daily.day_key(today, email) for email in by_email])
+    days_taken = daily.claimed_keys([daily.day_key(today, email) for email in by_email])
     bundles = {bundle.recipient.email: bundle for bundle in plan.bundles}
     singles = {
         planned.recipient.email: planned
         for planned in plan.reminders
         if any(key.startswith("day:") for key, _ in planned.claims)
     }
-    reminded = daily._reminded_actions({planned.action.id for planned in singles.values()})
+    reminded = daily.reminded_actions({planned.action.id for planned in singles.values()})
     for email, items in sorted(by_email.items()):
         day = daily.day_key(today, email)
         if day in days_taken:
@@ -367,4 +366,4 @@ def send_singles_now(organisation: Organisation) -> None:
     singles = [handoff for handoff in handoffs_due([organisation.id], now=utc_now()) if handoff.recipient.wants_single]
     for handoff in singles:
         row = render_single(handoff)
-        outgoing.send_after_commit(notifications.queue([row]).get(handoff.key))
+        outbox.send_after_commit(outbox.queue([row]).get(handoff.key))

@@ -13,36 +13,36 @@ twice. Delivery takes one row at a time, sends it, records the outcome and commi
 - a failure that may pass (the mail server is down) backs off and is retried; one that will
   not (the address is refused), or one that keeps failing, is marked failed and shown to
   managers, who may resend it (an audited action);
-- a reminder that is no longer needed when its turn comes (after an outage, say: the action
-  was closed meanwhile, or a later reminder replaced it) is cancelled, not sent late.
+- an email that is no longer needed when its turn comes (after an outage, say: the action
+  was closed meanwhile, or a later reminder replaced it) is cancelled, not sent late; the
+  sender that knows what the email is about passes that rule in (reminders do).
+
+Emails a person is waiting for (an invitation, a reset link) are sent at once after the commit
+rather than at the next sweep, through the same rows (`queue_email`, `send_now`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
-from flask import current_app
+from flask import Response, current_app, render_template
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
-from tracker import clock
 from tracker.email import EmailError, send_email
 from tracker.extensions import db
-from tracker.models import Action, Organisation, User, utc_now
+from tracker.models import Action, Organisation, utc_now
 from tracker.models.notification import (
     Notification,
-    NotificationPreference,
     NotificationStatus,
-    ReminderFrequency,
-    SchedulerRun,
 )
 from tracker.services import ServiceError, audit
 from tracker.services.audit import Actor
-from tracker.services.reminders.schedule import reason_not_needed
 
 log = logging.getLogger(__name__)
 
@@ -100,21 +100,25 @@ def reference_for(notification: Notification) -> str:
 
 
 def deliver_pending(
-    *, today: date | None = None, actor: Actor = "scheduler", limit: int | None = None
+    *,
+    reason_to_cancel: Callable[[Notification], str | None] | None = None,
+    actor: Actor = "scheduler",
+    limit: int | None = None,
 ) -> DeliveryResult:
     """Send every pending email whose time has come, committing after each one.
 
-    It commits, by design, as the outbox's other senders do (`outgoing.send_now`, and
+    It commits, by design, as the outbox's other senders do (`send_now`, and
     `reminders.send_reminders`, which delivers through this): each email is its own
     transaction, so an email leaves only after its row was committed as pending, is marked sent only after the
     mail server accepted it, and a crash part way through loses nothing that was recorded.
     The current transaction is committed first, so nothing half-done is ever sent.
 
-    `today` (default: today in TRACKER_TIMEZONE) is the day reminders are checked against:
-    one that no longer applies on that day is cancelled instead of sent. `limit` caps how many
+    `reason_to_cancel` is asked about each email just before it is sent: a reason means the
+    email is no longer wanted (a reminder for an action closed meanwhile, say) and it is
+    cancelled with that reason instead of sent. The outbox knows nothing of what an email is
+    about; reminders pass their rule in (`reminders.run.deliver_outbox`). `limit` caps how many
     emails one call takes (the rest wait, pending, for the next sweep).
     """
-    today = today or clock.today()
     db.session.commit()
     result = DeliveryResult()
     tried: set[int] = set()
@@ -129,7 +133,7 @@ def deliver_pending(
         if notification is None:
             break
         tried.add(notification.id)
-        reason = reason_not_needed(notification, today)
+        reason = reason_to_cancel(notification) if reason_to_cancel else None
         if reason is not None:
             notification.status = NotificationStatus.CANCELLED
             notification.last_error = reason
@@ -324,42 +328,110 @@ def resend(notification: Notification, *, actor: Actor) -> None:
     )
 
 
-def scheduler_runs() -> list[SchedulerRun]:
-    return list(db.session.scalars(select(SchedulerRun).order_by(SchedulerRun.job_id)))
+# --- Emails a person is waiting for (invitations, password resets, partner links) -----------
+# They go through the outbox like every other email, so nothing is lost when the mail server
+# is down, but they do not wait for the scheduler's next sweep: the view commits, then calls
+# `send_now` with the ids `queue_email` returned. A send that fails for a reason that may pass
+# leaves the row pending with a back-off, and the scheduler's outbox sweep retries it.
 
 
-# --- People: each reminder, or a weekly digest ------------------------------------------------
+def queue_email(
+    *, key: str, kind: str, recipient: str, subject: str, template: str, organisation_id: int | None, **context
+) -> int | None:
+    """Render `emails/<template>.txt` and `.html` and put the email in the outbox (not sent yet).
 
-
-def preference_for(user: User) -> NotificationPreference:
-    """The user's saved preference, or the default (each reminder as it falls due), unsaved."""
-    preference = db.session.scalar(select(NotificationPreference).filter_by(user_id=user.id))
-    return preference or NotificationPreference(user_id=user.id, frequency=ReminderFrequency.EACH, digest_weekday=0)
-
-
-def save_preference(
-    user: User, *, frequency: ReminderFrequency, digest_weekday: int, actor: Actor
-) -> NotificationPreference:
-    if not 0 <= digest_weekday <= 6:
-        raise ServiceError("Choose a day of the week for your summary.")
-    preference = preference_for(user)
-    before = (
-        {"frequency": preference.frequency.value, "digest_weekday": preference.digest_weekday}
-        if preference.id is not None
-        else None
+    `organisation_id` decides whose outbox shows it: None for emails carrying a secret that the
+    organisation's managers must not read (password resets).
+    """
+    context = {"subject": subject, "service_name": current_app.config["SERVICE_NAME"], **context}
+    ids = queue(
+        [
+            {
+                "key": key,
+                "kind": kind,
+                "recipient": recipient,
+                "subject": subject,
+                "organisation_id": organisation_id,
+                "action_id": None,
+                "target_date": None,
+                "body_text": render_template(f"emails/{template}.txt", **context),
+                "body_html": render_template(f"emails/{template}.html", **context),
+            }
+        ]
     )
-    if preference.id is None:
-        db.session.add(preference)
-    preference.frequency = frequency
-    preference.digest_weekday = digest_weekday
-    preference.updated_at = utc_now()
-    db.session.flush()
-    audit.record(
-        "notification_preference.changed",
-        preference,
-        actor=actor,
-        organisation_id=None,
-        before=before,
-        after={"user": user.email, "frequency": frequency.value, "digest_weekday": digest_weekday},
-    )
-    return preference
+    return ids.get(key)
+
+
+def send_now(notification_ids: list[int | None], *, actor="web") -> DeliveryResult:
+    """Send these outbox rows at once, each in its own transaction, after the caller committed."""
+    db.session.commit()
+    result = DeliveryResult()
+    for notification_id in notification_ids:
+        if notification_id is None:
+            continue
+        claimed = db.session.execute(
+            update(Notification)
+            .where(Notification.id == notification_id, Notification.status == NotificationStatus.PENDING)
+            .values(attempts=Notification.attempts + 1, last_attempt_at=utc_now())
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:  # the scheduler took it first
+            db.session.rollback()
+            continue
+        notification = db.session.get(Notification, notification_id, populate_existing=True)
+        error = _send(notification)
+        _record_outcome(notification, error, result, actor=actor)
+        db.session.commit()
+    return result
+
+
+def send_after_response(response: Response, notification_ids: list[int | None]) -> Response:
+    """Send these outbox rows once `response` has gone out (when the server closes it), so a
+    request that queued an email answers in the same time as one that did not: the reply to
+    "forgot my password" then says nothing about whether the address has an account."""
+    ids = [notification_id for notification_id in notification_ids if notification_id is not None]
+    if not ids:
+        return response
+    app = current_app._get_current_object()
+
+    def send() -> None:
+        with app.app_context():
+            send_now(ids)
+
+    response.call_on_close(send)
+    return response
+
+
+# --- Sent straight after the commit ------------------------------------------------------------
+
+AFTER_COMMIT = "tracker_send_after_commit"
+
+
+def send_after_commit(notification_id: int | None) -> None:
+    """Mark an email queued in this transaction to be sent as soon as the transaction commits.
+
+    For what a person must act on today (a decision on their request, a send-back, a welcome
+    to a role). The web request sends them once the view has committed (`send_registered`,
+    run after each request); a command calls `send_registered` itself after its commit. If the
+    transaction is rolled back instead, the row never existed and nothing goes.
+    """
+    if notification_id is not None:
+        db.session.info.setdefault(AFTER_COMMIT, []).append(notification_id)
+
+
+def send_registered(*, actor="web") -> DeliveryResult | None:
+    """Send the emails `send_after_commit` marked, after discarding anything left uncommitted."""
+    notification_ids = db.session.info.pop(AFTER_COMMIT, None)
+    if not notification_ids:
+        return None
+    db.session.rollback()  # the request or command has committed what it meant to keep
+    return send_now(notification_ids, actor=actor)
+
+
+def init_app(app) -> None:
+    """Send what a request marked with `send_after_commit`, once its view has committed."""
+
+    @app.after_request
+    def send_marked_emails(response):
+        send_registered()
+        return response

@@ -272,7 +272,7 @@ class ActionFilters:
     published_from: date | None = None
     published_to: date | None = None
     repeats: bool = False  # only recommendations confirmed as asked before
-    unheard: bool = False  # open actions nobody will be reminded about (services/unheard.py)
+    unheard: bool = False  # open actions nobody will be reminded about (services/reminders/unheard.py)
 
     @property
     def active(self) -> bool:

@@ -11,7 +11,7 @@ from ..models import Organisation, Status
 from ..permissions import Capability, for_organisation
 from ..services import ServiceError, action_lists
 from ..services.actions import NEXT_STATUSES, actions_by_ids
-from .actions import filters_from_request
+from .filters import filters_from_request
 
 bp = Blueprint("action_lists", __name__)
 MEDIA = {"csv": CSV_MEDIA_TYPE, "xlsx": XLSX_MEDIA_TYPE}

@@ -1,5 +1,3 @@
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -18,7 +16,7 @@ from ..forms.actions import (
     WithdrawForm,
     role_choices,
 )
-from ..inputs import MAX_ID, whole_number, whole_numbers
+from ..inputs import whole_numbers
 from ..models import (
     Action,
     DeadlineChange,
@@ -47,8 +45,7 @@ from ..services import queries
 from ..services.asked_before import panel as asked_before_panel
 from ..services.evidence import EvidenceFile
 from ..services.people import partner_links
-from ..services.queries import ActionFilters
-from ..services.rag import RAG_COLOURS
+from .filters import filters_from_request, int_arg
 from .partner_links import link_of
 from .shared import audit_download, submit, submit_button
 
@@ -99,43 +96,6 @@ def _render_action(action: Action, status: int = 200, **forms):
     ), status
 
 
-def _int_arg(name: str, minimum: int = 0, maximum: int = 10_000) -> int | None:
-    value = whole_number(request.args.get(name))
-    if value is None:
-        return None
-    return min(max(value, minimum), maximum)
-
-
-def filters_from_request() -> ActionFilters:
-    """Filters from the query string; anything unrecognised is ignored rather than an error."""
-    status = request.args.get("status", "")
-    rag = request.args.get("rag", "")
-    return ActionFilters(
-        status=Status(status) if status in Status._value2member_map_ else None,
-        owner=_int_arg("owner", 1, MAX_ID),
-        report=_int_arg("report", 1, MAX_ID),
-        overdue=request.args.get("overdue") in {"1", "yes", "true"},
-        due_within=_int_arg("due_within", 0, 3650),
-        rag=rag if rag in RAG_COLOURS else None,
-        search=request.args.get("q", "")[:200],
-        open_only=request.args.get("open") in {"1", "yes", "true"},
-        flag=request.args["flag"] if request.args.get("flag") in queries.FLAG_FILTERS else None,
-        inspectorate=request.args.get("inspectorate", "").strip()[:200],
-        published_from=_date_arg("published_from"),
-        published_to=_date_arg("published_to"),
-        repeats=request.args.get("repeats") in {"1", "yes", "true"},
-        unheard=request.args.get("unheard") in {"1", "yes", "true"},
-    )
-
-
-def _date_arg(name: str):
-    """A YYYY-MM-DD query argument, or None when missing or not a real date."""
-    try:
-        return date.fromisoformat(request.args.get(name, "").strip()[:10])
-    except ValueError:
-        return None
-
-
 @bp.get("/organisations/<slug>/actions")
 @for_organisation(Capability.VIEW)
 @cached_page(scope=lambda organisation: [organisation.id])
@@ -143,7 +103,7 @@ def index(organisation: Organisation):
     filters = filters_from_request()
     sort = request.args.get("sort", "deadline")
     page = queries.action_page(
-        [organisation.id], filters, clock.today(), page=_int_arg("page", 1, 100_000) or 1, sort=sort
+        [organisation.id], filters, clock.today(), page=int_arg("page", 1, 100_000) or 1, sort=sort
     )
     roles = queries.organisation_roles(organisation)
     reassign = None

@@ -105,7 +105,7 @@ def _int(name: str, default: int, minimum: int, maximum: int) -> int:
 @cached_page(scope=permissions.visible_organisation_ids)
 def list_actions():
     status = request.args.get("status")
-    if status is not None and status not in Status._value2member_map_:
+    if status is not None and Status.named(status) is None:
         abort(400, f"status must be one of {', '.join(s.value for s in Status)}.")
     owner = request.args.get("owner")
     owner_id = whole_number(owner)
@@ -163,7 +163,7 @@ def post_update(action_id: int):
         return _error(400, "version must be the action's version number, as last read.")
     if not isinstance(note, str) or len(note) > 10_000 or not storable(note):
         return _error(400, "note must be text of at most 10,000 characters, without NUL characters or lone surrogates.")
-    if status is not None and (not isinstance(status, str) or status not in Status._value2member_map_):
+    if status is not None and Status.named(status) is None:
         return _error(400, f"status must be one of {', '.join(s.value for s in Status)}.")
     try:
         update = action_service.post_update(

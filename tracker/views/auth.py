@@ -30,7 +30,7 @@ from ..extensions import db
 from ..forms.auth import ApiTokenForm, ChoosePasswordForm, ForgotPasswordForm, SetPasswordForm, SignInForm
 from ..models import ApiToken
 from ..permissions import public, signed_in
-from ..services import ServiceError, outgoing
+from ..services import ServiceError, outbox
 from ..services.people import accounts, invitations, throttling
 
 bp = Blueprint("auth", __name__)
@@ -45,7 +45,7 @@ def hold_session_protection() -> None:
         session.clear()
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only ever redirect to a path on this site after signing in."""
     if target:
         parts = urlsplit(target)
@@ -84,7 +84,7 @@ def sign_in():
         if user is not None:
             db.session.commit()
             start_session(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         throttling.record_failure(form.email.data, request.remote_addr)
         db.session.commit()
         form.password.errors.append("The email address or password is not right")
@@ -163,7 +163,7 @@ def forgot_password():
             return render_template("auth/forgot_password.html", form=form), 429
         db.session.commit()
         # Sent once the page has gone: a known address answers as fast as an unknown one.
-        return outgoing.send_after_response(
+        return outbox.send_after_response(
             make_response(render_template("auth/reset_sent.html", email=form.email.data)), [notification_id]
         )
     return render_template("auth/forgot_password.html", form=form), 400 if form.errors else 200

@@ -5,8 +5,10 @@ from ..forms.notifications import NotificationSettingsForm, ReminderPolicyForm, 
 from ..models import Organisation
 from ..models.notification import ReminderFrequency
 from ..permissions import Capability, for_organisation, signed_in
-from ..services import outbox as notifications
+from ..services import outbox as outbox_service
 from ..services.reminders import policy as reminder_policy
+from ..services.reminders import preferences
+from ..services.reminders.run import scheduler_runs
 from .shared import or_404, submit, submit_button
 
 bp = Blueprint("notifications", __name__)
@@ -15,13 +17,13 @@ bp = Blueprint("notifications", __name__)
 @bp.route("/account/notifications", methods=["GET", "POST"])
 @signed_in
 def settings():
-    preference = notifications.preference_for(current_user)
+    preference = preferences.preference_for(current_user)
     form = NotificationSettingsForm(
         data={"frequency": preference.frequency.value, "digest_weekday": preference.digest_weekday}
     )
     return submit(
         form,
-        lambda: notifications.save_preference(
+        lambda: preferences.save_preference(
             current_user,
             frequency=ReminderFrequency(form.frequency.data),
             digest_weekday=form.digest_weekday.data,
@@ -40,8 +42,8 @@ def outbox(organisation: Organisation):
     return render_template(
         "notifications/outbox.html",
         organisation=organisation,
-        outbox=notifications.outbox(organisation),
-        runs=notifications.scheduler_runs(),
+        outbox=outbox_service.outbox(organisation),
+        runs=scheduler_runs(),
         resend_form=ResendForm(),
     )
 
@@ -49,10 +51,10 @@ def outbox(organisation: Organisation):
 @bp.post("/organisations/<slug>/emails/<int:notification_id>/resend")
 @for_organisation(Capability.MANAGE_NOTIFICATIONS)
 def resend(organisation: Organisation, notification_id: int):
-    notification = or_404(notifications.notification_in(organisation, notification_id))
+    notification = or_404(outbox_service.notification_in(organisation, notification_id))
     return submit_button(
         ResendForm(),
-        lambda: notifications.resend(notification, actor=current_user),
+        lambda: outbox_service.resend(notification, actor=current_user),
         success=f"The email to {notification.recipient} will be sent again within a few minutes.",
         then=url_for("notifications.outbox", slug=organisation.slug),
     )

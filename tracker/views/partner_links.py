@@ -12,7 +12,7 @@ from ..extensions import db
 from ..inputs import whole_number
 from ..models import Action, PartnerLink
 from ..permissions import Capability, for_action
-from ..services import outgoing
+from ..services import outbox
 from ..services.people import partner_links
 from .shared import or_404
 
@@ -41,7 +41,7 @@ def _send(action: Action, queue: Callable[[], tuple[str, int]]) -> Response:
         flash(f"No link was sent: {error}.", "error")
     else:
         db.session.commit()
-        flash(_sent(outgoing.send_now([notification_id]), email), "success")
+        flash(_sent(outbox.send_now([notification_id]), email), "success")
     return redirect(url_for("actions.show", action_id=action.id) + "#partner-links")
 
 

@@ -12,7 +12,7 @@ from ..forms.people import ChangeLevelForm, InviteForm
 from ..inputs import whole_number
 from ..models import AccessLevel, Organisation
 from ..permissions import Capability, for_organisation
-from ..services import ServiceError, outgoing
+from ..services import ServiceError, outbox
 from ..services.people import invitations
 from ..services.people import members as people
 from .shared import or_404, submit
@@ -58,7 +58,7 @@ def invite(organisation: Organisation):
 def _invited(done: tuple[str, AccessLevel, int]) -> str:
     """Sends the invitation (the change is committed by now) and says how that went."""
     email, level, notification_id = done
-    result = outgoing.send_now([notification_id])
+    result = outbox.send_now([notification_id])
     sent = "sent" if result.sent else "queued: it will be sent as soon as the mail server answers"
     return f"{email} has been invited as {level.label.lower()}. The invitation email was {sent}."
 

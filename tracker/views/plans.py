@@ -1,7 +1,7 @@
 """Importing an existing action plan: upload, choose the sheet and columns, preview, save.
 
-Nothing is kept between the steps but the staged upload (see services/imports.py) and the sheet
-as read from it (services/parsed_uploads.py: read once, in a child process with hard limits): the
+Nothing is kept between the steps but the staged upload (see services/imports/staging.py) and the sheet
+as read from it (services/imports/parsed_uploads.py: read once, in a child process with hard limits): the
 sheet's name, the column choices and the manager's corrections travel in the forms, so any web
 server can answer any step (one that has not read the file yet reads it once)."""
 

@@ -14,10 +14,11 @@ from ..services import ServiceError, queries
 from ..services.asked_before import review as asked_before_review
 from ..services.imports import review as review_items
 from ..services.imports import staging as imports
-from ..services.imports.review import ReviewChoices, ReviewProblem, ReviewSource
+from ..services.imports.review import ReviewChoices, ReviewSource
 from ..services.imports.review_display import item_deadlines, warnings_still_true
 from ..services.imports.review_passages import source_passages
-from ..services.imports.saving import DuplicateReport, existing_import, import_report
+from ..services.imports.review_steps import Problem, take_step
+from ..services.imports.saving import existing_import
 from ..services.imports.staging import ImportItem, StagedUpload
 
 bp = Blueprint("reports", __name__)
@@ -119,7 +120,7 @@ def _choices(form: ReviewForm, parsed: ParsedReport) -> ReviewChoices:
     )
 
 
-def _mark(form: ReviewForm, problems: list[review_items.Problem]) -> list[dict]:
+def _mark(form: ReviewForm, problems: list[Problem]) -> list[dict]:
     """Put each problem on its field (so the field shows it) and list it for the error summary."""
     summary = []
     for problem in problems:
@@ -209,75 +210,54 @@ def review(organisation: Organisation):
         return redirect(url_for("reports.upload", slug=organisation.slug))
     if not form.validate_on_submit():
         return _render_review(organisation, form, source, staged, 400)
-    items = _items_from(form)
-    choices = _choices(form, source.parsed)
-    operation = request.form.get("operation", "confirm")
-    try:
-        if operation == "refresh":
-            return _render_review(organisation, form, source, staged)
-        if operation not in {"confirm", "confirm-anyway"}:
-            items = review_items.apply_operation(
-                items, operation, choices, queries.organisation_roles(organisation), today()
-            )
-            _fill_items(form, items)
-            if not request.form.get("checking"):
-                return _render_review(organisation, form, source, staged)
-            # The checks were on screen: keep them current, so "Save anyway" stays beside them.
-        if problems := review_items.blocking_problems(items):
-            return _render_review(organisation, form, source, staged, 400, checks=_mark(form, problems))
-        to_confirm = review_items.problems_to_confirm(items, choices, queries.organisation_roles(organisation), today())
-        if to_confirm and operation != "confirm-anyway" or operation not in {"confirm", "confirm-anyway"}:
-            return _render_review(
-                organisation,
-                form,
-                source,
-                staged,
-                checks=_mark(form, to_confirm),
-                past_deadlines=any(problem.field == "due_on" for problem in to_confirm),
-            )
-        reviewed = replace(
+    outcome = take_step(
+        organisation,
+        request.form.get("operation", "confirm"),
+        _items_from(form),
+        _choices(form, source.parsed),
+        roles=queries.organisation_roles(organisation),
+        today=today(),
+        checking=bool(request.form.get("checking")),
+        reviewed=replace(
             source.parsed,
             service=form.service.data or None,
             inspectorate=form.inspectorate.data or None,
             inspection_type=form.inspection_type.data or None,
             overall_rating=form.overall_rating.data or None,
-        )
-        report = import_report(
-            organisation,
-            reviewed,
-            source=staged.data,
-            filename=staged.filename,
-            published=form.published.data,
-            items=items,
-            actor=current_user,
-        )
-        asked_before_review.record_decisions(report, request.form, actor=current_user)
-    except DuplicateReport as error:
-        db.session.rollback()
-        flash(str(error), "info")
-        return redirect(url_for("reports.show", report_id=error.report.id))
-    except ReviewProblem as error:
-        if error.field is None:
-            return _render_review(organisation, form, source, staged, 400, problem=str(error))
-        field = getattr(form, error.field)
-        field.errors = [*field.errors, str(error)]
+        ),
+        staged=staged,
+        published=form.published.data,
+        actor=current_user,
+        after_save=lambda report: asked_before_review.record_decisions(report, request.form, actor=current_user),
+    )
+    if outcome.duplicate is not None:
+        flash(outcome.problem, "info")
+        return redirect(url_for("reports.show", report_id=outcome.duplicate.id))
+    if outcome.report is not None:
+        db.session.commit()
+        flash(f"Saved: {len(outcome.report.recommendations)} recommendations, each with an action.", "success")
+        return redirect(url_for("reports.show", report_id=outcome.report.id))
+    if outcome.edited:
+        _fill_items(form, outcome.items)
+    if outcome.field_error is not None:
+        name, message = outcome.field_error
+        field = getattr(form, name)
+        field.errors = [*field.errors, message]
         anchor = f"{field.id}-day" if field.type == "DayMonthYearField" else field.id
-        return _render_review(
-            organisation,
-            form,
-            source,
-            staged,
-            400,
-            checks=[{"text": str(error), "href": f"#{anchor}"}],
-            title="There is a problem",
-            past_deadlines=error.field == "count_from",
-        )
-    except ServiceError as error:
-        db.session.rollback()
-        return _render_review(organisation, form, source, staged, 400, problem=str(error))
-    db.session.commit()
-    flash(f"Saved: {len(report.recommendations)} recommendations, each with an action.", "success")
-    return redirect(url_for("reports.show", report_id=report.id))
+        checks, title = [{"text": message, "href": f"#{anchor}"}], "There is a problem"
+    else:
+        checks, title = _mark(form, outcome.problems), "Check before saving"
+    return _render_review(
+        organisation,
+        form,
+        source,
+        staged,
+        outcome.status,
+        problem=outcome.problem,
+        checks=checks,
+        title=title,
+        past_deadlines=outcome.past_deadlines,
+    )
 
 
 @bp.get("/reports/<int:report_id>")

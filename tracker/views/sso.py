@@ -9,7 +9,7 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 from ..extensions import db
 from ..permissions import public
 from ..services.people import sso
-from .auth import _safe_next, start_session
+from .auth import safe_next, start_session
 
 bp = Blueprint("sso", __name__, url_prefix="/sign-in/sso")
 
@@ -20,7 +20,7 @@ def start():
     """A POST (with the CSRF token), so no other site can start a sign-in in someone's browser."""
     if not sso.enabled():
         abort(404)
-    session["sso_next"] = _safe_next(request.args.get("next"))
+    session["sso_next"] = safe_next(request.args.get("next"))
     session["sso_started_at"] = time.time()
     try:
         return sso.client().authorize_redirect(url_for("sso.callback", _external=True))

@@ -8,7 +8,7 @@ from ..models import Recommendation
 from ..permissions import Capability, can, for_recommendation
 from ..services import ServiceError
 from ..services.board import theme_tags
-from ..services.board.themes import OTHER, THEMES
+from ..services.board.theme_classifier import OTHER, THEMES
 
 bp = Blueprint("theme_tags", __name__)
 

@@ -13,14 +13,14 @@ from ..inputs import whole_number
 from ..permissions import signed_in
 from ..services import queries
 from ..services.asked_before.themes import repeated_themes
-from ..services.board import themes
+from ..services.board import theme_classifier, themes
 
 bp = Blueprint("themes", __name__, url_prefix="/themes")
 
 
 @bp.context_processor
 def theme_helpers() -> dict[str, Any]:
-    return {"theme_names": {slug: theme.name for slug, theme in themes.THEMES_BY_SLUG.items()}}
+    return {"theme_names": {slug: theme.name for slug, theme in theme_classifier.THEMES_BY_SLUG.items()}}
 
 
 @bp.get("", endpoint="index")
@@ -40,7 +40,7 @@ def themes_index():
         "themes/index.html",
         themes=overview,
         search_form=RecommendationSearchForm(request.args),
-        keywords=themes.THEMES,
+        keywords=theme_classifier.THEMES,
         organisations=organisations,
         chosen=chosen,
         year=year,
@@ -66,7 +66,7 @@ def search():
 @bp.get("/<theme_slug>")
 @signed_in
 def show(theme_slug: str):
-    theme = themes.THEMES_BY_SLUG.get(theme_slug)
+    theme = theme_classifier.THEMES_BY_SLUG.get(theme_slug)
     if theme is None:
         abort(404)
     form = RecommendationSearchForm(request.args)

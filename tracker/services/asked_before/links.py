@@ -1,7 +1,7 @@
 """ "Asked before": links from a recommendation to what earlier inspections of the same
 organisation asked, and what happened then.
 
-The matching only suggests (services/repeat_matching.py); nothing is linked until a person
+The matching only suggests (services/asked_before/matching.py); nothing is linked until a person
 confirms a suggestion or links one by hand. A link never joins a recommendation to itself, to
 another report's recommendation of a different organisation, or within one report. Every change
 to a link is audited. Services flush; the caller commits.

@@ -1,7 +1,7 @@
 """The "Asked before" panel of an action page: what earlier inspections asked that this
 recommendation repeats, and the story of the earlier work: its deadline and whether it was
 met, its updates, its evidence and its sign-off. Read only; changes go through
-services/asked_before.py."""
+services/asked_before/links.py."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from tracker.extensions import db
 from tracker.models import Organisation, RepeatLink, RepeatState
 from tracker.models.board import RecommendationTheme
-from tracker.services.board.themes import OTHER, THEMES, Theme
+from tracker.services.board.theme_classifier import OTHER, THEMES, Theme
 
 
 @dataclass(frozen=True)

@@ -29,14 +29,13 @@ from tracker.models import (
     utc_now,
 )
 from tracker.models.action import SENT_BACK_NOTE
-from tracker.services import ServiceError, outgoing
-from tracker.services import outbox as notifications
+from tracker.services import ServiceError, outbox
 from tracker.services.actions import (
     InvalidUpdate,
-    _claim,
-    _record_decision,
-    _snapshot,
+    claim,
     decide_deadline_change,
+    record_decision,
+    snapshot,
     verify_action,
 )
 from tracker.services.reminders.daily import greeting
@@ -109,9 +108,9 @@ def send_back(action: Action, *, board_member: User, reason: str, expected_versi
         raise InvalidUpdate("Say why the action is going back to its owner, so they know what to do.")
     if len(reason) > 2000:
         raise InvalidUpdate("Keep the reason to 2,000 characters or fewer.")
-    before = _snapshot(action)
-    _claim(action, expected_version, status=Status.IN_PROGRESS, completed_at=None, last_update_at=utc_now())
-    update = _record_decision(
+    before = snapshot(action)
+    claim(action, expected_version, status=Status.IN_PROGRESS, completed_at=None, last_update_at=utc_now())
+    update = record_decision(
         action, board_member, f"{SENT_BACK_NOTE}{reason}", Status.COMPLETED, "action.sent_back", before
     )
     _queue_sent_back_emails(action, update, reason, board_member)
@@ -153,8 +152,8 @@ def _queue_sent_back_emails(action: Action, update: Update, reason: str, board_m
                 body_html=render_template("emails/sent_back.html", **context),
             )
         )
-    for notification_id in notifications.queue(rows).values():
-        outgoing.send_after_commit(notification_id)  # to act on today: it does not wait for the day's email
+    for notification_id in outbox.queue(rows).values():
+        outbox.send_after_commit(notification_id)  # to act on today: it does not wait for the day's email
 
 
 # --- Several decisions from one list -----------------------------------------------------------

@@ -34,7 +34,7 @@ class OrganisationRow:
     oldest_overdue_on: date | None
     last_update_at: datetime | None
     next_meeting_on: date | None
-    nobody_reminded: int = 0  # open actions whose owner roles nobody holds (services/unheard.py)
+    nobody_reminded: int = 0  # open actions whose owner roles nobody holds (services/reminders/unheard.py)
 
     @property
     def percent_done(self) -> int:

@@ -12,7 +12,7 @@ from tracker.models import Recommendation
 from tracker.models.board import RecommendationTheme
 from tracker.services import ServiceError, audit
 from tracker.services.audit import Actor
-from tracker.services.board.themes import MANUAL, OTHER, THEMES_BY_SLUG, classify
+from tracker.services.board.theme_classifier import MANUAL, OTHER, THEMES_BY_SLUG, classify
 
 
 def current_themes(recommendation: Recommendation) -> list[str]:

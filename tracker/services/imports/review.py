@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from tracker.clock import long_date
 from tracker.importing import NoRecommendationsFound, ParsedReport, ReportReadError, match_owner
 from tracker.importing.models import NO_DEADLINE_STATED
 from tracker.importing.owners import has_role_word, normalise_owner_phrase
@@ -406,78 +405,3 @@ def use_suggested_roles(items: list[ImportItem], roles: Sequence[Any], only: int
             item = item.with_owners(owners)
         changed.append(item)
     return changed
-
-
-# --- Checks before saving ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something to fix or confirm before saving, linked to the field it is about."""
-
-    position: int  # the item's index in the list
-    field: str  # the sub-form field: "text", "number", "owners" or "due_on"
-    message: str
-
-
-def blocking_problems(items: Sequence[ImportItem]) -> list[Problem]:
-    problems = []
-    if not items:
-        raise ServiceError("Keep at least one recommendation, or cancel the import.")
-    for position, item in enumerate(items):
-        if not item.text.strip():
-            problems.append(Problem(position, "text", f"Item {position + 1} has no text. Enter it or delete the item."))
-    return problems
-
-
-def problems_to_confirm(
-    items: Sequence[ImportItem], choices: ReviewChoices, roles: Sequence[Any], today: date
-) -> list[Problem]:
-    """What the manager must see before saving: items with no owner, owner names that look like
-    an existing role (saving would make a second one), owner names that are none of the roles of
-    an organisation that has some (saving anyway is the manager's choice to create them), and
-    deadlines that have already passed."""
-    problems = []
-    near = near_roles(items, roles)
-    roles = list(roles)
-    told: set[str] = set()
-    for position, item in enumerate(items):
-        if not item.owners:
-            problems.append(
-                Problem(
-                    position,
-                    "owners",
-                    f"Item {position + 1} has no owner. Enter one, or save it without an owner and give it one later.",
-                )
-            )
-        for phrase in item.owners:
-            if phrase in near:
-                problems.append(
-                    Problem(
-                        position,
-                        "owners",
-                        f"Item {position + 1}: “{phrase}” looks like your "
-                        f"role “{near[phrase]}”. Use that role, or save to "
-                        "create a new role.",
-                    )
-                )
-            elif roles and phrase not in told and suggest_role(phrase, roles) is None:
-                # With no roles yet (a first import) every owner is new and nothing can be duplicated.
-                told.add(phrase)
-                problems.append(
-                    Problem(
-                        position,
-                        "owners",
-                        f"Item {position + 1}: “{phrase}” is none of your roles. "
-                        "Change it to one of your roles, or choose Save anyway "
-                        f"to create the new role “{phrase}”.",
-                    )
-                )
-        deadline = due_on(item, choices)
-        if deadline is not None and deadline < today:
-            problems.append(
-                Problem(
-                    position, "due_on", f"Item {position + 1}'s deadline, {long_date(deadline)}, has already passed."
-                )
-            )
-    return problems

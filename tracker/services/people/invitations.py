@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from tracker.extensions import db
 from tracker.models import Notification, Organisation, User, utc_now
-from tracker.services import ServiceError, audit, outgoing
+from tracker.services import ServiceError, audit, outbox
 from tracker.services.people import throttling
 from tracker.services.people.organisations import user_by_email
 
@@ -110,10 +110,10 @@ def use_up_open_invitation(user: User, *, signed_in_before: datetime | None) -> 
 
 
 def queue_invitation(user: User, organisation: Organisation, *, invited_by: User, access_label: str) -> int | None:
-    """Queue the invitation email (the caller commits, then sends it with `outgoing.send_now`)."""
+    """Queue the invitation email (the caller commits, then sends it with `outbox.send_now`)."""
     config = current_app.config
     has_password = user.password_hash is not None
-    return outgoing.queue_email(
+    return outbox.queue_email(
         key=f"invitation:{organisation.id}:{user.id}:{secrets.token_hex(8)}",
         kind="invitation",
         recipient=user.email,
@@ -147,7 +147,7 @@ def request_reset(email: str, address: str | None) -> tuple[bool, int | None]:
     if user is None or not user.active or not current_app.config["PASSWORD_SIGN_IN"]:
         return False, None
     audit.record("user.password_reset_requested", user, actor=user, organisation_id=None)
-    notification_id = outgoing.queue_email(
+    notification_id = outbox.queue_email(
         key=f"password-reset:{user.id}:{secrets.token_hex(8)}",
         kind="password_reset",
         recipient=user.email,

@@ -1,7 +1,7 @@
 """An organisation's people: who has access, inviting, changing access, and removing someone
 (handing each role they hold to someone else, or leaving it unheld). An organisation's admin
 gives only the levels in MEMBER_LEVELS: oversight is a grant from a system administrator
-(services/oversight_grants.py), and single sign-on domains are theirs too (services/sso_domains.py)."""
+(services/people/oversight_grants.py), and single sign-on domains are theirs too (services/people/sso_domains.py)."""
 
 from __future__ import annotations
 

@@ -66,7 +66,7 @@ def add_user(
     password: str | None = None,
 ) -> User:
     """Create the user if new, and give them `access` to `organisation`. Oversight is refused:
-    it is an oversight grant (services/oversight_grants.py), not a membership."""
+    it is an oversight grant (services/people/oversight_grants.py), not a membership."""
     from tracker.services.people.email_addresses import normalise_email
 
     if access not in MEMBER_LEVELS:

@@ -2,7 +2,7 @@
 
 Only a system administrator (or the command line) gives or withdraws an oversight grant, and
 only the command line makes someone a system administrator. An organisation's admin can do
-neither (see services/people.py, which refuses the oversight level outright). Every grant,
+neither (see services/people/members.py, which refuses the oversight level outright). Every grant,
 withdrawal and change of the flag is audited.
 """
 

@@ -171,7 +171,7 @@ def resend(link: PartnerLink, *, by: User) -> int | None:
 
 
 def _queue_link_email(link: PartnerLink, *, by: User) -> int | None:
-    from tracker.services import outgoing
+    from tracker.services import outbox
 
     action = link.action
     recommendation = action.recommendation
@@ -184,7 +184,7 @@ def _queue_link_email(link: PartnerLink, *, by: User) -> int | None:
         organisation_id=organisation.id,
         after={"action_id": action.id, "contact": link.contact.email},
     )
-    return outgoing.queue_email(
+    return outbox.queue_email(
         key=f"partner-link:{link.id}:{secrets.token_hex(8)}",
         kind="partner_link",
         recipient=link.contact.email,

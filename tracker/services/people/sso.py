@@ -7,7 +7,7 @@ Signing in never gives access by itself. The provider's answer is accepted only 
   nonce this sign-in sent;
 - the email address is verified (`email_verified`, or Entra ID's `xms_edov`);
 - its domain belongs to an organisation (each domain to one at most, set by a system
-  administrator: services/sso_domains.py), and the person was invited to that organisation;
+  administrator: services/people/sso_domains.py), and the person was invited to that organisation;
 - the provider's subject for that person is the one seen on their first sign-in.
 Anything else is refused with a reason, and nothing is changed. A sign-in that is accepted
 also uses up any invitation link still open for the person (see `finish_sign_in`).

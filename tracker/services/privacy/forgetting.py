@@ -1,7 +1,7 @@
 """Forgetting a person: their name, email and sign-in records go; the record of what they did
 stays, credited to "a former member of staff (#id)".
 
-Their roles are handed over as removing them from an organisation does (services/people.py),
+Their roles are handed over as removing them from an organisation does (services/people/members.py),
 their sessions, API tokens and calendar feeds end, and then every text column of every table
 is searched for their email address, so no row anywhere (outbox, audit values, invitations,
 reset links, partner links, tables added later) still holds it.

@@ -101,9 +101,9 @@ def group_by_day(reminders: list[PlannedReminder], today: date) -> Grouped:
         return grouped
     # (the singles are put back in the planned order at the end)
     item_keys = [planned.key for items in by_person.values() for planned in items]
-    claimed = _claimed([*item_keys, *(day_key(today, email) for email in by_person)])
+    claimed = claimed_keys([*item_keys, *(day_key(today, email) for email in by_person)])
     queued = _queued(item_keys)
-    reminded = _reminded_actions({planned.action.id for items in by_person.values() for planned in items})
+    reminded = reminded_actions({planned.action.id for items in by_person.values() for planned in items})
     for email, items in sorted(by_person.items()):
         fresh = [planned for planned in items if planned.key not in claimed and planned.key not in queued]
         grouped.covered += len(items) - len(fresh)
@@ -127,7 +127,8 @@ def group_by_day(reminders: list[PlannedReminder], today: date) -> Grouped:
     return grouped
 
 
-def _claimed(keys: list[str]) -> set[str]:
+def claimed_keys(keys: list[str]) -> set[str]:
+    """Which of these claim keys (a reminder, or a person's day) an outbox row has already taken."""
     found: set[str] = set()
     for start in range(0, len(keys), 500):
         found.update(
@@ -147,7 +148,7 @@ def _queued(keys: list[str]) -> set[str]:
     return found
 
 
-def _reminded_actions(action_ids: set[int]) -> set[int]:
+def reminded_actions(action_ids: set[int]) -> set[int]:
     """Which of these actions have had a reminder queued before, on its own or in a bundle."""
     ids = sorted(action_ids)
     found: set[int] = set()

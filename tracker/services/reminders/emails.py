@@ -169,7 +169,7 @@ def render_digest(email: PlannedDigest, today: date) -> dict:
     )
 
 
-# --- One person's day in one email (see services/daily.py) -----------------------------------
+# --- One person's day in one email (see services/reminders/daily.py) -----------------------------------
 
 SECTIONS = (
     ("overdue", "Overdue"),

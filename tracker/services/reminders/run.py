@@ -16,8 +16,8 @@ Three reminders can apply to an open action on a day:
 People who chose a weekly digest get one summary per organisation on their chosen weekday
 instead of single emails.
 
-A run queues what is due (see services/notifications.py for the outbox), commits, then
-delivers. Just before each reminder is sent, `reason_not_needed` asks the same pure function
+A run queues what is due (see services/outbox.py), commits, then delivers with
+`deliver_outbox`. Just before each reminder is sent, `reason_not_needed` asks the same pure function
 whether it still applies, so one that waited out a mail server outage is cancelled rather
 than sent late if the action was closed, a later reminder replaced it, or the role changed
 hands meanwhile.
@@ -29,14 +29,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy import select
+
+from tracker import clock
 from tracker.extensions import db
 from tracker.models import Organisation
-from tracker.services import audit, handoffs
-from tracker.services import outbox as notifications
+from tracker.models.notification import SchedulerRun
+from tracker.services import audit, handoffs, outbox
 from tracker.services.audit import Actor
 from tracker.services.reminders import daily
 from tracker.services.reminders.emails import render_bundle, render_digest, render_reminder
-from tracker.services.reminders.schedule import PlannedDigest, PlannedReminder, plan_reminders
+from tracker.services.reminders.schedule import PlannedDigest, PlannedReminder, plan_reminders, reason_not_needed
 
 
 @dataclass
@@ -45,7 +48,7 @@ class RunResult:
     sent: int = 0
     failed: int = 0
     skipped: int = 0  # due, but already in the outbox, or with nobody to send it to
-    # The actions behind "nobody to send it to", named (see services/unheard.py).
+    # The actions behind "nobody to send it to", named (see services/reminders/unheard.py).
     unheard: list[str] = field(default_factory=list)
     retrying: int = 0  # failed for a reason that may pass; the outbox tries again later
     cancelled: int = 0  # queued earlier but no longer needed when their turn came
@@ -67,14 +70,14 @@ def queue_reminders(today: date, *, actor: Actor = "scheduler") -> RunResult:
     handoffs.join_day(plan, today)
     result = RunResult(skipped=plan.unaddressed + plan.covered, unheard=unheard_names(plan))
     emails = plan.emails
-    already_queued = notifications.existing_keys([email.key for email in emails])
+    already_queued = outbox.existing_keys([email.key for email in emails])
     to_queue = daily.claim([email for email in emails if email.key not in already_queued])
     result.skipped += len(emails) - len(to_queue)
     queued: dict[int, list[int]] = defaultdict(list)
     organisations: dict[int, Organisation] = {}
     for start in range(0, len(to_queue), QUEUE_BATCH):
         batch = to_queue[start : start + QUEUE_BATCH]
-        new_ids = notifications.queue([_render(email, today) for email in batch])
+        new_ids = outbox.queue([_render(email, today) for email in batch])
         for email in batch:
             notification_id = new_ids.pop(email.key, None)
             if notification_id is None:  # queued by another run since we looked
@@ -133,7 +136,7 @@ def send_reminders(today: date, *, dry_run: bool = False, actor: Actor = "schedu
     if dry_run:
         plan = plan_reminders(today)
         handoffs.join_day(plan, today)
-        already_queued = notifications.existing_keys([email.key for email in plan.emails])
+        already_queued = outbox.existing_keys([email.key for email in plan.emails])
         new = sum(1 for email in plan.emails if email.key not in already_queued)
         db.session.rollback()
         return RunResult(
@@ -141,7 +144,23 @@ def send_reminders(today: date, *, dry_run: bool = False, actor: Actor = "schedu
         )
     result = queue_reminders(today, actor=actor)
     db.session.commit()
-    delivered = notifications.deliver_pending(today=today, actor=actor)
+    delivered = deliver_outbox(today, actor=actor)
     result.sent, result.failed, result.retrying = delivered.sent, delivered.failed, delivered.retrying
     result.cancelled = delivered.cancelled
     return result
+
+
+def deliver_outbox(
+    today: date | None = None, *, actor: Actor = "scheduler", limit: int | None = None
+) -> outbox.DeliveryResult:
+    """Deliver the outbox as the scheduler does: a reminder that no longer applies on `today`
+    (default: today in TRACKER_TIMEZONE) is cancelled instead of sent; every other email goes."""
+    today = today or clock.today()
+    return outbox.deliver_pending(
+        reason_to_cancel=lambda notification: reason_not_needed(notification, today), actor=actor, limit=limit
+    )
+
+
+def scheduler_runs() -> list[SchedulerRun]:
+    """Each scheduled job's last run and last success, for the managers' outbox page."""
+    return list(db.session.scalars(select(SchedulerRun).order_by(SchedulerRun.job_id)))

@@ -47,7 +47,7 @@ class PlannedReminder:
     reminder: DueReminder
     recipient: Recipient
     policy: Policy
-    claims: tuple = ()  # what this email takes care of (see services/daily.py)
+    claims: tuple = ()  # what this email takes care of (see services/reminders/daily.py)
 
     @property
     def organisation(self) -> Organisation:
@@ -90,11 +90,11 @@ def plan_reminders(today: date) -> Plan:
     """Every email due on `today`, whether or not it is already in the outbox. Reads only."""
     policies = {row.organisation_id: policy_from(row) for row in db.session.scalars(select(ReminderPolicy))}
     every_policy = [DEFAULT_POLICY, *policies.values()]
-    board_chairs = _board_chairs()
+    chairs = board_chairs()
     plan = Plan()
     digests: dict[tuple[int, str], PlannedDigest] = {}
     actions = _actions_that_may_be_due(today, every_policy)
-    preferences = _preferences(actions, board_chairs)
+    preferences = _preferences(actions, chairs)
 
     def recipient(contact: Contact, roles: tuple[str, ...]) -> Recipient:
         preference = preferences.get(contact.user_id) if contact.user_id else None
@@ -107,10 +107,10 @@ def plan_reminders(today: date) -> Plan:
         facts = ActionFacts(action.due_on, action.status, local_date(action.last_update_at or action.created_at))
         for reminder in reminders_due(facts, today, policy):
             if reminder.audience is Audience.BOARD_CHAIR:
-                chair = board_chairs.get(action.organisation_id)
+                chair = chairs.get(action.organisation_id)
                 recipients = [recipient(chair.holder, (chair.name,))] if chair else []
             else:
-                recipients = [recipient(contact, roles) for contact, roles in _holders(action)]
+                recipients = [recipient(contact, roles) for contact, roles in holders_of(action)]
             if not recipients:
                 plan.unaddressed += 1
                 if action not in plan.unaddressed_actions:
@@ -162,7 +162,7 @@ def _actions_that_may_be_due(today: date, every_policy: list[Policy]) -> list[Ac
     )
 
 
-def _board_chairs(organisation_id: int | None = None) -> dict[int, Role]:
+def board_chairs(organisation_id: int | None = None) -> dict[int, Role]:
     """Each organisation's board chair role that has a holder (the first, if several are marked)."""
     statement = select(Role).where(Role.is_board_chair.is_(True), Role.holder_id.is_not(None))
     if organisation_id is not None:
@@ -173,11 +173,11 @@ def _board_chairs(organisation_id: int | None = None) -> dict[int, Role]:
     return chairs
 
 
-def _holders(action: Action) -> list[tuple[Contact, tuple[str, ...]]]:
+def holders_of(action: Action) -> list[tuple[Contact, tuple[str, ...]]]:
     """The people holding the action's owner roles, once each, with the roles they hold.
 
     A role nobody holds reminds its deputy, if it has one, so that only actions with neither
-    are left unheard (see services/unheard.py)."""
+    are left unheard (see services/reminders/unheard.py)."""
     people: dict[str, tuple[Contact, list[str]]] = {}
     for role in action.owner_roles:
         person = role.holder if role.holder is not None and role.holder.email else role.deputy
@@ -229,10 +229,10 @@ def reason_not_needed(notification: Notification, today: date) -> str | None:
     if reminder is None:
         return "Not needed: a later reminder replaced it, or the deadline changed."
     if reminder.audience is Audience.BOARD_CHAIR:
-        chair = _board_chairs(action.organisation_id).get(action.organisation_id)
+        chair = board_chairs(action.organisation_id).get(action.organisation_id)
         holders = {chair.holder.email.strip().lower()} if chair else set()
     else:
-        holders = {contact.email.strip().lower() for contact, _ in _holders(action)}
+        holders = {contact.email.strip().lower() for contact, _ in holders_of(action)}
     if notification.recipient not in holders:
         return "Not needed: the recipient no longer holds the role."
     return None
