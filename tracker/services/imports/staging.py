@@ -56,7 +56,7 @@ def load_staged(token: str) -> StagedUpload:
     except (BadSignature, KeyError, TypeError, OSError) as error:
         raise StagedUploadMissing("The upload has expired or could not be found. Upload the report again.") from error
     if hashlib.sha256(data).hexdigest() != payload["sha256"]:
-        raise StagedUploadMissing("The upload has changed on disk. Upload the report again.")
+        raise StagedUploadMissing("The upload has changed since it was read. Upload the report again.")
     return StagedUpload(token, str(payload["filename"]), payload["sha256"], data)
 
 
