@@ -153,3 +153,13 @@ document.addEventListener("submit", (event) => {
   event.preventDefault();
   submitInPlace(form, button);
 });
+
+// Ticking an item's "Select" box opens "Change several items at once", where the ticked items
+// are given owners or a deadline (the page opens it too when it comes back with items ticked).
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (box instanceof HTMLInputElement && box.type === "checkbox" && /^items-\d+-selected$/.test(box.name) && box.checked) {
+    const bulk = document.getElementById("bulk");
+    if (bulk) bulk.open = true;
+  }
+});

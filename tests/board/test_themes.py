@@ -10,7 +10,7 @@ from tests.factories import make_action, make_organisation, make_report, make_us
 from tracker.extensions import db
 from tracker.models import AccessLevel, Recommendation, Status
 from tracker.models.board import RecommendationTheme
-from tracker.services.board import theme_classifier, themes
+from tracker.services.board import theme_classifier
 from tracker.services.board.themes import remember_themes, search_recommendations, theme_overview
 
 HEALTH = theme_classifier.THEMES_BY_SLUG["health"]
@@ -86,8 +86,8 @@ def test_the_kept_themes_are_the_classifiers_and_are_worked_out_again_when_keywo
     assert kept() == {r.id: {theme.slug for theme in theme_classifier.classify(r.text)} for r in recommendations}
     assert remember_themes(None) == 0  # nothing new: nothing written
 
-    monkeypatch.setattr(themes, "FINGERPRINT", "new keywords")
-    monkeypatch.setattr(themes, "THEMES", (theme_classifier.Theme("victims", "Victims", (" victim",)),))
+    monkeypatch.setattr(theme_classifier, "FINGERPRINT", "new keywords")
+    monkeypatch.setattr(theme_classifier, "THEMES", (theme_classifier.Theme("victims", "Victims", (" victim",)),))
     assert remember_themes(None) == len(recommendations)
     assert {theme for found in kept().values() for theme in found} == {"victims", "other"}
     assert set(db.session.scalars(select(RecommendationTheme.classifier))) == {"new keywords"}

@@ -42,7 +42,9 @@ class PackRow:
     latest_update_on: date | None
     changes: str
     reference: str = ""  # "4" for a recommendation's own action, "4a" for a step
-    nobody_reminded: bool = False  # open, and no owner role has a holder or deputy to remind (services/reminders/unheard.py)
+    nobody_reminded: bool = (
+        False  # open, and no owner role has a holder or deputy to remind (services/reminders/unheard.py)
+    )
 
 
 @dataclass(frozen=True)

@@ -19,15 +19,8 @@ from sqlalchemy.orm import selectinload
 from tracker.extensions import db
 from tracker.models import Action, Organisation, Recommendation, Report, Status
 from tracker.models.board import RecommendationTheme
-from tracker.services.board.theme_classifier import (
-    FINGERPRINT,
-    MANUAL,
-    OTHER,
-    THEMES,
-    Theme,
-    classify,
-    matched_keywords,
-)
+from tracker.services.board import theme_classifier
+from tracker.services.board.theme_classifier import MANUAL, OTHER, Theme, matched_keywords
 
 SEARCH_LIMIT = 300
 
@@ -50,10 +43,12 @@ def remember_themes(organisation_ids: list[int] | None) -> int:
             RecommendationTheme.classifier != MANUAL
         )
     ).one()
-    if kept != (None, None) and kept != (FINGERPRINT, FINGERPRINT):
+    if kept != (None, None) and kept != (theme_classifier.FINGERPRINT, theme_classifier.FINGERPRINT):
         # Themes a person chose (services/board/theme_tags.py) stay whatever the keywords.
         db.session.execute(
-            delete(RecommendationTheme).where(RecommendationTheme.classifier.not_in((FINGERPRINT, MANUAL)))
+            delete(RecommendationTheme).where(
+                RecommendationTheme.classifier.not_in((theme_classifier.FINGERPRINT, MANUAL))
+            )
         )
     missing = _visible(
         select(Recommendation.id, Recommendation.text)
@@ -66,9 +61,9 @@ def remember_themes(organisation_ids: list[int] | None) -> int:
         organisation_ids,
     )
     rows = [
-        {"recommendation_id": recommendation_id, "theme": theme.slug, "classifier": FINGERPRINT}
+        {"recommendation_id": recommendation_id, "theme": theme.slug, "classifier": theme_classifier.FINGERPRINT}
         for recommendation_id, text in db.session.execute(missing)
-        for theme in classify(text)
+        for theme in theme_classifier.classify(text)
     ]
     if rows:
         # Two first visits at once both work the same themes out; the second's rows are dropped.
@@ -126,7 +121,7 @@ def theme_overview(
         by_theme[theme].append((organisation_id, report_id, is_outstanding, count))
 
     result = []
-    for theme in (*THEMES, OTHER):
+    for theme in (*theme_classifier.THEMES, OTHER):
         total = outstanding = 0
         outstanding_by_organisation: dict[int, int] = defaultdict(int)
         reports_by_organisation: dict[int, set[int]] = defaultdict(set)
