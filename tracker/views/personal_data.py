@@ -27,47 +27,56 @@ bp = Blueprint("personal_data", __name__)
 @bp.route("/updates/<int:update_id>/redact", methods=["GET", "POST"])
 @for_update(Capability.REDACT)
 def redact_update(update: Update):
-    action = update.action
     form = RedactForm()
-    if update.redacted_at is not None and request.method == "GET":
-        flash(f"This update was already redacted: {update.note}", "error")
-        return redirect(url_for("actions.show", action_id=action.id) + "#history")
-    return submit(
+    return _removal_page(
         form,
-        lambda: redaction.redact_update(update, by=current_user._get_current_object(), reason=form.reason.data),
-        error_field=form.reason,
+        update.action,
+        already=f"This update was already redacted: {update.note}" if update.redacted_at else None,
+        change=lambda: redaction.redact_update(update, by=_signed_in(), reason=form.reason.data),
         success="The update's text has been removed. The history says who removed it and why.",
-        then=url_for("actions.show", action_id=action.id) + "#history",
-        page=lambda: render_template(
-            "personal_data/redact_update.html",
-            update=update,
-            action=action,
-            organisation=action.organisation,
-            form=form,
-        ),
+        update=update,
     )
 
 
 @bp.route("/evidence/<int:evidence_id>/remove", methods=["GET", "POST"])
 @for_evidence(Capability.REDACT)
 def remove_evidence(evidence: Evidence):
-    action = evidence.update.action
     form = RedactForm()
-    if evidence.removed_at is not None and request.method == "GET":
-        flash(f"This file was already removed: {evidence.filename}", "error")
-        return redirect(url_for("actions.show", action_id=action.id) + "#history")
+    return _removal_page(
+        form,
+        evidence.update.action,
+        already=f"This file was already removed: {evidence.filename}" if evidence.removed_at else None,
+        change=lambda: redaction.remove_evidence(
+            evidence, by=current_user._get_current_object(), reason=form.reason.data
+        ),
+        success="The file has been removed. The history says who removed it and why.",
+        evidence=evidence,
+    )
+
+
+def _signed_in():
+    return current_user._get_current_object()
+
+
+def _removal_page(form: RedactForm, action, *, already: str | None, change, success: str, **shown):
+    """The page that removes an update's text or an evidence file, asking why; back to the
+    action's history once done, or at once if it was done already."""
+    history = url_for("actions.show", action_id=action.id) + "#history"
+    if already is not None and request.method == "GET":
+        flash(already, "error")
+        return redirect(history)
     return submit(
         form,
-        lambda: redaction.remove_evidence(evidence, by=current_user._get_current_object(), reason=form.reason.data),
+        change,
         error_field=form.reason,
-        success="The file has been removed. The history says who removed it and why.",
-        then=url_for("actions.show", action_id=action.id) + "#history",
+        success=success,
+        then=history,
         page=lambda: render_template(
-            "personal_data/remove_evidence.html",
-            evidence=evidence,
+            "personal_data/remove.html",
             action=action,
             organisation=action.organisation,
             form=form,
+            **{"update": None, "evidence": None, **shown},
         ),
     )
 
