@@ -5,6 +5,7 @@ PYTHON := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 PYTEST := $(VENV)/bin/pytest
 # pytest-xdist: one worker per core (each PostgreSQL worker gets its own database; see tests/conftest.py).
+# --dist loadgroup keeps the cases about one corpus report on one worker, which reads it once.
 PYTEST_WORKERS ?= 2
 PDF_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
@@ -30,11 +31,11 @@ lint:
 
 test-sqlite:
 	@echo "== Tests on SQLite =="
-	env -u TEST_DATABASE_URL $(PYTEST) -n $(PYTEST_WORKERS)
+	env -u TEST_DATABASE_URL $(PYTEST) -n $(PYTEST_WORKERS) --dist loadgroup
 
 test-postgresql:
 	@echo "== Tests on PostgreSQL ($$TEST_DATABASE_URL) =="
-	$(PYTEST) -n $(PYTEST_WORKERS)
+	$(PYTEST) -n $(PYTEST_WORKERS) --dist loadgroup
 
 install: $(VENV)/.installed node_modules/.installed tracker/static/css/app.css $(PDF_FONT)
 

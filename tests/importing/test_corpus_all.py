@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from tracker.importing import NoRecommendationsFound, ReportReadError, read_report
+from tests.importing.corpus_parses import parsed, same_worker
+from tracker.importing import NoRecommendationsFound, ReportReadError
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "reports" / "corpus"
 MISSING_REASON = f"report corpus not found at {CORPUS.resolve()}; these checks need the project's shared folder"
@@ -19,13 +20,13 @@ def _cases() -> list[Any]:
     if not CORPUS.is_dir():
         print(MISSING_REASON)
         return [pytest.param(None, id="corpus-missing", marks=pytest.mark.skip(reason=MISSING_REASON))]
-    return [pytest.param(path, id=path.name) for path in sorted(CORPUS.glob("*.pdf"))]
+    return [pytest.param(path, id=path.name, marks=same_worker(path.name)) for path in sorted(CORPUS.glob("*.pdf"))]
 
 
 @pytest.mark.parametrize("path", _cases())
 def test_report_gives_recommendations_or_a_clear_refusal(path: Path) -> None:
     try:
-        report = read_report(path.read_bytes(), path.name)
+        report = parsed(path)
     except NoRecommendationsFound as refusal:
         assert str(refusal).startswith("No recommendations section was found: ")
         assert refusal.text.strip(), "the refusal carries the text that was read"

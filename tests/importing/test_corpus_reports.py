@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from tracker.importing import NoRecommendationsFound, read_report
+from tests.importing.corpus_parses import parsed, same_worker
+from tracker.importing import NoRecommendationsFound
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "reports" / "corpus"
 EXPECTED_FILE = Path(__file__).resolve().parent / "corpus_expected.json"
@@ -25,22 +26,14 @@ def _cases(with_section: bool) -> list[Any]:
         print(MISSING_REASON)
         return [pytest.param(None, id="corpus-missing", marks=pytest.mark.skip(reason=MISSING_REASON))]
     return [
-        pytest.param(report, id=report["file"])
+        pytest.param(report, id=report["file"], marks=same_worker(report["file"]))
         for report in _expected_reports()
         if ("no_section_reason" not in report) == with_section
     ]
 
 
-@pytest.fixture(scope="module")
-def parsed_reports() -> dict[str, Any]:
-    return {}
-
-
-def _parse(expected: dict[str, Any], cache: dict[str, Any]) -> Any:
-    if expected["file"] not in cache:
-        path = CORPUS / expected["file"]
-        cache[expected["file"]] = read_report(path.read_bytes(), path.name)
-    return cache[expected["file"]]
+def _parse(expected: dict[str, Any]) -> Any:
+    return parsed(CORPUS / expected["file"])
 
 
 def test_expected_answers_cover_every_kind_and_ten_years() -> None:
@@ -58,18 +51,18 @@ def test_expected_answers_cover_every_kind_and_ten_years() -> None:
 
 
 @pytest.mark.parametrize("expected", _cases(with_section=True))
-def test_publication_date(expected: dict[str, Any], parsed_reports: dict[str, Any]) -> None:
-    parsed = _parse(expected, parsed_reports).to_json_dict()
-    assert parsed["publication_date"] == expected["publication_date"], "publication_date"
-    assert parsed["date_precision"] == expected["date_precision"], "date_precision"
+def test_publication_date(expected: dict[str, Any]) -> None:
+    report = _parse(expected).to_json_dict()
+    assert report["publication_date"] == expected["publication_date"], "publication_date"
+    assert report["date_precision"] == expected["date_precision"], "date_precision"
 
 
 @pytest.mark.parametrize("expected", _cases(with_section=True))
-def test_recommendations(expected: dict[str, Any], parsed_reports: dict[str, Any]) -> None:
-    report = _parse(expected, parsed_reports)
+def test_recommendations(expected: dict[str, Any]) -> None:
+    report = _parse(expected)
     got_items = report.recommendations
     assert [item.number for item in got_items] == [item["number"] for item in expected["recommendations"]]
-    for got, wanted in zip(got_items, expected["recommendations"]):
+    for got, wanted in zip(got_items, expected["recommendations"], strict=True):
         assert list(got.owners) == wanted["owners"], (got.number, "owners")
         assert got.owner_source == wanted["owner_source"], (got.number, "owner_source")
         assert got.text.startswith(wanted["text_starts"]), (got.number, got.text[:120])
@@ -80,6 +73,5 @@ def test_recommendations(expected: dict[str, Any], parsed_reports: dict[str, Any
 
 @pytest.mark.parametrize("expected", _cases(with_section=False))
 def test_reports_without_a_section_are_refused(expected: dict[str, Any]) -> None:
-    path = CORPUS / expected["file"]
     with pytest.raises(NoRecommendationsFound):
-        read_report(path.read_bytes(), path.name)
+        parsed(CORPUS / expected["file"])
