@@ -12,9 +12,9 @@ import re
 
 from .cleaning import clean_text
 from .cutoff import mark_cut_off
-from .deadlines import item_deadline, report_deadline
+from .deadlines import item_deadline, opening_deadline, report_deadline
 from .errors import NoRecommendationsFound, only_report_read_errors
-from .groups import subject_owner
+from .groups import deadline_opened_owner, subject_owner
 from .headings import heading_as_printed
 from .item import sequence_value
 from .lines import split_lines
@@ -211,7 +211,7 @@ def _build_recommendation(
     source = "none"
     reason = "No owner is named for this item in the report."
     brackets = _owner_brackets(text)
-    subject = subject_owner(text)
+    subject = subject_owner(text) or deadline_opened_owner(text)
     column = _COLUMN_OWNERS.search(text)
     if column:
         owners = split_column_owners(column.group("owners"))
@@ -247,6 +247,8 @@ def _build_recommendation(
             if months is not None
             else "The report states no deadline, so the usual 12 months applies."
         )
+        if opened := opening_deadline(item.text):  # "Not later than 31 March 2015 ...": a date, not a period
+            deadline_reason = f'The item opens "{opened[0]}"; set that date at review. ' + deadline_reason
     warnings = _item_warnings(text, source)
     return ParsedRecommendation(
         number=number,

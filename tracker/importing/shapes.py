@@ -14,7 +14,9 @@ none, these starts are tried, strongest first:
    as numbered items without their status (see .status_table);
 5. a run of three or more numbered paragraphs ("11.1", "12.1", a pipe table's "1 | ...")
    most of which say what "should" be done;
-6. last, paragraphs of prose that begin "We recommend that ...".
+6. last, paragraphs of prose that begin "We recommend that ...", or that open with a
+   deadline and then say who should act ("Not later than 31 March 2015 all forces
+   should ...", as a register of recommendations prints each one on its page).
 
 The first start that gives items is read like any section, so owners, deadlines and the
 review screen's account work the same way.
@@ -26,7 +28,7 @@ import re
 from collections.abc import Iterator
 from itertools import islice
 
-from .groups import GroupContext
+from .groups import GroupContext, deadline_opened_owner
 from .headings import owner_heading
 from .lines import TextLine
 from .markers import match_list_marker
@@ -98,8 +100,13 @@ def _count_value(word: str) -> int | None:
 
 
 def _we_recommend_paragraphs(lines: list[TextLine]) -> list[Section]:
-    """Prose with "We recommend that ..." paragraphs and no list: each such paragraph is an item."""
-    found = [index for index, line in enumerate(lines) if _WE_RECOMMEND.match(line.text)]
+    """Prose with "We recommend that ..." paragraphs, or paragraphs opened by a deadline and
+    put to someone, and no list: each such paragraph is an item."""
+    found = [
+        index
+        for index, line in enumerate(lines)
+        if _WE_RECOMMEND.match(line.text) or deadline_opened_owner(line.text)
+    ]
     if not found:
         return []
     section = Section(heading=lines[found[0]], end_index=found[-1] + 1)

@@ -1,0 +1,55 @@
+"""Recommendations written as paragraphs or run-on text rather than as a list, each in an
+invented text written for these tests (tracker/importing/shapes.py and the section reader)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.importing import NoRecommendationsFound, parse_report
+
+REGISTER_PAGE = """Joint review of custody healthcare (1234)
+
+No later than 30 June 2026 those health boards running custody suites, that have not yet done so, should publish a plan for the cover of nurses at night.
+
+[on]1st May 2025
+
+The status of this recommendation is being reviewed and will be updated when the review is complete.
+"""
+
+REGISTER_PAGE_WITH_PERIOD = """Joint review of case files (88)
+
+Within six months, every police force should check that each case file records the victim's wishes.
+
+The status of this recommendation is being reviewed.
+"""
+
+
+def test_a_paragraph_opened_by_its_deadline_and_put_to_someone_is_an_item() -> None:
+    report = parse_report(REGISTER_PAGE)
+
+    [item] = report.recommendations
+    assert item.owners == ("those health boards running custody suites, that have not yet done so",)
+    assert item.owner_source == "subject"
+    assert item.text == "publish a plan for the cover of nurses at night."
+    assert "No later than 30 June 2026" in item.deadline_reason
+
+
+def test_a_period_opening_the_paragraph_is_the_item_deadline() -> None:
+    report = parse_report(REGISTER_PAGE_WITH_PERIOD)
+
+    [item] = report.recommendations
+    assert item.owners == ("every police force",)
+    assert (item.deadline_rule, item.deadline_months) == ("within six months", 6)
+
+
+def test_immediate_effect_is_a_deadline_of_one_month() -> None:
+    report = parse_report(REGISTER_PAGE_WITH_PERIOD.replace("Within six months", "With immediate effect"))
+
+    assert report.recommendations[0].deadline_months == 1
+
+
+def test_a_deadline_opened_sentence_with_no_one_to_act_is_not_an_item() -> None:
+    text = "Council news\n\nBy March 2026 the new library should be open on Sundays.\n"
+
+    with pytest.raises(NoRecommendationsFound):
+        parse_report(text)
