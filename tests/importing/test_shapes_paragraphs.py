@@ -53,3 +53,32 @@ def test_a_deadline_opened_sentence_with_no_one_to_act_is_not_an_item() -> None:
 
     with pytest.raises(NoRecommendationsFound):
         parse_report(text)
+
+
+PARAGRAPH_A_LINE = """Exampleshire 2025/26
+How well does the service respond to emergencies?
+Exampleshire Fire and Rescue Service is good at responding to fires and other emergencies, and its crews arrive in good time at the great majority of the calls they attend across the county.
+Areas for improvement
+The service should make sure its control room staff can see where every engine is at any time during an incident.
+We set out our detailed findings below. These are the basis for our judgment of the service's work in this area.
+Crews attend quickly
+The service met its own response standard at nearly all the incidents we looked at, including those in the most remote parts of the county.
+"""
+
+
+def test_a_text_with_one_paragraph_a_line_ends_an_item_with_its_line() -> None:
+    report = parse_report(PARAGRAPH_A_LINE)
+
+    [item] = report.recommendations
+    assert item.owners == ("The service",)
+    assert item.text == "make sure its control room staff can see where every engine is at any time during an incident."
+
+
+def test_wrapped_lines_of_one_paragraph_still_read_as_one_item() -> None:
+    wrapped = (
+        "Areas for improvement\n\nThe service should make sure its control room staff can see.\n"
+        "where every engine is at any time during an incident.\n\nCrews attend quickly\n"
+    )
+
+    [item] = parse_report(wrapped).recommendations
+    assert item.text.endswith("where every engine is at any time during an incident.")

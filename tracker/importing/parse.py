@@ -17,7 +17,7 @@ from .errors import NoRecommendationsFound, only_report_read_errors
 from .groups import deadline_opened_owner, subject_owner
 from .headings import heading_as_printed
 from .item import sequence_value
-from .lines import split_lines
+from .lines import paragraphs_one_a_line, split_lines
 from .metadata import (
     PublicationDate,
     find_addressee_role,
@@ -75,7 +75,7 @@ def parse_clean_text(text: str) -> ParsedReport:
     Every recommendations section is read, in reading order; bulleted and unnumbered
     items are numbered by their position across all of them.
     """
-    lines = split_lines(text)
+    lines = paragraphs_one_a_line(split_lines(text))
     try:
         sections = find_recommendations_sections(lines)
     except NoRecommendationsFound as error:

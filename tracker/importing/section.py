@@ -43,9 +43,12 @@ NAMED_RECOMMENDATION = re.compile(
     re.IGNORECASE,
 )
 
-# Paragraphs that introduce a section rather than recommend something.
+# Paragraphs that introduce a section rather than recommend something; and the inspectors
+# speaking of their own work ("We set out our detailed findings below."), which a
+# recommendation put to a body never does.
 _INTRODUCTION = re.compile(
-    r"\brecommend|\bfollowing\b|\bpost-inspection\b|\bwe have made\b|\bpublication\b", re.IGNORECASE
+    r"\brecommend|\bfollowing\b|\bpost-inspection\b|\bwe have made\b|\bpublication\b|^(?:we|our)\s",
+    re.IGNORECASE,
 )
 
 MAX_INTRO_PARAGRAPHS = 12
