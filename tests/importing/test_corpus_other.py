@@ -24,7 +24,6 @@ MISSING_REASON = f"corpus-other not found at {CORPUS.resolve()}; these checks ne
 
 KNOWN_MISSES = {
     "hmip-youth-rotherham-2013-improvement-plan.txt": "an action-plan table flattened with ' / ' cells is not read",
-    "hmiprisons-liverpool-2016-improvement-plan.txt": "header cells are read as items; '5.01' and 'Recommendations to the Governor' are missed",
     "cqc-care-home-park-nursing-home-2009-web.txt": "action sentences run on in one paragraph after 'What the care home could do better:'",
 }
 

@@ -198,10 +198,18 @@ def looks_like_heading(text: str) -> bool:
 
 
 # "For the Area Director" over numbered items: an owner heading without its colon.
+# "Main Recommendations to the Governor" likewise.
 _FOR_OWNER_LINE = re.compile(
-    r"^(?i:recommendations?\s+)?(?i:for)\s+(?P<owner>the\s+[A-Z][\w'’&-]*(?:\s+(?:and\s+|of\s+)?[A-Z][\w'’&-]*){0,6})$"
+    r"^(?:(?i:(?:main\s+|key\s+)?recommendations?\s+)?(?i:for)|(?i:(?:main\s+|key\s+)?recommendations?\s+to))"
+    r"\s+(?P<owner>the\s+[A-Z][\w'’&-]*(?:\s+(?:and\s+|of\s+)?[A-Z][\w'’&-]*){0,6})$"
 )
 _LEADING_BULLET = re.compile(r"^[•·▪◦‣*–-]\s+")
+
+
+def names_its_owner(text: str) -> bool:
+    """ "For the Area Director", "Main Recommendations to the Governor": an owner line
+    that needs no colon."""
+    return bool(_FOR_OWNER_LINE.match(_LEADING_BULLET.sub("", text)))
 
 
 def owner_heading(text: str) -> str | None:

@@ -37,6 +37,7 @@ from .section import (
     find_recommendations_sections,
 )
 from .shapes import find_sections_by_shape
+from .status_table import numbered_header_cells_blanked
 from .survey import PassedOver, passed_over_sections
 
 # "... in a timely manner (Chief Executive and the YOS Management Board)." The owners
@@ -75,7 +76,7 @@ def parse_clean_text(text: str) -> ParsedReport:
     Every recommendations section is read, in reading order; bulleted and unnumbered
     items are numbered by their position across all of them.
     """
-    lines = paragraphs_one_a_line(split_lines(text))
+    lines = numbered_header_cells_blanked(paragraphs_one_a_line(split_lines(text)))
     try:
         sections = find_recommendations_sections(lines)
     except NoRecommendationsFound as error:

@@ -7,8 +7,8 @@ none, these starts are tried, strongest first:
 1. a lead sentence that announces a list ("The report made the following five
    recommendations:", "There are three recommendations made:", "CSSIW recommendations
    include:");
-2. an owner line ending "should:" ("Schools should:"), which names the owner of the items
-   below it;
+2. an owner line ending "should:" ("Schools should:") or naming whom the items are for
+   ("Main Recommendations to the Governor"), which names the owner of the items below it;
 3. "Recommendation N" labels;
 4. the header of a status table ("Recommendation Status Rationale"), whose rows are read
    as numbered items without their status (see .status_table);
@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from itertools import islice
 
 from .groups import GroupContext, deadline_opened_owner
-from .headings import owner_heading
+from .headings import names_its_owner, owner_heading
 from .lines import TextLine
 from .markers import match_list_marker
 from .section import NAMED_RECOMMENDATION, Item, Section, read_section
@@ -151,7 +151,7 @@ def _starts(lines: list[TextLine]) -> Iterator[int]:
         if text and _LEAD_SENTENCE.search(text) and len(text.split()) <= 20:
             yield index
     for index, text in enumerate(texts):
-        if text and owner_heading(text) and text.endswith(":"):
+        if text and owner_heading(text) and (text.endswith(":") or names_its_owner(text)):
             yield index
     for index, text in enumerate(texts):
         if STATUS_HEADER.match(text):

@@ -8,6 +8,8 @@ starts the next column, and it reads on as the numbered item "1. COPFS should ..
 When a row's other columns follow it on lines of their own ("Recommendation Position",
 then "R3 - ..." and its progress), only the row's first line is the recommendation.
 A tracker page may instead put each cell on a line of its own (number, status, text, body).
+An action plan's header may number its column names ("1. Rec. No.", "2. Recommendation",
+"3. Accepted/ Rejected"); those cells name columns, so they are neither a heading nor items.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import re
 
 from .lines import TextLine
+from .markers import match_list_marker
 
 # The column names in the header: a recommendation column and a status column.
 STATUS_HEADER = re.compile(
@@ -93,3 +96,52 @@ def _tracker_cells_as_items(lines: list[TextLine]) -> list[TextLine]:
         line = lines[text]
         read[text] = TextLine(text=f"{lines[number].text.strip()}. {line.text}{owner}", start=line.start, end=line.end)
     return read
+
+
+MIN_HEADER_CELLS = 3
+MAX_HEADER_CELL_WORDS = 4
+
+
+def numbered_header_cells_blanked(lines: list[TextLine]) -> list[TextLine]:
+    """The lines with a table header whose column names are numbered ("1. Rec. No.",
+    "2. Recommendation", "3. Accepted/ Rejected", a name's second line "Action Taken/Planned"
+    between them) read as blank lines. A header is three or more such short cells numbered
+    1, 2, 3 ..., one of them naming the recommendation column."""
+    read = list(lines)
+    index = 0
+    while index < len(lines):
+        cells = _header_cells_from(lines, index)
+        if cells:
+            for cell in cells:
+                read[cell] = TextLine(text="", start=lines[cell].start, end=lines[cell].end)
+            index = cells[-1] + 1
+        else:
+            index += 1
+    return read
+
+
+def _header_cells_from(lines: list[TextLine], index: int) -> list[int]:
+    cells: list[int] = []
+    expected = 1
+    cursor = index
+    while cursor < len(lines):
+        text = lines[cursor].text
+        marker = match_list_marker(text) if text else None
+        if not text:
+            cursor += 1
+            continue
+        words = len(text.split())
+        if marker is not None and marker.style == "decimal" and marker.label == str(expected):
+            if words - 1 > MAX_HEADER_CELL_WORDS:
+                break
+            expected += 1
+        elif marker is not None or not cells or words > MAX_HEADER_CELL_WORDS or text.endswith((".", ":")):
+            break  # a cell name's second line ("Action Taken/Planned") carries on the header
+        cells.append(cursor)
+        cursor += 1
+    named = [cell for cell in cells if re.search(r"\brecommendations?\b", lines[cell].text, re.IGNORECASE)]
+    if expected - 1 < MIN_HEADER_CELLS or not named:
+        return []
+    while cells and match_list_marker(lines[cells[-1]].text) is None:
+        cells.pop()  # the line after the last cell is not part of the header
+    return cells
