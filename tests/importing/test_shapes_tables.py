@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tracker.importing import parse_report
 from tracker.importing.lines import split_lines
-from tracker.importing.status_table import numbered_header_cells_blanked
+from tracker.importing.status_table import numbered_header_cells_blanked, slash_rows_as_items
 
 NUMBERED_HEADER = """ACTION PLAN: INSPECTION REPORT
 
@@ -53,3 +53,34 @@ def test_numbered_cells_that_name_no_recommendation_column_are_kept() -> None:
     lines = split_lines("1. Ref.\n2. Area\n3. Lead\n4. Date\n")
 
     assert numbered_header_cells_blanked(lines) == lines
+
+
+SLASH_TABLE = """Youth Justice Service - Improvement Action Plan
+
+In response to the inspection of youth justice work in March 2026
+
+No / Action / AREA FOR IMPROVEMENT (Recommendations) / Target
+Date / Lead / Progress /
+1 / (1a) Audit twenty cases. / Plans for children leaving custody are written before release. / June 2026 / Team manager (AB) / Audit done.
+The audit found that plans were written in good time in most cases.
+(1b) Report to the board. / July 2026
+2 / (2a) Train staff. / Every child is seen within five working days of the court order. / May 2026 / Service manager / Training booked.
+"""
+
+
+def test_a_table_flattened_with_slashes_gives_its_recommendations_column() -> None:
+    report = parse_report(SLASH_TABLE)
+
+    assert [(item.number, item.text) for item in report.recommendations] == [
+        ("1", "Plans for children leaving custody are written before release."),
+        ("2", "Every child is seen within five working days of the court order."),
+    ]
+    assert report.recommendations[0].owner_source == "none"
+
+
+def test_slashes_in_a_sentence_are_not_a_table() -> None:
+    text = "Council news\n\nThe plan / the budget / the staff / the board were discussed.\n1 / 2 of the work is done.\n"
+
+    lines = split_lines(text)
+
+    assert slash_rows_as_items(lines) == lines

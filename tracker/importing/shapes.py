@@ -11,7 +11,8 @@ none, these starts are tried, strongest first:
    ("Main Recommendations to the Governor"), which names the owner of the items below it;
 3. "Recommendation N" labels;
 4. the header of a status table ("Recommendation Status Rationale"), whose rows are read
-   as numbered items without their status (see .status_table);
+   as numbered items without their status, or of an action plan flattened with " / "
+   between its cells, whose recommendations column is read (see .status_table);
 5. a run of three or more numbered paragraphs ("11.1", "12.1", a pipe table's "1 | ...")
    most of which say what "should" be done;
 6. last, paragraphs of prose that begin "We recommend that ...", or that open with a
@@ -33,7 +34,7 @@ from .headings import names_its_owner, owner_heading
 from .lines import TextLine
 from .markers import match_list_marker
 from .section import NAMED_RECOMMENDATION, Item, Section, read_section
-from .status_table import STATUS_HEADER, status_rows_as_items
+from .status_table import STATUS_HEADER, slash_header_column, slash_rows_as_items, status_rows_as_items
 
 # "The report made the following five recommendations:", "There are three
 # recommendations made:", "CSSIW recommendations include:", "The inspectorate's four
@@ -72,7 +73,9 @@ MIN_ITEM_WORDS = 5
 
 def find_sections_by_shape(lines: list[TextLine]) -> list[Section]:
     """The first recommendation-shaped list in the text, as a section; [] when none."""
-    lines = status_rows_as_items([_pipe_row_as_item(line) for line in _leads_split_from_their_items(lines)])
+    lines = slash_rows_as_items(
+        status_rows_as_items([_pipe_row_as_item(line) for line in _leads_split_from_their_items(lines)])
+    )
     for heading_index in islice(_starts(lines), MAX_STARTS_TRIED):  # each read may run to the end: bound them
         section = read_section(lines, heading_index, owner_from_heading=True)
         if section.items:
@@ -154,7 +157,7 @@ def _starts(lines: list[TextLine]) -> Iterator[int]:
         if text and owner_heading(text) and (text.endswith(":") or names_its_owner(text)):
             yield index
     for index, text in enumerate(texts):
-        if STATUS_HEADER.match(text):
+        if STATUS_HEADER.match(text) or slash_header_column(text):
             yield index
     for index, text in enumerate(texts):
         if NAMED_RECOMMENDATION.match(text):

@@ -8,6 +8,9 @@ starts the next column, and it reads on as the numbered item "1. COPFS should ..
 When a row's other columns follow it on lines of their own ("Recommendation Position",
 then "R3 - ..." and its progress), only the row's first line is the recommendation.
 A tracker page may instead put each cell on a line of its own (number, status, text, body).
+An action plan flattened with " / " between its cells ("Ref No / Area requiring improvement
+(Recommendations) / Action required / ...") gives each row "1 / recommendation / action /
+...": the cell under the header's recommendations column is the item, the rest is not.
 An action plan's header may number its column names ("1. Rec. No.", "2. Recommendation",
 "3. Accepted/ Rejected"); those cells name columns, so they are neither a heading nor items.
 """
@@ -145,3 +148,42 @@ def _header_cells_from(lines: list[TextLine], index: int) -> list[int]:
     while cells and match_list_marker(lines[cells[-1]].text) is None:
         cells.pop()  # the line after the last cell is not part of the header
     return cells
+
+
+_CELL_SEPARATOR = " / "
+MIN_SLASH_HEADER_CELLS = 4
+_SLASH_ROW = re.compile(r"^(?P<number>\d{1,3})\s+/\s+(?P<rest>.+)$")
+_RECOMMENDATIONS_COLUMN = re.compile(r"\brecommendations?\b", re.IGNORECASE)
+
+
+def slash_header_column(text: str) -> int | None:
+    """The position of the recommendations column in a header of " / "-separated cells."""
+    cells = [cell.strip() for cell in text.rstrip("/ ").split(_CELL_SEPARATOR)]
+    if len(cells) < MIN_SLASH_HEADER_CELLS:
+        return None
+    named = [position for position, cell in enumerate(cells) if _RECOMMENDATIONS_COLUMN.search(cell)]
+    return named[0] if len(named) == 1 and named[0] > 0 else None
+
+
+def slash_rows_as_items(lines: list[TextLine]) -> list[TextLine]:
+    """The lines with each row of a " / " table read as "N. recommendation", and the rest of
+    the row (its other cells, which may run over several lines) and the header's own
+    second line as blank lines."""
+    header = next((index for index, line in enumerate(lines) if slash_header_column(line.text)), None)
+    if header is None:
+        return lines
+    column = slash_header_column(lines[header].text) or 0
+    rows = [index for index in range(header + 1, len(lines)) if _SLASH_ROW.match(lines[index].text)]
+    if not rows:
+        return lines
+    read = lines[: header + 1] + [TextLine(text="", start=line.start, end=line.end) for line in lines[header + 1 :]]
+    for row_number, index in enumerate(rows):
+        following = rows[row_number + 1] if row_number + 1 < len(rows) else len(lines)
+        row = " ".join(line.text for line in lines[index:following] if line.text)
+        cells = row.split(_CELL_SEPARATOR)
+        if len(cells) <= column:
+            continue
+        number = cells[0].strip()
+        line = lines[index]
+        read[index] = TextLine(text=f"{number}. {cells[column].strip()}", start=line.start, end=line.end)
+    return read
