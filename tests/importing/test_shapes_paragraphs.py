@@ -55,6 +55,14 @@ def test_a_deadline_opened_sentence_with_no_one_to_act_is_not_an_item() -> None:
         parse_report(text)
 
 
+def test_a_deadline_opening_an_item_in_a_list_stays_in_its_text() -> None:
+    text = "Recommendations\n\n1. Not later than 30 June 2026 the council should publish its plan.\n\n2. The board should meet.\n"
+
+    first = parse_report(text).recommendations[0]
+    assert first.text == "Not later than 30 June 2026 the council should publish its plan."
+    assert first.owner_source == "none"
+
+
 PARAGRAPH_A_LINE = """Exampleshire 2025/26
 How well does the service respond to emergencies?
 Exampleshire Fire and Rescue Service is good at responding to fires and other emergencies, and its crews arrive in good time at the great majority of the calls they attend across the county.
@@ -82,3 +90,35 @@ def test_wrapped_lines_of_one_paragraph_still_read_as_one_item() -> None:
 
     [item] = parse_report(wrapped).recommendations
     assert item.text.endswith("where every engine is at any time during an incident.")
+
+
+RUN_ON_ACTIONS = (
+    "Latest visit\n"
+    "What the service does well Residents enjoy the garden and the outings. Meals are varied. "
+    "What the service could do better: Risk assessments need to be reviewed every month. "
+    "Bedroom doors must be fitted with working closers. The laundry could be improved so clothes are returned "
+    "to the right person. Also to label every item on arrival. Staff need to complete first aid training.\n"
+)
+
+
+def test_action_sentences_run_on_after_a_heading_are_one_item_each() -> None:
+    report = parse_report(RUN_ON_ACTIONS)
+
+    assert [(item.number, item.text) for item in report.recommendations] == [
+        ("1", "Risk assessments need to be reviewed every month."),
+        ("2", "Bedroom doors must be fitted with working closers."),
+        ("3", "The laundry could be improved so clothes are returned to the right person. Also to label every item on arrival."),
+        ("4", "complete first aid training."),
+    ]
+    assert [item.owners for item in report.recommendations] == [(), (), (), ("Staff",)]
+    assert report.recommendations_heading == "What the service could do better"
+
+
+def test_a_comment_under_the_heading_is_not_a_list() -> None:
+    text = (
+        "What the service does well\n\nResidents enjoy the garden.\n\nWhat the service could do better:\n\n"
+        "A date for the new kitchen would help the manager plan the budget. Staff need to finish their training.\n"
+    )
+
+    with pytest.raises(NoRecommendationsFound):
+        parse_report(text)

@@ -95,7 +95,7 @@ class GroupContext:
     """The group headings in force at a point in a section."""
 
     owner: str | None = None
-    owner_source: str = "none"  # "heading" | "question" | "lead"
+    owner_source: str = "none"  # "heading" | "question" | "lead" | "subject" (a lone paragraph's own)
     owner_line: str = ""
     time_group: tuple[str, int] | None = None
     time_line: str = ""

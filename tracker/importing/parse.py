@@ -86,7 +86,8 @@ def parse_clean_text(text: str) -> ParsedReport:
     first = sections[0]
     title = find_title(lines)
     service = find_service(text, lines, title)
-    heading_index = next(index for index, line in enumerate(lines) if line.start == first.heading.start)
+    # The line holding the heading (a heading run in after a sentence starts inside its line).
+    heading_index = next(index for index, line in enumerate(lines) if line.start <= first.heading.start <= line.end)
     publication = find_publication_date(lines, heading_index)
     report_rule, report_months = report_deadline(first.heading.text, first.intro, text)
     addressee = find_addressee_role(lines[:heading_index], service)
@@ -212,7 +213,7 @@ def _build_recommendation(
     source = "none"
     reason = "No owner is named for this item in the report."
     brackets = _owner_brackets(text)
-    subject = subject_owner(text) or deadline_opened_owner(text)
+    subject = subject_owner(text)
     column = _COLUMN_OWNERS.search(text)
     if column:
         owners = split_column_owners(column.group("owners"))
@@ -222,6 +223,11 @@ def _build_recommendation(
         owners = split_owner_list(brackets.group("owners"))
         text = text[: brackets.start()].rstrip()
         source, reason = "brackets", f'Named in brackets at the end of the item: "({brackets.group("owners")})"'
+    elif context.owner_source == "subject" and (opened := deadline_opened_owner(text)):
+        # A lone paragraph opened by its deadline (see .shapes): its subject is the owner. In a
+        # list, "By March 2025, the council should ..." keeps its whole text (see .groups).
+        owners, source, text = split_owner_list(opened[0]), "subject", opened[1]
+        reason = f'The item itself says "{opened[0]} should ..."'
     elif context.owner:
         owners, source = split_owner_list(context.owner), context.owner_source
         if source == "heading":

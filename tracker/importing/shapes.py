@@ -15,7 +15,9 @@ none, these starts are tried, strongest first:
    between its cells, whose recommendations column is read (see .status_table);
 5. a run of three or more numbered paragraphs ("11.1", "12.1", a pipe table's "1 | ...")
    most of which say what "should" be done;
-6. last, paragraphs of prose that begin "We recommend that ...", or that open with a
+6. a paragraph under a heading ending ":" whose every sentence says what must be done,
+   read as one item a sentence (see .sentence_lists);
+7. last, paragraphs of prose that begin "We recommend that ...", or that open with a
    deadline and then say who should act ("Not later than 31 March 2015 all forces
    should ...", as a register of recommendations prints each one on its page).
 
@@ -34,6 +36,7 @@ from .headings import names_its_owner, owner_heading
 from .lines import TextLine
 from .markers import match_list_marker
 from .section import NAMED_RECOMMENDATION, Item, Section, read_section
+from .sentence_lists import sentence_list_section
 from .status_table import STATUS_HEADER, slash_header_column, slash_rows_as_items, status_rows_as_items
 
 # "The report made the following five recommendations:", "There are three
@@ -81,7 +84,7 @@ def find_sections_by_shape(lines: list[TextLine]) -> list[Section]:
         if section.items:
             _end_at_announced_count(section)
             return [section]
-    return _we_recommend_paragraphs(lines)
+    return sentence_list_section(lines) or _we_recommend_paragraphs(lines)
 
 
 def _end_at_announced_count(section: Section) -> None:
@@ -115,8 +118,11 @@ def _we_recommend_paragraphs(lines: list[TextLine]) -> list[Section]:
     section = Section(heading=lines[found[0]], end_index=found[-1] + 1)
     for index in found:
         line = lines[index]
+        context = GroupContext()
+        if opened := deadline_opened_owner(line.text):  # its subject owns it (see .parse)
+            context = context.with_owner(opened[0], "subject", line.text)
         section.items.append(
-            Item(label="", style="paragraph", parts=[line.text], start=line.start, end=line.end, context=GroupContext())
+            Item(label="", style="paragraph", parts=[line.text], start=line.start, end=line.end, context=context)
         )
     return [section]
 
