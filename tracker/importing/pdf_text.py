@@ -35,9 +35,10 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .cleaning import clean_text, is_page_number, join_lines
+from .cleaning import clean_text
 from .errors import ReportReadError
 from .markers import match_list_marker
+from .paragraphs import is_page_number, join_lines
 from .pdf_lines import PdfLine, PdfPage
 from .pdf_tables import rebuild_tables
 

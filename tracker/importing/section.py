@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .cleaning import is_footnote_body, is_page_number
 from .deadlines import DEADLINE_RULE, time_group
 from .errors import NoRecommendationsFound
 from .groups import GroupContext, is_theme_heading, lead_owner, question_owner, subject_owner
@@ -36,6 +35,7 @@ from .headings import (
 from .item import Item, continues_mid_sentence, continues_sequence, resolve_style
 from .lines import TextLine, next_text_index
 from .markers import ListMarker, match_list_marker
+from .paragraphs import is_footnote_body, is_page_number
 
 # "Recommendation 3 – ...", and "R3 - ..." or "· R1 Raise ..." (R1 to R7 may run on through several owner lines).
 NAMED_RECOMMENDATION = re.compile(
