@@ -22,8 +22,7 @@ CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "reports" / "co
 EXPECTED_FILE = Path(__file__).resolve().parent / "corpus_other_expected.json"
 MISSING_REASON = f"corpus-other not found at {CORPUS.resolve()}; these checks need the project's shared folder"
 
-KNOWN_MISSES = {
-}
+KNOWN_MISSES = {}
 
 
 def _expected_reports() -> list[dict[str, Any]]:
@@ -66,7 +65,7 @@ def test_text_reads_as_the_answer_says(expected: dict[str, Any]) -> None:
     assert report.date_precision == expected["date_precision"], "date_precision"
     got_items = report.recommendations
     assert [item.number for item in got_items] == [item["number"] for item in expected["recommendations"]]
-    for got, wanted in zip(got_items, expected["recommendations"]):
+    for got, wanted in zip(got_items, expected["recommendations"], strict=True):
         assert list(got.owners) == wanted["owners"], (got.number, "owners")
         assert got.owner_source == wanted["owner_source"], (got.number, "owner_source")
         assert got.text.startswith(wanted["text_starts"]), (got.number, got.text[:120])

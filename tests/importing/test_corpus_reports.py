@@ -69,7 +69,7 @@ def test_recommendations(expected: dict[str, Any], parsed_reports: dict[str, Any
     report = _parse(expected, parsed_reports)
     got_items = report.recommendations
     assert [item.number for item in got_items] == [item["number"] for item in expected["recommendations"]]
-    for got, wanted in zip(got_items, expected["recommendations"]):
+    for got, wanted in zip(got_items, expected["recommendations"], strict=True):
         assert list(got.owners) == wanted["owners"], (got.number, "owners")
         assert got.owner_source == wanted["owner_source"], (got.number, "owner_source")
         assert got.text.startswith(wanted["text_starts"]), (got.number, got.text[:120])

@@ -7,14 +7,16 @@ import pytest
 
 from tracker.importing import NoRecommendationsFound, parse_report
 
-REGISTER_PAGE = """Joint review of custody healthcare (1234)
-
-No later than 30 June 2026 those health boards running custody suites, that have not yet done so, should publish a plan for the cover of nurses at night.
-
+REGISTER_PAGE = (
+    "Joint review of custody healthcare (1234)\n\n"
+    "No later than 30 June 2026 those health boards running custody suites, that have not yet done so, "
+    "should publish a plan for the cover of nurses at night.\n"
+    """
 [on]1st May 2025
 
 The status of this recommendation is being reviewed and will be updated when the review is complete.
 """
+)
 
 REGISTER_PAGE_WITH_PERIOD = """Joint review of case files (88)
 
@@ -56,22 +58,30 @@ def test_a_deadline_opened_sentence_with_no_one_to_act_is_not_an_item() -> None:
 
 
 def test_a_deadline_opening_an_item_in_a_list_stays_in_its_text() -> None:
-    text = "Recommendations\n\n1. Not later than 30 June 2026 the council should publish its plan.\n\n2. The board should meet.\n"
+    text = (
+        "Recommendations\n\n1. Not later than 30 June 2026 the council should publish its plan.\n\n2. The board "
+        "should meet.\n"
+    )
 
     first = parse_report(text).recommendations[0]
     assert first.text == "Not later than 30 June 2026 the council should publish its plan."
     assert first.owner_source == "none"
 
 
-PARAGRAPH_A_LINE = """Exampleshire 2025/26
-How well does the service respond to emergencies?
-Exampleshire Fire and Rescue Service is good at responding to fires and other emergencies, and its crews arrive in good time at the great majority of the calls they attend across the county.
-Areas for improvement
-The service should make sure its control room staff can see where every engine is at any time during an incident.
-We set out our detailed findings below. These are the basis for our judgment of the service's work in this area.
-Crews attend quickly
-The service met its own response standard at nearly all the incidents we looked at, including those in the most remote parts of the county.
-"""
+# Each paragraph on a line of its own, no blank lines, as a pasted web page keeps them.
+PARAGRAPH_A_LINE = (
+    "Exampleshire 2025/26\n"
+    "How well does the service respond to emergencies?\n"
+    "Exampleshire Fire and Rescue Service is good at responding to fires and other emergencies, and its crews "
+    "arrive in good time at the great majority of the calls they attend across the county.\n"
+    "Areas for improvement\n"
+    "The service should make sure its control room staff can see where every engine is at any time during an "
+    "incident.\n"
+    "We set out our detailed findings below. These are the basis for our judgment of the service's work in this area.\n"
+    "Crews attend quickly\n"
+    "The service met its own response standard at nearly all the incidents we looked at, including those in the "
+    "most remote parts of the county.\n"
+)
 
 
 def test_a_text_with_one_paragraph_a_line_ends_an_item_with_its_line() -> None:
@@ -107,7 +117,11 @@ def test_action_sentences_run_on_after_a_heading_are_one_item_each() -> None:
     assert [(item.number, item.text) for item in report.recommendations] == [
         ("1", "Risk assessments need to be reviewed every month."),
         ("2", "Bedroom doors must be fitted with working closers."),
-        ("3", "The laundry could be improved so clothes are returned to the right person. Also to label every item on arrival."),
+        (
+            "3",
+            "The laundry could be improved so clothes are returned to the right person. Also to label every item on "
+            "arrival.",
+        ),
         ("4", "complete first aid training."),
     ]
     assert [item.owners for item in report.recommendations] == [(), (), (), ("Staff",)]

@@ -39,12 +39,15 @@ def test_numbered_column_names_are_a_header_not_items() -> None:
     assert item.owners == ("the Director",)
     assert item.owner_source == "heading"
     assert item.text == (
-        "Every prisoner should have a key worker session each week. Managers should check the sessions take place. (S12)"
+        "Every prisoner should have a key worker session each week. Managers should check the sessions take place. "
+        "(S12)"
     )
 
 
 def test_a_numbered_list_of_short_items_is_not_a_header() -> None:
-    lines = split_lines("Recommendations\n\n1. Act on every recommendation of the audit.\n\n2. Train all staff.\n\n3. Audit files.\n")
+    lines = split_lines(
+        "Recommendations\n\n1. Act on every recommendation of the audit.\n\n2. Train all staff.\n\n3. Audit files.\n"
+    )
 
     assert numbered_header_cells_blanked(lines) == lines
 
@@ -61,10 +64,10 @@ In response to the inspection of youth justice work in March 2026
 
 No / Action / AREA FOR IMPROVEMENT (Recommendations) / Target
 Date / Lead / Progress /
-1 / (1a) Audit twenty cases. / Plans for children leaving custody are written before release. / June 2026 / Team manager (AB) / Audit done.
+1 / (1a) Audit cases. / Plans for leaving custody are written before release. / June 2026 / Manager (AB) / Done.
 The audit found that plans were written in good time in most cases.
 (1b) Report to the board. / July 2026
-2 / (2a) Train staff. / Every child is seen within five working days of the court order. / May 2026 / Service manager / Training booked.
+2 / (2a) Train staff. / Every child is seen within five days of the court order. / May 2026 / Manager / Booked.
 """
 
 
@@ -72,8 +75,8 @@ def test_a_table_flattened_with_slashes_gives_its_recommendations_column() -> No
     report = parse_report(SLASH_TABLE)
 
     assert [(item.number, item.text) for item in report.recommendations] == [
-        ("1", "Plans for children leaving custody are written before release."),
-        ("2", "Every child is seen within five working days of the court order."),
+        ("1", "Plans for leaving custody are written before release."),
+        ("2", "Every child is seen within five days of the court order."),
     ]
     assert report.recommendations[0].owner_source == "none"
 

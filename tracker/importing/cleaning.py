@@ -105,7 +105,6 @@ _MD_TABLE_SEPARATOR = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*(
 _INLINE_FOOTNOTE_MARKER = re.compile("(?<=[^\\s" + SUPERSCRIPT_DIGITS + "])[" + SUPERSCRIPT_DIGITS + "]+")
 
 
-
 def clean_text(text: str) -> str:
     """Return ``text`` in the parser's clean form (see the module docstring).
 

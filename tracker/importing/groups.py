@@ -46,7 +46,8 @@ _RECOMMENDATIONS_TO_OWNER = re.compile(
 # "Leaders across the partnership should ensure ...": the subject, then "should"; in a list
 # run on from a sentence the subject may open in lower case ("- the Home Office should ...").
 _SUBJECT_OWNER = re.compile(
-    r"^(?P<owner>(?:[A-Z]|the\s+[A-Z])[\w'’ ,()-]{1,90}?)\s+(?:should|must|needs?\s+to)\s+(?P<rest>(?!be\b|have\s+been\b)\w.*)$",
+    r"^(?P<owner>(?:[A-Z]|the\s+[A-Z])[\w'’ ,()-]{1,90}?)\s+(?:should|must|needs?\s+to)\s+"
+    r"(?P<rest>(?!be\b|have\s+been\b)\w.*)$",
     re.DOTALL,
 )
 MAX_SUBJECT_WORDS = 10

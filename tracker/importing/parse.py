@@ -9,6 +9,7 @@ gathers the report's other facts from :mod:`.metadata`.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from .cleaning import clean_text
 from .cutoff import mark_cut_off
@@ -164,7 +165,8 @@ def _describe_section(section: Section, built: list[ParsedRecommendation]) -> Pa
     # A gap in the numbering, or an item that runs on far too long, means part of the
     # section was not read as items: say so rather than let the count look complete.
     problems = _numbering_warnings(section.items) + [
-        f"Recommendation {item.number} is {len(item.text.split())} words long and may run into the next part of the report."
+        f"Recommendation {item.number} is {len(item.text.split())} words long "
+        "and may run into the next part of the report."
         for item in built
         if len(item.text.split()) > LONG_ITEM_WORDS
     ]
@@ -312,7 +314,7 @@ def _report_warnings(
 
 def _numbering_warnings(items: list[Item]) -> list[str]:
     warnings: list[str] = []
-    for previous, current in zip(items, items[1:]):
+    for previous, current in pairwise(items):
         before = sequence_value(previous.label, previous.style)
         after = sequence_value(current.label, current.style)
         if before is not None and after is not None and after not in (before + 1, 1):

@@ -100,7 +100,8 @@ def find_recommendations_sections(lines: list[TextLine]) -> list[Section]:
         return [first_with_items]
     if headings:
         raise NoRecommendationsFound(
-            f'No recommendations section was found: the heading "{lines[headings[0]].text}" is not followed by any recommendations'
+            f'No recommendations section was found: the heading "{lines[headings[0]].text}" '
+            "is not followed by any recommendations"
         )
     if is_letter(lines):
         raise NoRecommendationsFound(

@@ -83,7 +83,5 @@ def _sentence_items(paragraph: _Paragraph) -> list[Item]:
             continue
         if not _OBLIGATION.search(text):
             return []
-        items.append(
-            Item(label="", style="paragraph", parts=[text], start=start, end=end, context=GroupContext())
-        )
+        items.append(Item(label="", style="paragraph", parts=[text], start=start, end=end, context=GroupContext()))
     return items

@@ -109,9 +109,7 @@ def _we_recommend_paragraphs(lines: list[TextLine]) -> list[Section]:
     """Prose with "We recommend that ..." paragraphs, or paragraphs opened by a deadline and
     put to someone, and no list: each such paragraph is an item."""
     found = [
-        index
-        for index, line in enumerate(lines)
-        if _WE_RECOMMEND.match(line.text) or deadline_opened_owner(line.text)
+        index for index, line in enumerate(lines) if _WE_RECOMMEND.match(line.text) or deadline_opened_owner(line.text)
     ]
     if not found:
         return []
