@@ -130,12 +130,12 @@ def item_deadline(text: str) -> tuple[str, int] | None:
     """The period an item's own opening clause sets: "HMIC recommends that the force should
     immediately: ...", "... that within six months the force should: ...". Only the clause
     before the colon counts; a period later in the item is part of what is to be done."""
-    if opening := _OPENING_DEADLINE.match(text):  # "With immediate effect, all forces should ..."
-        if re.match(r"with\s+immediate", opening.group("phrase"), re.IGNORECASE):
+    if opened := _OPENING_DEADLINE.match(text):  # "With immediate effect, all forces should ..."
+        if re.match(r"with\s+immediate", opened.group("phrase"), re.IGNORECASE):
             return ("immediately", IMMEDIATELY_MONTHS)
-        if opening.group("count"):
-            phrase = " ".join(opening.group("phrase").split())
-            return phrase[0].lower() + phrase[1:], months_in(opening.group("count"), opening.group("unit"))
+        if opened.group("count"):
+            phrase = " ".join(opened.group("phrase").split())
+            return phrase[0].lower() + phrase[1:], months_in(opened.group("count"), opened.group("unit"))
     opening, colon, _ = text.partition(":")
     if not colon or len(opening.split()) > MAX_OPENING_WORDS:
         return None

@@ -245,6 +245,8 @@ def _build_recommendation(
     elif addressee:
         owners, source = [addressee], "addressee"
         reason = f"The letter is addressed to {addressee}; check this is the right owner."
+    rule: str
+    months: int | None
     if context.time_group:
         (rule, months), deadline_reason = context.time_group, f'Under "{context.time_line}" in the report'
     elif own := item_deadline(item.text):

@@ -182,7 +182,8 @@ def _content_length(contents: object, depth: int = 0) -> int:
     if isinstance(raw, bytes | bytearray):
         return len(raw)
     length = resolved.get("/Length") if hasattr(resolved, "get") else None
-    length = length.get_object() if hasattr(length, "get_object") else length
+    if length is not None and hasattr(length, "get_object"):
+        length = length.get_object()
     return int(length) if isinstance(length, int | float) else 0
 
 

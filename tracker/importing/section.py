@@ -223,9 +223,9 @@ def _read_line(reader: _Reader, index: int) -> bool:
         if keep_going and not rest and reader.section.items:
             reader.section.items[-1].awaiting_text = True
         return keep_going
-    marker = match_list_marker(line.text)
-    if marker and line.text[marker.text_start :].strip():
-        return _read_list_item(reader, line, marker)
+    list_marker = match_list_marker(line.text)
+    if list_marker and line.text[list_marker.text_start :].strip():
+        return _read_list_item(reader, line, list_marker)
     return _read_plain_line(reader, index)
 
 
