@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tracker.importing.cleaning import clean_text, join_line_pair
+from tracker.importing.cleaning import clean_text
 from tracker.importing.markers import match_list_marker
+from tracker.importing.paragraphs import join_line_pair
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED_REPORTS = Path(__file__).resolve().parents[2] / ".." / "shared" / "reports"

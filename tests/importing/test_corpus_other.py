@@ -22,14 +22,7 @@ CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "reports" / "co
 EXPECTED_FILE = Path(__file__).resolve().parent / "corpus_other_expected.json"
 MISSING_REASON = f"corpus-other not found at {CORPUS.resolve()}; these checks need the project's shared folder"
 
-KNOWN_MISSES = {
-    "hmip-youth-rotherham-2013-improvement-plan.txt": "an action-plan table flattened with ' / ' cells is not read",
-    "hmiprisons-liverpool-2016-improvement-plan.txt": "header cells are read as items; '5.01' and 'Recommendations to the Governor' are missed",
-    "hmicfrs-core-business-register-harm-2014-web.txt": "a lone 'should' paragraph opened by its deadline is not read",
-    "hmicfrs-core-business-register-procurement-2014-web.txt": "a lone 'should' paragraph opened by its deadline is not read",
-    "hmicfrs-shropshire-fire-2021-web.txt": "the item runs on into the findings that follow it",
-    "cqc-care-home-park-nursing-home-2009-web.txt": "action sentences run on in one paragraph after 'What the care home could do better:'",
-}
+KNOWN_MISSES = {}
 
 
 def _expected_reports() -> list[dict[str, Any]]:
@@ -72,7 +65,7 @@ def test_text_reads_as_the_answer_says(expected: dict[str, Any]) -> None:
     assert report.date_precision == expected["date_precision"], "date_precision"
     got_items = report.recommendations
     assert [item.number for item in got_items] == [item["number"] for item in expected["recommendations"]]
-    for got, wanted in zip(got_items, expected["recommendations"]):
+    for got, wanted in zip(got_items, expected["recommendations"], strict=True):
         assert list(got.owners) == wanted["owners"], (got.number, "owners")
         assert got.owner_source == wanted["owner_source"], (got.number, "owner_source")
         assert got.text.startswith(wanted["text_starts"]), (got.number, got.text[:120])

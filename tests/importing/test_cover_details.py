@@ -35,22 +35,27 @@ def test_looked_after_children_cover_of_2013() -> None:
     ("cover", "service", "rating"),
     [
         (
-            "Exampleshire County Council\n\nInspection of services for children in need of help and protection, children looked "
-            "after and care leavers and Review of the effectiveness of the local safeguarding children board1 Inspection "
+            "Exampleshire County Council\n\nInspection of services for children in need of help and protection, "
+            "children looked "
+            "after and care leavers and Review of the effectiveness of the local safeguarding children board1 "
+            "Inspection "
             "date: 2 June 2014 – 25 June 2014 Report published: 8 August 2014 The overall judgement is that children's "
             "services require improvement\n\nThe authority is not yet delivering good protection.",
             "Exampleshire County Council",
             "Requires improvement",
         ),
         (
-            "London Borough of Example Vale\n\nInspection of services for children in need of help and protection, children "
-            "looked after and care leavers and\n\nReview of the effectiveness of the local safeguarding children board1\n\n"
+            "London Borough of Example Vale\n\nInspection of services for children in need of help and protection, "
+            "children "
+            "looked after and care leavers and\n\nReview of the effectiveness of the local safeguarding children "
+            "board1\n\n"
             "The overall judgement is inadequate.",
             "London Borough of Example Vale",
             "Inadequate",
         ),
         (
-            "Example Upon Sea\n\nInspection of services for children in need of help and protection, children looked after "
+            "Example Upon Sea\n\nInspection of services for children in need of help and protection, children looked "
+            "after "
             "and care leavers\n\nInspection date: 1 May 2017 – 18 May 2017\n\n"
             "Children's services in Example Upon Sea require improvement to be good",
             "Example Upon Sea",
@@ -71,8 +76,8 @@ def test_single_inspection_framework_covers(cover: str, service: str, rating: st
 def test_a_sentence_about_a_part_of_the_service_is_not_the_overall_rating() -> None:
     report = parse_report(
         "Exampleton Council\n\nInspection of children's social care services\n\n"
-        "The quality of the adoption service is good and responsive.\n\nAdoption performance was judged as outstanding.\n"
-        + RECOMMENDATIONS
+        "The quality of the adoption service is good and responsive.\n\nAdoption performance was judged as "
+        "outstanding.\n" + RECOMMENDATIONS
     )
 
     assert report.service == "Exampleton Council"
@@ -93,7 +98,8 @@ Schools should:
     ("opening", "date_text"),
     [
         (
-            "Thematic report |\n\nExample practice in schools - June 2015\n\nThematic report | 12/06/2015 pdf, 1 MB Added 12/06/2015",
+            "Thematic report |\n\nExample practice in schools - June 2015\n\nThematic report | 12/06/2015 pdf, 1 MB "
+            "Added 12/06/2015",
             "2015-06-12",
         ),
         (

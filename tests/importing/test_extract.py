@@ -179,7 +179,7 @@ def build_numbered_docx() -> bytes:
     document.add_heading("Findings", level=2)
     document.add_paragraph("Staff were committed.", style="List Number")
     table = document.add_table(rows=1, cols=3)
-    for cell, value in zip(table.rows[0].cells, ["1.1", "Governance and leadership", "Good"]):
+    for cell, value in zip(table.rows[0].cells, ["1.1", "Governance and leadership", "Good"], strict=True):
         cell.text = value
     return docx_bytes(document)
 
@@ -288,7 +288,10 @@ def test_oversized_upload_is_refused() -> None:
 
 
 def test_windows_1252_and_utf16_text_are_decoded() -> None:
-    text = "Recommendations\n\nThe Director of Children\u2019s Services should:\n\n1. make sure thresholds are understood\n"
+    text = (
+        "Recommendations\n\nThe Director of Children\u2019s Services should:\n\n1. make sure thresholds are "
+        "understood\n"
+    )
     for encoding in ("cp1252", "utf-16", "utf-8-sig"):
         report = read_report(text.encode(encoding), "report.txt")
         assert report.recommendations[0].owners == ("The Director of Children's Services",)

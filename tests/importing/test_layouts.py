@@ -24,7 +24,8 @@ def test_owner_heading_then_numbered_list(fixture_text) -> None:
     assert owners(report) == [["The Chair of the YOS Management Board"]] * 2 + [["The YOS Head of Service"]] * 2
     assert {item.owner_source for item in report.recommendations} == {"heading"}
     assert report.recommendations[1].text == (
-        "all statutory partners attend board meetings at a senior level, and challenge performance where it falls short."
+        "all statutory partners attend board meetings at a senior level, and challenge performance where it falls "
+        "short."
     )
     assert report.deadline_rule == "within 12 months following publication"
     assert report.deadline_months == 12
@@ -239,7 +240,10 @@ def test_item_offsets_cover_the_item(fixture_text) -> None:
 
 
 def test_warnings_for_suspiciously_short_items() -> None:
-    text = "Recommendations\n\nThe YOS should:\n\n1. Improve.\n2. make sure that every plan is reviewed when a child's circumstances change\n"
+    text = (
+        "Recommendations\n\nThe YOS should:\n\n1. Improve.\n2. make sure that every plan is reviewed when a child's "
+        "circumstances change\n"
+    )
     report = parse_report(text)
 
     assert numbers(report) == ["1", "2"]
@@ -263,7 +267,10 @@ def test_heading_without_items_is_a_clear_error() -> None:
 
 
 def test_curly_quotes_and_dashes_are_normalised() -> None:
-    text = "Recommendations\n\nThe Director of Children\u2019s Services should:\n\n1. make sure \u201cthresholds\u201d are understood \u2014 by everyone\n"
+    text = (
+        "Recommendations\n\nThe Director of Children\u2019s Services should:\n\n1. make sure \u201cthresholds\u201d "
+        "are understood \u2014 by everyone\n"
+    )
     report = parse_report(text)
 
     assert report.recommendations[0].owners == ("The Director of Children's Services",)
@@ -272,9 +279,11 @@ def test_curly_quotes_and_dashes_are_normalised() -> None:
 
 def test_recommendation_n_headings_with_paragraphs() -> None:
     text = (
-        "Recommendations\n\nRecommendation 1\n\nBy March 2025, the council should improve the timeliness of assessments.\n\n"
+        "Recommendations\n\nRecommendation 1\n\nBy March 2025, the council should improve the timeliness of "
+        "assessments.\n\n"
         "This includes assessments of children placed out of area.\n\n"
-        "Recommendation 2: The board should review its membership.\n\nAreas for improvement\n\nThe council should consider...\n"
+        "Recommendation 2: The board should review its membership.\n\nAreas for improvement\n\nThe council should "
+        "consider...\n"
     )
     report = parse_report(text)
 
@@ -293,7 +302,10 @@ def test_recommendation_n_headings_with_paragraphs() -> None:
 
 
 def test_sub_points_stay_inside_their_recommendation() -> None:
-    text = "Recommendations\n\nThe YOS should:\n\n1. improve assessment, including:\n- risk of harm\n- safety and wellbeing\n2. review plans after a significant change\n\nNext part\n"
+    text = (
+        "Recommendations\n\nThe YOS should:\n\n1. improve assessment, including:\n- risk of harm\n- safety and "
+        "wellbeing\n2. review plans after a significant change\n\nNext part\n"
+    )
     report = parse_report(text)
 
     assert numbers(report) == ["1", "2"]
@@ -303,7 +315,8 @@ def test_sub_points_stay_inside_their_recommendation() -> None:
 def test_numbered_contents_entry_is_not_the_section() -> None:
     text = (
         "Contents\n\n1. Introduction\n2. Recommendations\n3. Findings\n4. Annex\n\nIntroduction\n\nSome text.\n\n"
-        "Recommendations\n\nThe YOS should:\n\n1. improve the quality of assessment in all cases\n2. review plans after significant change\n\nFindings\n\nStuff.\n"
+        "Recommendations\n\nThe YOS should:\n\n1. improve the quality of assessment in all cases\n2. review plans "
+        "after significant change\n\nFindings\n\nStuff.\n"
     )
     report = parse_report(text)
 
@@ -320,7 +333,8 @@ def test_capitals_heading_and_owner_heading() -> None:
 def test_addressee_greeted_by_title_and_surname() -> None:
     text = (
         "Louise Example Chair of the YOT Management Board Sampleshire Youth Offending Team\n\n"
-        "1st May 2013\n\nDear Ms Example,\n\nReport of Short Quality Screening (SQS) of youth offending work in Sampleshire.\n\n"
+        "1st May 2013\n\nDear Ms Example,\n\nReport of Short Quality Screening (SQS) of youth offending work in "
+        "Sampleshire.\n\n"
         "Areas requiring improvement\n\n- i. the quality of assessment in community cases\n"
     )
     report = parse_report(text)

@@ -9,7 +9,7 @@ NEWS_ITEM = """Action plan agreed after inspection
 
 Published Monday 3 February 2020
 
-The council has agreed an action plan in response to the report on its youth justice work by the inspectorate published in November 2019.
+{agreed}
 
 The plan sets out who will do what and by when.
 
@@ -20,7 +20,10 @@ Key areas of focus for the Exampleshire County Council include:
   • Strengthening the oversight of the management board
 
 Progress will be reported to the board twice a year.
-"""
+""".format(
+    agreed="The council has agreed an action plan in response to the report on its youth justice work "
+    "by the inspectorate published in November 2019."
+)
 
 
 def test_areas_of_focus_for_a_body_are_its_list() -> None:
@@ -99,9 +102,12 @@ def test_a_flattened_status_table_gives_its_recommendations_without_status() -> 
 def test_tracker_cells_one_a_line_give_items_owned_by_the_body_column() -> None:
     report = parse_report(
         "Example force inspection\n\n3 recommendations\n\nRecommendations\n"
-        "1\nCompleted\nThe inspectorate recommends that the force should immediately: review how calls are graded.\nExample Police\n"
-        "2\nIn progress\nThe inspectorate recommends that within three months the force should: train its call handlers.\nExample Police\n"
-        "3\nOpen\nThe inspectorate recommends that the force should: publish its response times every quarter.\nExample Police\n"
+        "1\nCompleted\nThe inspectorate recommends that the force should immediately: review how calls are "
+        "graded.\nExample Police\n"
+        "2\nIn progress\nThe inspectorate recommends that within three months the force should: train its call "
+        "handlers.\nExample Police\n"
+        "3\nOpen\nThe inspectorate recommends that the force should: publish its response times every "
+        "quarter.\nExample Police\n"
     )
 
     assert [item.number for item in report.recommendations] == ["1", "2", "3"]

@@ -64,7 +64,7 @@ def test_recommendations(expected: dict[str, Any], parsed_reports: dict[str, dic
     parsed = _parse(expected, parsed_reports)
     recommendations = parsed["json"]["recommendations"]
     assert [item["number"] for item in recommendations] == [item["number"] for item in expected["recommendations"]]
-    for got, wanted in zip(recommendations, expected["recommendations"]):
+    for got, wanted in zip(recommendations, expected["recommendations"], strict=True):
         assert got["owners"] == wanted["owners"], got["number"]
         assert got["text"].startswith(wanted["text_starts"]), (got["number"], got["text"][:120])
         assert got["text"].endswith(wanted["text_ends"]), (got["number"], got["text"][-120:])

@@ -57,6 +57,23 @@ _DEADLINE_FROM_PUBLICATION = re.compile(
 )
 
 
+_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+# A deadline that opens a sentence, before its subject: "Not later than 31 March 2015 those
+# forces ... should", "With immediate effect, all forces should", "Within six months, the
+# council should".
+_OPENING_DEADLINE = re.compile(
+    rf"^(?P<phrase>(?:(?:not|no)\s+later\s+than|by|before)\s+(?:the\s+end\s+of\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?"
+    rf"{_MONTH}\s+\d{{4}}|with\s+immediate\s+effect|{PERIOD}),?\s+(?P<rest>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def opening_deadline(text: str) -> tuple[str, str] | None:
+    """The deadline a sentence opens with and the rest of the sentence, or None."""
+    match = _OPENING_DEADLINE.match(text)
+    return (match.group("phrase"), match.group("rest")) if match else None
+
+
 def time_group(text: str) -> tuple[str, int] | None:
     """A time-group heading's rule and months, e.g. ("within three months", 3)."""
     match = TIME_GROUP.match(text)
@@ -113,6 +130,12 @@ def item_deadline(text: str) -> tuple[str, int] | None:
     """The period an item's own opening clause sets: "HMIC recommends that the force should
     immediately: ...", "... that within six months the force should: ...". Only the clause
     before the colon counts; a period later in the item is part of what is to be done."""
+    if opened := _OPENING_DEADLINE.match(text):  # "With immediate effect, all forces should ..."
+        if re.match(r"with\s+immediate", opened.group("phrase"), re.IGNORECASE):
+            return ("immediately", IMMEDIATELY_MONTHS)
+        if opened.group("count"):
+            phrase = " ".join(opened.group("phrase").split())
+            return phrase[0].lower() + phrase[1:], months_in(opened.group("count"), opened.group("unit"))
     opening, colon, _ = text.partition(":")
     if not colon or len(opening.split()) > MAX_OPENING_WORDS:
         return None

@@ -77,10 +77,7 @@ def decode_text(data: bytes, filename: str) -> str:
     it cannot decode five byte values, and anything with many control characters is
     refused as binary rather than turned into mojibake.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        candidates = ("utf-16",)
-    else:
-        candidates = ("utf-8-sig", "cp1252")
+    candidates = ("utf-16",) if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "cp1252")
     for encoding in candidates:
         try:
             text = data.decode(encoding)

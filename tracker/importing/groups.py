@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from .deadlines import opening_deadline
 from .owners import has_role_word
 
 # "What does the LSCB need to improve?", "What does the local authority need to improve?"
@@ -45,7 +46,8 @@ _RECOMMENDATIONS_TO_OWNER = re.compile(
 # "Leaders across the partnership should ensure ...": the subject, then "should"; in a list
 # run on from a sentence the subject may open in lower case ("- the Home Office should ...").
 _SUBJECT_OWNER = re.compile(
-    r"^(?P<owner>(?:[A-Z]|the\s+[A-Z])[\w'’ ,()-]{1,90}?)\s+(?:should|must|needs?\s+to)\s+(?P<rest>(?!be\b|have\s+been\b)\w.*)$",
+    r"^(?P<owner>(?:[A-Z]|the\s+[A-Z])[\w'’ ,()-]{1,90}?)\s+(?:should|must|needs?\s+to)\s+"
+    r"(?P<rest>(?!be\b|have\s+been\b)\w.*)$",
     re.DOTALL,
 )
 MAX_SUBJECT_WORDS = 10
@@ -94,7 +96,7 @@ class GroupContext:
     """The group headings in force at a point in a section."""
 
     owner: str | None = None
-    owner_source: str = "none"  # "heading" | "question" | "lead"
+    owner_source: str = "none"  # "heading" | "question" | "lead" | "subject" (a lone paragraph's own)
     owner_line: str = ""
     time_group: tuple[str, int] | None = None
     time_line: str = ""
@@ -168,6 +170,26 @@ def subject_owner(text: str) -> tuple[str, str] | None:
         or re.search(r"\d|\b(?:that|which|who|when|where|if|this|these|it|they)\b", owner, re.IGNORECASE)
         or _OPENING_PHRASE.match(owner)
     ):
+        return None
+    return owner, match.group("rest").strip()
+
+
+# The subject after an opening deadline, which may be a long noun phrase with its own clause:
+# "those forces using a threat, harm and risk policy, that have not yet done so".
+_SUBJECT_AFTER_DEADLINE = re.compile(
+    r"^(?P<owner>[A-Za-z][^.;:]{1,160}?)\s+(?:should|must)\s+(?P<rest>(?!be\b|have\s+been\b)\w.*)$", re.DOTALL
+)
+
+
+def deadline_opened_owner(text: str) -> tuple[str, str] | None:
+    """A sentence that opens with its deadline, then names who should act: ("all forces",
+    "review ...") from "With immediate effect, all forces should review ...". The deadline
+    is the item's own (see .deadlines.item_deadline)."""
+    opened = opening_deadline(text)
+    if opened is None or not (match := _SUBJECT_AFTER_DEADLINE.match(opened[1])):
+        return None
+    owner = match.group("owner").strip(" ,")
+    if not has_role_word(owner) or re.search(r"\b(?:should|must|it|we|this|these|they)\b", owner, re.IGNORECASE):
         return None
     return owner, match.group("rest").strip()
 

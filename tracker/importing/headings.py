@@ -27,12 +27,14 @@ SECTION_HEADING = re.compile(
     r"""^
     (?:(?:\d{1,2}(?:\.\d{1,2})*\.?|section\s+\d+:?|part\s+\d+:?|chapter\s+\d+:?)\s+)?   # "4." / "Section 3:"
     (?:
-        (?:(?:the\s+)?[A-Za-z]+(?:'|’|'s|’s)\s+)?   # whose: "Inspectorates' Recommendations", "HMCPSI's recommendations"
+        # whose: "Inspectorates' Recommendations", "HMCPSI's recommendations"
+        (?:(?:the\s+)?[A-Za-z]+(?:'|’|'s|’s)\s+)?
         (?:our\s+|key\s+|main\s+|summary\s+of\s+)?recommendations?(?:\s+for\s+improvement)?
         (?:\s*/\s*[a-z ]{3,30})?   # a second name after a slash: "Recommendations / Issues to address"
       | areas?\s+(?:requiring|for|needing)\s+(?:improvement|priority\s+action|development|action)
       | areas?\s+(?:that\s+)?(?:require|requires|need|needs)\s+(?:to\s+)?improve(?:ment)?
-      | what\s+needs\s+to\s+(?:be\s+)?improved?(?:\s+further)?(?:\s+in\s+this\s+area\s+of\s+(?:social\s+work\s+)?practice)?
+      | what\s+needs\s+to\s+(?:be\s+)?improved?(?:\s+further)?
+        (?:\s+in\s+this\s+area\s+of\s+(?:social\s+work\s+)?practice)?
       | what\s+(?:does\s+)?(?:the\s+)?[\w' ]{2,40}?\s+needs?\s+to\s+(?:do\s+to\s+)?improve
       | priority\s+actions?
       | actions?\s+required
@@ -198,10 +200,18 @@ def looks_like_heading(text: str) -> bool:
 
 
 # "For the Area Director" over numbered items: an owner heading without its colon.
+# "Main Recommendations to the Governor" likewise.
 _FOR_OWNER_LINE = re.compile(
-    r"^(?i:recommendations?\s+)?(?i:for)\s+(?P<owner>the\s+[A-Z][\w'’&-]*(?:\s+(?:and\s+|of\s+)?[A-Z][\w'’&-]*){0,6})$"
+    r"^(?:(?i:(?:main\s+|key\s+)?recommendations?\s+)?(?i:for)|(?i:(?:main\s+|key\s+)?recommendations?\s+to))"
+    r"\s+(?P<owner>the\s+[A-Z][\w'’&-]*(?:\s+(?:and\s+|of\s+)?[A-Z][\w'’&-]*){0,6})$"
 )
 _LEADING_BULLET = re.compile(r"^[•·▪◦‣*–-]\s+")
+
+
+def names_its_owner(text: str) -> bool:
+    """ "For the Area Director", "Main Recommendations to the Governor": an owner line
+    that needs no colon."""
+    return bool(_FOR_OWNER_LINE.match(_LEADING_BULLET.sub("", text)))
 
 
 def owner_heading(text: str) -> str | None:

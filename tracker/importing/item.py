@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .cleaning import join_lines
 from .groups import GroupContext
 from .markers import ListMarker, roman_value
+from .paragraphs import join_lines
 
 
 @dataclass

@@ -28,6 +28,27 @@ def split_lines(text: str) -> list[TextLine]:
     return lines
 
 
+# No line wrapped at a page's or a window's width is this long: a text with such lines and no
+# blank line between them sets each paragraph on a line of its own.
+_UNWRAPPED_LINE = 150
+_PARAGRAPH_END = (".", "!", "?", '."', ".”", ".)")
+
+
+def paragraphs_one_a_line(lines: list[TextLine]) -> list[TextLine]:
+    """A pasted web page often keeps each paragraph on one line and no blank line between
+    them. There a line that ends a sentence ends its paragraph, so a blank line is put after
+    it, as a text with blank lines between its paragraphs would have; other texts are kept
+    as they are."""
+    if any(line.is_blank for line in lines[:-1]) or not any(len(line.text) > _UNWRAPPED_LINE for line in lines):
+        return lines
+    spaced: list[TextLine] = []
+    for line in lines:
+        spaced.append(line)
+        if line.text.endswith(_PARAGRAPH_END):
+            spaced.append(TextLine(text="", start=line.end, end=line.end))
+    return spaced
+
+
 def next_text_index(lines: list[TextLine], index: int) -> int | None:
     """Index of the first non-blank line at or after ``index``."""
     while index < len(lines):

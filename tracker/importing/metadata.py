@@ -144,7 +144,8 @@ _SERVICE_LINE = re.compile(r"^Service\s*:\s*(?P<name>.+)$")
 _SERVICE_NAMES = r"(?P<kind>Youth Offending Service|Youth Offending Team|Youth Justice Service|YOS|YOT|YJS)"
 _ABBREVIATIONS = {"YOS": "Youth Offending Service", "YOT": "Youth Offending Team", "YJS": "Youth Justice Service"}
 _ANY_SERVICE = re.compile(
-    r"\b(?P<place>(?:[A-Z][a-z]+(?:[ -](?:and|upon|on|in))?[ -]){1,4})(?P<kind>Youth Offending Service|Youth Offending Team|Youth Justice Service)\b"
+    r"\b(?P<place>(?:[A-Z][a-z]+(?:[ -](?:and|upon|on|in))?[ -]){1,4})"
+    r"(?P<kind>Youth Offending Service|Youth Offending Team|Youth Justice Service)\b"
 )
 _DEAR = re.compile(r"^Dear (?P<name>[^,:;]{2,60}?)\s*[,:]?$")
 _NOT_A_NAME = re.compile(r"^(?:sir|madam|sir/madam|sir or madam|colleagues?|all|everyone|friends)$", re.IGNORECASE)
@@ -261,9 +262,9 @@ def find_publication_date(lines: list[TextLine], before: int) -> PublicationDate
     # the council's education service ... published in September 2013" dates the report.
     dated_page = any(_PUBLISHED.match(line.text) and ":" not in line.text for line in lines[:_DATELINE_LINES])
     for line in lines if dated_page else ():
-        if (match := _PUBLISHED_SENTENCE.search(line.text)) and match.group("month"):
-            if found := parse_date(match.group("month"), whole=True):
-                return found
+        match = _PUBLISHED_SENTENCE.search(line.text)
+        if match and match.group("month") and (found := parse_date(match.group("month"), whole=True)):
+            return found
     for line in lines:
         if match := _PUBLISHED.match(line.text):
             found = parse_date(match.group("rest"), whole=False)

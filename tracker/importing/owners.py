@@ -152,13 +152,20 @@ def has_role_word(phrase: str) -> bool:
     return any(word in ROLE_WORDS for word in words)
 
 
+_RELATIVE_CLAUSE = re.compile(r",\s+(?:that|which|who|whose)\s+\w", re.IGNORECASE)
+
+
 def split_owner_list(text: str) -> list[str]:
     """Split "A and B", "A, B and C" or "A; B" into owners, as written.
 
     A part with no role word that is just a capitalised name ("Barking" in "Barking and
     Dagenham YOS", "Health" in "Health and Wellbeing Board") is joined back to the part
-    after it, because it is half of one name, not an owner of its own.
+    after it, because it is half of one name, not an owner of its own. A subject with a
+    relative clause ("those forces using a threat, harm and risk policy, that have not yet
+    done so") describes one body, so it is not split.
     """
+    if _RELATIVE_CLAUSE.search(text):
+        return [text.strip(" .,;")]
     pieces = _OWNER_SEPARATOR.split(text.strip())
     parts = [piece.strip() for piece in pieces[0::2]]
     separators = pieces[1::2]

@@ -9,15 +9,16 @@ gathers the report's other facts from :mod:`.metadata`.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from .cleaning import clean_text
 from .cutoff import mark_cut_off
-from .deadlines import item_deadline, report_deadline
+from .deadlines import item_deadline, opening_deadline, report_deadline
 from .errors import NoRecommendationsFound, only_report_read_errors
-from .groups import subject_owner
+from .groups import deadline_opened_owner, subject_owner
 from .headings import heading_as_printed
 from .item import sequence_value
-from .lines import split_lines
+from .lines import paragraphs_one_a_line, split_lines
 from .metadata import (
     PublicationDate,
     find_addressee_role,
@@ -37,6 +38,7 @@ from .section import (
     find_recommendations_sections,
 )
 from .shapes import find_sections_by_shape
+from .status_table import numbered_header_cells_blanked
 from .survey import PassedOver, passed_over_sections
 
 # "... in a timely manner (Chief Executive and the YOS Management Board)." The owners
@@ -75,7 +77,7 @@ def parse_clean_text(text: str) -> ParsedReport:
     Every recommendations section is read, in reading order; bulleted and unnumbered
     items are numbered by their position across all of them.
     """
-    lines = split_lines(text)
+    lines = numbered_header_cells_blanked(paragraphs_one_a_line(split_lines(text)))
     try:
         sections = find_recommendations_sections(lines)
     except NoRecommendationsFound as error:
@@ -85,7 +87,8 @@ def parse_clean_text(text: str) -> ParsedReport:
     first = sections[0]
     title = find_title(lines)
     service = find_service(text, lines, title)
-    heading_index = next(index for index, line in enumerate(lines) if line.start == first.heading.start)
+    # The line holding the heading (a heading run in after a sentence starts inside its line).
+    heading_index = next(index for index, line in enumerate(lines) if line.start <= first.heading.start <= line.end)
     publication = find_publication_date(lines, heading_index)
     report_rule, report_months = report_deadline(first.heading.text, first.intro, text)
     addressee = find_addressee_role(lines[:heading_index], service)
@@ -162,7 +165,8 @@ def _describe_section(section: Section, built: list[ParsedRecommendation]) -> Pa
     # A gap in the numbering, or an item that runs on far too long, means part of the
     # section was not read as items: say so rather than let the count look complete.
     problems = _numbering_warnings(section.items) + [
-        f"Recommendation {item.number} is {len(item.text.split())} words long and may run into the next part of the report."
+        f"Recommendation {item.number} is {len(item.text.split())} words long "
+        "and may run into the next part of the report."
         for item in built
         if len(item.text.split()) > LONG_ITEM_WORDS
     ]
@@ -221,6 +225,11 @@ def _build_recommendation(
         owners = split_owner_list(brackets.group("owners"))
         text = text[: brackets.start()].rstrip()
         source, reason = "brackets", f'Named in brackets at the end of the item: "({brackets.group("owners")})"'
+    elif context.owner_source == "subject" and (opened := deadline_opened_owner(text)):
+        # A lone paragraph opened by its deadline (see .shapes): its subject is the owner. In a
+        # list, "By March 2025, the council should ..." keeps its whole text (see .groups).
+        owners, source, text = split_owner_list(opened[0]), "subject", opened[1]
+        reason = f'The item itself says "{opened[0]} should ..."'
     elif context.owner:
         owners, source = split_owner_list(context.owner), context.owner_source
         if source == "heading":
@@ -236,6 +245,8 @@ def _build_recommendation(
     elif addressee:
         owners, source = [addressee], "addressee"
         reason = f"The letter is addressed to {addressee}; check this is the right owner."
+    rule: str
+    months: int | None
     if context.time_group:
         (rule, months), deadline_reason = context.time_group, f'Under "{context.time_line}" in the report'
     elif own := item_deadline(item.text):
@@ -247,6 +258,8 @@ def _build_recommendation(
             if months is not None
             else "The report states no deadline, so the usual 12 months applies."
         )
+        if opened := opening_deadline(item.text):  # "Not later than 31 March 2015 ...": a date, not a period
+            deadline_reason = f'The item opens "{opened[0]}"; set that date at review. ' + deadline_reason
     warnings = _item_warnings(text, source)
     return ParsedRecommendation(
         number=number,
@@ -303,7 +316,7 @@ def _report_warnings(
 
 def _numbering_warnings(items: list[Item]) -> list[str]:
     warnings: list[str] = []
-    for previous, current in zip(items, items[1:]):
+    for previous, current in pairwise(items):
         before = sequence_value(previous.label, previous.style)
         after = sequence_value(current.label, current.style)
         if before is not None and after is not None and after not in (before + 1, 1):

@@ -35,9 +35,10 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .cleaning import clean_text, is_page_number, join_lines
+from .cleaning import clean_text
 from .errors import ReportReadError
 from .markers import match_list_marker
+from .paragraphs import is_page_number, join_lines
 from .pdf_lines import PdfLine, PdfPage
 from .pdf_tables import rebuild_tables
 
@@ -181,7 +182,8 @@ def _content_length(contents: object, depth: int = 0) -> int:
     if isinstance(raw, bytes | bytearray):
         return len(raw)
     length = resolved.get("/Length") if hasattr(resolved, "get") else None
-    length = length.get_object() if hasattr(length, "get_object") else length
+    if length is not None and hasattr(length, "get_object"):
+        length = length.get_object()
     return int(length) if isinstance(length, int | float) else 0
 
 

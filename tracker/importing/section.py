@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .cleaning import is_footnote_body, is_page_number
 from .deadlines import DEADLINE_RULE, time_group
 from .errors import NoRecommendationsFound
 from .groups import GroupContext, is_theme_heading, lead_owner, question_owner, subject_owner
@@ -36,6 +35,7 @@ from .headings import (
 from .item import Item, continues_mid_sentence, continues_sequence, resolve_style
 from .lines import TextLine, next_text_index
 from .markers import ListMarker, match_list_marker
+from .paragraphs import is_footnote_body, is_page_number
 
 # "Recommendation 3 – ...", and "R3 - ..." or "· R1 Raise ..." (R1 to R7 may run on through several owner lines).
 NAMED_RECOMMENDATION = re.compile(
@@ -43,9 +43,12 @@ NAMED_RECOMMENDATION = re.compile(
     re.IGNORECASE,
 )
 
-# Paragraphs that introduce a section rather than recommend something.
+# Paragraphs that introduce a section rather than recommend something; and the inspectors
+# speaking of their own work ("We set out our detailed findings below."), which a
+# recommendation put to a body never does.
 _INTRODUCTION = re.compile(
-    r"\brecommend|\bfollowing\b|\bpost-inspection\b|\bwe have made\b|\bpublication\b", re.IGNORECASE
+    r"\brecommend|\bfollowing\b|\bpost-inspection\b|\bwe have made\b|\bpublication\b|^(?:we|our)\s",
+    re.IGNORECASE,
 )
 
 MAX_INTRO_PARAGRAPHS = 12
@@ -97,7 +100,8 @@ def find_recommendations_sections(lines: list[TextLine]) -> list[Section]:
         return [first_with_items]
     if headings:
         raise NoRecommendationsFound(
-            f'No recommendations section was found: the heading "{lines[headings[0]].text}" is not followed by any recommendations'
+            f'No recommendations section was found: the heading "{lines[headings[0]].text}" '
+            "is not followed by any recommendations"
         )
     if is_letter(lines):
         raise NoRecommendationsFound(
@@ -219,9 +223,9 @@ def _read_line(reader: _Reader, index: int) -> bool:
         if keep_going and not rest and reader.section.items:
             reader.section.items[-1].awaiting_text = True
         return keep_going
-    marker = match_list_marker(line.text)
-    if marker and line.text[marker.text_start :].strip():
-        return _read_list_item(reader, line, marker)
+    list_marker = match_list_marker(line.text)
+    if list_marker and line.text[list_marker.text_start :].strip():
+        return _read_list_item(reader, line, list_marker)
     return _read_plain_line(reader, index)
 
 

@@ -7,14 +7,19 @@ none, these starts are tried, strongest first:
 1. a lead sentence that announces a list ("The report made the following five
    recommendations:", "There are three recommendations made:", "CSSIW recommendations
    include:");
-2. an owner line ending "should:" ("Schools should:"), which names the owner of the items
-   below it;
+2. an owner line ending "should:" ("Schools should:") or naming whom the items are for
+   ("Main Recommendations to the Governor"), which names the owner of the items below it;
 3. "Recommendation N" labels;
 4. the header of a status table ("Recommendation Status Rationale"), whose rows are read
-   as numbered items without their status (see .status_table);
+   as numbered items without their status, or of an action plan flattened with " / "
+   between its cells, whose recommendations column is read (see .status_table);
 5. a run of three or more numbered paragraphs ("11.1", "12.1", a pipe table's "1 | ...")
    most of which say what "should" be done;
-6. last, paragraphs of prose that begin "We recommend that ...".
+6. a paragraph under a heading ending ":" whose every sentence says what must be done,
+   read as one item a sentence (see .sentence_lists);
+7. last, paragraphs of prose that begin "We recommend that ...", or that open with a
+   deadline and then say who should act ("Not later than 31 March 2015 all forces
+   should ...", as a register of recommendations prints each one on its page).
 
 The first start that gives items is read like any section, so owners, deadlines and the
 review screen's account work the same way.
@@ -26,12 +31,13 @@ import re
 from collections.abc import Iterator
 from itertools import islice
 
-from .groups import GroupContext
-from .headings import owner_heading
+from .groups import GroupContext, deadline_opened_owner
+from .headings import names_its_owner, owner_heading
 from .lines import TextLine
 from .markers import match_list_marker
 from .section import NAMED_RECOMMENDATION, Item, Section, read_section
-from .status_table import STATUS_HEADER, status_rows_as_items
+from .sentence_lists import sentence_list_section
+from .status_table import STATUS_HEADER, slash_header_column, slash_rows_as_items, status_rows_as_items
 
 # "The report made the following five recommendations:", "There are three
 # recommendations made:", "CSSIW recommendations include:", "The inspectorate's four
@@ -70,13 +76,15 @@ MIN_ITEM_WORDS = 5
 
 def find_sections_by_shape(lines: list[TextLine]) -> list[Section]:
     """The first recommendation-shaped list in the text, as a section; [] when none."""
-    lines = status_rows_as_items([_pipe_row_as_item(line) for line in _leads_split_from_their_items(lines)])
+    lines = slash_rows_as_items(
+        status_rows_as_items([_pipe_row_as_item(line) for line in _leads_split_from_their_items(lines)])
+    )
     for heading_index in islice(_starts(lines), MAX_STARTS_TRIED):  # each read may run to the end: bound them
         section = read_section(lines, heading_index, owner_from_heading=True)
         if section.items:
             _end_at_announced_count(section)
             return [section]
-    return _we_recommend_paragraphs(lines)
+    return sentence_list_section(lines) or _we_recommend_paragraphs(lines)
 
 
 def _end_at_announced_count(section: Section) -> None:
@@ -98,15 +106,21 @@ def _count_value(word: str) -> int | None:
 
 
 def _we_recommend_paragraphs(lines: list[TextLine]) -> list[Section]:
-    """Prose with "We recommend that ..." paragraphs and no list: each such paragraph is an item."""
-    found = [index for index, line in enumerate(lines) if _WE_RECOMMEND.match(line.text)]
+    """Prose with "We recommend that ..." paragraphs, or paragraphs opened by a deadline and
+    put to someone, and no list: each such paragraph is an item."""
+    found = [
+        index for index, line in enumerate(lines) if _WE_RECOMMEND.match(line.text) or deadline_opened_owner(line.text)
+    ]
     if not found:
         return []
     section = Section(heading=lines[found[0]], end_index=found[-1] + 1)
     for index in found:
         line = lines[index]
+        context = GroupContext()
+        if opened := deadline_opened_owner(line.text):  # its subject owns it (see .parse)
+            context = context.with_owner(opened[0], "subject", line.text)
         section.items.append(
-            Item(label="", style="paragraph", parts=[line.text], start=line.start, end=line.end, context=GroupContext())
+            Item(label="", style="paragraph", parts=[line.text], start=line.start, end=line.end, context=context)
         )
     return [section]
 
@@ -144,10 +158,10 @@ def _starts(lines: list[TextLine]) -> Iterator[int]:
         if text and _LEAD_SENTENCE.search(text) and len(text.split()) <= 20:
             yield index
     for index, text in enumerate(texts):
-        if text and owner_heading(text) and text.endswith(":"):
+        if text and owner_heading(text) and (text.endswith(":") or names_its_owner(text)):
             yield index
     for index, text in enumerate(texts):
-        if STATUS_HEADER.match(text):
+        if STATUS_HEADER.match(text) or slash_header_column(text):
             yield index
     for index, text in enumerate(texts):
         if NAMED_RECOMMENDATION.match(text):
