@@ -24,9 +24,14 @@ test: install
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgresql; \
 	 else echo "TEST_DATABASE_URL is not set: the PostgreSQL run is skipped (CI sets it)."; fi
 
-# Names that are never used or never defined (pyflakes' checks).
+# ruff's rules and formatting (settings in pyproject.toml) over all our Python; mypy over the packages
+# that are typed so far.
+LINTED := tracker tests bench config.py wsgi.py migrations
+TYPED := tracker/importing tracker/plans tracker/exports
 lint:
-	$(VENV)/bin/ruff check --select F --output-format concise tracker tests bench config.py wsgi.py
+	$(VENV)/bin/ruff check --output-format concise $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
+	$(VENV)/bin/mypy $(TYPED)
 
 test-sqlite:
 	@echo "== Tests on SQLite =="
