@@ -9,7 +9,7 @@ PYTEST := $(VENV)/bin/pytest
 PYTEST_WORKERS ?= 2
 PDF_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
-.PHONY: run test lint test-sqlite test-postgresql install assets bench clean
+.PHONY: run test lint test-sqlite test-postgresql install requirements assets bench clean
 
 run: install
 	@mkdir -p instance
@@ -25,9 +25,14 @@ test: install
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgresql; \
 	 else echo "TEST_DATABASE_URL is not set: the PostgreSQL run is skipped (CI sets it)."; fi
 
-# Names that are never used or never defined (pyflakes' checks).
+# ruff's rules and formatting (settings in pyproject.toml) over all our Python; mypy over the packages
+# that are typed so far.
+LINTED := tracker tests bench config.py wsgi.py migrations
+TYPED := tracker/importing tracker/plans tracker/exports
 lint:
-	$(VENV)/bin/ruff check --select F --output-format concise tracker tests bench config.py wsgi.py
+	$(VENV)/bin/ruff check --output-format concise $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
+	$(VENV)/bin/mypy $(TYPED)
 
 test-sqlite:
 	@echo "== Tests on SQLite =="
@@ -53,8 +58,16 @@ test: /usr/bin/chromium
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PYTHON) || python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
-	$(PYTHON) -m pip install --quiet -r requirements-dev.txt
+	$(PYTHON) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
+
+# requirements.in and requirements-dev.in name what we import, pinned; this locks them, with every package
+# they pull in and its hashes, into the two .txt files that `make install` reads. Versions already locked
+# stay as they are unless a pin in a .in file asks for another.
+UV_COMPILE := $(VENV)/bin/uv pip compile --quiet --generate-hashes --python $(PYTHON) --custom-compile-command "make requirements"
+requirements: $(VENV)/.installed
+	$(UV_COMPILE) requirements.in --output-file requirements.txt
+	$(UV_COMPILE) requirements-dev.in --output-file requirements-dev.txt
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund

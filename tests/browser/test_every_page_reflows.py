@@ -176,7 +176,8 @@ WIDTH_PROBLEMS = """() => {
   const problems = [];
   const width = document.documentElement.scrollWidth, viewport = window.innerWidth;
   if (width > viewport) {
-    const culprits = [...document.querySelectorAll('body *')].filter(el => el.getBoundingClientRect().right > viewport + 1)
+    const culprits = [...document.querySelectorAll('body *')]
+      .filter(el => el.getBoundingClientRect().right > viewport + 1)
       .filter(el => ![...el.children].some(child => child.getBoundingClientRect().right > viewport + 1)).slice(0, 3)
       .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + '.' + [...el.classList].join('.'));
     problems.push(`page is ${width}px wide in a ${viewport}px window: ${culprits.join(', ')}`);
@@ -186,7 +187,8 @@ WIDTH_PROBLEMS = """() => {
     if (!['auto', 'scroll'].includes(style.overflowX) || el.scrollWidth <= el.clientWidth + 1) continue;
     const labelled = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
     if (el.tabIndex < 0 || !labelled || el.getAttribute('role') !== 'region')
-      problems.push(`a region that scrolls sideways is not focusable, labelled and a region: ${el.outerHTML.slice(0, 80)}`);
+      problems.push('a region that scrolls sideways is not focusable, labelled and a region: '
+        + el.outerHTML.slice(0, 80));
   }
   return problems;
 }"""

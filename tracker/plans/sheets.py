@@ -167,7 +167,7 @@ def _refuse_long_sheets(archive: zipfile.ZipFile, sheet_name: str | None) -> Non
         rels = archive.read("xl/_rels/workbook.xml.rels")
     except KeyError:
         return
-    targets = dict(_tags(RELATION_TAG_RE, rels, b"Id", b"Target"))
+    targets = {relation_id: target for relation_id, target in _tags(RELATION_TAG_RE, rels, b"Id", b"Target")}
     names = [name for name, _ in sheets]
     if not names:
         return
@@ -208,7 +208,9 @@ def _read_xlsx(data: bytes, sheet_name: str | None) -> Workbook:
         names_in_order = [name for name in book.sheetnames]
         if not names_in_order:
             raise PlanReadError("The workbook has no sheets.")
-        chosen = sheet_name if sheet_name in names_in_order else preferred_sheet(names_in_order)
+        chosen = (
+            sheet_name if sheet_name is not None and sheet_name in names_in_order else preferred_sheet(names_in_order)
+        )
         worksheet = book[chosen]
         rows: list[list[Value]] = []
         for values in worksheet.iter_rows(values_only=True):
@@ -248,7 +250,7 @@ def _read_xls(data: bytes, sheet_name: str | None) -> Workbook:
         raise PlanReadError("The .xls workbook could not be read. Save it again in Excel and upload it.") from error
     try:
         names = book.sheet_names()
-        chosen = sheet_name if sheet_name in names else preferred_sheet(names)
+        chosen = sheet_name if sheet_name is not None and sheet_name in names else preferred_sheet(names)
         worksheet = book.sheet_by_name(chosen)
         if worksheet.nrows > MAX_ROWS + 50:
             raise _too_many_rows(chosen)
@@ -294,7 +296,7 @@ def _delimiter(sample: str) -> str:
     except csv.Error:
         lines = [line for line in sample.splitlines()[:20] if line.strip()]
         counts = {delimiter: sum(line.count(delimiter) for line in lines) for delimiter in ";,\t"}
-        return max(counts, key=counts.get) if any(counts.values()) else ","
+        return max(counts, key=counts.__getitem__) if any(counts.values()) else ","
 
 
 def _read_csv(data: bytes) -> Workbook:
