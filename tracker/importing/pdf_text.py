@@ -213,7 +213,7 @@ _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 def _is_bold(font: object) -> bool:
     """Whether a line starts in a bold face, from its font's name ("Tahoma-Bold")."""
     try:
-        name = font.get("/BaseFont") if hasattr(font, "get") else None  # type: ignore[union-attr]
+        name = font.get("/BaseFont") if hasattr(font, "get") else None
     except Exception:  # noqa: BLE001 - a damaged font dictionary just means "not known to be bold"
         return False
     return bool(name) and bool(_BOLD_FONT.search(str(name)))
