@@ -46,7 +46,7 @@ OVERSIGHT_USER = "oversight@yjb.example"
 OVERSIGHT_SLUG = "yjb"
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 # A database of its own, never one the test suites use.
-POSTGRES_DATABASE = "bench_national"
+POSTGRES_DATABASE = os.environ.get("BENCH_POSTGRES_DATABASE", "bench_national")
 POSTGRES_BENCH = f"postgresql://postgres@127.0.0.1:5432/{POSTGRES_DATABASE}"
 
 
@@ -278,6 +278,8 @@ def bench_database(kind: str, url: str, duration: float, concurrency: int, remin
         "action list (filtered)": f"/organisations/{BENCH_SLUG}/actions?status=in_progress&rag=red",
         "action page": f"/actions/{action_id}",
         "API actions": f"/api/v1/actions?organisation={BENCH_SLUG}&status=in_progress",
+        "next meeting": f"/organisations/{BENCH_SLUG}/board/next-meeting",
+        "themes": "/themes",
         # Signed in as the Youth Justice Board's oversight user: every organisation, one row each.
         "oversight comparison": {"path": "/oversight", "email": OVERSIGHT_USER, "password": state["password"]},
         "oversight CSV": {
