@@ -438,7 +438,7 @@ def write_report(results: dict, small_queries: dict, duration: float, concurrenc
                 "Time to deliver all queued (s) |",
                 "|---|---:|---:|---:|---:|",
             ]
-            for label, run in zip(("First run after loading the data", "The next day"), reminder["runs"]):
+            for label, run in zip(("First run after loading the data", "The next day"), reminder["runs"], strict=False):
                 lines.append(
                     f"| {label} ({run['today']}) | {run['queue_seconds']} | {run['queued']:,} | "
                     f"{run['emails_per_second']} | {run['all_delivered_seconds']} |"
@@ -449,7 +449,8 @@ def write_report(results: dict, small_queries: dict, duration: float, concurrenc
     owned["## Against the targets"] = "\n".join(_verdicts(results))
     national = next(iter(results.values()))["queries"] if results else {"rendered": {}, "kept": {}}
     lines = [
-        "| Page | Small database (3 organisations and the YJB, 23 actions): rendered / kept | National scale: rendered / kept |",
+        "| Page | Small database (3 organisations and the YJB, 23 actions): rendered / kept "
+        "| National scale: rendered / kept |",
         "|---|---:|---:|",
     ]
     for name, small in small_queries["rendered"].items():
