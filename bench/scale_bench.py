@@ -4,15 +4,17 @@ For each database (SQLite, and PostgreSQL when it answers on 127.0.0.1:5432):
   1. seed 150 organisations, ~10,000 reports, ~100,000 actions and ~500,000 updates
      (kept between runs in instance/bench/ or the bench_national PostgreSQL database; reseeded if absent);
   2. serve the app with gunicorn (2 workers) and measure median, p95 and throughput of the
-     dashboard, a filtered action list, an action page and GET /api/v1/actions (as the manager of one
-     organisation), and the oversight comparison of all 150 organisations and its CSV export (as an
-     oversight user of the Youth Justice Board), beside /healthz in the same run, from a load generator
-     in another process (bench/load.py);
+     dashboard, a filtered action list, an action page, GET /api/v1/actions, the board's next-meeting
+     page and the themes page (as the manager of one organisation), and the oversight comparison of
+     all 150 organisations and its CSV export (as an oversight user of the Youth Justice Board),
+     beside /healthz in the same run, from a load generator in another process (bench/load.py);
   3. time one reminder run over every action, and its peak memory (bench/reminder_run.py);
   4. count SQL statements per page at national scale and on a small database.
 Writes its own sections of BENCHMARKS.md (the preamble, one per database, the targets and the query
 counts) and keeps every other section (report parsing, plan import) as it is (bench/sections.py).
 Load averages before and after each database's run are recorded beside its figures.
+
+    BENCH_POSTGRES_DATABASE (default bench_national) names the PostgreSQL database it seeds and drops.
 
     python bench/scale_bench.py [--databases sqlite,postgresql] [--duration 10] [--concurrency 4]
                                 [--no-reminders]
