@@ -24,6 +24,8 @@ def pages(slug: str, action_id: int) -> dict[str, str]:
         "action list (filtered)": f"/organisations/{slug}/actions?status=in_progress&rag=red",
         "action page": f"/actions/{action_id}",
         "API actions": f"/api/v1/actions?organisation={slug}&status=in_progress",
+        "next meeting": f"/organisations/{slug}/board/next-meeting",
+        "themes": "/themes",
     }
 
 

@@ -4,15 +4,17 @@ For each database (SQLite, and PostgreSQL when it answers on 127.0.0.1:5432):
   1. seed 150 organisations, ~10,000 reports, ~100,000 actions and ~500,000 updates
      (kept between runs in instance/bench/ or the bench_national PostgreSQL database; reseeded if absent);
   2. serve the app with gunicorn (2 workers) and measure median, p95 and throughput of the
-     dashboard, a filtered action list, an action page and GET /api/v1/actions (as the manager of one
-     organisation), and the oversight comparison of all 150 organisations and its CSV export (as an
-     oversight user of the Youth Justice Board), beside /healthz in the same run, from a load generator
-     in another process (bench/load.py);
+     dashboard, a filtered action list, an action page, GET /api/v1/actions, the board's next-meeting
+     page and the themes page (as the manager of one organisation), and the oversight comparison of
+     all 150 organisations and its CSV export (as an oversight user of the Youth Justice Board),
+     beside /healthz in the same run, from a load generator in another process (bench/load.py);
   3. time one reminder run over every action, and its peak memory (bench/reminder_run.py);
   4. count SQL statements per page at national scale and on a small database.
 Writes its own sections of BENCHMARKS.md (the preamble, one per database, the targets and the query
 counts) and keeps every other section (report parsing, plan import) as it is (bench/sections.py).
 Load averages before and after each database's run are recorded beside its figures.
+
+    BENCH_POSTGRES_DATABASE (default bench_national) names the PostgreSQL database it seeds and drops.
 
     python bench/scale_bench.py [--databases sqlite,postgresql] [--duration 10] [--concurrency 4]
                                 [--no-reminders]
@@ -46,7 +48,7 @@ OVERSIGHT_USER = "oversight@yjb.example"
 OVERSIGHT_SLUG = "yjb"
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 # A database of its own, never one the test suites use.
-POSTGRES_DATABASE = "bench_national"
+POSTGRES_DATABASE = os.environ.get("BENCH_POSTGRES_DATABASE", "bench_national")
 POSTGRES_BENCH = f"postgresql://postgres@127.0.0.1:5432/{POSTGRES_DATABASE}"
 
 
@@ -278,6 +280,8 @@ def bench_database(kind: str, url: str, duration: float, concurrency: int, remin
         "action list (filtered)": f"/organisations/{BENCH_SLUG}/actions?status=in_progress&rag=red",
         "action page": f"/actions/{action_id}",
         "API actions": f"/api/v1/actions?organisation={BENCH_SLUG}&status=in_progress",
+        "next meeting": f"/organisations/{BENCH_SLUG}/board/next-meeting",
+        "themes": "/themes",
         # Signed in as the Youth Justice Board's oversight user: every organisation, one row each.
         "oversight comparison": {"path": "/oversight", "email": OVERSIGHT_USER, "password": state["password"]},
         "oversight CSV": {
@@ -436,7 +440,7 @@ def write_report(results: dict, small_queries: dict, duration: float, concurrenc
                 "Time to deliver all queued (s) |",
                 "|---|---:|---:|---:|---:|",
             ]
-            for label, run in zip(("First run after loading the data", "The next day"), reminder["runs"], strict=True):
+            for label, run in zip(("First run after loading the data", "The next day"), reminder["runs"], strict=False):
                 lines.append(
                     f"| {label} ({run['today']}) | {run['queue_seconds']} | {run['queued']:,} | "
                     f"{run['emails_per_second']} | {run['all_delivered_seconds']} |"
@@ -447,8 +451,8 @@ def write_report(results: dict, small_queries: dict, duration: float, concurrenc
     owned["## Against the targets"] = "\n".join(_verdicts(results))
     national = next(iter(results.values()))["queries"] if results else {"rendered": {}, "kept": {}}
     lines = [
-        "| Page | Small database (3 organisations and the YJB, 23 actions): rendered / kept"
-        " | National scale: rendered / kept |",
+        "| Page | Small database (3 organisations and the YJB, 23 actions): rendered / kept "
+        "| National scale: rendered / kept |",
         "|---|---:|---:|",
     ]
     for name, small in small_queries["rendered"].items():
