@@ -248,3 +248,25 @@ def test_a_meeting_of_another_organisation_is_not_found_under_ours(client_reques
     client_request.login(board.manager)
     client_request.get("board.meeting", slug=board.organisation.slug, meeting_id=their_meeting.id, _expected_status=404)
     client_request.get("board.meeting", slug=theirs.slug, meeting_id=their_meeting.id, _expected_status=404)
+
+
+def test_with_no_meeting_recorded_the_next_meeting_looks_back_one_quarter(board_organisation, travel, client_request):
+    board = board_organisation
+    one, two = board.actions["1"], board.actions["2"]
+    travel("2026-01-05")
+    post_update(one, author=board.member, note="Partners invited in January", expected_version=one.version)
+    db.session.commit()
+    travel("2026-05-20")
+    post_update(two, author=board.member, note="Audit begun in May", expected_version=two.version)
+    db.session.commit()
+
+    travel("2026-06-01")
+    last, changes = changes_since_last_meeting(board.organisation, clock.today())
+    assert last is None
+    assert (changes.since, changes.until) == (date(2026, 3, 1), date(2026, 6, 1))
+    assert [update.note for update in changes.updates] == ["Audit begun in May"]
+
+    client_request.login(board.member)
+    page = client_request.get("board.next_meeting", slug=board.organisation.slug)
+    assert "so this is what changed after 1 March 2026 (three months)" in " ".join(page.get_text().split())
+    assert "Partners invited in January" not in page.get_text()

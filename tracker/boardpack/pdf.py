@@ -294,7 +294,11 @@ def _chart(document: Document, pack: BoardPack, *, x: float, y: float, width: fl
 
 def _changes(document: Document, changes: MeetingChanges, since: date | None) -> None:
     document.start_section("Since the last meeting")
-    title = f"Since the last meeting ({short_date(since)})" if since else "Changes so far (no meeting recorded yet)"
+    title = (
+        f"Since the last meeting ({short_date(since)})"
+        if since
+        else f"Changes in the last three months, after {short_date(changes.since)} (no meeting recorded yet)"
+    )
     document.heading(title, 16, 4)
     document.paragraph(
         f"{len(changes.updates)} updates, {len(changes.status_changes)} status changes, "

@@ -249,7 +249,14 @@ def changes_between(organisation: Organisation, since: date | None, until: date)
     )
 
 
+# With no meeting recorded, "since the last meeting" looks back one quarter (boards meet about
+# that often), not to the start: years of updates are neither readable nor quick to gather.
+NO_MEETING_LOOKBACK = timedelta(days=92)
+
+
 def changes_since_last_meeting(organisation: Organisation, today: date) -> tuple[BoardMeeting | None, MeetingChanges]:
-    """For the next meeting: the last meeting held up to today, and everything after it."""
+    """For the next meeting: the last meeting held up to today, and everything after it (the last
+    quarter, when no meeting has been recorded)."""
     meeting = last_meeting(organisation, before=today)
-    return meeting, changes_between(organisation, meeting.held_on if meeting else None, today)
+    since = meeting.held_on if meeting else today - NO_MEETING_LOOKBACK
+    return meeting, changes_between(organisation, since, today)
