@@ -75,6 +75,9 @@ class Config:
 
     # TRACKER_TIMEZONE: calendar dates (deadlines, "today" for reminders) are in this zone.
     TRACKER_TIMEZONE = os.environ.get("TRACKER_TIMEZONE", "Europe/London")
+    # TRACKER_TODAY: a fixed "today" (a date) for every calendar date the app works out; None, the default,
+    # is the real date. Browser tests set it, so what their pages show does not move with the calendar.
+    TRACKER_TODAY = None
 
     # SESSION_COOKIE_SECURE: send the session cookie over HTTPS only. On in production.
     SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", False)

@@ -148,6 +148,9 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        # Buffered: the body is read and closed at once, as a server does after sending it; a file that
+        # a view sends would otherwise stay open until garbage collection (a ResourceWarning).
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 

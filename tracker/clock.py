@@ -18,8 +18,9 @@ def local_zone(app: Flask | None = None) -> ZoneInfo:
 
 
 def today() -> date:
-    """The calendar date now in TRACKER_TIMEZONE (Europe/London by default)."""
-    return datetime.now(local_zone()).date()
+    """The calendar date now in TRACKER_TIMEZONE (Europe/London by default), or TRACKER_TODAY if set."""
+    fixed: date | None = current_app.config.get("TRACKER_TODAY")
+    return fixed if fixed is not None else datetime.now(local_zone()).date()
 
 
 def start_of_day(day: date) -> datetime:

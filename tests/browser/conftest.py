@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,10 @@ REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "screenshots"
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+# "Today" for every browser test, in the app (TRACKER_TODAY) and in the dates the tests work out, so a
+# journey sees the same deadlines, colours and reminders whatever the real date is. It falls after
+# 31 March 2026, the deadlines of the report in test_import_review_tools.
+TODAY = date(2026, 6, 15)
 
 
 def pytest_collection_modifyitems(config, items) -> None:
@@ -21,6 +26,13 @@ def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(app, monkeypatch) -> date:
+    """The app's clock.today() is TODAY for the test (and only for the test: other folders share the app)."""
+    monkeypatch.setitem(app.config, "TRACKER_TODAY", TODAY)
+    return TODAY
 
 
 @pytest.fixture(scope="session")

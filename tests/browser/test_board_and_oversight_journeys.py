@@ -1,8 +1,8 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility, screenshot, sign_in
+from tests.browser.conftest import TODAY, check_accessibility, screenshot, sign_in
 from tests.factories import make_action, make_organisation, make_report, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action, DeadlineChangeStatus, Status
@@ -15,7 +15,7 @@ def test_a_board_member_approves_a_deadline_change_and_signs_off_an_action(app, 
     chair = make_user(organisation, AccessLevel.BOARD, email="chair@northfield.example", name="Tom Okafor")
     role = make_role(organisation, "YOS Head of Service", holder=head)
     report = make_report(organisation, title="Full joint inspection, May 2026")
-    soon = date.today() + timedelta(days=20)
+    soon = TODAY + timedelta(days=20)
     late = make_action(
         organisation,
         report=report,
@@ -37,7 +37,7 @@ def test_a_board_member_approves_a_deadline_change_and_signs_off_an_action(app, 
         requested_by=head,
         new_due_on=soon + timedelta(days=90),
         reason="The education data system is replaced in the spring",
-        today=date.today(),
+        today=TODAY,
     )
     post_update(
         done,

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility, screenshot, sign_in
+from tests.browser.conftest import TODAY, check_accessibility, screenshot, sign_in
 from tests.factories import make_action, make_organisation, make_report, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action, DeadlineChangeStatus, Status
@@ -18,7 +18,7 @@ def test_the_board_chair_decides_at_a_meeting_from_one_list(app, live_server, pa
     chair = make_user(organisation, AccessLevel.BOARD, email="chair@northfield.example", name="Tom Okafor")
     role = make_role(organisation, "YOS Head of Service", holder=head)
     report = make_report(organisation, title="Full joint inspection, May 2025", published=date(2025, 5, 1))
-    soon = date.today() + timedelta(days=20)
+    soon = TODAY + timedelta(days=20)
     late = make_action(
         organisation,
         report=report,
@@ -48,7 +48,7 @@ def test_the_board_chair_decides_at_a_meeting_from_one_list(app, live_server, pa
         requested_by=head,
         new_due_on=soon + timedelta(days=90),
         reason="The education data system is replaced in the spring",
-        today=date.today(),
+        today=TODAY,
     )
     for action in (done, thin):
         post_update(
@@ -105,10 +105,10 @@ def test_an_oversight_user_compares_organisations(app, live_server, page):
                 organisation,
                 report=report,
                 owners=[role],
-                due_on=date.today() - timedelta(days=40),
+                due_on=TODAY - timedelta(days=40),
                 number=str(number + 1),
             )
-        make_action(organisation, report=report, owners=[role], due_on=date.today() + timedelta(days=200), number="9")
+        make_action(organisation, report=report, owners=[role], due_on=TODAY + timedelta(days=200), number="9")
     db.session.commit()
 
     sign_in(page, live_server, viewer)

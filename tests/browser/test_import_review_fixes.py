@@ -9,12 +9,12 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility, sign_in
+from tests.browser.conftest import TODAY, check_accessibility, sign_in
 from tests.factories import make_organisation, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, Report
 
-PUBLISHED = date.today() - timedelta(days=10)
+PUBLISHED = TODAY - timedelta(days=10)
 
 # No publication date and no service named: the manager supplies the date, the name gives the title.
 PASTED = """Minutes of the Westshire scrutiny panel

@@ -5,13 +5,13 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility, screenshot, sign_in
+from tests.browser.conftest import TODAY, check_accessibility, screenshot, sign_in
 from tests.factories import make_organisation, make_role, make_user
 from tests.web.test_reports import REPORT_TEXT
 from tracker.extensions import db
 from tracker.models import AccessLevel, Action, Report, Role
 
-PUBLISHED = date.today() - timedelta(days=20)  # recent, so no deadline has passed yet
+PUBLISHED = TODAY - timedelta(days=20)  # recent, so no deadline has passed yet
 
 
 def misread_report(owner_lead: str = "the partnership should ensure that:") -> str:
@@ -173,13 +173,13 @@ def test_the_checks_before_saving(app, live_server, page, tmp_path):
     )
     assert db.session.query(Report).count() == 0
 
-    if date.today() > date(2026, 3, 31):
-        page.get_by_role("button", name="Count past deadlines from this date").click()  # today, by default
-        expect(page.locator(".govuk-error-summary")).to_contain_text("Item 2 has no owner")
-        expect(page.locator(".govuk-error-summary")).not_to_contain_text("has already passed")
+    assert date(2026, 3, 31) < TODAY  # so the deadlines have passed, and the page offers to count from today
+    page.get_by_role("button", name="Count past deadlines from this date").click()  # today, by default
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Item 2 has no owner")
+    expect(page.locator(".govuk-error-summary")).not_to_contain_text("has already passed")
     page.get_by_role("button", name="Save anyway with these items as they are").click()  # beside the summary
     expect(page.get_by_text("Saved: 4 recommendations, each with an action.")).to_be_visible()
-    assert all(action.due_on >= date.today() for action in db.session.query(Action))
+    assert all(action.due_on >= TODAY for action in db.session.query(Action))
 
 
 def test_an_existing_role_is_matched_instead_of_duplicated(app, live_server, page, tmp_path):

@@ -1,9 +1,9 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility, screenshot
+from tests.browser.conftest import TODAY, check_accessibility, screenshot
 from tests.factories import make_action, make_organisation, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel, Status, Update
@@ -35,7 +35,7 @@ def test_posting_an_update_with_the_keyboard_only(app, live_server, page):
         organisation,
         owners=[role],
         number="5",
-        due_on=date.today() + timedelta(days=40),
+        due_on=TODAY + timedelta(days=40),
         text="Speech, language and communication needs are assessed early for every child",
     )
     db.session.commit()

@@ -1,9 +1,9 @@
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility, screenshot, sign_in
+from tests.browser.conftest import TODAY, check_accessibility, screenshot, sign_in
 from tests.factories import make_action, make_organisation, make_role, make_user
 from tracker.extensions import db
 from tracker.models import AccessLevel
@@ -17,7 +17,7 @@ def test_a_manager_opens_a_report_and_an_action_and_posts_an_update(app, live_se
         organisation,
         owners=[head],
         number="4",
-        due_on=date.today() + timedelta(days=45),
+        due_on=TODAY + timedelta(days=45),
         text="Managers check that plans to manage risk of harm to others are reviewed "
         "whenever a child's circumstances change",
     )
@@ -56,7 +56,7 @@ def test_a_manager_moves_actions_to_another_role_from_the_action_list(app, live_
     manager = make_user(organisation, AccessLevel.MANAGER, email="manager@northfield.example", name="Priya Shah")
     old = make_role(organisation, "Head of Early Help", holder=manager)
     new = make_role(organisation, "Head of Targeted Youth Support")
-    due = date.today() + timedelta(days=60)
+    due = TODAY + timedelta(days=60)
     moving = make_action(
         organisation, owners=[old], number="1", due_on=due, text="Waiting lists for interventions are reviewed monthly"
     )

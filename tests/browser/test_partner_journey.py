@@ -1,8 +1,8 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility, screenshot
+from tests.browser.conftest import TODAY, check_accessibility, screenshot
 from tests.factories import make_action, make_organisation, make_role, make_user
 from tracker.extensions import db
 from tracker.models import Contact, PartnerLink, Update, utc_now
@@ -18,7 +18,7 @@ def test_a_partner_updates_an_action_from_an_emailed_link(app, live_server, page
     action = make_action(
         organisation,
         owners=[role],
-        due_on=date.today() + timedelta(days=60),
+        due_on=TODAY + timedelta(days=60),
         number="4",
         text="Routine intelligence sharing between the police and the YOS covers every child arrested",
     )
