@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import select, update
 
+from tracker import clock
 from tracker.extensions import db
 from tracker.models import (
     Action,
@@ -116,7 +117,7 @@ def edit_details(
         raise ServiceError("Keep the title to 300 characters or fewer.")
     if publication_date is None:
         raise ServiceError("Enter the date the report was published.")
-    if publication_date.year < 1990 or publication_date > date.today().replace(year=date.today().year + 1):
+    if publication_date.year < 1990 or publication_date > clock.today().replace(year=clock.today().year + 1):
         raise ServiceError("Enter a real publication date, for example 12 3 2025.")
     movable = counted_from_publication(report) if move_deadlines else []
     before = {

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from tracker import clock
 from tracker.importing import NoRecommendationsFound, ParsedReport, ReportReadError, match_owner
 from tracker.importing.models import NO_DEADLINE_STATED
 from tracker.importing.owners import has_role_word, normalise_owner_phrase
@@ -201,7 +202,7 @@ def apply_operation(
     if name == "add-found":
         return add_found_items(items, choices.passed_over, ascii_number(argument))
     if name == "count-from":
-        return count_past_deadlines_from(items, choices, today or date.today())
+        return count_past_deadlines_from(items, choices, today or clock.today())
     raise ServiceError("Choose what to do with the items.")
 
 
