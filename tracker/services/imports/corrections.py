@@ -4,7 +4,7 @@ recommendation. Every change is audited with before and after."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select, update
 
@@ -117,7 +117,7 @@ def edit_details(
         raise ServiceError("Keep the title to 300 characters or fewer.")
     if publication_date is None:
         raise ServiceError("Enter the date the report was published.")
-    if publication_date.year < 1990 or publication_date > clock.today().replace(year=clock.today().year + 1):
+    if publication_date.year < 1990 or publication_date > clock.today() + timedelta(days=366):
         raise ServiceError("Enter a real publication date, for example 12 3 2025.")
     movable = counted_from_publication(report) if move_deadlines else []
     before = {
