@@ -1,7 +1,8 @@
 """Rendered pages kept between requests, keyed on the data they show.
 
 The busiest pages (the dashboard, an organisation's action list, an action page, the API's
-action list, and the oversight comparison with its CSV and Excel downloads) are read far more
+action list, a board's next-meeting page, the themes page, and the oversight comparison with its
+CSV and Excel downloads) are read far more
 often than the data behind them changes, and most of their cost is Python turning rows into
 HTML or JSON. So a page is kept once rendered, under a key made of:
 

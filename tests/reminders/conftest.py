@@ -174,9 +174,12 @@ class Process:
         return code
 
     def stop(self) -> None:
+        """Kill the process if it still runs, and close its output pipe once it has been read."""
         if self.popen.poll() is None:
             self.popen.kill()
             self.popen.wait(timeout=10)
+        self._reader.join(timeout=5)
+        self.popen.stdout.close()
 
 
 @pytest.fixture

@@ -103,6 +103,31 @@ def test_the_api_keeps_its_action_list_too(client, setting, app):
     assert len(kept) < len(rendered)
 
 
+@pytest.mark.parametrize(
+    ("endpoint", "values", "shows"),
+    [
+        ("board.next_meeting", {"slug": "northfield"}, "Checklist agreed"),
+        ("themes.index", {}, "Assessment"),
+    ],
+)
+def test_the_next_meeting_and_themes_pages_are_kept_until_an_update_changes_them(
+    client_request, setting, endpoint, values, shows
+):
+    organisation, manager, board, head, chair, action = setting
+    client_request.login(manager)
+    first, _ = _statements(client_request, endpoint, **values)
+    assert _statements(client_request, endpoint, **values)[0] <= KEPT_PAGE_STATEMENTS < first
+    client_request.post(
+        "actions.post",
+        action_id=action.id,
+        data={"note": "Checklist agreed", "status": "in_progress", "version": str(action.version)},
+    )
+    client_request.get(endpoint, **values)  # shows (and uses up) the update's flash message
+    rendered, after = _statements(client_request, endpoint, **values)
+    assert shows in _shown(after)
+    assert _statements(client_request, endpoint, **values)[0] <= KEPT_PAGE_STATEMENTS < rendered
+
+
 CHANGES = {
     # name: (how the manager or board member makes the change, what then shows on each page)
     "an update": (

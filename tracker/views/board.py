@@ -16,6 +16,7 @@ from ..boardpack.chart import SERIES, progress_chart
 from ..clock import long_date
 from ..forms.board import MeetingForm
 from ..models import Organisation, Report
+from ..page_cache import cached_page
 from ..permissions import Capability, for_organisation, for_report
 from ..services.board import evidence_pack as evidence
 from ..services.board import meetings as meeting_service
@@ -115,6 +116,7 @@ def meeting(organisation: Organisation, meeting_id: int):
 
 @bp.get("/organisations/<slug>/board/next-meeting")
 @for_organisation(Capability.VIEW_BOARD)
+@cached_page(scope=lambda organisation: [organisation.id])
 def next_meeting(organisation: Organisation):
     today = clock.today()
     last, changes = meeting_service.changes_since_last_meeting(organisation, today)

@@ -10,6 +10,7 @@ from .. import permissions
 from ..extensions import db
 from ..forms.board import RecommendationSearchForm
 from ..inputs import whole_number
+from ..page_cache import cached_page
 from ..permissions import signed_in
 from ..services import queries
 from ..services.asked_before.themes import repeated_themes
@@ -25,6 +26,7 @@ def theme_helpers() -> dict[str, Any]:
 
 @bp.get("", endpoint="index")
 @signed_in
+@cached_page(scope=permissions.visible_organisation_ids)
 def themes_index():
     visible = permissions.visible_organisation_ids()
     organisations = queries.visible_organisations()
