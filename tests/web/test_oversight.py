@@ -182,6 +182,13 @@ def test_oversight_users_re_tag_a_recommendations_theme_and_it_is_audited(app, c
     assert [row.theme for row in db.session.scalars(select(RecommendationTheme))] == ["other"]
 
     client_request.login(viewer)
+
+    def themes_shown() -> list[str]:
+        """The themes the themes page counts any recommendation under."""
+        rows = client_request.get("themes.index").select("#themes tbody tr")
+        return [row["data-theme"] for row in rows if row.select_one("[data-count=recommendations]").text != "0"]
+
+    assert themes_shown() == themes_shown() == ["other"]  # the second visit is the kept page
     page = client_request.get("themes.search", q="keywords cannot place")
     link = page.select_one(f"tr[data-recommendation='{recommendation.id}'] a[href$='/themes']")
     assert link is not None
@@ -192,6 +199,7 @@ def test_oversight_users_re_tag_a_recommendations_theme_and_it_is_audited(app, c
     client_request.post("theme_tags.edit", {"themes": ["health"]}, recommendation_id=recommendation.id)
     db.session.expire_all()
     assert [row.theme for row in db.session.scalars(select(RecommendationTheme))] == ["health"]
+    assert themes_shown() == ["health"]  # not the page kept before the change
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.event == "recommendation.themes_changed"))
     assert event.before == {"themes": ["other"]} and event.after == {"themes": ["health"]}
     # Kept when the themes are worked out again, and counted under the new theme.
