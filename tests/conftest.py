@@ -151,7 +151,13 @@ class IsolatedClient(FlaskClient):
         # Buffered: the body is read and closed at once, as a server does after sending it; a file that
         # a view sends would otherwise stay open until garbage collection (a ResourceWarning).
         kwargs.setdefault("buffered", True)
-        return contextvars.Context().run(super().open, *args, **kwargs)
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        # Werkzeug spools a large request body to a temporary file that only `response.close()`
+        # closes (and, after redirects, not the first request's); the app has read it by now.
+        for answered in (*response.history, response):
+            if answered.request is not None:
+                answered.request.input_stream.close()
+        return response
 
 
 @pytest.fixture
