@@ -28,7 +28,7 @@ test: install
 # ruff's rules and formatting (settings in pyproject.toml) over all our Python; mypy over the packages
 # that are typed so far.
 LINTED := tracker tests bench config.py wsgi.py migrations
-TYPED := tracker/importing tracker/plans tracker/exports
+TYPED := tracker/importing tracker/plans tracker/exports tracker/services
 lint:
 	$(VENV)/bin/ruff check --output-format concise $(LINTED)
 	$(VENV)/bin/ruff format --check $(LINTED)

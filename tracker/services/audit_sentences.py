@@ -37,7 +37,7 @@ class EventLike(Protocol):
 def actor_name(event: EventLike) -> str:
     """Who did it: the person's name while their account exists, else the label kept with the event."""
     actor = getattr(event, "actor", None)
-    if actor is not None and getattr(actor, "name", ""):
+    if actor is not None and getattr(actor, "name", None):
         return actor.name
     label = event.actor_label or "Someone"
     if label.startswith("partner link: "):

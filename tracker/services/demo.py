@@ -209,7 +209,7 @@ def seed_synthetic(
     from werkzeug.security import generate_password_hash
 
     password_hash = generate_password_hash(password)  # one hash shared by every synthetic manager
-    existing = db.session.scalar(select(func.count(Organisation.id)))
+    existing = db.session.execute(select(func.count(Organisation.id))).scalar_one()
     rng = random.Random(20261123)  # the same data every run, so benchmarks compare like with like
     for index in range(existing + 1, existing + 1 + organisations):
         slug = f"service-{index:04d}"

@@ -25,10 +25,10 @@ from pathlib import Path
 
 from flask import Flask, current_app
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.extensions import db
 from tracker.models import FileContent, utc_now
+from tracker.services.dml import insert_for
 
 DISK, DATABASE = "disk", "database"
 log = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ def _intact(path: Path, relative_path: str) -> bool:
 
 
 def _save_in_database(relative_path: str, sha256: str, data: bytes) -> None:
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.engine.dialect.name]
+    insert = insert_for(db.engine.dialect.name)
     with db.engine.begin() as connection:
         connection.execute(
             insert(FileContent)

@@ -128,7 +128,7 @@ def board_recipients(organisation: Organisation, people: _People) -> list[Recipi
     """The board chair role's holder, then every board member, once each."""
     found: dict[str, Recipient] = {}
     chair = board_chairs(organisation.id).get(organisation.id)
-    if chair is not None and chair.holder.email:
+    if chair is not None and chair.holder is not None and chair.holder.email:
         found[chair.holder.email.strip().lower()] = people.recipient(chair.holder, (chair.name,))
     for user in _members(organisation, (AccessLevel.BOARD,)):
         found.setdefault(user.email.strip().lower(), people.for_user(user, organisation, "board member"))

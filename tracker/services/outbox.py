@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import Response, current_app, render_template
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
 from tracker.email import EmailError, send_email
@@ -43,6 +42,7 @@ from tracker.models.notification import (
 )
 from tracker.services import ServiceError, audit
 from tracker.services.audit import Actor
+from tracker.services.dml import insert_for, rowcount
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def queue(emails: list[dict]) -> dict[str, int]:
     if not emails:
         return {}
     dialect = db.session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    insert = insert_for(dialect)
     now = utc_now()
     rows = [
         {"status": NotificationStatus.PENDING, "attempts": 0, "next_attempt_at": now, "created_at": now, **values}
@@ -125,10 +125,10 @@ def deliver_pending(
     while limit is None or len(tried) < limit:
         try:
             notification = _claim_next(tried)
-        except OperationalError as error:
+        except OperationalError as locked:
             # SQLite only: another sender holds the write lock. It is sending; leave it to it.
             db.session.rollback()
-            result.stopped_early = f"another sender is busy ({error.orig})"
+            result.stopped_early = f"another sender is busy ({locked.orig})"
             break
         if notification is None:
             break
@@ -186,7 +186,7 @@ def _claim_next(tried: set[int]) -> Notification | None:
             .values(attempts=Notification.attempts + 1, last_attempt_at=now)
             .execution_options(synchronize_session=False)
         )
-        if claimed.rowcount == 1:
+        if rowcount(claimed) == 1:
             db.session.refresh(notification)
             return notification
         db.session.rollback()  # another sender took it between our read and our claim
@@ -261,13 +261,12 @@ class Outbox:
 
 def outbox(organisation: Organisation, *, limit: int = 100) -> Outbox:
     """An organisation's emails by status, the latest `limit` of each."""
-    counts = dict(
-        db.session.execute(
-            select(Notification.status, func.count())
-            .where(Notification.organisation_id == organisation.id)
-            .group_by(Notification.status)
-        ).all()
-    )
+    rows = db.session.execute(
+        select(Notification.status, func.count())
+        .where(Notification.organisation_id == organisation.id)
+        .group_by(Notification.status)
+    ).all()
+    counts = {status: count for status, count in rows}
     result = Outbox(counts={status: counts.get(status, 0) for status in NotificationStatus})
     for status, target, order in (
         (NotificationStatus.PENDING, result.pending, Notification.next_attempt_at.asc()),
@@ -362,7 +361,7 @@ def queue_email(
     return ids.get(key)
 
 
-def send_now(notification_ids: list[int | None], *, actor="web") -> DeliveryResult:
+def send_now(notification_ids: Sequence[int | None], *, actor="web") -> DeliveryResult:
     """Send these outbox rows at once, each in its own transaction, after the caller committed."""
     db.session.commit()
     result = DeliveryResult()
@@ -375,10 +374,11 @@ def send_now(notification_ids: list[int | None], *, actor="web") -> DeliveryResu
             .values(attempts=Notification.attempts + 1, last_attempt_at=utc_now())
             .execution_options(synchronize_session=False)
         )
-        if claimed.rowcount != 1:  # the scheduler took it first
+        if rowcount(claimed) != 1:  # the scheduler took it first
             db.session.rollback()
             continue
         notification = db.session.get(Notification, notification_id, populate_existing=True)
+        assert notification is not None  # the row claimed just above
         error = _send(notification)
         _record_outcome(notification, error, result, actor=actor)
         db.session.commit()
@@ -392,7 +392,8 @@ def send_after_response(response: Response, notification_ids: list[int | None]) 
     ids = [notification_id for notification_id in notification_ids if notification_id is not None]
     if not ids:
         return response
-    app = current_app._get_current_object()
+    # current_app is a LocalProxy, which Flask types as the app itself (no _get_current_object)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
 
     def send() -> None:
         with app.app_context():

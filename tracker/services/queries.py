@@ -150,7 +150,7 @@ def recommendation_counts(reports: list[Report]) -> dict[int, int]:
         .where(Recommendation.report_id.in_([report.id for report in reports]))
         .group_by(Recommendation.report_id)
     )
-    return dict(rows.all())
+    return {report_id: count for report_id, count in rows}
 
 
 def action_history(action: Action) -> list[Update]:
@@ -394,7 +394,7 @@ def action_page(
     statement = filter_actions(select(Action), filters, today)
     if organisation_ids is not None:
         statement = statement.where(Action.organisation_id.in_(organisation_ids))
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    total = db.session.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
     page = max(1, page)
     ids = list(
         db.session.scalars(

@@ -106,10 +106,14 @@ def post_update(
     )
     db.session.add(progress)
     db.session.flush()
+    posted_by = actor or author
+    if not posted_by:
+        assert author_contact is not None  # an update with no author is a partner's
+        posted_by = f"partner link: {author_contact.email}"
     audit.record(
         "action.update_posted",
         action,
-        actor=actor or author or f"partner link: {author_contact.email}",
+        actor=posted_by,
         organisation_id=action.organisation_id,
         before=before,
         after={**snapshot(action), "update_id": progress.id, "note": note, "links": links},

@@ -14,6 +14,7 @@ from tracker.models import (
     Action,
 )
 from tracker.services import ServiceError
+from tracker.services.dml import rowcount
 
 
 class InvalidUpdate(ServiceError):
@@ -36,7 +37,7 @@ def claim(action: Action, expected_version: int, **values: Any) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(action)
-    if claimed.rowcount != 1:
+    if rowcount(claimed) != 1:
         raise StaleVersion(describe_newer_change(action))
 
 

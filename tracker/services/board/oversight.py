@@ -80,13 +80,13 @@ def comparison(
     )
     if organisation_ids is not None:
         unheard = unheard.where(Action.organisation_id.in_(organisation_ids))
-    nobody_reminded = dict(db.session.execute(unheard).all())
+    nobody_reminded: dict[int, int] = {organisation_id: count for organisation_id, count in db.session.execute(unheard)}
     meetings = (
         select(BoardMeeting.organisation_id, func.min(BoardMeeting.held_on))
         .where(BoardMeeting.held_on >= today)
         .group_by(BoardMeeting.organisation_id)
     )
-    next_meetings = dict(db.session.execute(meetings).all())
+    next_meetings = {organisation_id: held_on for organisation_id, held_on in db.session.execute(meetings)}
     rows = []
     for organisation in db.session.scalars(organisations):
         total, open_, done, overdue, at_risk, oldest, last = figures.get(organisation.id, (0, 0, 0, 0, 0, None, None))

@@ -44,7 +44,7 @@ class StatusCounts:
 
     @property
     def done(self) -> int:
-        return sum(self.by_status[status] for status in Status.DONE)
+        return sum(count for status, count in self.by_status.items() if status in Status.DONE)
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ class BoardSummary(StatusCounts):
 
     @property
     def open(self) -> int:
-        return sum(self.by_status[status] for status in Status.OPEN)
+        return sum(count for status, count in self.by_status.items() if status in Status.OPEN)
 
     def as_rows(self) -> list[tuple[str, int]]:
         """Every figure with its label, in the order the pack prints them."""
@@ -160,17 +160,11 @@ def _owner_loads(organisation: Organisation, today: date) -> list[OwnerLoad]:
             select(Role).where(Role.id.in_([row[0] for row in counts])).options(selectinload(Role.holder))
         )
     }
-    loads = [
-        OwnerLoad(
-            role_id,
-            roles[role_id].name,
-            roles[role_id].holder.name if roles[role_id].holder else None,
-            total,
-            int(open_count or 0),
-            int(overdue or 0),
-        )
-        for role_id, total, open_count, overdue in counts
-    ]
+    loads = []
+    for role_id, total, open_count, overdue in counts:
+        role = roles[role_id]
+        holder = role.holder.name if role.holder else None
+        loads.append(OwnerLoad(role_id, role.name, holder, total, int(open_count or 0), int(overdue or 0)))
     return sorted(loads, key=lambda load: (-load.overdue, -load.open, load.role))
 
 
@@ -215,7 +209,7 @@ class ProgressPoint:
 
     @property
     def done(self) -> int:
-        return sum(self.by_status[status] for status in Status.DONE)
+        return sum(count for status, count in self.by_status.items() if status in Status.DONE)
 
     @property
     def counted(self) -> int:

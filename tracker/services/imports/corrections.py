@@ -23,6 +23,7 @@ from tracker.models.report import DatePrecision
 from tracker.services import ServiceError, audit
 from tracker.services.audit import Actor
 from tracker.services.deadlines import deadline_for
+from tracker.services.dml import rowcount
 
 # --- Withdraw a whole import ----------------------------------------------------------------
 
@@ -52,12 +53,14 @@ def withdraw_import(report: Report, *, by: Actor, reason: str) -> int:
     report.withdrawn_by_id = getattr(by, "id", None)
     cancelled = 0
     if action_ids:
-        cancelled = db.session.execute(
-            update(Notification)
-            .where(Notification.action_id.in_(action_ids), Notification.status == NotificationStatus.PENDING)
-            .values(status=NotificationStatus.CANCELLED, last_error="Not needed: the report was withdrawn.")
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        cancelled = rowcount(
+            db.session.execute(
+                update(Notification)
+                .where(Notification.action_id.in_(action_ids), Notification.status == NotificationStatus.PENDING)
+                .values(status=NotificationStatus.CANCELLED, last_error="Not needed: the report was withdrawn.")
+                .execution_options(synchronize_session=False)
+            )
+        )
     db.session.flush()
     audit.record(
         "report.withdrawn",

@@ -71,6 +71,7 @@ def read_report(data: bytes, filename: str) -> ParsedReport:
         _keep(key, kept)
     if isinstance(kept, NoRecommendationsFound):
         raise kept
+    assert isinstance(kept, ParsedReport)  # the only other value kept under a "report" key
     return kept
 
 

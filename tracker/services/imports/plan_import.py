@@ -111,6 +111,7 @@ def _link(preview: Preview, item: PlanRecommendation) -> None:
 
 def _deadlines(preview: Preview, item: PlanRecommendation) -> None:
     own = item.own_row
+    due_on: date | None
     if item.number in preview.matches:
         due_on = recommendation_due_on(preview.matches[item.number])
         if own is not None and own.deadline is not None and own.deadline != due_on:
@@ -387,12 +388,12 @@ def save_plan(preview: Preview, *, actor: Actor, skip_refused: bool = False) -> 
             else:
                 _first_update(main, _derived_status(step_rows), None, None, None, Source(filename), today)
         elif own is not None:
-            main = next((action for action in recommendation.actions if action.title is None), None)
-            if main is not None and not main.owners:
-                _owners_of(main, own.owners, roles)
-            if main is not None and main.status is Status.NOT_STARTED and not main.updates:
-                _first_update(main, own.status, own.flag, own.update, own.update_on, Source.of(filename, own), today)
-                main.version += 1
+            found = next((action for action in recommendation.actions if action.title is None), None)
+            if found is not None and not found.owners:
+                _owners_of(found, own.owners, roles)
+            if found is not None and found.status is Status.NOT_STARTED and not found.updates:
+                _first_update(found, own.status, own.flag, own.update, own.update_on, Source.of(filename, own), today)
+                found.version += 1
         for row in step_rows:
             due_on = preview.step_due_on[row.line]
             number = next_step_number(recommendation)

@@ -23,10 +23,10 @@ def warnings_still_true(parsed: ParsedReport, items: Sequence[ImportItem], publi
     (an item given owners no longer "names no owner"), and the same warning about several items
     is said once: "Items 1, 2 and 5: no owner is named; assign one at review."
     """
-    by_number = {}
-    for item in items:
-        if item.number:
-            by_number.setdefault(item.number, item)
+    by_number: dict[str, ImportItem] = {}
+    for listed in items:
+        if listed.number:
+            by_number.setdefault(listed.number, listed)
     still: list[str] = []
     about_items: dict[str, list[int]] = {}
     for warning in parsed.warnings:

@@ -38,13 +38,15 @@ def source_passages(parsed: ParsedReport) -> SourceText:
     passages: dict[int, Passage] = {}
     spans: list[tuple[int, int, int]] = []
     for index, item in enumerate(parsed.recommendations):
-        has_span = item.source_start is not None and item.source_end is not None and item.source_start < item.source_end
-        passage = text[item.source_start : item.source_end] if has_span else item.text
+        source_start, source_end = item.source_start, item.source_end
+        if source_start is not None and source_end is not None and source_start < source_end:
+            passage = text[source_start:source_end]
+            spans.append((source_start, source_end, index))
+        else:
+            passage = item.text
         passages[index] = Passage(
             passage.strip(), item.source_page, item.source_heading, item.group, item.owner_reason, item.deadline_reason
         )
-        if has_span:
-            spans.append((item.source_start, item.source_end, index))
     if not spans:
         limit = WHOLE_TEXT_LIMIT if not parsed.recommendations else 20_000
         return SourceText(((text[:limit], None),), passages, len(text) > limit)

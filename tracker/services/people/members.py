@@ -58,11 +58,11 @@ def membership_in(organisation: Organisation, user_id: int) -> Membership | None
 
 
 def _admin_count(organisation: Organisation) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count())
         .select_from(Membership)
         .where(Membership.organisation_id == organisation.id, Membership.access_level == AccessLevel.ADMIN)
-    )
+    ).scalar_one()
 
 
 OVERSIGHT_REFUSED = (
@@ -162,7 +162,7 @@ def remove(
     for role in person.roles:
         successor_id = handovers[role.id]
         if successor_id is not None:
-            set_role_holder(organisation, role.name, db.session.get(User, successor_id).email, actor=actor)
+            set_role_holder(organisation, role.name, db.session.get_one(User, successor_id).email, actor=actor)
             welcome = handoff_emails.welcome_role_holder(
                 role, given_by=getattr(actor, "name", str(actor)), today=clock.today()
             )
@@ -170,6 +170,7 @@ def remove(
                 welcomes.append(welcome.sentence(role))
         else:
             previous = role.holder
+            assert previous is not None  # person.roles are the roles they hold
             for tenure in role.tenures:
                 if tenure.ended_at is None:
                     tenure.ended_at = now
@@ -184,6 +185,7 @@ def remove(
             )
     for role in person.deputy_for:
         previous = role.deputy
+        assert previous is not None  # person.deputy_for are the roles they are deputy for
         role.deputy = None
         audit.record(
             "role.deputy_changed",

@@ -56,7 +56,8 @@ def client():
     key = (config["OIDC_ISSUER"], config["OIDC_CLIENT_ID"], config["OIDC_CLIENT_SECRET"])
     if key not in clients:
         oauth = OAuth()
-        oauth.init_app(current_app._get_current_object())
+        # current_app is a LocalProxy, which Flask types as the app itself (no _get_current_object)
+        oauth.init_app(current_app._get_current_object())  # type: ignore[attr-defined]
         clients[key] = oauth.register(
             "oidc",
             client_id=config["OIDC_CLIENT_ID"],
@@ -119,7 +120,7 @@ def finish_sign_in(started_at: float | None) -> User:
         )
         is not None
     )
-    if not member or not user.active:
+    if user is None or not member or not user.active:
         raise SignInRefused(f"{email} has not been invited to use the tracker. Ask your administrator to invite you.")
     subject = f"{current_app.config['OIDC_ISSUER']}|{claims.get('sub')}"
     if user.sso_subject is not None and user.sso_subject != subject:

@@ -20,10 +20,10 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.extensions import db
 from tracker.models import SignInAttempt, utc_now
+from tracker.services.dml import insert_for, rowcount
 
 WINDOW = timedelta(minutes=15)
 
@@ -65,7 +65,7 @@ def check(email: str, address: str | None, now: datetime | None = None) -> Throt
 def record_failure(email: str, address: str | None, now: datetime | None = None) -> None:
     """Count one failed sign-in; an atomic upsert, so concurrent workers never lose a count."""
     window = _window_start(now or utc_now())
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
+    insert = insert_for(db.session.get_bind().dialect.name)
     for key in _keys(email, address):
         statement = insert(SignInAttempt).values(key=key, window_start=window, failures=1)
         db.session.execute(
@@ -112,4 +112,4 @@ def pause(seconds: float) -> None:
 def forget_old(now: datetime | None = None) -> int:
     """Delete counts from windows that have ended (called by the scheduler's housekeeping)."""
     cutoff = _window_start(now or utc_now())
-    return db.session.execute(SignInAttempt.__table__.delete().where(SignInAttempt.window_start < cutoff)).rowcount
+    return rowcount(db.session.execute(SignInAttempt.__table__.delete().where(SignInAttempt.window_start < cutoff)))

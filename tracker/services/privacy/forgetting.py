@@ -81,14 +81,14 @@ def refusal(user: User, *, actor: Actor, organisation: Organisation | None = Non
     for membership in memberships:
         if (
             membership.access_level is AccessLevel.ADMIN
-            and db.session.scalar(
+            and db.session.execute(
                 select(func.count())
                 .select_from(Membership)
                 .where(
                     Membership.organisation_id == membership.organisation_id,
                     Membership.access_level == AccessLevel.ADMIN,
                 )
-            )
+            ).scalar_one()
             <= 1
         ):
             return (

@@ -27,11 +27,11 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.extensions import db
 from tracker.models import Contact, Notification, Organisation, utc_now
 from tracker.models.notification import NotificationClaim
+from tracker.services.dml import insert_for
 
 if TYPE_CHECKING:
     from tracker.services.reminders.schedule import PlannedReminder, Recipient
@@ -180,7 +180,7 @@ def claim(emails: list) -> list:
     if not rows:
         return emails
     dialect = db.session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    insert = insert_for(dialect)
     taken: set[str] = set()
     for start in range(0, len(rows), 500):
         statement = (

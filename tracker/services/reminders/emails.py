@@ -219,7 +219,7 @@ def _handoff_sections(bundle: daily.PlannedBundle) -> tuple[list, list[str]]:
 def render_bundle(bundle: daily.PlannedBundle, today: date) -> dict:
     """The outbox row for one person's day: subject, text and HTML bodies."""
     items = sorted(bundle.items, key=lambda planned: (planned.action.due_on, planned.action.id, planned.reminder.kind))
-    sections = {name: [] for name, _ in SECTIONS}
+    sections: dict[str, list[dict]] = {name: [] for name, _ in SECTIONS}
     for planned in items:
         sections[_section(planned, today)].append(
             dict(

@@ -108,7 +108,7 @@ def plan_reminders(today: date) -> Plan:
         for reminder in reminders_due(facts, today, policy):
             if reminder.audience is Audience.BOARD_CHAIR:
                 chair = chairs.get(action.organisation_id)
-                recipients = [recipient(chair.holder, (chair.name,))] if chair else []
+                recipients = [recipient(chair.holder, (chair.name,))] if chair and chair.holder else []
             else:
                 recipients = [recipient(contact, roles) for contact, roles in holders_of(action)]
             if not recipients:
@@ -188,7 +188,7 @@ def holders_of(action: Action) -> list[tuple[Contact, tuple[str, ...]]]:
 
 def _preferences(actions: list[Action], board_chairs: dict[int, Role]) -> dict[int, NotificationPreference]:
     contacts = [role.holder for action in actions for role in action.owner_roles if role.holder]
-    contacts += [role.holder for role in board_chairs.values()]
+    contacts += [role.holder for role in board_chairs.values() if role.holder]
     user_ids = {contact.user_id for contact in contacts if contact.user_id}
     if not user_ids:
         return {}
@@ -230,7 +230,7 @@ def reason_not_needed(notification: Notification, today: date) -> str | None:
         return "Not needed: a later reminder replaced it, or the deadline changed."
     if reminder.audience is Audience.BOARD_CHAIR:
         chair = board_chairs(action.organisation_id).get(action.organisation_id)
-        holders = {chair.holder.email.strip().lower()} if chair else set()
+        holders = {chair.holder.email.strip().lower()} if chair and chair.holder else set()
     else:
         holders = {contact.email.strip().lower() for contact, _ in holders_of(action)}
     if notification.recipient not in holders:

@@ -79,7 +79,7 @@ def unheard_counts_by_organisation(organisation_ids: list[int] | None) -> dict[i
     statement = select(Action.organisation_id, func.count()).where(unheard_condition()).group_by(Action.organisation_id)
     if organisation_ids is not None:
         statement = statement.where(Action.organisation_id.in_(organisation_ids))
-    return dict(db.session.execute(statement).all())
+    return {organisation_id: count for organisation_id, count in db.session.execute(statement)}
 
 
 @dataclass(frozen=True)
