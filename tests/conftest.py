@@ -15,9 +15,10 @@ import ipaddress
 import os
 import re
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -100,6 +101,26 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         upgrade()
         yield application
         db.session.remove()
+
+
+@pytest.fixture
+def another_app(database_url: str) -> Iterator[Callable[..., Flask]]:
+    """Make more apps on the test database (a second worker, a production configuration); each
+    one's pooled connections are closed when the test ends, not left to the garbage collector."""
+    from tracker import create_app
+    from tracker.extensions import db
+
+    made: list[Flask] = []
+
+    def make(config_name: str = "test", **settings: Any) -> Flask:
+        settings.setdefault("SQLALCHEMY_DATABASE_URI", database_url)
+        made.append(create_app(config_name, **settings))
+        return made[-1]
+
+    yield make
+    for application in made:
+        with application.app_context():
+            db.engine.dispose()
 
 
 def _reset_schema(db) -> None:

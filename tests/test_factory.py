@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from tracker import create_app, data_versions
+from tracker import data_versions
 from tracker.models import visibility
 
 
@@ -13,10 +13,10 @@ def _times_registered(name: str, listener) -> int:
     return list(getattr(Session.dispatch, name)._clslevel[Session]).count(listener)
 
 
-def test_the_session_listeners_are_registered_once_however_many_apps_are_made(database_url):
+def test_the_session_listeners_are_registered_once_however_many_apps_are_made(another_app):
     expected = [*data_versions.LISTENERS, ("do_orm_execute", visibility._leave_out_withdrawn_imports)]
     for _ in range(2):
-        create_app("test", SQLALCHEMY_DATABASE_URI=database_url)
+        another_app()
         assert [_times_registered(name, listener) for name, listener in expected] == [1] * len(expected)
 
 

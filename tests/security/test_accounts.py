@@ -101,13 +101,11 @@ def test_one_client_address_trying_many_accounts_is_slowed_too(app, client_reque
     assert waits == [0, 0, 1, 2]
 
 
-def test_the_failures_are_shared_by_every_worker_and_forgotten_with_the_window(app, database_url, travel) -> None:
-    from tracker import create_app
-
+def test_the_failures_are_shared_by_every_worker_and_forgotten_with_the_window(app, another_app, travel) -> None:
     travel("2026-03-01T12:01:00")
     user = make_user(make_organisation())
     db.session.commit()
-    second_worker = create_app("test", SQLALCHEMY_DATABASE_URI=database_url)
+    second_worker = another_app()
     for attempt in range(5):
         if attempt % 2:
             throttling.record_failure(user.email, "127.0.0.1")

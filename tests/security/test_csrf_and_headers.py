@@ -77,18 +77,14 @@ def test_the_only_inline_script_carries_this_responses_nonce(client):
     assert not BeautifulSoup(first.get_data(as_text=True), "html.parser").select("[style], [onclick], [onload]")
 
 
-def test_production_cookies_are_secure_and_hsts_is_sent(database_url):
-    from tracker import create_app
-
-    app = create_app("production", SECRET_KEY="a" * 40, SQLALCHEMY_DATABASE_URI=database_url)
+def test_production_cookies_are_secure_and_hsts_is_sent(another_app):
+    app = another_app("production", SECRET_KEY="a" * 40)
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     response = app.test_client().get("/sign-in", base_url="https://tracker.example")
     assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
 
 
-def test_production_refuses_the_development_secret_key(database_url):
-    from tracker import create_app
-
+def test_production_refuses_the_development_secret_key(another_app):
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app("production", SQLALCHEMY_DATABASE_URI=database_url)
+        another_app("production")

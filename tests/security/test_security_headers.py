@@ -44,9 +44,7 @@ def test_signed_in_pages_are_not_stored_and_static_files_may_be(app, client_requ
     assert static.status_code == 200 and "no-store" not in static.headers.get("Cache-Control", "")
 
 
-def test_each_app_registers_the_headers_once(database_url):
-    from tracker import create_app
-
-    app = create_app("test", SQLALCHEMY_DATABASE_URI=database_url)
+def test_each_app_registers_the_headers_once(another_app):
+    app = another_app()
     assert [hook.__name__ for hook in app.after_request_funcs[None]].count("add_headers") == 1
     assert [hook.__name__ for hook in app.before_request_funcs[None]].count("make_csp_nonce") == 1

@@ -17,11 +17,10 @@ def test_unknown_pages_get_the_404_page(client_request):
     assert "Page not found" in response.get_data(as_text=True)
 
 
-def test_errors_get_the_500_page_without_a_traceback(app, database_url):
-    from tracker import create_app
+def test_errors_get_the_500_page_without_a_traceback(app, another_app):
     from tracker.permissions import public
 
-    broken = create_app("test", SQLALCHEMY_DATABASE_URI=database_url, PROPAGATE_EXCEPTIONS=False)
+    broken = another_app(PROPAGATE_EXCEPTIONS=False)
 
     @broken.get("/broken")
     @public
